@@ -1,0 +1,121 @@
+//! Command-line arguments as the user types them (clap). `cli::run` turns them into
+//! validated configuration for the library; no stage sees these types.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kennisgraaf",
+    version,
+    about = "Build a knowledge graph from Dutch news and serve it over GraphQL",
+    long_about = "kennisgraaf reads Dutch news articles, extracts people, organisations, places, laws and \
+the relations between them (each with the sentence that supports it), keeps them in an embedded \
+sled store and serves the graph over GraphQL with GraphiQL in the browser.\n\n\
+Start with `kennisgraaf serve`: on an empty store it first ingests the bundled corpus in data/corpus."
+)]
+pub struct Cli {
+    /// Folder of the sled store (created if missing).
+    #[arg(long, global = true, env = "KENNISGRAAF_STORE", default_value = "kennisgraaf.store")]
+    pub store: PathBuf,
+    /// NER model file (made by `kennisgraaf train ner`).
+    #[arg(long, global = true, env = "KENNISGRAAF_MODEL", default_value = "data/models/ner-nl.kgm")]
+    pub model: PathBuf,
+    /// Log filter, e.g. `info`, `debug`, `kennisgraaf=trace` (RUST_LOG also works).
+    #[arg(long, global = true, default_value = "info")]
+    pub log: String,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve GraphQL at /graphql and GraphiQL at / (ingests data/corpus first if the store is empty).
+    Serve(ServeArgs),
+    /// Add articles: .txt files (optional header lines `date`, `title`, `url`) or .jsonl files, or folders of them.
+    Ingest(IngestArgs),
+    /// Print what would be extracted from one file as JSON; stores nothing.
+    Extract(ExtractArgs),
+    /// Print counts of documents, entities, relations and mentions in the store.
+    Stats,
+    /// Train a model from annotated data.
+    #[command(subcommand)]
+    Train(TrainCommand),
+    /// Measure extraction quality on annotated data.
+    #[command(subcommand)]
+    Eval(EvalCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on. Binding beyond loopback exposes the API to the network.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: String,
+    /// Corpus ingested when the store is empty.
+    #[arg(long, default_value = "data/corpus")]
+    pub corpus: PathBuf,
+    /// Do not ingest the corpus, even into an empty store.
+    #[arg(long)]
+    pub no_seed: bool,
+    /// Bearer token that mutations require; without one, mutations are refused.
+    #[arg(long, env = "KENNISGRAAF_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// Origins allowed to call the API from a browser (CORS); none by default.
+    #[arg(long = "cors-origin")]
+    pub cors_origins: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// Files or folders to ingest.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Refuse files larger than this many bytes.
+    #[arg(long, default_value_t = 64 * 1024 * 1024)]
+    pub max_file_bytes: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// A .txt or .jsonl file.
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TrainCommand {
+    /// Train the named-entity tagger on CoNLL-format data (`word [POS] TAG` per line).
+    Ner(TrainNerArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TrainNerArgs {
+    /// Training data in CoNLL format.
+    #[arg(long, required = true)]
+    pub train: Vec<PathBuf>,
+    /// Development data; the epoch with the best F1 on it is kept.
+    #[arg(long)]
+    pub dev: Option<PathBuf>,
+    /// Tab-separated `QID<TAB>label<TAB>alias…` names for the gazetteer (e.g. Wikidata).
+    #[arg(long)]
+    pub names: Option<PathBuf>,
+    /// Where to write the model.
+    #[arg(long, default_value = "data/models/ner-nl.kgm")]
+    pub out: PathBuf,
+    #[arg(long, default_value_t = 12)]
+    pub epochs: usize,
+    #[arg(long, default_value_t = 2002)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvalCommand {
+    /// conlleval precision/recall/F1 per type and overall, plus tagging speed.
+    Ner(EvalNerArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EvalNerArgs {
+    /// Gold data in CoNLL format, e.g. ../shared/data/conll2002/ned.testa.
+    #[arg(long)]
+    pub gold: PathBuf,
+}

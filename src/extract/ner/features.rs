@@ -1,0 +1,164 @@
+//! Feature extraction for the NER tagger: every feature is a 64-bit hash of a
+//! template id and its strings, so the model is a map from hashes to label weights.
+
+use super::lexicon::Lexicon;
+
+/// FNV-1a over a template byte and a list of strings (separated by 0xff).
+pub fn hash(template: u8, parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ u64::from(template);
+    h = h.wrapping_mul(0x0100_0000_01b3);
+    for part in parts {
+        for &b in part.as_bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        h ^= 0xff;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// Hash of a template with small integer arguments (labels).
+pub fn hash_ids(template: u8, ids: &[u8]) -> u64 {
+    let mut h: u64 = 0x9e37_79b9_7f4a_7c15 ^ (u64::from(template) << 40);
+    for &id in ids {
+        h = (h ^ u64::from(id)).wrapping_mul(0x0100_0000_01b3).rotate_left(17);
+    }
+    h.wrapping_mul(0xff51_afd7_ed55_8ccd)
+}
+
+/// Word shape with runs collapsed: "Aboutaleb" → "Xx", "1.000" → "d.d", "Latijns-Amerika" → "Xx-Xx".
+pub fn shape(word: &str) -> String {
+    let mut out = String::with_capacity(8);
+    let mut last = '\0';
+    for c in word.chars() {
+        let s = if c.is_uppercase() {
+            'X'
+        } else if c.is_lowercase() {
+            'x'
+        } else if c.is_ascii_digit() {
+            'd'
+        } else {
+            c
+        };
+        if s != last {
+            out.push(s);
+            last = s;
+        }
+    }
+    out
+}
+
+fn is_title(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// Per-token static features (those that do not depend on the predicted labels),
+/// stored flat: token `i`'s features are `feats[offsets[i]..offsets[i + 1]]`.
+#[derive(Default)]
+pub struct SentenceFeatures {
+    pub feats: Vec<u64>,
+    pub offsets: Vec<usize>,
+    pub lower: Vec<String>,
+}
+
+impl SentenceFeatures {
+    pub fn token(&self, i: usize) -> &[u64] {
+        &self.feats[self.offsets[i]..self.offsets[i + 1]]
+    }
+}
+
+pub fn sentence_features(words: &[&str], lexicon: &Lexicon) -> SentenceFeatures {
+    let n = words.len();
+    let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+    let shapes: Vec<String> = words.iter().map(|w| shape(w)).collect();
+    let gazetteer = lexicon.gazetteer_marks(words);
+    let word_at = |i: isize| -> &str {
+        if i < 0 {
+            "<s>"
+        } else if i as usize >= n {
+            "</s>"
+        } else {
+            &lower[i as usize]
+        }
+    };
+    let shape_at = |i: isize| -> &str {
+        if i < 0 || i as usize >= n {
+            "<b>"
+        } else {
+            &shapes[i as usize]
+        }
+    };
+    let mut out = SentenceFeatures { feats: Vec::with_capacity(n * 40), offsets: Vec::with_capacity(n + 1), lower: Vec::new() };
+    for i in 0..n {
+        out.offsets.push(out.feats.len());
+        let f = &mut out.feats;
+        let w = words[i];
+        let lw = &lower[i];
+        let ii = i as isize;
+        f.push(hash(0, &[]));
+        f.push(hash(1, &[w]));
+        f.push(hash(2, &[lw]));
+        let chars: Vec<(usize, char)> = lw.char_indices().collect();
+        for k in 1..=4.min(chars.len()) {
+            let pre = chars.get(k).map_or(lw.len(), |&(o, _)| o);
+            f.push(hash(3 + k as u8, &[&lw[..pre]]));
+            let suf = chars[chars.len() - k].0;
+            f.push(hash(8 + k as u8, &[&lw[suf..]]));
+        }
+        f.push(hash(13, &[&shapes[i]]));
+        f.push(hash(14, &[word_at(ii - 1)]));
+        f.push(hash(15, &[word_at(ii + 1)]));
+        f.push(hash(16, &[word_at(ii - 2)]));
+        f.push(hash(17, &[word_at(ii + 2)]));
+        f.push(hash(18, &[shape_at(ii - 1), &shapes[i]]));
+        f.push(hash(19, &[&shapes[i], shape_at(ii + 1)]));
+        f.push(hash(20, &[word_at(ii - 1), lw]));
+        f.push(hash(21, &[lw, word_at(ii + 1)]));
+        f.push(hash(22, &[shape_at(ii - 1), &shapes[i], shape_at(ii + 1)]));
+        let title = is_title(w);
+        let first = i == 0 || (i == 1 && !words[0].chars().any(char::is_alphanumeric));
+        f.push(hash(23, &[if first { "first" } else { "inner" }, if title { "T" } else { "t" }]));
+        if title {
+            // A capitalised word that is common in lowercase is often just a sentence start.
+            let common = lexicon.is_common_lowercase(lw);
+            f.push(hash(24, &[if common { "common" } else { "rare" }, if first { "first" } else { "inner" }]));
+        }
+        if w.len() > 1 && w.chars().all(|c| c.is_uppercase() || !c.is_alphabetic()) && w.chars().any(char::is_alphabetic) {
+            f.push(hash(25, &["allcaps"]));
+        }
+        if w.contains('-') {
+            f.push(hash(26, &["hyphen"]));
+        }
+        f.push(hash(27, &[word_at(ii - 1), word_at(ii + 1)]));
+        f.push(hash(31, &[shape_at(ii - 1), lw]));
+        for mark in &gazetteer[i] {
+            f.push(hash(28, &[mark]));
+            f.push(hash(29, &[mark, &shapes[i]]));
+        }
+    }
+    out.offsets.push(out.feats.len());
+    out.lower = lower;
+    out
+}
+
+/// Features that depend on the labels already predicted to the left.
+pub fn history_features(prev: u8, prev2: u8, lower: &str, out: &mut [u64; 4]) {
+    out[0] = hash_ids(40, &[prev]);
+    out[1] = hash_ids(41, &[prev2, prev]);
+    out[2] = hash(42, &[lower]) ^ hash_ids(43, &[prev]);
+    out[3] = hash_ids(44, &[prev2]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_collapse_runs() {
+        assert_eq!(shape("Aboutaleb"), "Xx");
+        assert_eq!(shape("Latijns-Amerika"), "Xx-Xx");
+        assert_eq!(shape("1.000"), "d.d");
+        assert_eq!(shape("CDA"), "X");
+    }
+}

@@ -1,0 +1,83 @@
+//! Word lists the tagger consults: which words are common in lowercase, and a
+//! gazetteer of known names (from the training data's entities and Wikidata labels).
+
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+
+/// Bits of a gazetteer entry: the CoNLL types the name was seen with, and Wikidata.
+pub const GAZ_TYPES: [&str; 4] = ["PER", "LOC", "ORG", "MISC"];
+pub const GAZ_WIKIDATA: u8 = 1 << 4;
+const MAX_PHRASE_TOKENS: usize = 6;
+
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct Lexicon {
+    common_lowercase: HashSet<String>,
+    /// Space-joined token sequence → bit set (see `GAZ_TYPES`, `GAZ_WIKIDATA`).
+    gazetteer: HashMap<String, u8>,
+}
+
+/// Marks a token can carry; fixed strings so they hash the same in training and tagging.
+const MARKS: [[&str; 2]; 5] = [["PER-B", "PER-I"], ["LOC-B", "LOC-I"], ["ORG-B", "ORG-I"], ["MISC-B", "MISC-I"], ["WD-B", "WD-I"]];
+
+impl Lexicon {
+    pub fn new(common_lowercase: HashSet<String>, gazetteer: HashMap<String, u8>) -> Self {
+        Self { common_lowercase, gazetteer }
+    }
+
+    /// This lexicon's lowercase words and Wikidata names, with the training-data names
+    /// taken from `other` instead of `self`.
+    pub fn with_gazetteer_from(&self, other: &Lexicon) -> Lexicon {
+        let mut gazetteer: HashMap<String, u8> =
+            self.gazetteer.iter().filter(|(_, b)| **b & GAZ_WIKIDATA != 0).map(|(k, _)| (k.clone(), GAZ_WIKIDATA)).collect();
+        for (name, bits) in &other.gazetteer {
+            *gazetteer.entry(name.clone()).or_default() |= bits & !GAZ_WIKIDATA;
+        }
+        Lexicon { common_lowercase: self.common_lowercase.clone(), gazetteer }
+    }
+
+    pub fn is_common_lowercase(&self, lower: &str) -> bool {
+        self.common_lowercase.contains(lower)
+    }
+
+    pub fn gazetteer_len(&self) -> usize {
+        self.gazetteer.len()
+    }
+
+    /// For each token, the gazetteer marks of the longest known names covering it.
+    pub fn gazetteer_marks(&self, words: &[&str]) -> Vec<Vec<&'static str>> {
+        let mut marks = vec![Vec::new(); words.len()];
+        let mut phrase = String::new();
+        let mut i = 0;
+        while i < words.len() {
+            if !words[i].chars().next().is_some_and(char::is_uppercase) {
+                i += 1;
+                continue;
+            }
+            let mut matched = 0;
+            let max = MAX_PHRASE_TOKENS.min(words.len() - i);
+            for len in (1..=max).rev() {
+                phrase.clear();
+                for (k, w) in words[i..i + len].iter().enumerate() {
+                    if k > 0 {
+                        phrase.push(' ');
+                    }
+                    phrase.push_str(w);
+                }
+                if let Some(&bits) = self.gazetteer.get(phrase.as_str()) {
+                    for (bit, pair) in MARKS.iter().enumerate() {
+                        if bits & (1 << bit) != 0 {
+                            marks[i].push(pair[0]);
+                            for m in &mut marks[i + 1..i + len] {
+                                m.push(pair[1]);
+                            }
+                        }
+                    }
+                    matched = len;
+                    break;
+                }
+            }
+            i += matched.max(1);
+        }
+        marks
+    }
+}

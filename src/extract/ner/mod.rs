@@ -1,0 +1,227 @@
+//! Named-entity tagger: a greedy averaged perceptron over BIO labels (PER, LOC, ORG,
+//! MISC), trained by `train ner` on CoNLL-format data and shipped in `data/models/`.
+//!
+//! Invariants: `tag` returns one label per word and never an `I-X` that does not
+//! continue an `X` chunk; the model file starts with `MAGIC` and `FORMAT_VERSION`, and
+//! anything else is refused with `ModelError`, never misread.
+
+pub mod conll;
+mod features;
+mod lexicon;
+mod train;
+
+pub use lexicon::{Lexicon, GAZ_TYPES, GAZ_WIKIDATA};
+pub use train::{build_lexicon, evaluate, train, EpochReport, TrainConfig};
+
+use features::{history_features, sentence_features};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+pub const MAGIC: &[u8; 8] = b"KGNER\0\0\0";
+pub const FORMAT_VERSION: u32 = 1;
+
+/// BIO labels in a fixed order; index 0 is `O`.
+pub const LABELS: [&str; 9] = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC"];
+pub const N_LABELS: usize = LABELS.len();
+const BOS: u8 = N_LABELS as u8;
+
+pub type Weights = [f32; N_LABELS];
+
+/// The chunk type of a label index (`None` for `O`).
+pub fn label_type(label: u8) -> Option<&'static str> {
+    (label > 0).then(|| &LABELS[label as usize][2..])
+}
+
+pub fn label_index(tag: &str) -> Option<u8> {
+    LABELS.iter().position(|l| *l == tag).map(|i| i as u8)
+}
+
+/// An `I-X` label is only valid right after `B-X` or `I-X`.
+fn allowed(prev: u8, label: u8) -> bool {
+    label == 0 || label % 2 == 1 || (prev != BOS && prev != 0 && (prev + 1) / 2 == (label + 1) / 2)
+}
+
+/// Feature hashes are already well mixed; hashing them again is wasted time.
+#[derive(Default, Clone, Copy)]
+pub struct PassThrough(u64);
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+pub type FeatureIndex = HashMap<u64, u32, BuildHasherDefault<PassThrough>>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    #[error("not a kennisgraaf NER model (bad magic bytes); retrain with `kennisgraaf train ner`")]
+    BadMagic,
+    #[error("NER model format version {found}, this build reads version {FORMAT_VERSION}; retrain with `kennisgraaf train ner`")]
+    Version { found: u32 },
+    #[error("NER model is corrupt ({0}); retrain with `kennisgraaf train ner` or restore data/models from git")]
+    Corrupt(String),
+}
+
+#[derive(Serialize, Deserialize)]
+struct ModelFile {
+    lexicon: Lexicon,
+    features: Vec<u64>,
+    weights: Vec<Weights>,
+    /// Free-form provenance: training data, epochs, dev F1.
+    about: String,
+}
+
+pub struct NerModel {
+    lexicon: Lexicon,
+    index: FeatureIndex,
+    weights: Vec<Weights>,
+    pub about: String,
+}
+
+impl NerModel {
+    pub fn new(lexicon: Lexicon, index: FeatureIndex, weights: Vec<Weights>, about: String) -> Self {
+        Self { lexicon, index, weights, about }
+    }
+
+    pub fn feature_count(&self) -> usize {
+        self.weights.len()
+    }
+
+    /// Label every word of one sentence.
+    pub fn tag(&self, words: &[&str]) -> Vec<u8> {
+        tag_with(words, &self.lexicon, |f| self.index.get(&f).map(|&r| &self.weights[r as usize]))
+    }
+
+    pub fn to_bytes(&self) -> Result<Vec<u8>, ModelError> {
+        let mut rows: Vec<(u64, u32)> = self.index.iter().map(|(&f, &r)| (f, r)).collect();
+        rows.sort_unstable();
+        let file = ModelFile {
+            lexicon: self.lexicon.clone(),
+            features: rows.iter().map(|r| r.0).collect(),
+            weights: rows.iter().map(|r| self.weights[r.1 as usize]).collect(),
+            about: self.about.clone(),
+        };
+        let mut out = MAGIC.to_vec();
+        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        let body = postcard::to_stdvec(&file).map_err(|e| ModelError::Corrupt(e.to_string()))?;
+        out.extend_from_slice(&body);
+        Ok(out)
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, ModelError> {
+        if bytes.len() < 12 || &bytes[..8] != MAGIC {
+            return Err(ModelError::BadMagic);
+        }
+        let found = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
+        if found != FORMAT_VERSION {
+            return Err(ModelError::Version { found });
+        }
+        let file: ModelFile = postcard::from_bytes(&bytes[12..]).map_err(|e| ModelError::Corrupt(e.to_string()))?;
+        if file.features.len() != file.weights.len() {
+            return Err(ModelError::Corrupt("feature and weight counts differ".into()));
+        }
+        let mut index = FeatureIndex::with_capacity_and_hasher(file.features.len(), Default::default());
+        for (row, f) in file.features.iter().enumerate() {
+            index.insert(*f, row as u32);
+        }
+        Ok(Self { lexicon: file.lexicon, index, weights: file.weights, about: file.about })
+    }
+}
+
+/// Greedy left-to-right decoding, shared by training and tagging.
+fn tag_with<'w>(words: &[&str], lexicon: &Lexicon, lookup: impl Fn(u64) -> Option<&'w Weights>) -> Vec<u8> {
+    let sf = sentence_features(words, lexicon);
+    let mut labels = Vec::with_capacity(words.len());
+    let mut hist = [0u64; 4];
+    let (mut prev, mut prev2) = (BOS, BOS);
+    for i in 0..words.len() {
+        let mut scores = [0f32; N_LABELS];
+        history_features(prev, prev2, &sf.lower[i], &mut hist);
+        for &f in sf.token(i).iter().chain(hist.iter()) {
+            if let Some(w) = lookup(f) {
+                for (s, x) in scores.iter_mut().zip(w) {
+                    *s += x;
+                }
+            }
+        }
+        let best = best_label(&scores, prev);
+        labels.push(best);
+        prev2 = prev;
+        prev = best;
+    }
+    labels
+}
+
+fn best_label(scores: &Weights, prev: u8) -> u8 {
+    let mut best = 0u8;
+    for l in 1..N_LABELS as u8 {
+        if allowed(prev, l) && scores[l as usize] > scores[best as usize] {
+            best = l;
+        }
+    }
+    best
+}
+
+/// Chunks `(start, end, type)` of a BIO label sequence (an `I-X` after something else
+/// opens a chunk, as conlleval does).
+pub fn chunks(labels: &[u8]) -> Vec<(usize, usize, &'static str)> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, &'static str)> = None;
+    for (i, &l) in labels.iter().enumerate() {
+        let ty = label_type(l);
+        let continues = l != 0 && l % 2 == 0 && open.is_some_and(|(_, t)| Some(t) == ty);
+        if !continues {
+            if let Some((s, t)) = open.take() {
+                out.push((s, i, t));
+            }
+            if let Some(t) = ty {
+                open = Some((i, t));
+            }
+        }
+    }
+    if let Some((s, t)) = open {
+        out.push((s, labels.len(), t));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_follow_conlleval() {
+        let l = |t: &str| label_index(t).expect("label");
+        let labels = [l("B-PER"), l("I-PER"), l("O"), l("I-LOC"), l("B-ORG"), l("B-ORG"), l("I-ORG")];
+        assert_eq!(chunks(&labels), vec![(0, 2, "PER"), (3, 4, "LOC"), (4, 5, "ORG"), (5, 7, "ORG")]);
+    }
+
+    #[test]
+    fn invalid_continuations_are_not_allowed() {
+        let l = |t: &str| label_index(t).expect("label");
+        assert!(allowed(l("B-PER"), l("I-PER")));
+        assert!(!allowed(l("B-LOC"), l("I-PER")));
+        assert!(!allowed(BOS, l("I-PER")));
+        assert!(!allowed(0, l("I-ORG")));
+    }
+
+    #[test]
+    fn garbage_model_files_are_refused() {
+        assert!(matches!(NerModel::from_bytes(b"hello"), Err(ModelError::BadMagic)));
+        let mut v = MAGIC.to_vec();
+        v.extend_from_slice(&99u32.to_le_bytes());
+        assert!(matches!(NerModel::from_bytes(&v), Err(ModelError::Version { found: 99 })));
+        let mut v = MAGIC.to_vec();
+        v.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        v.extend_from_slice(&[0xff; 7]);
+        assert!(matches!(NerModel::from_bytes(&v), Err(ModelError::Corrupt(_))));
+    }
+}

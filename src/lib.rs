@@ -1,0 +1,10 @@
+//! kennisgraaf: a knowledge-graph builder for Dutch news.
+//!
+//! The modules are the pipeline, in order: `ingest` → `extract` → `resolve` → `store`
+//! → `graph` → `api` (served by `server`), with `export` beside `api`. `model` holds
+//! the plain data types that travel between them. See ARCHITECTURE.md.
+
+pub mod extract;
+pub mod ingest;
+pub mod model;
+pub mod cli;

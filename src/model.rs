@@ -1,0 +1,200 @@
+//! The types that cross pipeline stages: plain data with serde derives, no I/O.
+//!
+//! Invariants:
+//! - every byte span (`Span`) indexes the document's normalised `text` and lies on
+//!   UTF-8 char boundaries;
+//! - ids are lowercase hex digests, stable across runs (see `resolve::entity_id`).
+
+use serde::{Deserialize, Serialize};
+
+/// Half-open byte range `[start, end)` in a document's normalised text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Self { start, end }
+    }
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+    pub fn is_empty(&self) -> bool {
+        self.end <= self.start
+    }
+    pub fn contains(&self, other: Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum EntityType {
+    Person,
+    Organization,
+    Location,
+    Law,
+    Event,
+    Misc,
+    /// An office named without its holder, e.g. "de burgemeester van Groningen".
+    Role,
+}
+
+impl EntityType {
+    pub const ALL: [EntityType; 7] = [
+        EntityType::Person,
+        EntityType::Organization,
+        EntityType::Location,
+        EntityType::Law,
+        EntityType::Event,
+        EntityType::Misc,
+        EntityType::Role,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityType::Person => "PERSON",
+            EntityType::Organization => "ORGANIZATION",
+            EntityType::Location => "LOCATION",
+            EntityType::Law => "LAW",
+            EntityType::Event => "EVENT",
+            EntityType::Misc => "MISC",
+            EntityType::Role => "ROLE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RelationKind {
+    /// Person holds a role (property `predicate`, e.g. "burgemeester") in a place or organisation.
+    HoldsRole,
+    MemberOf,
+    LocatedIn,
+    /// Speaker → entity mentioned in something the speaker is quoted saying.
+    QuotedAbout,
+    /// Subject —verb lemma→ object; `predicate` holds the Dutch verb (plus particle/preposition).
+    Verb,
+    /// Both entities are named in one sentence. Weaker than every typed relation.
+    CoOccurs,
+}
+
+impl RelationKind {
+    pub const ALL: [RelationKind; 6] = [
+        RelationKind::HoldsRole,
+        RelationKind::MemberOf,
+        RelationKind::LocatedIn,
+        RelationKind::QuotedAbout,
+        RelationKind::Verb,
+        RelationKind::CoOccurs,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RelationKind::HoldsRole => "HOLDS_ROLE",
+            RelationKind::MemberOf => "MEMBER_OF",
+            RelationKind::LocatedIn => "LOCATED_IN",
+            RelationKind::QuotedAbout => "QUOTED_ABOUT",
+            RelationKind::Verb => "VERB",
+            RelationKind::CoOccurs => "CO_OCCURS",
+        }
+    }
+
+    /// Co-occurrence is symmetric; typed relations have a direction.
+    pub fn is_symmetric(self) -> bool {
+        self == RelationKind::CoOccurs
+    }
+}
+
+/// An article as stored: normalised text plus header fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Document {
+    /// Content hash of the normalised text (see `ingest::content_id`).
+    pub id: String,
+    /// The id the source gave it (JSONL `id`), if any.
+    pub external_id: Option<String>,
+    pub title: Option<String>,
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// URL from the header, or the path it was read from.
+    pub source: Option<String>,
+    pub language: String,
+    pub text: String,
+    /// Seconds since the Unix epoch.
+    pub ingested_at: u64,
+}
+
+/// One entity as the extractor sees it inside a single document (before resolution).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LocalEntity {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub entity_type: EntityType,
+    /// Every surface form used for it in the document, the name included.
+    pub aliases: Vec<String>,
+    /// Role nouns attached to it ("burgemeester").
+    pub roles: Vec<String>,
+}
+
+/// A place in the text that names (or refers to) an entity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mention {
+    /// Index into `Extraction::entities` before resolution.
+    pub entity: usize,
+    pub sentence: usize,
+    pub span: Span,
+    pub text: String,
+    pub confidence: f32,
+    /// How it was found: "ner", "rule:law", "coref:pronoun", ...
+    pub source: String,
+}
+
+/// Where a relation is stated.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub document: String,
+    pub sentence: usize,
+    /// The stretch of text that states the relation (at least the sentence).
+    pub span: Span,
+    pub confidence: f32,
+    /// The rule or model that produced it, e.g. "pattern:role-apposition".
+    pub extractor: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LocalRelation {
+    pub source: usize,
+    pub target: usize,
+    pub kind: RelationKind,
+    /// Role noun for HOLDS_ROLE, verb lemma for VERB, empty otherwise.
+    pub predicate: String,
+    pub sentence: usize,
+    pub span: Span,
+    pub confidence: f32,
+    pub extractor: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Quote {
+    /// Index into `Extraction::entities` (before resolution), if a speaker was found.
+    pub speaker: Option<usize>,
+    pub text: String,
+    pub span: Span,
+    /// Entities named inside the quote.
+    pub about: Vec<usize>,
+    pub extractor: String,
+}
+
+/// Everything extracted from one document. Local indices point into `entities`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Extraction {
+    pub sentences: Vec<Span>,
+    pub entities: Vec<LocalEntity>,
+    pub mentions: Vec<Mention>,
+    pub relations: Vec<LocalRelation>,
+    pub quotes: Vec<Quote>,
+    /// Things in the text the extractor could not make sense of; never fatal.
+    pub diagnostics: Vec<String>,
+}
