@@ -75,6 +75,8 @@ pub enum RelationKind {
     LocatedIn,
     /// Speaker → entity mentioned in something the speaker is quoted saying.
     QuotedAbout,
+    /// An office (ROLE entity) → the place or organisation it belongs to.
+    RoleOf,
     /// Subject —verb lemma→ object; `predicate` holds the Dutch verb (plus particle/preposition).
     Verb,
     /// Both entities are named in one sentence. Weaker than every typed relation.
@@ -82,8 +84,9 @@ pub enum RelationKind {
 }
 
 impl RelationKind {
-    pub const ALL: [RelationKind; 6] = [
+    pub const ALL: [RelationKind; 7] = [
         RelationKind::HoldsRole,
+        RelationKind::RoleOf,
         RelationKind::MemberOf,
         RelationKind::LocatedIn,
         RelationKind::QuotedAbout,
@@ -97,6 +100,7 @@ impl RelationKind {
             RelationKind::MemberOf => "MEMBER_OF",
             RelationKind::LocatedIn => "LOCATED_IN",
             RelationKind::QuotedAbout => "QUOTED_ABOUT",
+            RelationKind::RoleOf => "ROLE_OF",
             RelationKind::Verb => "VERB",
             RelationKind::CoOccurs => "CO_OCCURS",
         }
@@ -197,4 +201,35 @@ pub struct Extraction {
     pub quotes: Vec<Quote>,
     /// Things in the text the extractor could not make sense of; never fatal.
     pub diagnostics: Vec<String>,
+}
+
+/// Fold a name for matching: lowercase, diacritics removed, whitespace collapsed.
+/// "Cocaïne" → "cocaine", "Meld  Misdaad Anoniem" → "meld misdaad anoniem".
+pub fn fold(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::with_capacity(name.len());
+    for c in name.nfd() {
+        if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        }
+        if c.is_whitespace() {
+            if !out.ends_with(' ') && !out.is_empty() {
+                out.push(' ');
+            }
+            continue;
+        }
+        out.extend(c.to_lowercase());
+    }
+    out.trim_end().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_ignores_case_accents_and_spacing() {
+        assert_eq!(fold("Cocaïne"), "cocaine");
+        assert_eq!(fold(" Meld  Misdaad\tAnoniem "), "meld misdaad anoniem");
+    }
 }

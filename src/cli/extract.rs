@@ -1,0 +1,27 @@
+//! `extract`: show what the pipeline finds in one file, storing nothing.
+
+use super::args::ExtractArgs;
+use crate::extract::Extractor;
+use crate::ingest::{self, ReadLimits};
+use crate::model::{Document, Extraction};
+use anyhow::Result;
+
+#[derive(serde::Serialize)]
+struct Shown<'a> {
+    document: &'a Document,
+    #[serde(flatten)]
+    extraction: &'a Extraction,
+}
+
+pub fn run(extractor: &Extractor, args: &ExtractArgs) -> Result<()> {
+    let report = ingest::read_paths(std::slice::from_ref(&args.file), ReadLimits::default());
+    if let Some(problem) = report.problems.first() {
+        anyhow::bail!("{problem}");
+    }
+    for raw in report.documents {
+        let document = ingest::prepare(raw)?;
+        let extraction = extractor.extract(&document.text);
+        println!("{}", serde_json::to_string_pretty(&Shown { document: &document, extraction: &extraction })?);
+    }
+    Ok(())
+}

@@ -1,0 +1,101 @@
+//! Relations between the entities of one document, each with the span that states it.
+//!
+//! Typed relations come from patterns (role appositions, "X in Y", quotes) and carry
+//! the rule's name; sentence co-occurrence is its own, weaker kind.
+
+use super::coref::Entities;
+use super::names::token_text;
+use super::tokenize::Token;
+use super::words::MUNICIPAL_ROLES;
+use crate::model::{EntityType, LocalRelation, RelationKind, Span};
+use std::collections::{BTreeSet, HashMap};
+
+pub fn find(text: &str, tokens: &[Token], sentences: &[Span], ents: &Entities) -> Vec<LocalRelation> {
+    let mut out = Vec::new();
+    roles(ents, &mut out);
+    quoted_about(ents, &mut out);
+    located_in(text, tokens, ents, &mut out);
+    co_occurrence(sentences, ents, &mut out);
+    out
+}
+
+fn relation(source: usize, target: usize, kind: RelationKind, predicate: &str, sentence: usize, span: Span, confidence: f32, extractor: &str) -> LocalRelation {
+    LocalRelation { source, target, kind, predicate: predicate.to_string(), sentence, span, confidence, extractor: extractor.to_string() }
+}
+
+/// The article's main place: the location named most often (at least twice).
+fn main_place(ents: &Entities) -> Option<usize> {
+    let mut counts: HashMap<usize, usize> = HashMap::new();
+    for r in ents.refs.iter().filter(|r| r.named && ents.entities[r.entity].entity_type == EntityType::Location) {
+        *counts.entry(r.entity).or_default() += 1;
+    }
+    counts.into_iter().filter(|(_, c)| *c >= 2).max_by_key(|(e, c)| (*c, std::cmp::Reverse(*e))).map(|(e, _)| e)
+}
+
+fn roles(ents: &Entities, out: &mut Vec<LocalRelation>) {
+    let main_place = main_place(ents);
+    let has_explicit_place = |person: usize, role: &str| ents.roles.iter().any(|f| f.person == person && f.role == role && f.place.is_some());
+    for f in &ents.roles {
+        match f.place {
+            Some(place) => out.push(relation(f.person, place, RelationKind::HoldsRole, &f.role, f.sentence, f.span, f.confidence, f.extractor)),
+            None if MUNICIPAL_ROLES.contains(&f.role.as_str()) && !has_explicit_place(f.person, &f.role) => {
+                if let Some(place) = main_place {
+                    out.push(relation(f.person, place, RelationKind::HoldsRole, &f.role, f.sentence, f.span, f.confidence * 0.9, "inference:municipal-role-main-place"));
+                }
+            }
+            None => {}
+        }
+    }
+    for &(role, place, sentence, span) in &ents.role_places {
+        out.push(relation(role, place, RelationKind::RoleOf, "", sentence, span, 0.8, "pattern:role-van-place"));
+    }
+}
+
+fn quoted_about(ents: &Entities, out: &mut Vec<LocalRelation>) {
+    for q in &ents.quotes {
+        let Some(speaker) = q.speaker else { continue };
+        let about: BTreeSet<usize> = ents.refs.iter().filter(|r| r.named && q.region.span.contains(r.span) && r.entity != speaker).map(|r| r.entity).collect();
+        let sentence = ents.refs.iter().find(|r| q.region.span.contains(r.span)).map_or(0, |r| r.sentence);
+        for target in about {
+            let confidence = if q.extractor == "pattern:quote-speech-verb" { 0.8 } else { 0.6 };
+            out.push(relation(speaker, target, RelationKind::QuotedAbout, "", sentence, q.region.span, confidence, q.extractor));
+        }
+    }
+}
+
+/// "de politie in Rotterdam": an organisation directly followed by in/uit + a place.
+fn located_in(text: &str, tokens: &[Token], ents: &Entities, out: &mut Vec<LocalRelation>) {
+    for a in ents.refs.iter().filter(|r| r.named && ents.entities[r.entity].entity_type == EntityType::Organization) {
+        let prep = a.tokens.end;
+        if !tokens.get(prep).is_some_and(|t| matches!(token_text(text, t), "in" | "uit" | "te")) {
+            continue;
+        }
+        if let Some(b) = ents.named_at(prep + 1).filter(|r| ents.entities[r.entity].entity_type == EntityType::Location) {
+            out.push(relation(a.entity, b.entity, RelationKind::LocatedIn, "", a.sentence, Span::new(a.span.start, b.span.end), 0.7, "pattern:org-in-place"));
+        }
+    }
+}
+
+/// Every pair of entities referred to in one sentence (at most 12 entities a sentence).
+fn co_occurrence(sentences: &[Span], ents: &Entities, out: &mut Vec<LocalRelation>) {
+    let mut by_sentence: Vec<Vec<(usize, bool)>> = vec![Vec::new(); sentences.len()];
+    for r in &ents.refs {
+        let list = &mut by_sentence[r.sentence];
+        match list.iter_mut().find(|(e, _)| *e == r.entity) {
+            Some(entry) => entry.1 |= r.named,
+            None => list.push((r.entity, r.named)),
+        }
+    }
+    for (si, list) in by_sentence.iter_mut().enumerate() {
+        if list.len() > 12 {
+            continue;
+        }
+        list.sort_unstable();
+        for (i, &(a, named_a)) in list.iter().enumerate() {
+            for &(b, named_b) in &list[i + 1..] {
+                let confidence = if named_a && named_b { 0.3 } else { 0.2 };
+                out.push(relation(a, b, RelationKind::CoOccurs, "", si, sentences[si], confidence, "cooccurrence:sentence"));
+            }
+        }
+    }
+}
