@@ -233,3 +233,91 @@ mod tests {
         assert_eq!(fold(" Meld  Misdaad\tAnoniem "), "meld misdaad anoniem");
     }
 }
+
+/// An entity as the store and the graph keep it: the sum of its mentions across documents.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntityRecord {
+    pub id: String,
+    pub name: String,
+    pub entity_type: EntityType,
+    /// Surface form → number of mentions using it.
+    pub aliases: std::collections::BTreeMap<String, u64>,
+    /// Role noun → number of documents stating it.
+    pub roles: std::collections::BTreeMap<String, u64>,
+    pub mention_count: u64,
+    pub document_count: u64,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+}
+
+/// A relation as stored: its evidence lives beside it, keyed by relation and document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RelationRecord {
+    pub id: String,
+    pub source: String,
+    pub target: String,
+    pub kind: RelationKind,
+    pub predicate: String,
+    /// Number of evidence instances.
+    pub weight: u64,
+    /// Highest confidence among the evidence.
+    pub confidence: f32,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+}
+
+/// A mention as stored, with the global entity id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredMention {
+    pub entity: String,
+    pub document: String,
+    pub sentence: usize,
+    pub span: Span,
+    pub text: String,
+    pub confidence: f32,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredQuote {
+    pub speaker: Option<String>,
+    pub document: String,
+    pub text: String,
+    pub span: Span,
+    pub about: Vec<String>,
+    pub extractor: String,
+}
+
+/// One relation instance in one document, with global ids.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredRelation {
+    pub id: String,
+    pub source: String,
+    pub target: String,
+    pub kind: RelationKind,
+    pub predicate: String,
+    pub evidence: Evidence,
+}
+
+/// A resolved entity occurrence in one document: what the store adds to `EntityRecord`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntityContribution {
+    pub id: String,
+    pub name: String,
+    pub entity_type: EntityType,
+    pub aliases: std::collections::BTreeMap<String, u64>,
+    pub roles: Vec<String>,
+    pub mention_count: u64,
+}
+
+/// A document with everything extracted from it, entities resolved to global ids:
+/// the unit the store commits atomically.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResolvedDocument {
+    pub document: Document,
+    pub sentences: Vec<Span>,
+    pub entities: Vec<EntityContribution>,
+    pub mentions: Vec<StoredMention>,
+    pub relations: Vec<StoredRelation>,
+    pub quotes: Vec<StoredQuote>,
+}

@@ -54,11 +54,12 @@ fn roles(ents: &Entities, out: &mut Vec<LocalRelation>) {
 fn quoted_about(ents: &Entities, out: &mut Vec<LocalRelation>) {
     for q in &ents.quotes {
         let Some(speaker) = q.speaker else { continue };
-        let about: BTreeSet<usize> = ents.refs.iter().filter(|r| r.named && q.region.span.contains(r.span) && r.entity != speaker).map(|r| r.entity).collect();
-        let sentence = ents.refs.iter().find(|r| q.region.span.contains(r.span)).map_or(0, |r| r.sentence);
-        for target in about {
-            let confidence = if q.extractor == "pattern:quote-speech-verb" { 0.8 } else { 0.6 };
-            out.push(relation(speaker, target, RelationKind::QuotedAbout, "", sentence, q.region.span, confidence, q.extractor));
+        let mut seen = BTreeSet::new();
+        for r in ents.refs.iter().filter(|r| r.named && q.region.span.contains(r.span) && r.entity != speaker) {
+            if seen.insert(r.entity) {
+                let confidence = if q.extractor == "pattern:quote-speech-verb" { 0.8 } else { 0.6 };
+                out.push(relation(speaker, r.entity, RelationKind::QuotedAbout, "", r.sentence, q.region.span, confidence, q.extractor));
+            }
         }
     }
 }

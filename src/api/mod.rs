@@ -1,0 +1,228 @@
+//! Stage 6: the GraphQL API. Only this module knows async-graphql. GraphQL types are
+//! thin views over the model (`EntityRecord`, `RelationRecord`, …), reading the graph
+//! for structure and the store for text (documents, mentions, evidence).
+//!
+//! Errors carry `extensions.code`: NOT_FOUND, BAD_INPUT, LIMIT_EXCEEDED,
+//! UNAUTHENTICATED, INTERNAL (details of internal failures go to the log, not the client).
+
+mod types;
+
+use crate::graph::{EntityFilter, RelationFilter};
+use crate::ingest::RawDocument;
+use crate::model;
+use crate::pipeline::Kennisgraaf;
+use async_graphql::connection::{Connection, Edge, EmptyFields};
+use async_graphql::{Context, EmptySubscription, ErrorExtensions, InputObject, Object, Schema, SimpleObject, ID};
+use std::sync::Arc;
+pub use types::{Document, Entity, EntityType, Relation, RelationType, Subgraph};
+
+/// Largest page a client may ask for.
+pub const MAX_PAGE_SIZE: usize = 100;
+pub const MAX_DEPTH: usize = 12;
+pub const MAX_COMPLEXITY: usize = 5_000;
+
+pub type KgSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// Who is calling, as established by the HTTP layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caller {
+    /// The server was started without a token: mutations are off.
+    NoTokenConfigured,
+    Anonymous,
+    Authorised,
+}
+
+pub fn schema(kg: Arc<Kennisgraaf>) -> KgSchema {
+    Schema::build(Query, Mutation, EmptySubscription).data(kg).limit_depth(MAX_DEPTH).limit_complexity(MAX_COMPLEXITY).finish()
+}
+
+pub(crate) fn error(code: &'static str, message: impl Into<String>) -> async_graphql::Error {
+    async_graphql::Error::new(message).extend_with(|_, e| e.set("code", code))
+}
+
+pub(crate) fn internal(e: impl std::fmt::Display) -> async_graphql::Error {
+    tracing::error!(error = %e, "request failed");
+    error("INTERNAL", "internal error; the server log has details")
+}
+
+pub(crate) fn kg<'a>(ctx: &Context<'a>) -> &'a Arc<Kennisgraaf> {
+    ctx.data_unchecked::<Arc<Kennisgraaf>>()
+}
+
+fn page_size(first: Option<i32>) -> async_graphql::Result<usize> {
+    match first {
+        None => Ok(20),
+        Some(n) if n < 0 => Err(error("BAD_INPUT", "`first` must not be negative")),
+        Some(n) if n as usize > MAX_PAGE_SIZE => Err(error("LIMIT_EXCEEDED", format!("`first` is {n}; the page size limit is {MAX_PAGE_SIZE}"))),
+        Some(n) => Ok(n as usize),
+    }
+}
+
+/// Offset cursors: opaque to clients, stable while the ordering is.
+fn paginate<T: async_graphql::OutputType>(items: Vec<T>, first: Option<i32>, after: Option<String>) -> async_graphql::Result<Connection<String, T, ConnectionFields>> {
+    let size = page_size(first)?;
+    let start = match after {
+        None => 0,
+        Some(c) => c.strip_prefix("o:").and_then(|n| n.parse::<usize>().ok()).map(|n| n + 1).ok_or_else(|| error("BAD_INPUT", format!("cursor {c:?} is not one this API gave out")))?,
+    };
+    let total = items.len();
+    let mut conn = Connection::with_additional_fields(start > 0, start + size < total, ConnectionFields { total_count: total });
+    conn.edges.extend(items.into_iter().enumerate().skip(start).take(size).map(|(i, item)| Edge::new(format!("o:{i}"), item)));
+    Ok(conn)
+}
+
+#[derive(SimpleObject)]
+pub struct ConnectionFields {
+    /// Number of items across all pages.
+    total_count: usize,
+}
+
+fn relation_filter(types: Option<Vec<RelationType>>, min_weight: Option<i32>) -> RelationFilter {
+    RelationFilter { kinds: types.map(|t| t.into_iter().map(model::RelationKind::from).collect()), min_weight: min_weight.unwrap_or(0).max(0) as u64 }
+}
+
+pub struct Query;
+
+#[Object]
+impl Query {
+    /// One entity by id.
+    async fn entity(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Entity>> {
+        Ok(kg(ctx).graph().entity(&id).cloned().map(Entity))
+    }
+
+    /// Entities, most mentioned first; filter by type and by a name fragment.
+    async fn entities(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "type")] entity_type: Option<EntityType>,
+        name: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, Entity, ConnectionFields, EmptyFields>> {
+        let filter = EntityFilter { entity_type: entity_type.map(Into::into), name };
+        let items: Vec<Entity> = kg(ctx).graph().entities(&filter).into_iter().cloned().map(Entity).collect();
+        paginate(items, first, after)
+    }
+
+    /// Search names and aliases: case- and accent-insensitive, by prefix of the name or of a word in it.
+    async fn search(&self, ctx: &Context<'_>, text: String, #[graphql(default = 10)] first: i32) -> async_graphql::Result<Vec<Entity>> {
+        let n = page_size(Some(first))?;
+        Ok(kg(ctx).graph().search(&text, n).into_iter().cloned().map(Entity).collect())
+    }
+
+    /// Relations, heaviest first.
+    async fn relations(
+        &self,
+        ctx: &Context<'_>,
+        types: Option<Vec<RelationType>>,
+        min_weight: Option<i32>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, Relation, ConnectionFields, EmptyFields>> {
+        let filter = relation_filter(types, min_weight);
+        let items: Vec<Relation> = kg(ctx).graph().relations(&filter).into_iter().cloned().map(Relation).collect();
+        paginate(items, first, after)
+    }
+
+    /// One document by id (its content hash).
+    async fn document(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Document>> {
+        Ok(kg(ctx).store().document(&id).map_err(internal)?.map(Document))
+    }
+
+    /// Documents, newest first (by date, then id).
+    async fn documents(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> async_graphql::Result<Connection<String, Document, ConnectionFields, EmptyFields>> {
+        let mut docs = kg(ctx).store().documents().collect::<Result<Vec<_>, _>>().map_err(internal)?;
+        docs.sort_by(|a, b| b.document.date.cmp(&a.document.date).then_with(|| a.document.id.cmp(&b.document.id)));
+        paginate(docs.into_iter().map(Document).collect(), first, after)
+    }
+
+    /// The entities within `depth` hops of an entity and the relations between them.
+    async fn neighborhood(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        #[graphql(default = 1)] depth: i32,
+        #[graphql(default = 50)] limit: i32,
+        types: Option<Vec<RelationType>>,
+        min_weight: Option<i32>,
+    ) -> async_graphql::Result<Subgraph> {
+        if !(0..=4).contains(&depth) {
+            return Err(error("LIMIT_EXCEEDED", format!("depth is {depth}; allowed 0 to 4")));
+        }
+        if !(1..=500).contains(&limit) {
+            return Err(error("LIMIT_EXCEEDED", format!("limit is {limit}; allowed 1 to 500")));
+        }
+        let graph = kg(ctx).graph();
+        if graph.entity(&id).is_none() {
+            return Err(error("NOT_FOUND", format!("no entity with id {:?}", id.as_str())));
+        }
+        Ok(Subgraph::from(graph.neighborhood(&id, depth as usize, limit as usize, &relation_filter(types, min_weight))))
+    }
+
+    /// The fewest-hop chain of relations between two entities (direction ignored); null when unconnected.
+    async fn shortest_path(&self, ctx: &Context<'_>, from: ID, to: ID, types: Option<Vec<RelationType>>) -> async_graphql::Result<Option<Vec<Relation>>> {
+        let graph = kg(ctx).graph();
+        for id in [&from, &to] {
+            if graph.entity(id).is_none() {
+                return Err(error("NOT_FOUND", format!("no entity with id {:?}", id.as_str())));
+            }
+        }
+        Ok(graph.shortest_path(&from, &to, &relation_filter(types, None)).map(|p| p.into_iter().cloned().map(Relation).collect()))
+    }
+
+    /// Counts of what the graph holds.
+    async fn stats(&self, ctx: &Context<'_>) -> async_graphql::Result<types::Stats> {
+        types::Stats::gather(kg(ctx))
+    }
+}
+
+/// A document to ingest.
+#[derive(InputObject)]
+pub struct DocumentInput {
+    /// Your id for it (kept as `externalId`; the document id is the content hash).
+    id: Option<String>,
+    title: Option<String>,
+    /// YYYY, YYYY-MM or YYYY-MM-DD.
+    date: Option<String>,
+    url: Option<String>,
+    text: String,
+}
+
+#[derive(SimpleObject)]
+pub struct IngestResult {
+    /// Documents newly stored.
+    stored: Vec<ID>,
+    /// Documents already in the store (nothing changed).
+    unchanged: Vec<ID>,
+    /// Inputs refused, with the reason.
+    problems: Vec<String>,
+}
+
+pub struct Mutation;
+
+#[Object]
+impl Mutation {
+    /// Extract and store documents. Requires `Authorization: Bearer <token>`.
+    async fn ingest(&self, ctx: &Context<'_>, documents: Vec<DocumentInput>) -> async_graphql::Result<IngestResult> {
+        match ctx.data_opt::<Caller>().copied().unwrap_or(Caller::Anonymous) {
+            Caller::Authorised => {}
+            Caller::NoTokenConfigured => return Err(error("UNAUTHENTICATED", "mutations are disabled: start the server with --token or KENNISGRAAF_TOKEN")),
+            Caller::Anonymous => return Err(error("UNAUTHENTICATED", "mutations need the header `Authorization: Bearer <token>` with the server's token")),
+        }
+        if documents.len() > MAX_PAGE_SIZE {
+            return Err(error("LIMIT_EXCEEDED", format!("{} documents in one request; the limit is {MAX_PAGE_SIZE}", documents.len())));
+        }
+        let raws: Vec<RawDocument> = documents
+            .into_iter()
+            .enumerate()
+            .map(|(i, d)| RawDocument { id: d.id, title: d.title, date: d.date, url: d.url, text: d.text, origin: format!("documents[{i}]") })
+            .collect();
+        let kg = kg(ctx).clone();
+        let report = tokio::task::spawn_blocking(move || kg.ingest(raws, || {})).await.map_err(internal)?.map_err(internal)?;
+        Ok(IngestResult {
+            stored: report.stored.into_iter().map(ID).collect(),
+            unchanged: report.unchanged.into_iter().map(ID).collect(),
+            problems: report.problems,
+        })
+    }
+}

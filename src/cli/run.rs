@@ -1,0 +1,95 @@
+//! `serve`, `ingest` and `stats`: open the store and model, run the pipeline.
+
+use super::args::{IngestArgs, ServeArgs};
+use super::train::load_model;
+use crate::extract::Extractor;
+use crate::ingest::{self, ReadLimits};
+use crate::pipeline::{IngestReport, Kennisgraaf};
+use crate::server::{self, ServerConfig};
+use crate::store::Store;
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+pub fn open(store: &Path, model: &Path) -> Result<Kennisgraaf> {
+    let started = Instant::now();
+    let tagger = load_model(model)?;
+    let store = Store::open(store)?;
+    let kg = Kennisgraaf::new(Extractor::new(tagger), store)?;
+    tracing::info!(entities = kg.graph().entity_count(), relations = kg.graph().relation_count(), ms = started.elapsed().as_millis() as u64, "store and model loaded");
+    Ok(kg)
+}
+
+/// Read and ingest paths with a progress bar; print a summary. Returns the report and
+/// how many inputs could not be read.
+fn ingest_paths(kg: &Kennisgraaf, paths: &[PathBuf], limits: ReadLimits) -> Result<(IngestReport, usize)> {
+    let read = ingest::read_paths(paths, limits);
+    for p in &read.problems {
+        eprintln!("skipped: {p}");
+    }
+    let bar = ProgressBar::new(read.documents.len() as u64);
+    bar.set_style(ProgressStyle::with_template("ingesting {bar:40} {pos}/{len} documents, {per_sec}, {eta} left").unwrap_or_else(|_| ProgressStyle::default_bar()));
+    let started = Instant::now();
+    let report = kg.ingest(read.documents, || bar.inc(1))?;
+    bar.finish_and_clear();
+    for p in &report.problems {
+        eprintln!("skipped: {p}");
+    }
+    eprintln!(
+        "{} documents stored, {} already present, {} skipped in {:.1} s; graph now has {} entities and {} relations",
+        report.stored.len(),
+        report.unchanged.len(),
+        report.problems.len() + read.problems.len(),
+        started.elapsed().as_secs_f64(),
+        kg.graph().entity_count(),
+        kg.graph().relation_count()
+    );
+    Ok((report, read.problems.len()))
+}
+
+pub fn ingest_cmd(store: &Path, model: &Path, args: &IngestArgs) -> Result<()> {
+    let kg = open(store, model)?;
+    let (report, unreadable) = ingest_paths(&kg, &args.paths, ReadLimits { max_file_bytes: args.max_file_bytes })?;
+    if unreadable + report.problems.len() > 0 {
+        anyhow::bail!("{} inputs could not be ingested (see above); the others are stored", unreadable + report.problems.len());
+    }
+    Ok(())
+}
+
+pub fn stats(store: &Path, model: &Path) -> Result<()> {
+    let kg = open(store, model)?;
+    let counts = kg.store().counts()?;
+    let graph = kg.graph();
+    let (types, kinds) = graph.type_counts();
+    println!("documents  {}\nentities   {}\nrelations  {}\nmentions   {}\nevidence   {}", counts.documents, counts.entities, counts.relations, counts.mentions, counts.evidence);
+    for (t, n) in types {
+        println!("  {:<14} {n}", t.as_str());
+    }
+    for (k, n) in kinds {
+        println!("  {:<14} {n}", k.as_str());
+    }
+    Ok(())
+}
+
+pub fn serve(store: &Path, model: &Path, args: &ServeArgs) -> Result<()> {
+    let started = Instant::now();
+    let kg = open(store, model)?;
+    if kg.store().is_empty()? && !args.no_seed {
+        eprintln!("empty store: ingesting the corpus in {}", args.corpus.display());
+        ingest_paths(&kg, std::slice::from_ref(&args.corpus), ReadLimits::default())?;
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(&args.addr).await.with_context(|| format!("cannot listen on {}; is another server running there? try --addr 127.0.0.1:0", args.addr))?;
+        let addr = listener.local_addr()?;
+        let config = ServerConfig { token: args.token.clone().filter(|t| !t.is_empty()), cors_origins: args.cors_origins.clone() };
+        if config.token.is_none() {
+            tracing::warn!("no --token given: mutations are disabled");
+        }
+        eprintln!("serving GraphiQL at http://{addr}/ and GraphQL at http://{addr}/graphql (ready in {:.1} s)", started.elapsed().as_secs_f64());
+        server::serve(listener, server::app(Arc::new(kg), config)).await?;
+        Ok(())
+    })
+}

@@ -1,0 +1,297 @@
+//! Stage 5: the in-memory graph. Only this module holds petgraph types; callers speak
+//! entity and relation ids (a `NodeIndex` never leaves, since removal could reuse it).
+//!
+//! Invariants: every edge's endpoints are nodes in the graph (a relation is applied
+//! only after its entities, and loading adds all entities first); `by_id` and
+//! `by_name` agree with the nodes; the graph equals what the store holds after each
+//! commit has been applied.
+
+use crate::model::{fold, EntityRecord, EntityType, RelationKind, RelationRecord};
+use crate::store::{CommitOutcome, Store, StoreError};
+use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
+use petgraph::visit::EdgeRef;
+use petgraph::Direction as PgDirection;
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Outgoing,
+    Incoming,
+    Both,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct EntityFilter {
+    pub entity_type: Option<EntityType>,
+    /// Folded substring the name or an alias must contain.
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct RelationFilter {
+    pub kinds: Option<Vec<RelationKind>>,
+    pub min_weight: u64,
+}
+
+impl RelationFilter {
+    fn accepts(&self, r: &RelationRecord) -> bool {
+        r.weight >= self.min_weight && self.kinds.as_ref().is_none_or(|k| k.contains(&r.kind))
+    }
+}
+
+/// Typed relations before co-occurrence, then heaviest first.
+fn rank(r: &RelationRecord) -> (bool, std::cmp::Reverse<u64>) {
+    (r.kind == RelationKind::CoOccurs, std::cmp::Reverse(r.weight))
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Subgraph {
+    pub nodes: Vec<EntityRecord>,
+    pub edges: Vec<RelationRecord>,
+}
+
+#[derive(Debug, Default)]
+pub struct Graph {
+    graph: StableDiGraph<EntityRecord, RelationRecord>,
+    by_id: HashMap<String, NodeIndex>,
+    edges_by_id: HashMap<String, EdgeIndex>,
+    /// Folded name or alias → entity ids, for search.
+    by_name: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl Graph {
+    /// Load every entity, then every relation, from the store.
+    pub fn load(store: &Store) -> Result<Self, StoreError> {
+        let mut g = Graph::default();
+        for e in store.entities() {
+            g.upsert_entity(e?);
+        }
+        for r in store.relations() {
+            g.upsert_relation(r?);
+        }
+        Ok(g)
+    }
+
+    /// Apply what a commit changed.
+    pub fn apply(&mut self, outcome: CommitOutcome) {
+        for e in outcome.entities {
+            self.upsert_entity(e);
+        }
+        for r in outcome.relations {
+            self.upsert_relation(r);
+        }
+    }
+
+    fn upsert_entity(&mut self, e: EntityRecord) {
+        for alias in e.aliases.keys().chain(std::iter::once(&e.name)) {
+            self.by_name.entry(fold(alias)).or_default().insert(e.id.clone());
+        }
+        match self.by_id.get(&e.id) {
+            Some(&n) => self.graph[n] = e,
+            None => {
+                let id = e.id.clone();
+                let n = self.graph.add_node(e);
+                self.by_id.insert(id, n);
+            }
+        }
+    }
+
+    fn upsert_relation(&mut self, r: RelationRecord) {
+        if let Some(&ix) = self.edges_by_id.get(&r.id) {
+            self.graph[ix] = r;
+            return;
+        }
+        let (Some(&a), Some(&b)) = (self.by_id.get(&r.source), self.by_id.get(&r.target)) else {
+            tracing::warn!(relation = %r.id, "relation names an entity that is not loaded; skipped");
+            return;
+        };
+        let id = r.id.clone();
+        let ix = self.graph.add_edge(a, b, r);
+        self.edges_by_id.insert(id, ix);
+    }
+
+    pub fn entity_count(&self) -> usize {
+        self.graph.node_count()
+    }
+
+    pub fn relation_count(&self) -> usize {
+        self.graph.edge_count()
+    }
+
+    pub fn entity(&self, id: &str) -> Option<&EntityRecord> {
+        self.by_id.get(id).map(|&n| &self.graph[n])
+    }
+
+    pub fn relation(&self, id: &str) -> Option<&RelationRecord> {
+        self.edges_by_id.get(id).map(|&e| &self.graph[e])
+    }
+
+    pub fn degree(&self, id: &str) -> usize {
+        self.by_id.get(id).map_or(0, |&n| self.graph.edges_directed(n, PgDirection::Outgoing).count() + self.graph.edges_directed(n, PgDirection::Incoming).count())
+    }
+
+    /// Entities matching the filter, most mentioned first (ties by id, so order is stable).
+    pub fn entities(&self, filter: &EntityFilter) -> Vec<&EntityRecord> {
+        let needle = filter.name.as_deref().map(fold);
+        let mut out: Vec<&EntityRecord> = self
+            .graph
+            .node_weights()
+            .filter(|e| filter.entity_type.is_none_or(|t| e.entity_type == t))
+            .filter(|e| needle.as_deref().is_none_or(|n| fold(&e.name).contains(n) || e.aliases.keys().any(|a| fold(a).contains(n))))
+            .collect();
+        out.sort_by(|a, b| b.mention_count.cmp(&a.mention_count).then_with(|| a.id.cmp(&b.id)));
+        out
+    }
+
+    /// Case- and accent-insensitive search: exact name matches first, then names with a
+    /// word starting with the query, each group most mentioned first.
+    pub fn search(&self, query: &str, limit: usize) -> Vec<&EntityRecord> {
+        let q = fold(query);
+        if q.is_empty() {
+            return Vec::new();
+        }
+        let mut scored: HashMap<&str, u8> = HashMap::new();
+        for (name, ids) in self.by_name.range(q.clone()..) {
+            if !name.starts_with(&q) {
+                break;
+            }
+            for id in ids {
+                let rank = if *name == q { 0 } else { 1 };
+                let e = scored.entry(id.as_str()).or_insert(rank);
+                *e = (*e).min(rank);
+            }
+        }
+        // Words inside longer names ("misdaad" → "Meld Misdaad Anoniem").
+        let inner = format!(" {q}");
+        for (name, ids) in &self.by_name {
+            if name.contains(&inner) {
+                for id in ids {
+                    scored.entry(id.as_str()).or_insert(2);
+                }
+            }
+        }
+        let mut out: Vec<(&EntityRecord, u8)> = scored.into_iter().filter_map(|(id, r)| self.entity(id).map(|e| (e, r))).collect();
+        out.sort_by(|a, b| a.1.cmp(&b.1).then(b.0.mention_count.cmp(&a.0.mention_count)).then_with(|| a.0.id.cmp(&b.0.id)));
+        out.into_iter().take(limit).map(|(e, _)| e).collect()
+    }
+
+    /// All relations matching the filter: typed first, then heaviest.
+    pub fn relations(&self, filter: &RelationFilter) -> Vec<&RelationRecord> {
+        let mut out: Vec<&RelationRecord> = self.graph.edge_weights().filter(|r| filter.accepts(r)).collect();
+        out.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.id.cmp(&b.id)));
+        out
+    }
+
+    /// Relations of one entity: typed first, then heaviest.
+    pub fn relations_of(&self, id: &str, direction: Direction, filter: &RelationFilter) -> Vec<&RelationRecord> {
+        let Some(&n) = self.by_id.get(id) else { return Vec::new() };
+        let mut out: Vec<&RelationRecord> = Vec::new();
+        if direction != Direction::Incoming {
+            out.extend(self.graph.edges_directed(n, PgDirection::Outgoing).map(|e| e.weight()));
+        }
+        if direction != Direction::Outgoing {
+            out.extend(self.graph.edges_directed(n, PgDirection::Incoming).map(|e| e.weight()));
+        }
+        out.retain(|r| filter.accepts(r));
+        out.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.id.cmp(&b.id)));
+        out
+    }
+
+    /// Entities one relation away, each once, by the heaviest relation to them.
+    pub fn neighbors(&self, id: &str, filter: &RelationFilter) -> Vec<&EntityRecord> {
+        let mut seen = BTreeSet::new();
+        self.relations_of(id, Direction::Both, filter)
+            .into_iter()
+            .filter_map(|r| {
+                let other = if r.source == id { &r.target } else { &r.source };
+                seen.insert(other.clone()).then(|| self.entity(other)).flatten()
+            })
+            .collect()
+    }
+
+    /// Breadth-first neighbourhood up to `depth` hops, at most `limit` nodes; the edges
+    /// are all relations between the nodes returned.
+    pub fn neighborhood(&self, id: &str, depth: usize, limit: usize, filter: &RelationFilter) -> Subgraph {
+        let Some(&start) = self.by_id.get(id) else { return Subgraph::default() };
+        let mut order = vec![start];
+        let mut seen: HashMap<NodeIndex, usize> = HashMap::from([(start, 0)]);
+        let mut queue = VecDeque::from([start]);
+        while let Some(n) = queue.pop_front() {
+            let d = seen[&n];
+            if d >= depth {
+                continue;
+            }
+            let mut next: Vec<(u64, NodeIndex)> = self
+                .graph
+                .edges_directed(n, PgDirection::Outgoing)
+                .map(|e| (e.weight(), e.target()))
+                .chain(self.graph.edges_directed(n, PgDirection::Incoming).map(|e| (e.weight(), e.source())))
+                .filter(|(r, _)| filter.accepts(r))
+                .map(|(r, m)| (r.weight, m))
+                .collect();
+            next.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| self.graph[a.1].id.cmp(&self.graph[b.1].id)));
+            for (_, m) in next {
+                if order.len() >= limit {
+                    break;
+                }
+                if let std::collections::hash_map::Entry::Vacant(v) = seen.entry(m) {
+                    v.insert(d + 1);
+                    order.push(m);
+                    queue.push_back(m);
+                }
+            }
+        }
+        let mut edges: Vec<RelationRecord> = Vec::new();
+        for &n in &order {
+            for e in self.graph.edges_directed(n, PgDirection::Outgoing) {
+                if seen.contains_key(&e.target()) && filter.accepts(e.weight()) {
+                    edges.push(e.weight().clone());
+                }
+            }
+        }
+        edges.sort_by(|a, b| a.id.cmp(&b.id));
+        Subgraph { nodes: order.into_iter().map(|n| self.graph[n].clone()).collect(), edges }
+    }
+
+    /// Fewest-hop path ignoring direction; the relations along it, in order.
+    pub fn shortest_path(&self, from: &str, to: &str, filter: &RelationFilter) -> Option<Vec<&RelationRecord>> {
+        let (&a, &b) = (self.by_id.get(from)?, self.by_id.get(to)?);
+        let mut came_from: HashMap<NodeIndex, Option<EdgeIndex>> = HashMap::from([(a, None)]);
+        let mut queue = VecDeque::from([a]);
+        while let Some(n) = queue.pop_front() {
+            if n == b {
+                break;
+            }
+            let edges = self.graph.edges_directed(n, PgDirection::Outgoing).map(|e| (e.id(), e.target())).chain(self.graph.edges_directed(n, PgDirection::Incoming).map(|e| (e.id(), e.source())));
+            for (e, m) in edges {
+                if filter.accepts(&self.graph[e]) && !came_from.contains_key(&m) {
+                    came_from.insert(m, Some(e));
+                    queue.push_back(m);
+                }
+            }
+        }
+        came_from.get(&b)?;
+        let mut path = Vec::new();
+        let mut n = b;
+        while let Some(Some(e)) = came_from.get(&n) {
+            path.push(&self.graph[*e]);
+            let (s, t) = self.graph.edge_endpoints(*e)?;
+            n = if t == n { s } else { t };
+        }
+        path.reverse();
+        Some(path)
+    }
+
+    /// Counts per entity type and relation kind.
+    pub fn type_counts(&self) -> (BTreeMap<EntityType, usize>, BTreeMap<RelationKind, usize>) {
+        let mut types = BTreeMap::new();
+        for e in self.graph.node_weights() {
+            *types.entry(e.entity_type).or_default() += 1;
+        }
+        let mut kinds = BTreeMap::new();
+        for r in self.graph.edge_weights() {
+            *kinds.entry(r.kind).or_default() += 1;
+        }
+        (types, kinds)
+    }
+}

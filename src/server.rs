@@ -1,0 +1,105 @@
+//! The HTTP server: GraphiQL at `/`, GraphQL at `/graphql` (GET and POST), `/health`.
+//! Only this module knows axum. `app` builds the whole service so tests can drive it
+//! directly or bind it to `127.0.0.1:0`.
+
+use crate::api::{self, Caller, KgSchema};
+use crate::pipeline::Kennisgraaf;
+use async_graphql::http::GraphiQLSource;
+use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, Method};
+use axum::response::{Html, IntoResponse};
+use axum::routing::get;
+use axum::Router;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Largest request body accepted.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Longest a request may run.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+#[derive(Debug, Clone, Default)]
+pub struct ServerConfig {
+    /// Bearer token for mutations; `None` disables mutations.
+    pub token: Option<String>,
+    /// Browser origins allowed by CORS; empty means none.
+    pub cors_origins: Vec<String>,
+}
+
+#[derive(Clone)]
+struct AppState {
+    schema: KgSchema,
+    token: Option<Arc<str>>,
+}
+
+pub fn app(kg: Arc<Kennisgraaf>, config: ServerConfig) -> Router {
+    let state = AppState { schema: api::schema(kg), token: config.token.map(Arc::from) };
+    let origins: Vec<HeaderValue> = config.cors_origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION]);
+    Router::new()
+        .route("/", get(graphiql))
+        .route("/graphql", get(graphql).post(graphql))
+        .route("/health", get(|| async { "ok" }))
+        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(cors)
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn graphiql() -> impl IntoResponse {
+    Html(GraphiQLSource::build().endpoint("/graphql").title("kennisgraaf").finish())
+}
+
+/// Compare without an early exit, so timing does not reveal how much of a guess matched.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn caller(token: Option<&str>, headers: &HeaderMap) -> Caller {
+    let Some(expected) = token else { return Caller::NoTokenConfigured };
+    let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    match given {
+        Some(g) if constant_time_eq(g.trim().as_bytes(), expected.as_bytes()) => Caller::Authorised,
+        _ => Caller::Anonymous,
+    }
+}
+
+async fn graphql(State(state): State<AppState>, headers: HeaderMap, req: GraphQLRequest) -> GraphQLResponse {
+    let who = caller(state.token.as_deref(), &headers);
+    state.schema.execute(req.into_inner().data(who)).await.into()
+}
+
+/// Serve until Ctrl-C.
+pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+            tracing::info!("shutting down");
+        })
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_must_match_exactly() {
+        let mut h = HeaderMap::new();
+        assert_eq!(caller(None, &h), Caller::NoTokenConfigured);
+        assert_eq!(caller(Some("s3cret"), &h), Caller::Anonymous);
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer s3cre"));
+        assert_eq!(caller(Some("s3cret"), &h), Caller::Anonymous);
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer s3cret"));
+        assert_eq!(caller(Some("s3cret"), &h), Caller::Authorised);
+    }
+}

@@ -1,0 +1,388 @@
+//! Stage 4: the persistent store. Only this module imports sled.
+//!
+//! Layout (one sled tree, keys prefixed by record kind, values postcard-encoded):
+//! `meta:schema` → version; `doc:{id}` → `DocumentRecord`; `ent:{id}` → `EntityRecord`;
+//! `name:{folded alias}\0{id}` → (); `rel:{id}` → `RelationRecord`;
+//! `ev:{relation}\0{document}\0{n}` → `Evidence`; `men:{entity}\0{document}\0{n}` →
+//! `StoredMention`; `qref:{speaker}\0{document}` → ().
+//!
+//! Invariants: a document and everything derived from it land in one atomic sled batch,
+//! or not at all; committing a document already stored changes nothing; callers
+//! serialise commits (`Store::commit` takes `&mut self`-like exclusivity through the
+//! pipeline's writer lock) so read-modify-write of aggregates is safe. A commit is
+//! durable once `flush` returns.
+
+use crate::model::{fold, Document, EntityRecord, EntityType, Evidence, RelationRecord, ResolvedDocument, Span, StoredMention, StoredQuote};
+use crate::resolve::KnownEntities;
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Bumped whenever the on-disk layout or a record's encoding changes.
+pub const SCHEMA_VERSION: u32 = 1;
+const SCHEMA_KEY: &[u8] = b"meta:schema";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the store at {path} is in use by another kennisgraaf process; stop it or use another --store")]
+    Locked { path: String },
+    #[error("cannot open the store at {path}: {reason}")]
+    Open { path: String, reason: String },
+    #[error("the store at {path} has schema version {found}, this build reads version {SCHEMA_VERSION}; re-ingest into a new store")]
+    Schema { path: String, found: u32 },
+    #[error("store I/O failed: {0}")]
+    Io(String),
+    #[error("store record {key} is corrupt ({reason}); run `kennisgraaf check` or restore a backup")]
+    Corrupt { key: String, reason: String },
+}
+
+impl From<sled::Error> for StoreError {
+    fn from(e: sled::Error) -> Self {
+        StoreError::Io(e.to_string())
+    }
+}
+
+/// A stored document with what was extracted from it (mentions and evidence are kept
+/// under their entity and relation, found again through these id lists).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentRecord {
+    pub document: Document,
+    pub sentences: Vec<Span>,
+    pub entity_ids: Vec<String>,
+    pub relation_ids: Vec<String>,
+    pub mention_count: u64,
+    pub quotes: Vec<StoredQuote>,
+}
+
+/// What a commit changed, for the in-memory graph to apply.
+#[derive(Debug, Default, Clone)]
+pub struct CommitOutcome {
+    /// False when the document was already stored (nothing changed).
+    pub stored: bool,
+    pub entities: Vec<EntityRecord>,
+    pub relations: Vec<RelationRecord>,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct StoreCounts {
+    pub documents: u64,
+    pub entities: u64,
+    pub relations: u64,
+    pub mentions: u64,
+    pub evidence: u64,
+}
+
+pub struct Store {
+    db: sled::Db,
+}
+
+fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
+    postcard::to_stdvec(value).map_err(|e| StoreError::Io(format!("encoding failed: {e}")))
+}
+
+fn decode<T: DeserializeOwned>(key: &[u8], bytes: &[u8]) -> Result<T, StoreError> {
+    postcard::from_bytes(bytes).map_err(|e| StoreError::Corrupt { key: String::from_utf8_lossy(key).into_owned(), reason: e.to_string() })
+}
+
+fn key(parts: &[&str]) -> Vec<u8> {
+    let mut k = Vec::with_capacity(64);
+    for (i, p) in parts.iter().enumerate() {
+        if i > 1 {
+            k.push(0);
+        }
+        k.extend_from_slice(p.as_bytes());
+    }
+    k
+}
+
+fn seen_range(first: &mut Option<String>, last: &mut Option<String>, date: Option<&str>) {
+    if let Some(d) = date {
+        if first.as_deref().is_none_or(|f| d < f) {
+            *first = Some(d.to_string());
+        }
+        if last.as_deref().is_none_or(|l| d > l) {
+            *last = Some(d.to_string());
+        }
+    }
+}
+
+impl Store {
+    /// Open (or create) the store at `path`.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let display = path.display().to_string();
+        let db = sled::Config::new().path(path).flush_every_ms(Some(500)).open().map_err(|e| match e {
+            sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("lock") => StoreError::Locked { path: display.clone() },
+            other => StoreError::Open { path: display.clone(), reason: other.to_string() },
+        })?;
+        match db.get(SCHEMA_KEY)? {
+            Some(v) => {
+                let found = v.as_ref().try_into().map(u32::from_le_bytes).unwrap_or(0);
+                if found != SCHEMA_VERSION {
+                    return Err(StoreError::Schema { path: display, found });
+                }
+            }
+            None if db.is_empty() => {
+                db.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_le_bytes())?;
+                db.flush()?;
+            }
+            None => return Err(StoreError::Schema { path: display, found: 0 }),
+        }
+        Ok(Self { db })
+    }
+
+    /// Make every commit so far durable.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    fn get<T: DeserializeOwned>(&self, key: &[u8]) -> Result<Option<T>, StoreError> {
+        self.db.get(key)?.map(|v| decode(key, &v)).transpose()
+    }
+
+    fn scan<T: DeserializeOwned>(&self, prefix: &[u8]) -> impl Iterator<Item = Result<T, StoreError>> + '_ {
+        self.db.scan_prefix(prefix).map(|kv| {
+            let (k, v) = kv?;
+            decode(&k, &v)
+        })
+    }
+
+    pub fn contains_document(&self, id: &str) -> Result<bool, StoreError> {
+        Ok(self.db.contains_key(key(&["doc:", id]))?)
+    }
+
+    pub fn is_empty(&self) -> Result<bool, StoreError> {
+        Ok(self.db.scan_prefix(b"doc:").next().transpose()?.is_none())
+    }
+
+    /// Store a document with everything extracted from it, in one atomic batch.
+    pub fn commit(&self, doc: &ResolvedDocument) -> Result<CommitOutcome, StoreError> {
+        let doc_id = doc.document.id.as_str();
+        if self.contains_document(doc_id)? {
+            return Ok(CommitOutcome::default());
+        }
+        let date = doc.document.date.as_deref();
+        let mut batch = sled::Batch::default();
+        let mut outcome = CommitOutcome { stored: true, ..Default::default() };
+
+        for c in &doc.entities {
+            let k = key(&["ent:", &c.id]);
+            let mut e: EntityRecord = self.get(&k)?.unwrap_or_else(|| EntityRecord {
+                id: c.id.clone(),
+                name: c.name.clone(),
+                entity_type: c.entity_type,
+                aliases: BTreeMap::new(),
+                roles: BTreeMap::new(),
+                mention_count: 0,
+                document_count: 0,
+                first_seen: None,
+                last_seen: None,
+            });
+            for (alias, n) in &c.aliases {
+                if !e.aliases.contains_key(alias) {
+                    batch.insert(key(&["name:", &fold(alias), &c.id]), &[]);
+                }
+                *e.aliases.entry(alias.clone()).or_default() += n;
+            }
+            if e.aliases.is_empty() {
+                batch.insert(key(&["name:", &fold(&c.name), &c.id]), &[]);
+            }
+            for r in &c.roles {
+                *e.roles.entry(r.clone()).or_default() += 1;
+            }
+            // A person is best named by the longest form seen ("Ahmed Aboutaleb").
+            if e.entity_type == EntityType::Person && c.name.len() > e.name.len() {
+                e.name = c.name.clone();
+            }
+            e.mention_count += c.mention_count;
+            e.document_count += 1;
+            seen_range(&mut e.first_seen, &mut e.last_seen, date);
+            batch.insert(k, encode(&e)?);
+            outcome.entities.push(e);
+        }
+
+        let mut relations: BTreeMap<&str, RelationRecord> = BTreeMap::new();
+        for (n, r) in doc.relations.iter().enumerate() {
+            let rec = match relations.get_mut(r.id.as_str()) {
+                Some(rec) => rec,
+                None => {
+                    let stored = self.get(&key(&["rel:", &r.id]))?.unwrap_or_else(|| RelationRecord {
+                        id: r.id.clone(),
+                        source: r.source.clone(),
+                        target: r.target.clone(),
+                        kind: r.kind,
+                        predicate: r.predicate.clone(),
+                        weight: 0,
+                        confidence: 0.0,
+                        first_seen: None,
+                        last_seen: None,
+                    });
+                    relations.entry(r.id.as_str()).or_insert(stored)
+                }
+            };
+            rec.weight += 1;
+            rec.confidence = rec.confidence.max(r.evidence.confidence);
+            seen_range(&mut rec.first_seen, &mut rec.last_seen, date);
+            batch.insert(key(&["ev:", &r.id, doc_id, &format!("{n:08}")]), encode(&r.evidence)?);
+        }
+        for (id, rec) in &relations {
+            batch.insert(key(&["rel:", id]), encode(rec)?);
+        }
+        outcome.relations = relations.into_values().collect();
+
+        for (n, m) in doc.mentions.iter().enumerate() {
+            batch.insert(key(&["men:", &m.entity, doc_id, &format!("{n:08}")]), encode(m)?);
+        }
+        for q in &doc.quotes {
+            if let Some(s) = &q.speaker {
+                batch.insert(key(&["qref:", s, doc_id]), &[]);
+            }
+        }
+        let record = DocumentRecord {
+            document: doc.document.clone(),
+            sentences: doc.sentences.clone(),
+            entity_ids: doc.entities.iter().map(|e| e.id.clone()).collect(),
+            relation_ids: outcome.relations.iter().map(|r| r.id.clone()).collect(),
+            mention_count: doc.mentions.len() as u64,
+            quotes: doc.quotes.clone(),
+        };
+        batch.insert(key(&["doc:", doc_id]), encode(&record)?);
+        self.db.apply_batch(batch)?;
+        Ok(outcome)
+    }
+
+    pub fn document(&self, id: &str) -> Result<Option<DocumentRecord>, StoreError> {
+        self.get(&key(&["doc:", id]))
+    }
+
+    pub fn documents(&self) -> impl Iterator<Item = Result<DocumentRecord, StoreError>> + '_ {
+        self.scan(b"doc:")
+    }
+
+    pub fn entities(&self) -> impl Iterator<Item = Result<EntityRecord, StoreError>> + '_ {
+        self.scan(b"ent:")
+    }
+
+    pub fn relations(&self) -> impl Iterator<Item = Result<RelationRecord, StoreError>> + '_ {
+        self.scan(b"rel:")
+    }
+
+    pub fn mentions_of(&self, entity: &str) -> impl Iterator<Item = Result<StoredMention, StoreError>> + '_ {
+        let mut prefix = key(&["men:", entity]);
+        prefix.push(0);
+        self.scan(&prefix)
+    }
+
+    pub fn evidence_of(&self, relation: &str) -> impl Iterator<Item = Result<Evidence, StoreError>> + '_ {
+        let mut prefix = key(&["ev:", relation]);
+        prefix.push(0);
+        self.scan(&prefix)
+    }
+
+    /// Quotes whose speaker is `entity`, in document order.
+    pub fn quotes_of(&self, entity: &str) -> Result<Vec<StoredQuote>, StoreError> {
+        let mut prefix = key(&["qref:", entity]);
+        prefix.push(0);
+        let mut out = Vec::new();
+        for kv in self.db.scan_prefix(&prefix) {
+            let (k, _) = kv?;
+            let doc_id = String::from_utf8_lossy(&k[prefix.len()..]).into_owned();
+            if let Some(d) = self.document(&doc_id)? {
+                out.extend(d.quotes.into_iter().filter(|q| q.speaker.as_deref() == Some(entity)));
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn counts(&self) -> Result<StoreCounts, StoreError> {
+        let count = |p: &[u8]| self.db.scan_prefix(p).keys().try_fold(0u64, |n, k| k.map(|_| n + 1));
+        Ok(StoreCounts {
+            documents: count(b"doc:")?,
+            entities: count(b"ent:")?,
+            relations: count(b"rel:")?,
+            mentions: count(b"men:")?,
+            evidence: count(b"ev:")?,
+        })
+    }
+}
+
+impl KnownEntities for Store {
+    fn by_folded_alias(&self, folded: &str) -> Vec<(String, EntityType)> {
+        let mut prefix = key(&["name:", folded]);
+        prefix.push(0);
+        let mut out = Vec::new();
+        for k in self.db.scan_prefix(&prefix).keys().flatten() {
+            let id = String::from_utf8_lossy(&k[prefix.len()..]).into_owned();
+            if let Ok(Some(e)) = self.get::<EntityRecord>(&key(&["ent:", &id])) {
+                out.push((id, e.entity_type));
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{EntityContribution, StoredRelation, RelationKind};
+
+    fn resolved(text: &str) -> ResolvedDocument {
+        let document = Document {
+            id: crate::ingest::content_id(text),
+            external_id: None,
+            title: None,
+            date: Some("2019-03".into()),
+            source: None,
+            language: "nl".into(),
+            text: text.into(),
+            ingested_at: 0,
+        };
+        let entity = |id: &str, name: &str| EntityContribution {
+            id: id.into(),
+            name: name.into(),
+            entity_type: EntityType::Location,
+            aliases: [(name.to_string(), 1)].into(),
+            roles: vec![],
+            mention_count: 1,
+        };
+        let evidence = Evidence { document: document.id.clone(), sentence: 0, span: Span::new(0, 5), confidence: 0.3, extractor: "t".into() };
+        ResolvedDocument {
+            sentences: vec![Span::new(0, text.len())],
+            entities: vec![entity("ea", "Rotterdam"), entity("eb", "Groningen")],
+            mentions: vec![],
+            relations: vec![StoredRelation { id: "r1".into(), source: "ea".into(), target: "eb".into(), kind: RelationKind::CoOccurs, predicate: String::new(), evidence }],
+            quotes: vec![],
+            document,
+        }
+    }
+
+    #[test]
+    fn commits_are_idempotent_and_survive_reopening() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        {
+            let store = Store::open(dir.path()).expect("open");
+            assert!(store.commit(&resolved("Rotterdam en Groningen.")).expect("commit").stored);
+            assert!(!store.commit(&resolved("Rotterdam en Groningen.")).expect("commit").stored);
+            store.commit(&resolved("Groningen en Rotterdam.")).expect("commit");
+            store.flush().expect("flush");
+        }
+        let store = Store::open(dir.path()).expect("reopen");
+        let counts = store.counts().expect("counts");
+        assert_eq!((counts.documents, counts.entities, counts.relations, counts.evidence), (2, 2, 1, 2));
+        let rel: Vec<RelationRecord> = store.relations().collect::<Result<_, _>>().expect("relations");
+        assert_eq!(rel[0].weight, 2);
+        assert_eq!(store.by_folded_alias("rotterdam"), vec![("ea".to_string(), EntityType::Location)]);
+    }
+
+    #[test]
+    fn a_store_of_another_schema_version_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        {
+            let db = sled::open(dir.path()).expect("sled");
+            db.insert(SCHEMA_KEY, &99u32.to_le_bytes()).expect("insert");
+            db.flush().expect("flush");
+        }
+        let err = Store::open(dir.path()).err().expect("refused");
+        assert!(matches!(err, StoreError::Schema { found: 99, .. }), "{err}");
+    }
+}
