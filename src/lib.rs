@@ -4,13 +4,13 @@
 //! → `graph` → `api` (served by `server`), with `export` beside `api`. `model` holds
 //! the plain data types that travel between them. See ARCHITECTURE.md.
 
+pub mod api;
+pub mod cli;
 pub mod extract;
+pub mod graph;
 pub mod ingest;
 pub mod model;
-pub mod cli;
-pub mod resolve;
-pub mod graph;
 pub mod pipeline;
-pub mod store;
-pub mod api;
+pub mod resolve;
 pub mod server;
+pub mod store;

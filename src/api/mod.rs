@@ -12,7 +12,9 @@ use crate::ingest::RawDocument;
 use crate::model;
 use crate::pipeline::Kennisgraaf;
 use async_graphql::connection::{Connection, Edge, EmptyFields};
-use async_graphql::{Context, EmptySubscription, ErrorExtensions, InputObject, Object, Schema, SimpleObject, ID};
+use async_graphql::{
+    Context, EmptySubscription, ErrorExtensions, InputObject, Object, Schema, SimpleObject, ID,
+};
 use std::sync::Arc;
 pub use types::{Document, Entity, EntityType, Relation, RelationType, Subgraph};
 
@@ -33,7 +35,18 @@ pub enum Caller {
 }
 
 pub fn schema(kg: Arc<Kennisgraaf>) -> KgSchema {
-    Schema::build(Query, Mutation, EmptySubscription).data(kg).limit_depth(MAX_DEPTH).limit_complexity(MAX_COMPLEXITY).finish()
+    Schema::build(Query, Mutation, EmptySubscription)
+        .data(kg)
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .finish()
+}
+
+/// The schema's SDL, as committed in `schema.graphql`.
+pub fn sdl() -> String {
+    Schema::build(Query, Mutation, EmptySubscription)
+        .finish()
+        .sdl()
 }
 
 pub(crate) fn error(code: &'static str, message: impl Into<String>) -> async_graphql::Error {
@@ -53,21 +66,48 @@ fn page_size(first: Option<i32>) -> async_graphql::Result<usize> {
     match first {
         None => Ok(20),
         Some(n) if n < 0 => Err(error("BAD_INPUT", "`first` must not be negative")),
-        Some(n) if n as usize > MAX_PAGE_SIZE => Err(error("LIMIT_EXCEEDED", format!("`first` is {n}; the page size limit is {MAX_PAGE_SIZE}"))),
+        Some(n) if n as usize > MAX_PAGE_SIZE => Err(error(
+            "LIMIT_EXCEEDED",
+            format!("`first` is {n}; the page size limit is {MAX_PAGE_SIZE}"),
+        )),
         Some(n) => Ok(n as usize),
     }
 }
 
 /// Offset cursors: opaque to clients, stable while the ordering is.
-fn paginate<T: async_graphql::OutputType>(items: Vec<T>, first: Option<i32>, after: Option<String>) -> async_graphql::Result<Connection<String, T, ConnectionFields>> {
+fn paginate<T: async_graphql::OutputType>(
+    items: Vec<T>,
+    first: Option<i32>,
+    after: Option<String>,
+) -> async_graphql::Result<Connection<String, T, ConnectionFields>> {
     let size = page_size(first)?;
     let start = match after {
         None => 0,
-        Some(c) => c.strip_prefix("o:").and_then(|n| n.parse::<usize>().ok()).map(|n| n + 1).ok_or_else(|| error("BAD_INPUT", format!("cursor {c:?} is not one this API gave out")))?,
+        Some(c) => c
+            .strip_prefix("o:")
+            .and_then(|n| n.parse::<usize>().ok())
+            .map(|n| n + 1)
+            .ok_or_else(|| {
+                error(
+                    "BAD_INPUT",
+                    format!("cursor {c:?} is not one this API gave out"),
+                )
+            })?,
     };
     let total = items.len();
-    let mut conn = Connection::with_additional_fields(start > 0, start + size < total, ConnectionFields { total_count: total });
-    conn.edges.extend(items.into_iter().enumerate().skip(start).take(size).map(|(i, item)| Edge::new(format!("o:{i}"), item)));
+    let mut conn = Connection::with_additional_fields(
+        start > 0,
+        start + size < total,
+        ConnectionFields { total_count: total },
+    );
+    conn.edges.extend(
+        items
+            .into_iter()
+            .enumerate()
+            .skip(start)
+            .take(size)
+            .map(|(i, item)| Edge::new(format!("o:{i}"), item)),
+    );
     Ok(conn)
 }
 
@@ -78,7 +118,10 @@ pub struct ConnectionFields {
 }
 
 fn relation_filter(types: Option<Vec<RelationType>>, min_weight: Option<i32>) -> RelationFilter {
-    RelationFilter { kinds: types.map(|t| t.into_iter().map(model::RelationKind::from).collect()), min_weight: min_weight.unwrap_or(0).max(0) as u64 }
+    RelationFilter {
+        kinds: types.map(|t| t.into_iter().map(model::RelationKind::from).collect()),
+        min_weight: min_weight.unwrap_or(0).max(0) as u64,
+    }
 }
 
 pub struct Query;
@@ -99,15 +142,35 @@ impl Query {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, Entity, ConnectionFields, EmptyFields>> {
-        let filter = EntityFilter { entity_type: entity_type.map(Into::into), name };
-        let items: Vec<Entity> = kg(ctx).graph().entities(&filter).into_iter().cloned().map(Entity).collect();
+        let filter = EntityFilter {
+            entity_type: entity_type.map(Into::into),
+            name,
+        };
+        let items: Vec<Entity> = kg(ctx)
+            .graph()
+            .entities(&filter)
+            .into_iter()
+            .cloned()
+            .map(Entity)
+            .collect();
         paginate(items, first, after)
     }
 
     /// Search names and aliases: case- and accent-insensitive, by prefix of the name or of a word in it.
-    async fn search(&self, ctx: &Context<'_>, text: String, #[graphql(default = 10)] first: i32) -> async_graphql::Result<Vec<Entity>> {
+    async fn search(
+        &self,
+        ctx: &Context<'_>,
+        text: String,
+        #[graphql(default = 10)] first: i32,
+    ) -> async_graphql::Result<Vec<Entity>> {
         let n = page_size(Some(first))?;
-        Ok(kg(ctx).graph().search(&text, n).into_iter().cloned().map(Entity).collect())
+        Ok(kg(ctx)
+            .graph()
+            .search(&text, n)
+            .into_iter()
+            .cloned()
+            .map(Entity)
+            .collect())
     }
 
     /// Relations, heaviest first.
@@ -120,19 +183,43 @@ impl Query {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, Relation, ConnectionFields, EmptyFields>> {
         let filter = relation_filter(types, min_weight);
-        let items: Vec<Relation> = kg(ctx).graph().relations(&filter).into_iter().cloned().map(Relation).collect();
+        let items: Vec<Relation> = kg(ctx)
+            .graph()
+            .relations(&filter)
+            .into_iter()
+            .cloned()
+            .map(Relation)
+            .collect();
         paginate(items, first, after)
     }
 
     /// One document by id (its content hash).
     async fn document(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Document>> {
-        Ok(kg(ctx).store().document(&id).map_err(internal)?.map(Document))
+        Ok(kg(ctx)
+            .store()
+            .document(&id)
+            .map_err(internal)?
+            .map(Document))
     }
 
     /// Documents, newest first (by date, then id).
-    async fn documents(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> async_graphql::Result<Connection<String, Document, ConnectionFields, EmptyFields>> {
-        let mut docs = kg(ctx).store().documents().collect::<Result<Vec<_>, _>>().map_err(internal)?;
-        docs.sort_by(|a, b| b.document.date.cmp(&a.document.date).then_with(|| a.document.id.cmp(&b.document.id)));
+    async fn documents(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, Document, ConnectionFields, EmptyFields>> {
+        let mut docs = kg(ctx)
+            .store()
+            .documents()
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(internal)?;
+        docs.sort_by(|a, b| {
+            b.document
+                .date
+                .cmp(&a.document.date)
+                .then_with(|| a.document.id.cmp(&b.document.id))
+        });
         paginate(docs.into_iter().map(Document).collect(), first, after)
     }
 
@@ -147,27 +234,52 @@ impl Query {
         min_weight: Option<i32>,
     ) -> async_graphql::Result<Subgraph> {
         if !(0..=4).contains(&depth) {
-            return Err(error("LIMIT_EXCEEDED", format!("depth is {depth}; allowed 0 to 4")));
+            return Err(error(
+                "LIMIT_EXCEEDED",
+                format!("depth is {depth}; allowed 0 to 4"),
+            ));
         }
         if !(1..=500).contains(&limit) {
-            return Err(error("LIMIT_EXCEEDED", format!("limit is {limit}; allowed 1 to 500")));
+            return Err(error(
+                "LIMIT_EXCEEDED",
+                format!("limit is {limit}; allowed 1 to 500"),
+            ));
         }
         let graph = kg(ctx).graph();
         if graph.entity(&id).is_none() {
-            return Err(error("NOT_FOUND", format!("no entity with id {:?}", id.as_str())));
+            return Err(error(
+                "NOT_FOUND",
+                format!("no entity with id {:?}", id.as_str()),
+            ));
         }
-        Ok(Subgraph::from(graph.neighborhood(&id, depth as usize, limit as usize, &relation_filter(types, min_weight))))
+        Ok(Subgraph::from(graph.neighborhood(
+            &id,
+            depth as usize,
+            limit as usize,
+            &relation_filter(types, min_weight),
+        )))
     }
 
     /// The fewest-hop chain of relations between two entities (direction ignored); null when unconnected.
-    async fn shortest_path(&self, ctx: &Context<'_>, from: ID, to: ID, types: Option<Vec<RelationType>>) -> async_graphql::Result<Option<Vec<Relation>>> {
+    async fn shortest_path(
+        &self,
+        ctx: &Context<'_>,
+        from: ID,
+        to: ID,
+        types: Option<Vec<RelationType>>,
+    ) -> async_graphql::Result<Option<Vec<Relation>>> {
         let graph = kg(ctx).graph();
         for id in [&from, &to] {
             if graph.entity(id).is_none() {
-                return Err(error("NOT_FOUND", format!("no entity with id {:?}", id.as_str())));
+                return Err(error(
+                    "NOT_FOUND",
+                    format!("no entity with id {:?}", id.as_str()),
+                ));
             }
         }
-        Ok(graph.shortest_path(&from, &to, &relation_filter(types, None)).map(|p| p.into_iter().cloned().map(Relation).collect()))
+        Ok(graph
+            .shortest_path(&from, &to, &relation_filter(types, None))
+            .map(|p| p.into_iter().cloned().map(Relation).collect()))
     }
 
     /// Counts of what the graph holds.
@@ -203,22 +315,54 @@ pub struct Mutation;
 #[Object]
 impl Mutation {
     /// Extract and store documents. Requires `Authorization: Bearer <token>`.
-    async fn ingest(&self, ctx: &Context<'_>, documents: Vec<DocumentInput>) -> async_graphql::Result<IngestResult> {
-        match ctx.data_opt::<Caller>().copied().unwrap_or(Caller::Anonymous) {
+    async fn ingest(
+        &self,
+        ctx: &Context<'_>,
+        documents: Vec<DocumentInput>,
+    ) -> async_graphql::Result<IngestResult> {
+        match ctx
+            .data_opt::<Caller>()
+            .copied()
+            .unwrap_or(Caller::Anonymous)
+        {
             Caller::Authorised => {}
-            Caller::NoTokenConfigured => return Err(error("UNAUTHENTICATED", "mutations are disabled: start the server with --token or KENNISGRAAF_TOKEN")),
-            Caller::Anonymous => return Err(error("UNAUTHENTICATED", "mutations need the header `Authorization: Bearer <token>` with the server's token")),
+            Caller::NoTokenConfigured => {
+                return Err(error(
+                    "UNAUTHENTICATED",
+                    "mutations are disabled: start the server with --token or KENNISGRAAF_TOKEN",
+                ))
+            }
+            Caller::Anonymous => return Err(error(
+                "UNAUTHENTICATED",
+                "mutations need the header `Authorization: Bearer <token>` with the server's token",
+            )),
         }
         if documents.len() > MAX_PAGE_SIZE {
-            return Err(error("LIMIT_EXCEEDED", format!("{} documents in one request; the limit is {MAX_PAGE_SIZE}", documents.len())));
+            return Err(error(
+                "LIMIT_EXCEEDED",
+                format!(
+                    "{} documents in one request; the limit is {MAX_PAGE_SIZE}",
+                    documents.len()
+                ),
+            ));
         }
         let raws: Vec<RawDocument> = documents
             .into_iter()
             .enumerate()
-            .map(|(i, d)| RawDocument { id: d.id, title: d.title, date: d.date, url: d.url, text: d.text, origin: format!("documents[{i}]") })
+            .map(|(i, d)| RawDocument {
+                id: d.id,
+                title: d.title,
+                date: d.date,
+                url: d.url,
+                text: d.text,
+                origin: format!("documents[{i}]"),
+            })
             .collect();
         let kg = kg(ctx).clone();
-        let report = tokio::task::spawn_blocking(move || kg.ingest(raws, || {})).await.map_err(internal)?.map_err(internal)?;
+        let report = tokio::task::spawn_blocking(move || kg.ingest(raws, || {}))
+            .await
+            .map_err(internal)?
+            .map_err(internal)?;
         Ok(IngestResult {
             stored: report.stored.into_iter().map(ID).collect(),
             unchanged: report.unchanged.into_iter().map(ID).collect(),

@@ -18,19 +18,33 @@ pub fn open(store: &Path, model: &Path) -> Result<Kennisgraaf> {
     let tagger = load_model(model)?;
     let store = Store::open(store)?;
     let kg = Kennisgraaf::new(Extractor::new(tagger), store)?;
-    tracing::info!(entities = kg.graph().entity_count(), relations = kg.graph().relation_count(), ms = started.elapsed().as_millis() as u64, "store and model loaded");
+    tracing::info!(
+        entities = kg.graph().entity_count(),
+        relations = kg.graph().relation_count(),
+        ms = started.elapsed().as_millis() as u64,
+        "store and model loaded"
+    );
     Ok(kg)
 }
 
 /// Read and ingest paths with a progress bar; print a summary. Returns the report and
 /// how many inputs could not be read.
-fn ingest_paths(kg: &Kennisgraaf, paths: &[PathBuf], limits: ReadLimits) -> Result<(IngestReport, usize)> {
+fn ingest_paths(
+    kg: &Kennisgraaf,
+    paths: &[PathBuf],
+    limits: ReadLimits,
+) -> Result<(IngestReport, usize)> {
     let read = ingest::read_paths(paths, limits);
     for p in &read.problems {
         eprintln!("skipped: {p}");
     }
     let bar = ProgressBar::new(read.documents.len() as u64);
-    bar.set_style(ProgressStyle::with_template("ingesting {bar:40} {pos}/{len} documents, {per_sec}, {eta} left").unwrap_or_else(|_| ProgressStyle::default_bar()));
+    bar.set_style(
+        ProgressStyle::with_template(
+            "ingesting {bar:40} {pos}/{len} documents, {per_sec}, {eta} left",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
     let started = Instant::now();
     let report = kg.ingest(read.documents, || bar.inc(1))?;
     bar.finish_and_clear();
@@ -51,9 +65,18 @@ fn ingest_paths(kg: &Kennisgraaf, paths: &[PathBuf], limits: ReadLimits) -> Resu
 
 pub fn ingest_cmd(store: &Path, model: &Path, args: &IngestArgs) -> Result<()> {
     let kg = open(store, model)?;
-    let (report, unreadable) = ingest_paths(&kg, &args.paths, ReadLimits { max_file_bytes: args.max_file_bytes })?;
+    let (report, unreadable) = ingest_paths(
+        &kg,
+        &args.paths,
+        ReadLimits {
+            max_file_bytes: args.max_file_bytes,
+        },
+    )?;
     if unreadable + report.problems.len() > 0 {
-        anyhow::bail!("{} inputs could not be ingested (see above); the others are stored", unreadable + report.problems.len());
+        anyhow::bail!(
+            "{} inputs could not be ingested (see above); the others are stored",
+            unreadable + report.problems.len()
+        );
     }
     Ok(())
 }
@@ -63,7 +86,10 @@ pub fn stats(store: &Path, model: &Path) -> Result<()> {
     let counts = kg.store().counts()?;
     let graph = kg.graph();
     let (types, kinds) = graph.type_counts();
-    println!("documents  {}\nentities   {}\nrelations  {}\nmentions   {}\nevidence   {}", counts.documents, counts.entities, counts.relations, counts.mentions, counts.evidence);
+    println!(
+        "documents  {}\nentities   {}\nrelations  {}\nmentions   {}\nevidence   {}",
+        counts.documents, counts.entities, counts.relations, counts.mentions, counts.evidence
+    );
     for (t, n) in types {
         println!("  {:<14} {n}", t.as_str());
     }
@@ -77,10 +103,19 @@ pub fn serve(store: &Path, model: &Path, args: &ServeArgs) -> Result<()> {
     let started = Instant::now();
     let kg = open(store, model)?;
     if kg.store().is_empty()? && !args.no_seed {
-        eprintln!("empty store: ingesting the corpus in {}", args.corpus.display());
-        ingest_paths(&kg, std::slice::from_ref(&args.corpus), ReadLimits::default())?;
+        eprintln!(
+            "empty store: ingesting the corpus in {}",
+            args.corpus.display()
+        );
+        ingest_paths(
+            &kg,
+            std::slice::from_ref(&args.corpus),
+            ReadLimits::default(),
+        )?;
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(&args.addr).await.with_context(|| format!("cannot listen on {}; is another server running there? try --addr 127.0.0.1:0", args.addr))?;
         let addr = listener.local_addr()?;

@@ -8,7 +8,8 @@ use std::path::Path;
 use std::time::Instant;
 
 pub fn read_conll(path: &Path) -> Result<Vec<conll::LabeledSentence>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     conll::parse(&text).with_context(|| format!("{} is not CoNLL NER data", path.display()))
 }
 
@@ -18,8 +19,17 @@ pub fn load_model(path: &Path) -> Result<NerModel> {
 }
 
 fn read_names(path: &Path) -> Result<Vec<String>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    Ok(text.lines().flat_map(|l| l.split('\t').skip(1).map(str::to_string).collect::<Vec<_>>()).collect())
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(text
+        .lines()
+        .flat_map(|l| {
+            l.split('\t')
+                .skip(1)
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect())
 }
 
 pub fn train_ner(args: &TrainNerArgs) -> Result<()> {
@@ -36,18 +46,42 @@ pub fn train_ner(args: &TrainNerArgs) -> Result<()> {
         None => Vec::new(),
     };
     let lexicon = ner::build_lexicon(&data, names);
-    eprintln!("training on {} sentences ({} tokens), gazetteer {} names, dev {} sentences", data.len(), data.iter().map(|s| s.words.len()).sum::<usize>(), lexicon.gazetteer_len(), dev.len());
-    let config = TrainConfig { epochs: args.epochs, seed: args.seed };
+    eprintln!(
+        "training on {} sentences ({} tokens), gazetteer {} names, dev {} sentences",
+        data.len(),
+        data.iter().map(|s| s.words.len()).sum::<usize>(),
+        lexicon.gazetteer_len(),
+        dev.len()
+    );
+    let config = TrainConfig {
+        epochs: args.epochs,
+        seed: args.seed,
+    };
     let bar = ProgressBar::new((data.len() * args.epochs) as u64);
-    bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} sentences, {eta} left").unwrap_or_else(|_| ProgressStyle::default_bar()));
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} sentences, {eta} left")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
     let model = ner::train(
         &config,
         &lexicon,
         &data,
         &dev,
         |r| {
-            let dev = r.dev.as_ref().map_or(String::new(), |s| format!(", dev P {:.2} R {:.2} F1 {:.2}", 100.0 * s.overall.precision(), 100.0 * s.overall.recall(), 100.0 * s.overall.f1()));
-            bar.suspend(|| eprintln!("epoch {:>2}: {} training mistakes{dev} ({:.1} s)", r.epoch, r.train_mistakes, r.seconds));
+            let dev = r.dev.as_ref().map_or(String::new(), |s| {
+                format!(
+                    ", dev P {:.2} R {:.2} F1 {:.2}",
+                    100.0 * s.overall.precision(),
+                    100.0 * s.overall.recall(),
+                    100.0 * s.overall.f1()
+                )
+            });
+            bar.suspend(|| {
+                eprintln!(
+                    "epoch {:>2}: {} training mistakes{dev} ({:.1} s)",
+                    r.epoch, r.train_mistakes, r.seconds
+                )
+            });
         },
         || bar.inc(1),
     );
@@ -59,7 +93,13 @@ pub fn train_ner(args: &TrainNerArgs) -> Result<()> {
     let tmp = args.out.with_extension("tmp");
     std::fs::write(&tmp, &bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
     std::fs::rename(&tmp, &args.out)?;
-    println!("wrote {} ({} features, {:.1} MB): {}", args.out.display(), model.feature_count(), bytes.len() as f64 / 1e6, model.about);
+    println!(
+        "wrote {} ({} features, {:.1} MB): {}",
+        args.out.display(),
+        model.feature_count(),
+        bytes.len() as f64 / 1e6,
+        model.about
+    );
     Ok(())
 }
 
@@ -68,7 +108,10 @@ pub fn eval_ner(model_path: &Path, args: &EvalNerArgs) -> Result<()> {
     let model = load_model(model_path)?;
     let load = started.elapsed();
     let gold = read_conll(&args.gold)?;
-    let words: Vec<Vec<&str>> = gold.iter().map(|s| s.words.iter().map(String::as_str).collect()).collect();
+    let words: Vec<Vec<&str>> = gold
+        .iter()
+        .map(|s| s.words.iter().map(String::as_str).collect())
+        .collect();
     let tokens: usize = words.iter().map(Vec::len).sum();
     let started = Instant::now();
     let predicted: Vec<Vec<u8>> = words.iter().map(|w| model.tag(w)).collect();
@@ -77,8 +120,17 @@ pub fn eval_ner(model_path: &Path, args: &EvalNerArgs) -> Result<()> {
     for (s, p) in gold.iter().zip(&predicted) {
         score.add(&s.labels, p);
     }
-    println!("{}: {} sentences, {} tokens", args.gold.display(), gold.len(), tokens);
+    println!(
+        "{}: {} sentences, {} tokens",
+        args.gold.display(),
+        gold.len(),
+        tokens
+    );
     print!("{}", score.table());
-    println!("model load {:.0} ms; tagging {:.0} tokens/s on one core", load.as_secs_f64() * 1e3, tokens as f64 / tagging.as_secs_f64());
+    println!(
+        "model load {:.0} ms; tagging {:.0} tokens/s on one core",
+        load.as_secs_f64() * 1e3,
+        tokens as f64 / tagging.as_secs_f64()
+    );
     Ok(())
 }

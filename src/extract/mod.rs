@@ -60,12 +60,32 @@ impl Extractor {
             .quotes
             .iter()
             .map(|q| {
-                let mut about: Vec<usize> = ents.refs.iter().filter(|r| r.named && q.region.span.contains(r.span) && Some(r.entity) != q.speaker).map(|r| r.entity).collect();
+                let mut about: Vec<usize> = ents
+                    .refs
+                    .iter()
+                    .filter(|r| {
+                        r.named && q.region.span.contains(r.span) && Some(r.entity) != q.speaker
+                    })
+                    .map(|r| r.entity)
+                    .collect();
                 about.sort_unstable();
                 about.dedup();
-                Quote { speaker: q.speaker, text: text[q.region.span.start..q.region.span.end].to_string(), span: q.region.span, about, extractor: q.extractor.to_string() }
+                Quote {
+                    speaker: q.speaker,
+                    text: text[q.region.span.start..q.region.span.end].to_string(),
+                    span: q.region.span,
+                    about,
+                    extractor: q.extractor.to_string(),
+                }
             })
             .collect();
-        Extraction { sentences: sentence_spans, entities: ents.entities, mentions, relations, quotes, diagnostics }
+        Extraction {
+            sentences: sentence_spans,
+            entities: ents.entities,
+            mentions,
+            relations,
+            quotes,
+            diagnostics,
+        }
     }
 }

@@ -36,10 +36,11 @@ pub struct Sentence {
 
 /// Abbreviations that keep their final period (lowercase, without that period).
 const ABBREVIATIONS: &[&str] = &[
-    "o.a", "dr", "drs", "ca", "mr", "mevr", "dhr", "prof", "ir", "ing", "bijv", "bv", "enz", "etc", "jl", "jr", "sr", "nr", "blz",
-    "p", "pag", "d.w.z", "i.p.v", "m.b.t", "t.o.v", "a.s", "z.g", "zgn", "resp", "incl", "excl", "min", "max", "st", "gem", "mln",
-    "mld", "mrd", "vs", "evt", "n.a.v", "m.i.v", "t.a.v", "i.v.m", "o.m", "e.a", "e.d", "a.d.h.v", "jan", "feb", "aug", "sept",
-    "okt", "nov", "dec", "mgr", "kol", "gen", "lt", "kapt", "burg", "wnd",
+    "o.a", "dr", "drs", "ca", "mr", "mevr", "dhr", "prof", "ir", "ing", "bijv", "bv", "enz", "etc",
+    "jl", "jr", "sr", "nr", "blz", "p", "pag", "d.w.z", "i.p.v", "m.b.t", "t.o.v", "a.s", "z.g",
+    "zgn", "resp", "incl", "excl", "min", "max", "st", "gem", "mln", "mld", "mrd", "vs", "evt",
+    "n.a.v", "m.i.v", "t.a.v", "i.v.m", "o.m", "e.a", "e.d", "a.d.h.v", "jan", "feb", "aug",
+    "sept", "okt", "nov", "dec", "mgr", "kol", "gen", "lt", "kapt", "burg", "wnd",
 ];
 
 /// Tokenise `text` and split it into sentences.
@@ -66,7 +67,8 @@ fn tokens(text: &str) -> Vec<Token> {
         }
         let start = i;
         let kind;
-        if c.is_alphanumeric() || (matches!(c, '\'' | '’') && elided_start(at(i + 1), at(i + 2))) {
+        if c.is_alphanumeric() || (matches!(c, '\'' | '’') && elided_start(at(i + 1), at(i + 2)))
+        {
             i += 1;
             let mut all_digits = c.is_ascii_digit();
             while let Some(c) = at(i) {
@@ -74,9 +76,16 @@ fn tokens(text: &str) -> Vec<Token> {
                 let next_alnum = next.is_some_and(char::is_alphanumeric);
                 let joins = c.is_alphanumeric()
                     || (c == '-' && (next_alnum || next.is_none_or(char::is_whitespace)))
-                    || (matches!(c, '\'' | '’') && next.is_some_and(char::is_alphabetic) && at(i - 1).is_some_and(char::is_alphabetic))
-                    || (matches!(c, '.' | ',') && all_digits && next.is_some_and(|n| n.is_ascii_digit()))
-                    || (c == '.' && next.is_some_and(char::is_alphabetic) && !all_digits && segment_len(&chars, i) <= 3);
+                    || (matches!(c, '\'' | '’')
+                        && next.is_some_and(char::is_alphabetic)
+                        && at(i - 1).is_some_and(char::is_alphabetic))
+                    || (matches!(c, '.' | ',')
+                        && all_digits
+                        && next.is_some_and(|n| n.is_ascii_digit()))
+                    || (c == '.'
+                        && next.is_some_and(char::is_alphabetic)
+                        && !all_digits
+                        && segment_len(&chars, i) <= 3);
                 if !joins {
                     break;
                 }
@@ -88,15 +97,25 @@ fn tokens(text: &str) -> Vec<Token> {
                 let word: String = chars[start..i].iter().map(|&(_, c)| c).collect();
                 let lower = word.to_lowercase();
                 let initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
-                if initial || ABBREVIATIONS.contains(&lower.as_str()) || (lower.contains('.') && !all_digits) {
+                if initial
+                    || ABBREVIATIONS.contains(&lower.as_str())
+                    || (lower.contains('.') && !all_digits)
+                {
                     i += 1;
                 }
             }
-            kind = if all_digits { TokenKind::Number } else { TokenKind::Word };
+            kind = if all_digits {
+                TokenKind::Number
+            } else {
+                TokenKind::Word
+            };
         } else if (c == '\'' && at(i + 1) == Some('\'')) || (c == ',' && at(i + 1) == Some(',')) {
             i += 2;
             kind = TokenKind::Quote;
-        } else if matches!(c, '"' | '“' | '”' | '„' | '‘' | '’' | '\'' | '`' | '«' | '»') {
+        } else if matches!(
+            c,
+            '"' | '“' | '”' | '„' | '‘' | '’' | '\'' | '`' | '«' | '»'
+        ) {
             i += 1;
             kind = TokenKind::Quote;
         } else {
@@ -107,7 +126,12 @@ fn tokens(text: &str) -> Vec<Token> {
             }
             kind = TokenKind::Punct;
         }
-        out.push(Token { span: Span::new(offset(start), offset(i)), kind, space_before, line_before });
+        out.push(Token {
+            span: Span::new(offset(start), offset(i)),
+            kind,
+            space_before,
+            line_before,
+        });
         space_before = false;
         line_before = false;
     }
@@ -125,16 +149,26 @@ fn elided_start(next: Option<char>, after: Option<char>) -> bool {
 
 /// Length of the letter run that ends right before position `i`.
 fn segment_len(chars: &[(usize, char)], i: usize) -> usize {
-    chars[..i].iter().rev().take_while(|(_, c)| c.is_alphabetic()).count()
+    chars[..i]
+        .iter()
+        .rev()
+        .take_while(|(_, c)| c.is_alphabetic())
+        .count()
 }
 
 fn ends_sentence(text: &str, t: &Token) -> bool {
-    t.kind == TokenKind::Punct && matches!(&text[t.span.start..t.span.end], "." | "!" | "?" | "..." | "…" | "?!" | "!!" | "??")
+    t.kind == TokenKind::Punct
+        && matches!(
+            &text[t.span.start..t.span.end],
+            "." | "!" | "?" | "..." | "…" | "?!" | "!!" | "??"
+        )
 }
 
 fn opens_sentence(text: &str, t: &Token) -> bool {
     let first = text[t.span.start..].chars().next();
-    t.kind == TokenKind::Quote || first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()) || matches!(first, Some('(' | '-' | '–'))
+    t.kind == TokenKind::Quote
+        || first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+        || matches!(first, Some('(' | '-' | '–'))
 }
 
 fn sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
@@ -147,17 +181,29 @@ fn sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
         let mut boundary = false;
         if ends_sentence(text, &tokens[i]) {
             // Closing quotes and brackets glued to the period belong to this sentence.
-            while end < tokens.len() && !tokens[end].space_before && matches!(tokens[end].kind, TokenKind::Quote | TokenKind::Punct) && !ends_sentence(text, &tokens[end]) {
+            while end < tokens.len()
+                && !tokens[end].space_before
+                && matches!(tokens[end].kind, TokenKind::Quote | TokenKind::Punct)
+                && !ends_sentence(text, &tokens[end])
+            {
                 end += 1;
             }
-            boundary = end >= tokens.len() || tokens[end].line_before || opens_sentence(text, &tokens[end]);
+            boundary = end >= tokens.len()
+                || tokens[end].line_before
+                || opens_sentence(text, &tokens[end]);
         }
         if end >= tokens.len() || tokens[end].line_before {
             boundary = true;
         }
         if boundary {
-            out.push(Sentence { span: Span::new(tokens[start].span.start, tokens[end - 1].span.end), tokens: start..end, paragraph });
-            if end < tokens.len() && text[tokens[end - 1].span.end..tokens[end].span.start].contains("\n\n") {
+            out.push(Sentence {
+                span: Span::new(tokens[start].span.start, tokens[end - 1].span.end),
+                tokens: start..end,
+                paragraph,
+            });
+            if end < tokens.len()
+                && text[tokens[end - 1].span.end..tokens[end].span.start].contains("\n\n")
+            {
                 paragraph += 1;
             }
             start = end;
@@ -172,31 +218,89 @@ mod tests {
     use super::*;
 
     fn words(text: &str) -> Vec<&str> {
-        tokens(text).iter().map(|t| &text[t.span.start..t.span.end]).collect()
+        tokens(text)
+            .iter()
+            .map(|t| &text[t.span.start..t.span.end])
+            .collect()
     }
 
     #[test]
     fn dutch_abbreviations_hyphens_and_quotes() {
         assert_eq!(
             words("Dr. Jansen o.a. in Latijns-Amerika, ca. 15 mln. ''We moeten'', zegt hij."),
-            ["Dr.", "Jansen", "o.a.", "in", "Latijns-Amerika", ",", "ca.", "15", "mln.", "''", "We", "moeten", "''", ",", "zegt", "hij", "."]
+            [
+                "Dr.",
+                "Jansen",
+                "o.a.",
+                "in",
+                "Latijns-Amerika",
+                ",",
+                "ca.",
+                "15",
+                "mln.",
+                "''",
+                "We",
+                "moeten",
+                "''",
+                ",",
+                "zegt",
+                "hij",
+                "."
+            ]
         );
-        assert_eq!(words("zo'n 1.000,50 euro voor auto's"), ["zo'n", "1.000,50", "euro", "voor", "auto's"]);
-        assert_eq!(words("politie- en justitiemedewerkers"), ["politie-", "en", "justitiemedewerkers"]);
-        assert_eq!(words("„Ja”, ‘nee’ en ,,misschien''"), ["„", "Ja", "”", ",", "‘", "nee", "’", "en", ",,", "misschien", "''"]);
-        assert_eq!(words("In '81 ging 's-Hertogenbosch"), ["In", "'81", "ging", "'s-Hertogenbosch"]);
+        assert_eq!(
+            words("zo'n 1.000,50 euro voor auto's"),
+            ["zo'n", "1.000,50", "euro", "voor", "auto's"]
+        );
+        assert_eq!(
+            words("politie- en justitiemedewerkers"),
+            ["politie-", "en", "justitiemedewerkers"]
+        );
+        assert_eq!(
+            words("„Ja”, ‘nee’ en ,,misschien''"),
+            [
+                "„",
+                "Ja",
+                "”",
+                ",",
+                "‘",
+                "nee",
+                "’",
+                "en",
+                ",,",
+                "misschien",
+                "''"
+            ]
+        );
+        assert_eq!(
+            words("In '81 ging 's-Hertogenbosch"),
+            ["In", "'81", "ging", "'s-Hertogenbosch"]
+        );
     }
 
     #[test]
     fn sentences_split_on_periods_but_not_abbreviations() {
         let text = "Hij zag o.a. Dr. Jansen. Die wist het niet! ''Dat komt langzaam op gang.'' Daarna niets.\nKop zonder punt\n\nNieuwe alinea.";
         let (_, sents) = tokenize(text);
-        let got: Vec<&str> = sents.iter().map(|s| &text[s.span.start..s.span.end]).collect();
+        let got: Vec<&str> = sents
+            .iter()
+            .map(|s| &text[s.span.start..s.span.end])
+            .collect();
         assert_eq!(
             got,
-            ["Hij zag o.a. Dr. Jansen.", "Die wist het niet!", "''Dat komt langzaam op gang.''", "Daarna niets.", "Kop zonder punt", "Nieuwe alinea."]
+            [
+                "Hij zag o.a. Dr. Jansen.",
+                "Die wist het niet!",
+                "''Dat komt langzaam op gang.''",
+                "Daarna niets.",
+                "Kop zonder punt",
+                "Nieuwe alinea."
+            ]
         );
-        assert_eq!(sents.iter().map(|s| s.paragraph).collect::<Vec<_>>(), [0, 0, 0, 0, 0, 1]);
+        assert_eq!(
+            sents.iter().map(|s| s.paragraph).collect::<Vec<_>>(),
+            [0, 0, 0, 0, 0, 1]
+        );
     }
 
     #[test]
@@ -204,7 +308,11 @@ mod tests {
         let text = "é\u{301}🙂 ''\u{202e}abc\u{0}‘’ ,, -- ... x.y.z. 's";
         let (toks, sents) = tokenize(text);
         for t in &toks {
-            assert!(text.is_char_boundary(t.span.start) && text.is_char_boundary(t.span.end) && t.span.start < t.span.end);
+            assert!(
+                text.is_char_boundary(t.span.start)
+                    && text.is_char_boundary(t.span.end)
+                    && t.span.start < t.span.end
+            );
         }
         assert_eq!(sents.last().map(|s| s.tokens.end), Some(toks.len()));
     }

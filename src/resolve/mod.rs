@@ -6,7 +6,10 @@
 //! folded name, so re-ingesting the same corpus into an empty store gives the same ids.
 //! Resolve reads known entities through `KnownEntities` and writes nothing.
 
-use crate::model::{fold, Document, EntityContribution, EntityType, Evidence, Extraction, ResolvedDocument, StoredMention, StoredQuote, StoredRelation};
+use crate::model::{
+    fold, Document, EntityContribution, EntityType, Evidence, Extraction, ResolvedDocument,
+    StoredMention, StoredQuote, StoredRelation,
+};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
@@ -22,7 +25,10 @@ fn digest(parts: &[&str]) -> String {
         h.update(p.as_bytes());
         h.update([0u8]);
     }
-    h.finalize()[..12].iter().map(|b| format!("{b:02x}")).collect()
+    h.finalize()[..12]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 pub fn entity_id(entity_type: EntityType, name: &str) -> String {
@@ -33,7 +39,11 @@ pub fn relation_id(source: &str, kind: &str, predicate: &str, target: &str) -> S
     format!("r{}", digest(&[source, kind, predicate, target]))
 }
 
-pub fn resolve(document: Document, extraction: Extraction, known: &impl KnownEntities) -> ResolvedDocument {
+pub fn resolve(
+    document: Document,
+    extraction: Extraction,
+    known: &impl KnownEntities,
+) -> ResolvedDocument {
     let ids: Vec<String> = extraction
         .entities
         .iter()
@@ -47,21 +57,29 @@ pub fn resolve(document: Document, extraction: Extraction, known: &impl KnownEnt
                     }
                 }
             }
-            let exact_hit = known.by_folded_alias(&exact).into_iter().find(|(_, t)| *t == e.entity_type).map(|(id, _)| id);
+            let exact_hit = known
+                .by_folded_alias(&exact)
+                .into_iter()
+                .find(|(_, t)| *t == e.entity_type)
+                .map(|(id, _)| id);
             candidates.sort();
-            exact_hit.or_else(|| candidates.into_iter().next()).unwrap_or_else(|| entity_id(e.entity_type, &e.name))
+            exact_hit
+                .or_else(|| candidates.into_iter().next())
+                .unwrap_or_else(|| entity_id(e.entity_type, &e.name))
         })
         .collect();
     let mut contributions: BTreeMap<String, EntityContribution> = BTreeMap::new();
     for (local, e) in extraction.entities.iter().enumerate() {
-        let c = contributions.entry(ids[local].clone()).or_insert_with(|| EntityContribution {
-            id: ids[local].clone(),
-            name: e.name.clone(),
-            entity_type: e.entity_type,
-            aliases: BTreeMap::new(),
-            roles: Vec::new(),
-            mention_count: 0,
-        });
+        let c = contributions
+            .entry(ids[local].clone())
+            .or_insert_with(|| EntityContribution {
+                id: ids[local].clone(),
+                name: e.name.clone(),
+                entity_type: e.entity_type,
+                aliases: BTreeMap::new(),
+                roles: Vec::new(),
+                mention_count: 0,
+            });
         for r in &e.roles {
             if !c.roles.contains(r) {
                 c.roles.push(r.clone());
@@ -80,7 +98,15 @@ pub fn resolve(document: Document, extraction: Extraction, known: &impl KnownEnt
                     *c.aliases.entry(m.text.clone()).or_default() += 1;
                 }
             }
-            StoredMention { entity: ids[m.entity].clone(), document: doc_id.clone(), sentence: m.sentence, span: m.span, text: m.text.clone(), confidence: m.confidence, source: m.source.clone() }
+            StoredMention {
+                entity: ids[m.entity].clone(),
+                document: doc_id.clone(),
+                sentence: m.sentence,
+                span: m.span,
+                text: m.text.clone(),
+                confidence: m.confidence,
+                source: m.source.clone(),
+            }
         })
         .collect();
     let relations = extraction
@@ -98,7 +124,13 @@ pub fn resolve(document: Document, extraction: Extraction, known: &impl KnownEnt
                 target: t,
                 kind: r.kind,
                 predicate: r.predicate.clone(),
-                evidence: Evidence { document: doc_id.clone(), sentence: r.sentence, span: r.span, confidence: r.confidence, extractor: r.extractor.clone() },
+                evidence: Evidence {
+                    document: doc_id.clone(),
+                    sentence: r.sentence,
+                    span: r.span,
+                    confidence: r.confidence,
+                    extractor: r.extractor.clone(),
+                },
             }
         })
         .collect();
@@ -114,5 +146,12 @@ pub fn resolve(document: Document, extraction: Extraction, known: &impl KnownEnt
             extractor: q.extractor.clone(),
         })
         .collect();
-    ResolvedDocument { document, sentences: extraction.sentences, entities: contributions.into_values().collect(), mentions, relations, quotes }
+    ResolvedDocument {
+        document,
+        sentences: extraction.sentences,
+        entities: contributions.into_values().collect(),
+        mentions,
+        relations,
+        quotes,
+    }
 }

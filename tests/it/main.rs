@@ -1,0 +1,7 @@
+//! Integration tests: one binary (link time on 2 cores). Each module drives real
+//! components: the CLI binary, the HTTP server on 127.0.0.1:0, the shipped model.
+
+mod cli;
+mod common;
+mod ner;
+mod server;
