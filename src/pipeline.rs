@@ -35,12 +35,7 @@ pub struct Kennisgraaf {
 impl Kennisgraaf {
     pub fn new(extractor: Extractor, store: Store) -> Result<Self, StoreError> {
         let graph = Graph::load(&store)?;
-        Ok(Self {
-            extractor,
-            store,
-            graph: RwLock::new(graph),
-            writer: Mutex::new(()),
-        })
+        Ok(Self { extractor, store, graph: RwLock::new(graph), writer: Mutex::new(()) })
     }
 
     pub fn store(&self) -> &Store {
@@ -53,19 +48,13 @@ impl Kennisgraaf {
 
     /// A read view of the graph. Hold it briefly: commits wait for it.
     pub fn graph(&self) -> RwLockReadGuard<'_, Graph> {
-        self.graph
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.graph.read().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Ingest documents one by one; each is stored whole or not at all. Store failures
     /// stop the run (documents before it stay stored); bad input is reported and skipped.
     /// Everything is flushed to disk before this returns.
-    pub fn ingest(
-        &self,
-        raws: Vec<RawDocument>,
-        mut on_document: impl FnMut(),
-    ) -> Result<IngestReport, StoreError> {
+    pub fn ingest(&self, raws: Vec<RawDocument>, mut on_document: impl FnMut()) -> Result<IngestReport, StoreError> {
         let mut report = IngestReport::default();
         for raw in raws {
             let result = self.ingest_one(raw, &mut report);
@@ -99,10 +88,7 @@ impl Kennisgraaf {
         if outcome.stored {
             report.entities_touched += outcome.entities.len();
             report.relations_touched += outcome.relations.len();
-            self.graph
-                .write()
-                .unwrap_or_else(|p| p.into_inner())
-                .apply(outcome);
+            self.graph.write().unwrap_or_else(|p| p.into_inner()).apply(outcome);
             report.stored.push(id);
         } else {
             report.unchanged.push(id);

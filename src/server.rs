@@ -38,15 +38,8 @@ struct AppState {
 }
 
 pub fn app(kg: Arc<Kennisgraaf>, config: ServerConfig) -> Router {
-    let state = AppState {
-        schema: api::schema(kg),
-        token: config.token.map(Arc::from),
-    };
-    let origins: Vec<HeaderValue> = config
-        .cors_origins
-        .iter()
-        .filter_map(|o| HeaderValue::from_str(o).ok())
-        .collect();
+    let state = AppState { schema: api::schema(kg), token: config.token.map(Arc::from) };
+    let origins: Vec<HeaderValue> = config.cors_origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
         .allow_methods([Method::GET, Method::POST])
@@ -58,20 +51,12 @@ pub fn app(kg: Arc<Kennisgraaf>, config: ServerConfig) -> Router {
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(cors)
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
-        ))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .layer(TraceLayer::new_for_http())
 }
 
 async fn graphiql() -> impl IntoResponse {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .title("kennisgraaf")
-            .finish(),
-    )
+    Html(GraphiQLSource::build().endpoint("/graphql").title("kennisgraaf").finish())
 }
 
 /// Compare without an early exit, so timing does not reveal how much of a guess matched.
@@ -83,27 +68,17 @@ fn caller(token: Option<&str>, headers: &HeaderMap) -> Caller {
     let Some(expected) = token else {
         return Caller::NoTokenConfigured;
     };
-    let given = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
+    let given =
+        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
     match given {
         Some(g) if constant_time_eq(g.trim().as_bytes(), expected.as_bytes()) => Caller::Authorised,
         _ => Caller::Anonymous,
     }
 }
 
-async fn graphql(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    req: GraphQLRequest,
-) -> GraphQLResponse {
+async fn graphql(State(state): State<AppState>, headers: HeaderMap, req: GraphQLRequest) -> GraphQLResponse {
     let who = caller(state.token.as_deref(), &headers);
-    state
-        .schema
-        .execute(req.into_inner().data(who))
-        .await
-        .into()
+    state.schema.execute(req.into_inner().data(who)).await.into()
 }
 
 /// Serve until Ctrl-C.
@@ -125,15 +100,9 @@ mod tests {
         let mut h = HeaderMap::new();
         assert_eq!(caller(None, &h), Caller::NoTokenConfigured);
         assert_eq!(caller(Some("s3cret"), &h), Caller::Anonymous);
-        h.insert(
-            header::AUTHORIZATION,
-            HeaderValue::from_static("Bearer s3cre"),
-        );
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer s3cre"));
         assert_eq!(caller(Some("s3cret"), &h), Caller::Anonymous);
-        h.insert(
-            header::AUTHORIZATION,
-            HeaderValue::from_static("Bearer s3cret"),
-        );
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer s3cret"));
         assert_eq!(caller(Some("s3cret"), &h), Caller::Authorised);
     }
 }

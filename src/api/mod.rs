@@ -12,9 +12,7 @@ use crate::ingest::RawDocument;
 use crate::model;
 use crate::pipeline::Kennisgraaf;
 use async_graphql::connection::{Connection, Edge, EmptyFields};
-use async_graphql::{
-    Context, EmptySubscription, ErrorExtensions, InputObject, Object, Schema, SimpleObject, ID,
-};
+use async_graphql::{Context, EmptySubscription, ErrorExtensions, InputObject, Object, Schema, SimpleObject, ID};
 use std::sync::Arc;
 pub use types::{Document, Entity, EntityType, Relation, RelationType, Subgraph};
 
@@ -44,9 +42,7 @@ pub fn schema(kg: Arc<Kennisgraaf>) -> KgSchema {
 
 /// The schema's SDL, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(Query, Mutation, EmptySubscription)
-        .finish()
-        .sdl()
+    Schema::build(Query, Mutation, EmptySubscription).finish().sdl()
 }
 
 pub(crate) fn error(code: &'static str, message: impl Into<String>) -> async_graphql::Error {
@@ -66,10 +62,9 @@ fn page_size(first: Option<i32>) -> async_graphql::Result<usize> {
     match first {
         None => Ok(20),
         Some(n) if n < 0 => Err(error("BAD_INPUT", "`first` must not be negative")),
-        Some(n) if n as usize > MAX_PAGE_SIZE => Err(error(
-            "LIMIT_EXCEEDED",
-            format!("`first` is {n}; the page size limit is {MAX_PAGE_SIZE}"),
-        )),
+        Some(n) if n as usize > MAX_PAGE_SIZE => {
+            Err(error("LIMIT_EXCEEDED", format!("`first` is {n}; the page size limit is {MAX_PAGE_SIZE}")))
+        }
         Some(n) => Ok(n as usize),
     }
 }
@@ -87,26 +82,13 @@ fn paginate<T: async_graphql::OutputType>(
             .strip_prefix("o:")
             .and_then(|n| n.parse::<usize>().ok())
             .map(|n| n + 1)
-            .ok_or_else(|| {
-                error(
-                    "BAD_INPUT",
-                    format!("cursor {c:?} is not one this API gave out"),
-                )
-            })?,
+            .ok_or_else(|| error("BAD_INPUT", format!("cursor {c:?} is not one this API gave out")))?,
     };
     let total = items.len();
-    let mut conn = Connection::with_additional_fields(
-        start > 0,
-        start + size < total,
-        ConnectionFields { total_count: total },
-    );
+    let mut conn =
+        Connection::with_additional_fields(start > 0, start + size < total, ConnectionFields { total_count: total });
     conn.edges.extend(
-        items
-            .into_iter()
-            .enumerate()
-            .skip(start)
-            .take(size)
-            .map(|(i, item)| Edge::new(format!("o:{i}"), item)),
+        items.into_iter().enumerate().skip(start).take(size).map(|(i, item)| Edge::new(format!("o:{i}"), item)),
     );
     Ok(conn)
 }
@@ -142,17 +124,8 @@ impl Query {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, Entity, ConnectionFields, EmptyFields>> {
-        let filter = EntityFilter {
-            entity_type: entity_type.map(Into::into),
-            name,
-        };
-        let items: Vec<Entity> = kg(ctx)
-            .graph()
-            .entities(&filter)
-            .into_iter()
-            .cloned()
-            .map(Entity)
-            .collect();
+        let filter = EntityFilter { entity_type: entity_type.map(Into::into), name };
+        let items: Vec<Entity> = kg(ctx).graph().entities(&filter).into_iter().cloned().map(Entity).collect();
         paginate(items, first, after)
     }
 
@@ -164,13 +137,7 @@ impl Query {
         #[graphql(default = 10)] first: i32,
     ) -> async_graphql::Result<Vec<Entity>> {
         let n = page_size(Some(first))?;
-        Ok(kg(ctx)
-            .graph()
-            .search(&text, n)
-            .into_iter()
-            .cloned()
-            .map(Entity)
-            .collect())
+        Ok(kg(ctx).graph().search(&text, n).into_iter().cloned().map(Entity).collect())
     }
 
     /// Relations, heaviest first.
@@ -183,23 +150,13 @@ impl Query {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, Relation, ConnectionFields, EmptyFields>> {
         let filter = relation_filter(types, min_weight);
-        let items: Vec<Relation> = kg(ctx)
-            .graph()
-            .relations(&filter)
-            .into_iter()
-            .cloned()
-            .map(Relation)
-            .collect();
+        let items: Vec<Relation> = kg(ctx).graph().relations(&filter).into_iter().cloned().map(Relation).collect();
         paginate(items, first, after)
     }
 
     /// One document by id (its content hash).
     async fn document(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Document>> {
-        Ok(kg(ctx)
-            .store()
-            .document(&id)
-            .map_err(internal)?
-            .map(Document))
+        Ok(kg(ctx).store().document(&id).map_err(internal)?.map(Document))
     }
 
     /// Documents, newest first (by date, then id).
@@ -209,17 +166,8 @@ impl Query {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, Document, ConnectionFields, EmptyFields>> {
-        let mut docs = kg(ctx)
-            .store()
-            .documents()
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(internal)?;
-        docs.sort_by(|a, b| {
-            b.document
-                .date
-                .cmp(&a.document.date)
-                .then_with(|| a.document.id.cmp(&b.document.id))
-        });
+        let mut docs = kg(ctx).store().documents().collect::<Result<Vec<_>, _>>().map_err(internal)?;
+        docs.sort_by(|a, b| b.document.date.cmp(&a.document.date).then_with(|| a.document.id.cmp(&b.document.id)));
         paginate(docs.into_iter().map(Document).collect(), first, after)
     }
 
@@ -234,30 +182,16 @@ impl Query {
         min_weight: Option<i32>,
     ) -> async_graphql::Result<Subgraph> {
         if !(0..=4).contains(&depth) {
-            return Err(error(
-                "LIMIT_EXCEEDED",
-                format!("depth is {depth}; allowed 0 to 4"),
-            ));
+            return Err(error("LIMIT_EXCEEDED", format!("depth is {depth}; allowed 0 to 4")));
         }
         if !(1..=500).contains(&limit) {
-            return Err(error(
-                "LIMIT_EXCEEDED",
-                format!("limit is {limit}; allowed 1 to 500"),
-            ));
+            return Err(error("LIMIT_EXCEEDED", format!("limit is {limit}; allowed 1 to 500")));
         }
         let graph = kg(ctx).graph();
         if graph.entity(&id).is_none() {
-            return Err(error(
-                "NOT_FOUND",
-                format!("no entity with id {:?}", id.as_str()),
-            ));
+            return Err(error("NOT_FOUND", format!("no entity with id {:?}", id.as_str())));
         }
-        Ok(Subgraph::from(graph.neighborhood(
-            &id,
-            depth as usize,
-            limit as usize,
-            &relation_filter(types, min_weight),
-        )))
+        Ok(Subgraph::from(graph.neighborhood(&id, depth as usize, limit as usize, &relation_filter(types, min_weight))))
     }
 
     /// The fewest-hop chain of relations between two entities (direction ignored); null when unconnected.
@@ -271,10 +205,7 @@ impl Query {
         let graph = kg(ctx).graph();
         for id in [&from, &to] {
             if graph.entity(id).is_none() {
-                return Err(error(
-                    "NOT_FOUND",
-                    format!("no entity with id {:?}", id.as_str()),
-                ));
+                return Err(error("NOT_FOUND", format!("no entity with id {:?}", id.as_str())));
             }
         }
         Ok(graph
@@ -315,16 +246,8 @@ pub struct Mutation;
 #[Object]
 impl Mutation {
     /// Extract and store documents. Requires `Authorization: Bearer <token>`.
-    async fn ingest(
-        &self,
-        ctx: &Context<'_>,
-        documents: Vec<DocumentInput>,
-    ) -> async_graphql::Result<IngestResult> {
-        match ctx
-            .data_opt::<Caller>()
-            .copied()
-            .unwrap_or(Caller::Anonymous)
-        {
+    async fn ingest(&self, ctx: &Context<'_>, documents: Vec<DocumentInput>) -> async_graphql::Result<IngestResult> {
+        match ctx.data_opt::<Caller>().copied().unwrap_or(Caller::Anonymous) {
             Caller::Authorised => {}
             Caller::NoTokenConfigured => {
                 return Err(error(
@@ -332,18 +255,17 @@ impl Mutation {
                     "mutations are disabled: start the server with --token or KENNISGRAAF_TOKEN",
                 ))
             }
-            Caller::Anonymous => return Err(error(
-                "UNAUTHENTICATED",
-                "mutations need the header `Authorization: Bearer <token>` with the server's token",
-            )),
+            Caller::Anonymous => {
+                return Err(error(
+                    "UNAUTHENTICATED",
+                    "mutations need the header `Authorization: Bearer <token>` with the server's token",
+                ))
+            }
         }
         if documents.len() > MAX_PAGE_SIZE {
             return Err(error(
                 "LIMIT_EXCEEDED",
-                format!(
-                    "{} documents in one request; the limit is {MAX_PAGE_SIZE}",
-                    documents.len()
-                ),
+                format!("{} documents in one request; the limit is {MAX_PAGE_SIZE}", documents.len()),
             ));
         }
         let raws: Vec<RawDocument> = documents
@@ -359,10 +281,8 @@ impl Mutation {
             })
             .collect();
         let kg = kg(ctx).clone();
-        let report = tokio::task::spawn_blocking(move || kg.ingest(raws, || {}))
-            .await
-            .map_err(internal)?
-            .map_err(internal)?;
+        let report =
+            tokio::task::spawn_blocking(move || kg.ingest(raws, || {})).await.map_err(internal)?.map_err(internal)?;
         Ok(IngestResult {
             stored: report.stored.into_iter().map(ID).collect(),
             unchanged: report.unchanged.into_iter().map(ID).collect(),

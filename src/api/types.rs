@@ -136,12 +136,7 @@ impl Entity {
         #[graphql(default = 20)] first: i32,
     ) -> async_graphql::Result<Vec<Mention>> {
         let n = page_size(Some(first))?;
-        kg(ctx)
-            .store()
-            .mentions_of(&self.0.id)
-            .take(n)
-            .map(|m| m.map(Mention).map_err(internal))
-            .collect()
+        kg(ctx).store().mentions_of(&self.0.id).take(n).map(|m| m.map(Mention).map_err(internal)).collect()
     }
     /// What it is quoted saying.
     async fn quotes(
@@ -150,14 +145,7 @@ impl Entity {
         #[graphql(default = 20)] first: i32,
     ) -> async_graphql::Result<Vec<Quote>> {
         let n = page_size(Some(first))?;
-        Ok(kg(ctx)
-            .store()
-            .quotes_of(&self.0.id)
-            .map_err(internal)?
-            .into_iter()
-            .take(n)
-            .map(Quote)
-            .collect())
+        Ok(kg(ctx).store().quotes_of(&self.0.id).map_err(internal)?.into_iter().take(n).map(Quote).collect())
     }
 }
 
@@ -210,41 +198,23 @@ impl Relation {
             let doc = store
                 .document(&ev.document)
                 .map_err(internal)?
-                .ok_or_else(|| {
-                    internal(format!("evidence names missing document {}", ev.document))
-                })?;
-            out.push(Evidence {
-                ev,
-                doc: Arc::new(doc),
-            });
+                .ok_or_else(|| internal(format!("evidence names missing document {}", ev.document)))?;
+            out.push(Evidence { ev, doc: Arc::new(doc) });
         }
         Ok(out)
     }
 }
 
 fn endpoint(ctx: &Context<'_>, id: &str) -> async_graphql::Result<Entity> {
-    kg(ctx)
-        .graph()
-        .entity(id)
-        .cloned()
-        .map(Entity)
-        .ok_or_else(|| error("NOT_FOUND", format!("entity {id} is gone")))
+    kg(ctx).graph().entity(id).cloned().map(Entity).ok_or_else(|| error("NOT_FOUND", format!("entity {id} is gone")))
 }
 
 fn sentence_text(doc: &DocumentRecord, index: usize) -> String {
-    doc.sentences
-        .get(index)
-        .and_then(|s| doc.document.text.get(s.start..s.end))
-        .unwrap_or_default()
-        .to_string()
+    doc.sentences.get(index).and_then(|s| doc.document.text.get(s.start..s.end)).unwrap_or_default().to_string()
 }
 
 fn span_text(doc: &DocumentRecord, span: Span) -> String {
-    doc.document
-        .text
-        .get(span.start..span.end)
-        .unwrap_or_default()
-        .to_string()
+    doc.document.text.get(span.start..span.end).unwrap_or_default().to_string()
 }
 
 pub struct Evidence {
@@ -292,23 +262,14 @@ impl Mention {
         &self.0.text
     }
     async fn document(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Document>> {
-        Ok(kg(ctx)
-            .store()
-            .document(&self.0.document)
-            .map_err(internal)?
-            .map(Document))
+        Ok(kg(ctx).store().document(&self.0.document).map_err(internal)?.map(Document))
     }
     async fn sentence_index(&self) -> usize {
         self.0.sentence
     }
     async fn sentence(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
-        let doc = kg(ctx)
-            .store()
-            .document(&self.0.document)
-            .map_err(internal)?;
-        Ok(doc
-            .map(|d| sentence_text(&d, self.0.sentence))
-            .unwrap_or_default())
+        let doc = kg(ctx).store().document(&self.0.document).map_err(internal)?;
+        Ok(doc.map(|d| sentence_text(&d, self.0.sentence)).unwrap_or_default())
     }
     async fn start(&self) -> usize {
         self.0.span.start
@@ -333,28 +294,15 @@ impl Quote {
         &self.0.text
     }
     async fn speaker(&self, ctx: &Context<'_>) -> Option<Entity> {
-        self.0
-            .speaker
-            .as_ref()
-            .and_then(|s| kg(ctx).graph().entity(s).cloned())
-            .map(Entity)
+        self.0.speaker.as_ref().and_then(|s| kg(ctx).graph().entity(s).cloned()).map(Entity)
     }
     /// Entities named inside the quote.
     async fn about(&self, ctx: &Context<'_>) -> Vec<Entity> {
         let g = kg(ctx).graph();
-        self.0
-            .about
-            .iter()
-            .filter_map(|id| g.entity(id).cloned())
-            .map(Entity)
-            .collect()
+        self.0.about.iter().filter_map(|id| g.entity(id).cloned()).map(Entity).collect()
     }
     async fn document(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Document>> {
-        Ok(kg(ctx)
-            .store()
-            .document(&self.0.document)
-            .map_err(internal)?
-            .map(Document))
+        Ok(kg(ctx).store().document(&self.0.document).map_err(internal)?.map(Document))
     }
     async fn start(&self) -> usize {
         self.0.span.start
@@ -408,12 +356,7 @@ impl Document {
     /// Entities mentioned in it.
     async fn entities(&self, ctx: &Context<'_>) -> Vec<Entity> {
         let g = kg(ctx).graph();
-        self.0
-            .entity_ids
-            .iter()
-            .filter_map(|id| g.entity(id).cloned())
-            .map(Entity)
-            .collect()
+        self.0.entity_ids.iter().filter_map(|id| g.entity(id).cloned()).map(Entity).collect()
     }
     /// Quotes in it.
     async fn quotes(&self) -> Vec<Quote> {
@@ -429,10 +372,7 @@ pub struct Subgraph {
 
 impl From<graph::Subgraph> for Subgraph {
     fn from(s: graph::Subgraph) -> Self {
-        Self {
-            nodes: s.nodes,
-            edges: s.edges,
-        }
+        Self { nodes: s.nodes, edges: s.edges }
     }
 }
 
@@ -482,20 +422,8 @@ impl Stats {
             relations: g.relation_count(),
             mentions: counts.mentions,
             evidence: counts.evidence,
-            entity_types: types
-                .into_iter()
-                .map(|(t, count)| TypeCount {
-                    entity_type: t.into(),
-                    count,
-                })
-                .collect(),
-            relation_types: kinds
-                .into_iter()
-                .map(|(k, count)| KindCount {
-                    kind: k.into(),
-                    count,
-                })
-                .collect(),
+            entity_types: types.into_iter().map(|(t, count)| TypeCount { entity_type: t.into(), count }).collect(),
+            relation_types: kinds.into_iter().map(|(k, count)| KindCount { kind: k.into(), count }).collect(),
         })
     }
 }

@@ -16,20 +16,10 @@ Start with `kennisgraaf serve`: on an empty store it first ingests the bundled c
 )]
 pub struct Cli {
     /// Folder of the sled store (created if missing).
-    #[arg(
-        long,
-        global = true,
-        env = "KENNISGRAAF_STORE",
-        default_value = "kennisgraaf.store"
-    )]
+    #[arg(long, global = true, env = "KENNISGRAAF_STORE", default_value = "kennisgraaf.store")]
     pub store: PathBuf,
     /// NER model file (made by `kennisgraaf train ner`).
-    #[arg(
-        long,
-        global = true,
-        env = "KENNISGRAAF_MODEL",
-        default_value = "data/models/ner-nl.kgm"
-    )]
+    #[arg(long, global = true, env = "KENNISGRAAF_MODEL", default_value = "data/models/ner-nl.kgm")]
     pub model: PathBuf,
     /// Log filter, e.g. `info`, `debug`, `kennisgraaf=trace` (RUST_LOG also works).
     #[arg(long, global = true, default_value = "info")]

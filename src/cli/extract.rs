@@ -21,13 +21,7 @@ pub fn run(extractor: &Extractor, args: &ExtractArgs) -> Result<()> {
     for raw in report.documents {
         let document = ingest::prepare(raw)?;
         let extraction = extractor.extract(&document.text);
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&Shown {
-                document: &document,
-                extraction: &extraction
-            })?
-        );
+        println!("{}", serde_json::to_string_pretty(&Shown { document: &document, extraction: &extraction })?);
     }
     Ok(())
 }

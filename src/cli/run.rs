@@ -29,21 +29,15 @@ pub fn open(store: &Path, model: &Path) -> Result<Kennisgraaf> {
 
 /// Read and ingest paths with a progress bar; print a summary. Returns the report and
 /// how many inputs could not be read.
-fn ingest_paths(
-    kg: &Kennisgraaf,
-    paths: &[PathBuf],
-    limits: ReadLimits,
-) -> Result<(IngestReport, usize)> {
+fn ingest_paths(kg: &Kennisgraaf, paths: &[PathBuf], limits: ReadLimits) -> Result<(IngestReport, usize)> {
     let read = ingest::read_paths(paths, limits);
     for p in &read.problems {
         eprintln!("skipped: {p}");
     }
     let bar = ProgressBar::new(read.documents.len() as u64);
     bar.set_style(
-        ProgressStyle::with_template(
-            "ingesting {bar:40} {pos}/{len} documents, {per_sec}, {eta} left",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template("ingesting {bar:40} {pos}/{len} documents, {per_sec}, {eta} left")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let started = Instant::now();
     let report = kg.ingest(read.documents, || bar.inc(1))?;
@@ -65,13 +59,7 @@ fn ingest_paths(
 
 pub fn ingest_cmd(store: &Path, model: &Path, args: &IngestArgs) -> Result<()> {
     let kg = open(store, model)?;
-    let (report, unreadable) = ingest_paths(
-        &kg,
-        &args.paths,
-        ReadLimits {
-            max_file_bytes: args.max_file_bytes,
-        },
-    )?;
+    let (report, unreadable) = ingest_paths(&kg, &args.paths, ReadLimits { max_file_bytes: args.max_file_bytes })?;
     if unreadable + report.problems.len() > 0 {
         anyhow::bail!(
             "{} inputs could not be ingested (see above); the others are stored",
@@ -103,27 +91,26 @@ pub fn serve(store: &Path, model: &Path, args: &ServeArgs) -> Result<()> {
     let started = Instant::now();
     let kg = open(store, model)?;
     if kg.store().is_empty()? && !args.no_seed {
-        eprintln!(
-            "empty store: ingesting the corpus in {}",
-            args.corpus.display()
-        );
-        ingest_paths(
-            &kg,
-            std::slice::from_ref(&args.corpus),
-            ReadLimits::default(),
-        )?;
+        eprintln!("empty store: ingesting the corpus in {}", args.corpus.display());
+        ingest_paths(&kg, std::slice::from_ref(&args.corpus), ReadLimits::default())?;
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(&args.addr).await.with_context(|| format!("cannot listen on {}; is another server running there? try --addr 127.0.0.1:0", args.addr))?;
+        let listener = tokio::net::TcpListener::bind(&args.addr).await.with_context(|| {
+            format!("cannot listen on {}; is another server running there? try --addr 127.0.0.1:0", args.addr)
+        })?;
         let addr = listener.local_addr()?;
-        let config = ServerConfig { token: args.token.clone().filter(|t| !t.is_empty()), cors_origins: args.cors_origins.clone() };
+        let config = ServerConfig {
+            token: args.token.clone().filter(|t| !t.is_empty()),
+            cors_origins: args.cors_origins.clone(),
+        };
         if config.token.is_none() {
             tracing::warn!("no --token given: mutations are disabled");
         }
-        eprintln!("serving GraphiQL at http://{addr}/ and GraphQL at http://{addr}/graphql (ready in {:.1} s)", started.elapsed().as_secs_f64());
+        eprintln!(
+            "serving GraphiQL at http://{addr}/ and GraphQL at http://{addr}/graphql (ready in {:.1} s)",
+            started.elapsed().as_secs_f64()
+        );
         server::serve(listener, server::app(Arc::new(kg), config)).await?;
         Ok(())
     })

@@ -8,28 +8,23 @@ use std::path::Path;
 use std::time::Instant;
 
 pub fn read_conll(path: &Path) -> Result<Vec<conll::LabeledSentence>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     conll::parse(&text).with_context(|| format!("{} is not CoNLL NER data", path.display()))
 }
 
 pub fn load_model(path: &Path) -> Result<NerModel> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read the NER model {}; train one with `kennisgraaf train ner` or run from the repository root", path.display()))?;
+    let bytes = std::fs::read(path).with_context(|| {
+        format!(
+            "cannot read the NER model {}; train one with `kennisgraaf train ner` or run from the repository root",
+            path.display()
+        )
+    })?;
     NerModel::from_bytes(&bytes).with_context(|| format!("cannot load {}", path.display()))
 }
 
 fn read_names(path: &Path) -> Result<Vec<String>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    Ok(text
-        .lines()
-        .flat_map(|l| {
-            l.split('\t')
-                .skip(1)
-                .map(str::to_string)
-                .collect::<Vec<_>>()
-        })
-        .collect())
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(text.lines().flat_map(|l| l.split('\t').skip(1).map(str::to_string).collect::<Vec<_>>()).collect())
 }
 
 pub fn train_ner(args: &TrainNerArgs) -> Result<()> {
@@ -53,10 +48,7 @@ pub fn train_ner(args: &TrainNerArgs) -> Result<()> {
         lexicon.gazetteer_len(),
         dev.len()
     );
-    let config = TrainConfig {
-        epochs: args.epochs,
-        seed: args.seed,
-    };
+    let config = TrainConfig { epochs: args.epochs, seed: args.seed };
     let bar = ProgressBar::new((data.len() * args.epochs) as u64);
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} sentences, {eta} left")
@@ -77,10 +69,7 @@ pub fn train_ner(args: &TrainNerArgs) -> Result<()> {
                 )
             });
             bar.suspend(|| {
-                eprintln!(
-                    "epoch {:>2}: {} training mistakes{dev} ({:.1} s)",
-                    r.epoch, r.train_mistakes, r.seconds
-                )
+                eprintln!("epoch {:>2}: {} training mistakes{dev} ({:.1} s)", r.epoch, r.train_mistakes, r.seconds)
             });
         },
         || bar.inc(1),
@@ -108,10 +97,7 @@ pub fn eval_ner(model_path: &Path, args: &EvalNerArgs) -> Result<()> {
     let model = load_model(model_path)?;
     let load = started.elapsed();
     let gold = read_conll(&args.gold)?;
-    let words: Vec<Vec<&str>> = gold
-        .iter()
-        .map(|s| s.words.iter().map(String::as_str).collect())
-        .collect();
+    let words: Vec<Vec<&str>> = gold.iter().map(|s| s.words.iter().map(String::as_str).collect()).collect();
     let tokens: usize = words.iter().map(Vec::len).sum();
     let started = Instant::now();
     let predicted: Vec<Vec<u8>> = words.iter().map(|w| model.tag(w)).collect();
@@ -120,12 +106,7 @@ pub fn eval_ner(model_path: &Path, args: &EvalNerArgs) -> Result<()> {
     for (s, p) in gold.iter().zip(&predicted) {
         score.add(&s.labels, p);
     }
-    println!(
-        "{}: {} sentences, {} tokens",
-        args.gold.display(),
-        gold.len(),
-        tokens
-    );
+    println!("{}: {} sentences, {} tokens", args.gold.display(), gold.len(), tokens);
     print!("{}", score.table());
     println!(
         "model load {:.0} ms; tagging {:.0} tokens/s on one core",

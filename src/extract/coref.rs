@@ -8,9 +8,7 @@
 use super::names::{token_text, Name};
 use super::quotes::QuoteRegion;
 use super::tokenize::{Sentence, Token};
-use super::words::{
-    ARTICLES, FIRST_PERSON_SINGULAR, ROLE_NOUNS, SPEECH_VERBS, THIRD_PERSON_SINGULAR,
-};
+use super::words::{ARTICLES, FIRST_PERSON_SINGULAR, ROLE_NOUNS, SPEECH_VERBS, THIRD_PERSON_SINGULAR};
 use crate::model::{fold, EntityType, LocalEntity, Span};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -97,35 +95,21 @@ pub fn resolve(
 ) -> Entities {
     let mut sentence_of = vec![0; tokens.len()];
     for (si, s) in sentences.iter().enumerate() {
-        sentence_of[s.tokens.clone()]
-            .iter_mut()
-            .for_each(|x| *x = si);
+        sentence_of[s.tokens.clone()].iter_mut().for_each(|x| *x = si);
     }
     let mut quote_of = vec![None; tokens.len()];
     for (qi, q) in regions.iter().enumerate() {
-        quote_of[q.tokens.clone()]
-            .iter_mut()
-            .for_each(|x| *x = Some(qi));
+        quote_of[q.tokens.clone()].iter_mut().for_each(|x| *x = Some(qi));
     }
-    let ctx = Ctx {
-        text,
-        tokens,
-        sentence_of,
-        quote_of,
-    };
+    let ctx = Ctx { text, tokens, sentence_of, quote_of };
     let mut out = Entities::default();
     group_names(&ctx, names, &mut out);
     attach_roles(&ctx, &mut out);
     resolve_references(&ctx, &mut out);
     attribute_quotes(&ctx, regions, &mut out);
     out.refs.sort_by_key(|r| (r.span.start, r.span.end));
-    out.named_by_token = out
-        .refs
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.named)
-        .map(|(i, r)| (r.tokens.start, i))
-        .collect();
+    out.named_by_token =
+        out.refs.iter().enumerate().filter(|(_, r)| r.named).map(|(i, r)| (r.tokens.start, i)).collect();
     out
 }
 
@@ -134,26 +118,17 @@ pub fn resolve(
 fn group_names(ctx: &Ctx, names: &[Name], out: &mut Entities) {
     let mut votes: HashMap<String, HashMap<EntityType, usize>> = HashMap::new();
     for n in names {
-        *votes
-            .entry(fold(&ctx.text[n.span.start..n.span.end]))
-            .or_default()
-            .entry(n.entity_type)
-            .or_default() += 1;
+        *votes.entry(fold(&ctx.text[n.span.start..n.span.end])).or_default().entry(n.entity_type).or_default() += 1;
     }
     let type_of = |key: &str| -> EntityType {
         let v = &votes[key];
         if v.contains_key(&EntityType::Law) {
             return EntityType::Law;
         }
-        v.iter()
-            .max_by_key(|(t, c)| (**c, std::cmp::Reverse(**t)))
-            .map_or(EntityType::Misc, |(t, _)| *t)
+        v.iter().max_by_key(|(t, c)| (**c, std::cmp::Reverse(**t))).map_or(EntityType::Misc, |(t, _)| *t)
     };
-    let full_person_names: Vec<String> = votes
-        .keys()
-        .filter(|k| k.contains(' ') && type_of(k) == EntityType::Person)
-        .cloned()
-        .collect();
+    let full_person_names: Vec<String> =
+        votes.keys().filter(|k| k.contains(' ') && type_of(k) == EntityType::Person).cloned().collect();
     let mut by_key: HashMap<String, usize> = HashMap::new();
     for n in names {
         let surface = &ctx.text[n.span.start..n.span.end];
@@ -161,10 +136,7 @@ fn group_names(ctx: &Ctx, names: &[Name], out: &mut Entities) {
         let entity_type = type_of(&key);
         if entity_type == EntityType::Person && !key.contains(' ') {
             let suffix = format!(" {key}");
-            let longer: Vec<&String> = full_person_names
-                .iter()
-                .filter(|f| f.ends_with(&suffix))
-                .collect();
+            let longer: Vec<&String> = full_person_names.iter().filter(|f| f.ends_with(&suffix)).collect();
             if let [only] = longer[..] {
                 key = only.clone();
             }
@@ -216,10 +188,7 @@ fn attach_roles(ctx: &Ctx, out: &mut Entities) {
                 .then(|| out.named_at(k + 1))
                 .flatten()
                 .filter(|r| {
-                    matches!(
-                        out.entities[r.entity].entity_type,
-                        EntityType::Location | EntityType::Organization
-                    )
+                    matches!(out.entities[r.entity].entity_type, EntityType::Location | EntityType::Organization)
                 })
                 .cloned()
         };
@@ -229,30 +198,19 @@ fn attach_roles(ctx: &Ctx, out: &mut Entities) {
         let person_at = place.as_ref().map_or(i + 1, |p| p.tokens.end);
         let person = out
             .named_at(person_at)
-            .filter(|r| {
-                out.entities[r.entity].entity_type == EntityType::Person && same_sentence(person_at)
-            })
+            .filter(|r| out.entities[r.entity].entity_type == EntityType::Person && same_sentence(person_at))
             .cloned();
         let person = person.or_else(|| {
             // "Aboutaleb, burgemeester van Rotterdam,"
             let comma = i.checked_sub(1).filter(|&c| ctx.word(c) == ",")?;
-            let r = out
-                .refs
-                .iter()
-                .rev()
-                .find(|r| r.named && r.tokens.end <= comma)?;
-            (r.tokens.end == comma && out.entities[r.entity].entity_type == EntityType::Person)
-                .then(|| r.clone())
+            let r = out.refs.iter().rev().find(|r| r.named && r.tokens.end <= comma)?;
+            (r.tokens.end == comma && out.entities[r.entity].entity_type == EntityType::Person).then(|| r.clone())
         });
         if let Some(p) = person {
             if place.is_none() {
                 place = place_after(p.tokens.end, out).filter(|_| p.tokens.start > i);
             }
-            let end = place
-                .as_ref()
-                .map_or(p.tokens.end, |pl| pl.tokens.end)
-                .max(p.tokens.end)
-                .max(i + 1);
+            let end = place.as_ref().map_or(p.tokens.end, |pl| pl.tokens.end).max(p.tokens.end).max(i + 1);
             let start = p.tokens.start.min(i);
             add_role(out, p.entity, &role);
             out.roles.push(RoleFact {
@@ -265,30 +223,25 @@ fn attach_roles(ctx: &Ctx, out: &mut Entities) {
                 extractor: "pattern:role-apposition",
             });
         } else if let Some(pl) = place {
-            let has_article = i
-                .checked_sub(1)
-                .is_some_and(|a| ARTICLES.contains(&ctx.lower(a).as_str()));
+            let has_article = i.checked_sub(1).is_some_and(|a| ARTICLES.contains(&ctx.lower(a).as_str()));
             if !has_article {
                 continue;
             }
             let name = format!("{role} van {}", out.entities[pl.entity].name);
             let key = fold(&name);
-            let entity = match out
-                .entities
-                .iter()
-                .position(|e| e.entity_type == EntityType::Role && fold(&e.name) == key)
-            {
-                Some(e) => e,
-                None => {
-                    out.entities.push(LocalEntity {
-                        name: name.clone(),
-                        entity_type: EntityType::Role,
-                        aliases: vec![name],
-                        roles: vec![role],
-                    });
-                    out.entities.len() - 1
-                }
-            };
+            let entity =
+                match out.entities.iter().position(|e| e.entity_type == EntityType::Role && fold(&e.name) == key) {
+                    Some(e) => e,
+                    None => {
+                        out.entities.push(LocalEntity {
+                            name: name.clone(),
+                            entity_type: EntityType::Role,
+                            aliases: vec![name],
+                            roles: vec![role],
+                        });
+                        out.entities.len() - 1
+                    }
+                };
             let span = Span::new(ctx.tokens[i].span.start, pl.span.end);
             out.push_named(Ref {
                 entity,
@@ -314,18 +267,10 @@ fn add_role(out: &mut Entities, entity: usize, role: &str) {
 /// The person the article is about: the most often named person, if named at least twice.
 fn protagonist(out: &Entities) -> Option<usize> {
     let mut counts: HashMap<usize, usize> = HashMap::new();
-    for r in out
-        .refs
-        .iter()
-        .filter(|r| r.named && out.entities[r.entity].entity_type == EntityType::Person)
-    {
+    for r in out.refs.iter().filter(|r| r.named && out.entities[r.entity].entity_type == EntityType::Person) {
         *counts.entry(r.entity).or_default() += 1;
     }
-    counts
-        .into_iter()
-        .filter(|(_, c)| *c >= 2)
-        .max_by_key(|(e, c)| (*c, std::cmp::Reverse(*e)))
-        .map(|(e, _)| e)
+    counts.into_iter().filter(|(_, c)| *c >= 2).max_by_key(|(e, c)| (*c, std::cmp::Reverse(*e))).map(|(e, _)| e)
 }
 
 /// "hij" → the last person named before it; "de burgemeester" → the person known to hold
@@ -340,9 +285,7 @@ fn resolve_references(ctx: &Ctx, out: &mut Entities) {
     let mut i = 0;
     while i < ctx.tokens.len() {
         while let Some(r) = next_named.next_if(|r| r.tokens.start <= i) {
-            if out.entities[r.entity].entity_type == EntityType::Person
-                && ctx.quote_of[r.tokens.start].is_none()
-            {
+            if out.entities[r.entity].entity_type == EntityType::Person && ctx.quote_of[r.tokens.start].is_none() {
                 last_person = Some(r.entity);
             }
         }
@@ -366,17 +309,10 @@ fn resolve_references(ctx: &Ctx, out: &mut Entities) {
                 });
             }
         } else if let Some(role) = role_at(ctx, i) {
-            let definite = i
-                .checked_sub(1)
-                .is_some_and(|a| matches!(ctx.lower(a).as_str(), "de" | "het"));
+            let definite = i.checked_sub(1).is_some_and(|a| matches!(ctx.lower(a).as_str(), "de" | "het"));
             let followed_by_name = out.named_at(i + 1).is_some() || ctx.lower(i + 1) == "van";
             if definite && !followed_by_name {
-                let holder = out
-                    .roles
-                    .iter()
-                    .find(|f| f.role == role)
-                    .map(|f| f.person)
-                    .or(protagonist);
+                let holder = out.roles.iter().find(|f| f.role == role).map(|f| f.person).or(protagonist);
                 if let Some(p) = holder {
                     let span = Span::new(ctx.tokens[i - 1].span.start, span.end);
                     added.push(Ref {
@@ -413,36 +349,24 @@ fn attribute_quotes(ctx: &Ctx, regions: &[QuoteRegion], out: &mut Entities) {
     let person_refs: Vec<Ref> = out
         .refs
         .iter()
-        .filter(|r| {
-            out.entities[r.entity].entity_type == EntityType::Person
-                && ctx.quote_of[r.tokens.start].is_none()
-        })
+        .filter(|r| out.entities[r.entity].entity_type == EntityType::Person && ctx.quote_of[r.tokens.start].is_none())
         .cloned()
         .collect();
     for q in regions {
         let after = q.close + 1;
         let explicit_after = (after..(after + 4).min(ctx.tokens.len()))
             .find(|&k| SPEECH_VERBS.contains(&ctx.lower(k).as_str()))
-            .and_then(|v| {
-                person_refs
-                    .iter()
-                    .find(|r| r.tokens.start > v && r.tokens.start <= v + 3)
-            });
+            .and_then(|v| person_refs.iter().find(|r| r.tokens.start > v && r.tokens.start <= v + 3));
         let open = q.tokens.start.saturating_sub(1);
         let explicit_before = person_refs.iter().rev().find(|r| {
             r.tokens.end <= open
                 && open - r.tokens.end <= 3
                 && ctx.sentence_of[r.tokens.start] == ctx.sentence_of[open]
-                && (r.tokens.end..open)
-                    .any(|k| ctx.word(k) == ":" || SPEECH_VERBS.contains(&ctx.lower(k).as_str()))
+                && (r.tokens.end..open).any(|k| ctx.word(k) == ":" || SPEECH_VERBS.contains(&ctx.lower(k).as_str()))
         });
         let (speaker, extractor) = if let Some(r) = explicit_after.or(explicit_before) {
             (Some(r.entity), "pattern:quote-speech-verb")
-        } else if let Some(r) = person_refs
-            .iter()
-            .rev()
-            .find(|r| r.tokens.end <= q.tokens.start)
-        {
+        } else if let Some(r) = person_refs.iter().rev().find(|r| r.tokens.end <= q.tokens.start) {
             (Some(r.entity), "inference:quote-last-person")
         } else {
             (None, "pattern:quote-marks")
@@ -451,9 +375,7 @@ fn attribute_quotes(ctx: &Ctx, regions: &[QuoteRegion], out: &mut Entities) {
             let mut seen_sentences = Vec::new();
             for k in q.tokens.clone() {
                 let sentence = ctx.sentence_of[k];
-                if FIRST_PERSON_SINGULAR.contains(&ctx.lower(k).as_str())
-                    && !seen_sentences.contains(&sentence)
-                {
+                if FIRST_PERSON_SINGULAR.contains(&ctx.lower(k).as_str()) && !seen_sentences.contains(&sentence) {
                     seen_sentences.push(sentence);
                     out.refs.push(Ref {
                         entity: s,
@@ -467,10 +389,6 @@ fn attribute_quotes(ctx: &Ctx, regions: &[QuoteRegion], out: &mut Entities) {
                 }
             }
         }
-        out.quotes.push(AttributedQuote {
-            region: q.clone(),
-            speaker,
-            extractor,
-        });
+        out.quotes.push(AttributedQuote { region: q.clone(), speaker, extractor });
     }
 }

@@ -37,7 +37,13 @@ impl Extractor {
         let diagnostics = sentences
             .iter()
             .filter(|s| s.tokens.len() > LONG_SENTENCE_TOKENS)
-            .map(|s| format!("sentence at byte {} has {} tokens; is the text missing punctuation or line breaks?", s.span.start, s.tokens.len()))
+            .map(|s| {
+                format!(
+                    "sentence at byte {} has {} tokens; is the text missing punctuation or line breaks?",
+                    s.span.start,
+                    s.tokens.len()
+                )
+            })
             .collect();
         let names = names::find(text, &tokens, &sentences, &self.tagger);
         let regions = quotes::find(text, &tokens, &sentences);
@@ -63,9 +69,7 @@ impl Extractor {
                 let mut about: Vec<usize> = ents
                     .refs
                     .iter()
-                    .filter(|r| {
-                        r.named && q.region.span.contains(r.span) && Some(r.entity) != q.speaker
-                    })
+                    .filter(|r| r.named && q.region.span.contains(r.span) && Some(r.entity) != q.speaker)
                     .map(|r| r.entity)
                     .collect();
                 about.sort_unstable();
@@ -79,13 +83,6 @@ impl Extractor {
                 }
             })
             .collect();
-        Extraction {
-            sentences: sentence_spans,
-            entities: ents.entities,
-            mentions,
-            relations,
-            quotes,
-            diagnostics,
-        }
+        Extraction { sentences: sentence_spans, entities: ents.entities, mentions, relations, quotes, diagnostics }
     }
 }

@@ -72,65 +72,28 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence], tagger: &NerMo
             }
             let word = words[i];
             let prev = i.checked_sub(1).map(|p| words[p].to_lowercase());
-            if let Some(stem) = word
-                .strip_suffix('-')
-                .filter(|s| INSTITUTIONS.contains(&s.to_lowercase().as_str()))
-            {
+            if let Some(stem) = word.strip_suffix('-').filter(|s| INSTITUTIONS.contains(&s.to_lowercase().as_str())) {
                 // "politie- en justitiemedewerkers" names the police.
-                let mut n = name(
-                    si,
-                    sentence,
-                    toks,
-                    i..i + 1,
-                    EntityType::Organization,
-                    0.6,
-                    "rule:institution",
-                );
+                let mut n = name(si, sentence, toks, i..i + 1, EntityType::Organization, 0.6, "rule:institution");
                 n.span.end = n.span.start + stem.len();
                 names.push(n);
             } else if is_law_word(word) {
-                names.push(name(
-                    si,
-                    sentence,
-                    toks,
-                    i..i + 1,
-                    EntityType::Law,
-                    0.9,
-                    "rule:law",
-                ));
+                names.push(name(si, sentence, toks, i..i + 1, EntityType::Law, 0.9, "rule:law"));
             } else if word == "Wet"
-                && words
-                    .get(i + 1)
-                    .is_some_and(|w| matches!(*w, "op" | "van" | "inzake" | "tot" | "bescherming"))
+                && words.get(i + 1).is_some_and(|w| matches!(*w, "op" | "van" | "inzake" | "tot" | "bescherming"))
             {
                 // "Wet op de inlichtingen- en veiligheidsdiensten": up to the first punctuation, at most 8 words.
                 let end = (i + 1..toks.len().min(i + 9))
                     .find(|&k| toks[k].kind != TokenKind::Word)
                     .unwrap_or(toks.len().min(i + 9));
                 taken[i..end].iter_mut().for_each(|t| *t = true);
-                names.push(name(
-                    si,
-                    sentence,
-                    toks,
-                    i..end,
-                    EntityType::Law,
-                    0.8,
-                    "rule:law",
-                ));
+                names.push(name(si, sentence, toks, i..end, EntityType::Law, 0.8, "rule:law"));
             } else if INSTITUTIONS.contains(&word.to_lowercase().as_str())
                 && (word.chars().next().is_some_and(char::is_uppercase)
                     || prev.as_deref().is_some_and(|p| ARTICLES.contains(&p)))
                 && !(word.len() <= 3 && word.chars().any(char::is_lowercase))
             {
-                names.push(name(
-                    si,
-                    sentence,
-                    toks,
-                    i..i + 1,
-                    EntityType::Organization,
-                    0.8,
-                    "rule:institution",
-                ));
+                names.push(name(si, sentence, toks, i..i + 1, EntityType::Organization, 0.8, "rule:institution"));
             }
         }
     }
@@ -145,11 +108,7 @@ fn merge_adjacent(chunks: Vec<(usize, usize, &'static str)>) -> Vec<(usize, usiz
     for c in chunks {
         match out.last_mut() {
             Some(last) if last.1 == c.0 => {
-                let ty = if c.1 - c.0 >= last.1 - last.0 {
-                    c.2
-                } else {
-                    last.2
-                };
+                let ty = if c.1 - c.0 >= last.1 - last.0 { c.2 } else { last.2 };
                 *last = (last.0, c.1, ty);
             }
             _ => out.push(c),

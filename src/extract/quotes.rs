@@ -24,9 +24,7 @@ fn is_single(mark: &str) -> bool {
 pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence]) -> Vec<QuoteRegion> {
     let mut paragraph_of = vec![0; tokens.len()];
     for s in sentences {
-        paragraph_of[s.tokens.clone()]
-            .iter_mut()
-            .for_each(|p| *p = s.paragraph);
+        paragraph_of[s.tokens.clone()].iter_mut().for_each(|p| *p = s.paragraph);
     }
     let mut out = Vec::new();
     let mut open: Option<(usize, bool)> = None;
@@ -52,13 +50,9 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence]) -> Vec<QuoteRe
         }
         let mark = &text[t.span.start..t.span.end];
         let single = is_single(mark);
-        let glued_right = tokens
-            .get(i + 1)
-            .is_some_and(|n| !n.space_before && !n.line_before);
+        let glued_right = tokens.get(i + 1).is_some_and(|n| !n.space_before && !n.line_before);
         match open {
-            Some((o, open_single))
-                if open_single == single && (!t.space_before || !glued_right) =>
-            {
+            Some((o, open_single)) if open_single == single && (!t.space_before || !glued_right) => {
                 push(o + 1, i, i, &mut out);
                 open = None;
             }
@@ -82,18 +76,12 @@ mod tests {
 
     fn quoted(text: &str) -> Vec<&str> {
         let (toks, sents) = tokenize(text);
-        find(text, &toks, &sents)
-            .iter()
-            .map(|q| &text[q.span.start..q.span.end])
-            .collect()
+        find(text, &toks, &sents).iter().map(|q| &text[q.span.start..q.span.end]).collect()
     }
 
     #[test]
     fn mixed_marks_pair_up() {
-        assert_eq!(
-            quoted("Hij zei: \"Dat is goed.'' En ''nog iets'', zegt hij."),
-            ["Dat is goed.", "nog iets"]
-        );
+        assert_eq!(quoted("Hij zei: \"Dat is goed.'' En ''nog iets'', zegt hij."), ["Dat is goed.", "nog iets"]);
         assert_eq!(quoted(",, Ik wist het. '' Daarna niets."), ["Ik wist het."]);
         assert_eq!(
             quoted("'Privacy is hier niet voor uitgevonden'\n\nAuto's van zo'n man."),
@@ -103,9 +91,6 @@ mod tests {
 
     #[test]
     fn an_open_quote_ends_with_its_paragraph() {
-        assert_eq!(
-            quoted("''Eerste alinea loopt door.\n\nTweede."),
-            ["Eerste alinea loopt door."]
-        );
+        assert_eq!(quoted("''Eerste alinea loopt door.\n\nTweede."), ["Eerste alinea loopt door."]);
     }
 }

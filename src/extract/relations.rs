@@ -10,12 +10,7 @@ use super::words::MUNICIPAL_ROLES;
 use crate::model::{EntityType, LocalRelation, RelationKind, Span};
 use std::collections::{BTreeSet, HashMap};
 
-pub fn find(
-    text: &str,
-    tokens: &[Token],
-    sentences: &[Span],
-    ents: &Entities,
-) -> Vec<LocalRelation> {
+pub fn find(text: &str, tokens: &[Token], sentences: &[Span], ents: &Entities) -> Vec<LocalRelation> {
     let mut out = Vec::new();
     roles(ents, &mut out);
     quoted_about(ents, &mut out);
@@ -24,16 +19,17 @@ pub fn find(
     out
 }
 
+/// `at` is the sentence index and the span that states the relation.
 fn relation(
     source: usize,
     target: usize,
     kind: RelationKind,
     predicate: &str,
-    sentence: usize,
-    span: Span,
+    at: (usize, Span),
     confidence: f32,
     extractor: &str,
 ) -> LocalRelation {
+    let (sentence, span) = at;
     LocalRelation {
         source,
         target,
@@ -49,26 +45,16 @@ fn relation(
 /// The article's main place: the location named most often (at least twice).
 fn main_place(ents: &Entities) -> Option<usize> {
     let mut counts: HashMap<usize, usize> = HashMap::new();
-    for r in ents
-        .refs
-        .iter()
-        .filter(|r| r.named && ents.entities[r.entity].entity_type == EntityType::Location)
-    {
+    for r in ents.refs.iter().filter(|r| r.named && ents.entities[r.entity].entity_type == EntityType::Location) {
         *counts.entry(r.entity).or_default() += 1;
     }
-    counts
-        .into_iter()
-        .filter(|(_, c)| *c >= 2)
-        .max_by_key(|(e, c)| (*c, std::cmp::Reverse(*e)))
-        .map(|(e, _)| e)
+    counts.into_iter().filter(|(_, c)| *c >= 2).max_by_key(|(e, c)| (*c, std::cmp::Reverse(*e))).map(|(e, _)| e)
 }
 
 fn roles(ents: &Entities, out: &mut Vec<LocalRelation>) {
     let main_place = main_place(ents);
     let has_explicit_place = |person: usize, role: &str| {
-        ents.roles
-            .iter()
-            .any(|f| f.person == person && f.role == role && f.place.is_some())
+        ents.roles.iter().any(|f| f.person == person && f.role == role && f.place.is_some())
     };
     for f in &ents.roles {
         match f.place {
@@ -77,22 +63,18 @@ fn roles(ents: &Entities, out: &mut Vec<LocalRelation>) {
                 place,
                 RelationKind::HoldsRole,
                 &f.role,
-                f.sentence,
-                f.span,
+                (f.sentence, f.span),
                 f.confidence,
                 f.extractor,
             )),
-            None if MUNICIPAL_ROLES.contains(&f.role.as_str())
-                && !has_explicit_place(f.person, &f.role) =>
-            {
+            None if MUNICIPAL_ROLES.contains(&f.role.as_str()) && !has_explicit_place(f.person, &f.role) => {
                 if let Some(place) = main_place {
                     out.push(relation(
                         f.person,
                         place,
                         RelationKind::HoldsRole,
                         &f.role,
-                        f.sentence,
-                        f.span,
+                        (f.sentence, f.span),
                         f.confidence * 0.9,
                         "inference:municipal-role-main-place",
                     ));
@@ -102,16 +84,7 @@ fn roles(ents: &Entities, out: &mut Vec<LocalRelation>) {
         }
     }
     for &(role, place, sentence, span) in &ents.role_places {
-        out.push(relation(
-            role,
-            place,
-            RelationKind::RoleOf,
-            "",
-            sentence,
-            span,
-            0.8,
-            "pattern:role-van-place",
-        ));
+        out.push(relation(role, place, RelationKind::RoleOf, "", (sentence, span), 0.8, "pattern:role-van-place"));
     }
 }
 
@@ -119,24 +92,15 @@ fn quoted_about(ents: &Entities, out: &mut Vec<LocalRelation>) {
     for q in &ents.quotes {
         let Some(speaker) = q.speaker else { continue };
         let mut seen = BTreeSet::new();
-        for r in ents
-            .refs
-            .iter()
-            .filter(|r| r.named && q.region.span.contains(r.span) && r.entity != speaker)
-        {
+        for r in ents.refs.iter().filter(|r| r.named && q.region.span.contains(r.span) && r.entity != speaker) {
             if seen.insert(r.entity) {
-                let confidence = if q.extractor == "pattern:quote-speech-verb" {
-                    0.8
-                } else {
-                    0.6
-                };
+                let confidence = if q.extractor == "pattern:quote-speech-verb" { 0.8 } else { 0.6 };
                 out.push(relation(
                     speaker,
                     r.entity,
                     RelationKind::QuotedAbout,
                     "",
-                    r.sentence,
-                    q.region.span,
+                    (r.sentence, q.region.span),
                     confidence,
                     q.extractor,
                 ));
@@ -147,29 +111,19 @@ fn quoted_about(ents: &Entities, out: &mut Vec<LocalRelation>) {
 
 /// "de politie in Rotterdam": an organisation directly followed by in/uit + a place.
 fn located_in(text: &str, tokens: &[Token], ents: &Entities, out: &mut Vec<LocalRelation>) {
-    for a in ents
-        .refs
-        .iter()
-        .filter(|r| r.named && ents.entities[r.entity].entity_type == EntityType::Organization)
-    {
+    for a in ents.refs.iter().filter(|r| r.named && ents.entities[r.entity].entity_type == EntityType::Organization) {
         let prep = a.tokens.end;
-        if !tokens
-            .get(prep)
-            .is_some_and(|t| matches!(token_text(text, t), "in" | "uit" | "te"))
-        {
+        if !tokens.get(prep).is_some_and(|t| matches!(token_text(text, t), "in" | "uit" | "te")) {
             continue;
         }
-        if let Some(b) = ents
-            .named_at(prep + 1)
-            .filter(|r| ents.entities[r.entity].entity_type == EntityType::Location)
+        if let Some(b) = ents.named_at(prep + 1).filter(|r| ents.entities[r.entity].entity_type == EntityType::Location)
         {
             out.push(relation(
                 a.entity,
                 b.entity,
                 RelationKind::LocatedIn,
                 "",
-                a.sentence,
-                Span::new(a.span.start, b.span.end),
+                (a.sentence, Span::new(a.span.start, b.span.end)),
                 0.7,
                 "pattern:org-in-place",
             ));
@@ -200,8 +154,7 @@ fn co_occurrence(sentences: &[Span], ents: &Entities, out: &mut Vec<LocalRelatio
                     b,
                     RelationKind::CoOccurs,
                     "",
-                    si,
-                    sentences[si],
+                    (si, sentences[si]),
                     confidence,
                     "cooccurrence:sentence",
                 ));

@@ -36,11 +36,10 @@ pub struct Sentence {
 
 /// Abbreviations that keep their final period (lowercase, without that period).
 const ABBREVIATIONS: &[&str] = &[
-    "o.a", "dr", "drs", "ca", "mr", "mevr", "dhr", "prof", "ir", "ing", "bijv", "bv", "enz", "etc",
-    "jl", "jr", "sr", "nr", "blz", "p", "pag", "d.w.z", "i.p.v", "m.b.t", "t.o.v", "a.s", "z.g",
-    "zgn", "resp", "incl", "excl", "min", "max", "st", "gem", "mln", "mld", "mrd", "vs", "evt",
-    "n.a.v", "m.i.v", "t.a.v", "i.v.m", "o.m", "e.a", "e.d", "a.d.h.v", "jan", "feb", "aug",
-    "sept", "okt", "nov", "dec", "mgr", "kol", "gen", "lt", "kapt", "burg", "wnd",
+    "o.a", "dr", "drs", "ca", "mr", "mevr", "dhr", "prof", "ir", "ing", "bijv", "bv", "enz", "etc", "jl", "jr", "sr",
+    "nr", "blz", "p", "pag", "d.w.z", "i.p.v", "m.b.t", "t.o.v", "a.s", "z.g", "zgn", "resp", "incl", "excl", "min",
+    "max", "st", "gem", "mln", "mld", "mrd", "vs", "evt", "n.a.v", "m.i.v", "t.a.v", "i.v.m", "o.m", "e.a", "e.d",
+    "a.d.h.v", "jan", "feb", "aug", "sept", "okt", "nov", "dec", "mgr", "kol", "gen", "lt", "kapt", "burg", "wnd",
 ];
 
 /// Tokenise `text` and split it into sentences.
@@ -67,8 +66,7 @@ fn tokens(text: &str) -> Vec<Token> {
         }
         let start = i;
         let kind;
-        if c.is_alphanumeric() || (matches!(c, '\'' | '’') && elided_start(at(i + 1), at(i + 2)))
-        {
+        if c.is_alphanumeric() || (matches!(c, '\'' | '’') && elided_start(at(i + 1), at(i + 2))) {
             i += 1;
             let mut all_digits = c.is_ascii_digit();
             while let Some(c) = at(i) {
@@ -79,9 +77,7 @@ fn tokens(text: &str) -> Vec<Token> {
                     || (matches!(c, '\'' | '’')
                         && next.is_some_and(char::is_alphabetic)
                         && at(i - 1).is_some_and(char::is_alphabetic))
-                    || (matches!(c, '.' | ',')
-                        && all_digits
-                        && next.is_some_and(|n| n.is_ascii_digit()))
+                    || (matches!(c, '.' | ',') && all_digits && next.is_some_and(|n| n.is_ascii_digit()))
                     || (c == '.'
                         && next.is_some_and(char::is_alphabetic)
                         && !all_digits
@@ -97,25 +93,15 @@ fn tokens(text: &str) -> Vec<Token> {
                 let word: String = chars[start..i].iter().map(|&(_, c)| c).collect();
                 let lower = word.to_lowercase();
                 let initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
-                if initial
-                    || ABBREVIATIONS.contains(&lower.as_str())
-                    || (lower.contains('.') && !all_digits)
-                {
+                if initial || ABBREVIATIONS.contains(&lower.as_str()) || (lower.contains('.') && !all_digits) {
                     i += 1;
                 }
             }
-            kind = if all_digits {
-                TokenKind::Number
-            } else {
-                TokenKind::Word
-            };
+            kind = if all_digits { TokenKind::Number } else { TokenKind::Word };
         } else if (c == '\'' && at(i + 1) == Some('\'')) || (c == ',' && at(i + 1) == Some(',')) {
             i += 2;
             kind = TokenKind::Quote;
-        } else if matches!(
-            c,
-            '"' | '“' | '”' | '„' | '‘' | '’' | '\'' | '`' | '«' | '»'
-        ) {
+        } else if matches!(c, '"' | '“' | '”' | '„' | '‘' | '’' | '\'' | '`' | '«' | '»') {
             i += 1;
             kind = TokenKind::Quote;
         } else {
@@ -126,12 +112,7 @@ fn tokens(text: &str) -> Vec<Token> {
             }
             kind = TokenKind::Punct;
         }
-        out.push(Token {
-            span: Span::new(offset(start), offset(i)),
-            kind,
-            space_before,
-            line_before,
-        });
+        out.push(Token { span: Span::new(offset(start), offset(i)), kind, space_before, line_before });
         space_before = false;
         line_before = false;
     }
@@ -149,19 +130,12 @@ fn elided_start(next: Option<char>, after: Option<char>) -> bool {
 
 /// Length of the letter run that ends right before position `i`.
 fn segment_len(chars: &[(usize, char)], i: usize) -> usize {
-    chars[..i]
-        .iter()
-        .rev()
-        .take_while(|(_, c)| c.is_alphabetic())
-        .count()
+    chars[..i].iter().rev().take_while(|(_, c)| c.is_alphabetic()).count()
 }
 
 fn ends_sentence(text: &str, t: &Token) -> bool {
     t.kind == TokenKind::Punct
-        && matches!(
-            &text[t.span.start..t.span.end],
-            "." | "!" | "?" | "..." | "…" | "?!" | "!!" | "??"
-        )
+        && matches!(&text[t.span.start..t.span.end], "." | "!" | "?" | "..." | "…" | "?!" | "!!" | "??")
 }
 
 fn opens_sentence(text: &str, t: &Token) -> bool {
@@ -188,9 +162,7 @@ fn sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
             {
                 end += 1;
             }
-            boundary = end >= tokens.len()
-                || tokens[end].line_before
-                || opens_sentence(text, &tokens[end]);
+            boundary = end >= tokens.len() || tokens[end].line_before || opens_sentence(text, &tokens[end]);
         }
         if end >= tokens.len() || tokens[end].line_before {
             boundary = true;
@@ -201,9 +173,7 @@ fn sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
                 tokens: start..end,
                 paragraph,
             });
-            if end < tokens.len()
-                && text[tokens[end - 1].span.end..tokens[end].span.start].contains("\n\n")
-            {
+            if end < tokens.len() && text[tokens[end - 1].span.end..tokens[end].span.start].contains("\n\n") {
                 paragraph += 1;
             }
             start = end;
@@ -218,10 +188,7 @@ mod tests {
     use super::*;
 
     fn words(text: &str) -> Vec<&str> {
-        tokens(text)
-            .iter()
-            .map(|t| &text[t.span.start..t.span.end])
-            .collect()
+        tokens(text).iter().map(|t| &text[t.span.start..t.span.end]).collect()
     }
 
     #[test]
@@ -248,44 +215,20 @@ mod tests {
                 "."
             ]
         );
-        assert_eq!(
-            words("zo'n 1.000,50 euro voor auto's"),
-            ["zo'n", "1.000,50", "euro", "voor", "auto's"]
-        );
-        assert_eq!(
-            words("politie- en justitiemedewerkers"),
-            ["politie-", "en", "justitiemedewerkers"]
-        );
+        assert_eq!(words("zo'n 1.000,50 euro voor auto's"), ["zo'n", "1.000,50", "euro", "voor", "auto's"]);
+        assert_eq!(words("politie- en justitiemedewerkers"), ["politie-", "en", "justitiemedewerkers"]);
         assert_eq!(
             words("„Ja”, ‘nee’ en ,,misschien''"),
-            [
-                "„",
-                "Ja",
-                "”",
-                ",",
-                "‘",
-                "nee",
-                "’",
-                "en",
-                ",,",
-                "misschien",
-                "''"
-            ]
+            ["„", "Ja", "”", ",", "‘", "nee", "’", "en", ",,", "misschien", "''"]
         );
-        assert_eq!(
-            words("In '81 ging 's-Hertogenbosch"),
-            ["In", "'81", "ging", "'s-Hertogenbosch"]
-        );
+        assert_eq!(words("In '81 ging 's-Hertogenbosch"), ["In", "'81", "ging", "'s-Hertogenbosch"]);
     }
 
     #[test]
     fn sentences_split_on_periods_but_not_abbreviations() {
         let text = "Hij zag o.a. Dr. Jansen. Die wist het niet! ''Dat komt langzaam op gang.'' Daarna niets.\nKop zonder punt\n\nNieuwe alinea.";
         let (_, sents) = tokenize(text);
-        let got: Vec<&str> = sents
-            .iter()
-            .map(|s| &text[s.span.start..s.span.end])
-            .collect();
+        let got: Vec<&str> = sents.iter().map(|s| &text[s.span.start..s.span.end]).collect();
         assert_eq!(
             got,
             [
@@ -297,10 +240,7 @@ mod tests {
                 "Nieuwe alinea."
             ]
         );
-        assert_eq!(
-            sents.iter().map(|s| s.paragraph).collect::<Vec<_>>(),
-            [0, 0, 0, 0, 0, 1]
-        );
+        assert_eq!(sents.iter().map(|s| s.paragraph).collect::<Vec<_>>(), [0, 0, 0, 0, 0, 1]);
     }
 
     #[test]
@@ -309,9 +249,7 @@ mod tests {
         let (toks, sents) = tokenize(text);
         for t in &toks {
             assert!(
-                text.is_char_boundary(t.span.start)
-                    && text.is_char_boundary(t.span.end)
-                    && t.span.start < t.span.end
+                text.is_char_boundary(t.span.start) && text.is_char_boundary(t.span.end) && t.span.start < t.span.end
             );
         }
         assert_eq!(sents.last().map(|s| s.tokens.end), Some(toks.len()));

@@ -56,14 +56,8 @@ pub const ROLE_NOUNS: &[&str] = &[
 ];
 
 /// Offices held in a municipality: with no place named, the article's main place is meant.
-pub const MUNICIPAL_ROLES: &[&str] = &[
-    "burgemeester",
-    "wethouder",
-    "burgervader",
-    "gemeentesecretaris",
-    "schepen",
-    "korpschef",
-];
+pub const MUNICIPAL_ROLES: &[&str] =
+    &["burgemeester", "wethouder", "burgervader", "gemeentesecretaris", "schepen", "korpschef"];
 
 /// Institutions Dutch news names in lowercase (or as a common noun), typed ORGANIZATION.
 pub const INSTITUTIONS: &[&str] = &[

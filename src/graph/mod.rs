@@ -41,10 +41,7 @@ impl RelationFilter {
 
 /// Typed relations before co-occurrence, then heaviest first.
 fn rank(r: &RelationRecord) -> (bool, std::cmp::Reverse<u64>) {
-    (
-        r.kind == RelationKind::CoOccurs,
-        std::cmp::Reverse(r.weight),
-    )
+    (r.kind == RelationKind::CoOccurs, std::cmp::Reverse(r.weight))
 }
 
 #[derive(Debug, Default, Clone)]
@@ -87,10 +84,7 @@ impl Graph {
 
     fn upsert_entity(&mut self, e: EntityRecord) {
         for alias in e.aliases.keys().chain(std::iter::once(&e.name)) {
-            self.by_name
-                .entry(fold(alias))
-                .or_default()
-                .insert(e.id.clone());
+            self.by_name.entry(fold(alias)).or_default().insert(e.id.clone());
         }
         match self.by_id.get(&e.id) {
             Some(&n) => self.graph[n] = e,
@@ -147,16 +141,12 @@ impl Graph {
             .node_weights()
             .filter(|e| filter.entity_type.is_none_or(|t| e.entity_type == t))
             .filter(|e| {
-                needle.as_deref().is_none_or(|n| {
-                    fold(&e.name).contains(n) || e.aliases.keys().any(|a| fold(a).contains(n))
-                })
+                needle
+                    .as_deref()
+                    .is_none_or(|n| fold(&e.name).contains(n) || e.aliases.keys().any(|a| fold(a).contains(n)))
             })
             .collect();
-        out.sort_by(|a, b| {
-            b.mention_count
-                .cmp(&a.mention_count)
-                .then_with(|| a.id.cmp(&b.id))
-        });
+        out.sort_by(|a, b| b.mention_count.cmp(&a.mention_count).then_with(|| a.id.cmp(&b.id)));
         out
     }
 
@@ -187,53 +177,32 @@ impl Graph {
                 }
             }
         }
-        let mut out: Vec<(&EntityRecord, u8)> = scored
-            .into_iter()
-            .filter_map(|(id, r)| self.entity(id).map(|e| (e, r)))
-            .collect();
+        let mut out: Vec<(&EntityRecord, u8)> =
+            scored.into_iter().filter_map(|(id, r)| self.entity(id).map(|e| (e, r))).collect();
         out.sort_by(|a, b| {
-            a.1.cmp(&b.1)
-                .then(b.0.mention_count.cmp(&a.0.mention_count))
-                .then_with(|| a.0.id.cmp(&b.0.id))
+            a.1.cmp(&b.1).then(b.0.mention_count.cmp(&a.0.mention_count)).then_with(|| a.0.id.cmp(&b.0.id))
         });
         out.into_iter().take(limit).map(|(e, _)| e).collect()
     }
 
     /// All relations matching the filter: typed first, then heaviest.
     pub fn relations(&self, filter: &RelationFilter) -> Vec<&RelationRecord> {
-        let mut out: Vec<&RelationRecord> = self
-            .graph
-            .edge_weights()
-            .filter(|r| filter.accepts(r))
-            .collect();
+        let mut out: Vec<&RelationRecord> = self.graph.edge_weights().filter(|r| filter.accepts(r)).collect();
         out.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.id.cmp(&b.id)));
         out
     }
 
     /// Relations of one entity: typed first, then heaviest.
-    pub fn relations_of(
-        &self,
-        id: &str,
-        direction: Direction,
-        filter: &RelationFilter,
-    ) -> Vec<&RelationRecord> {
+    pub fn relations_of(&self, id: &str, direction: Direction, filter: &RelationFilter) -> Vec<&RelationRecord> {
         let Some(&n) = self.by_id.get(id) else {
             return Vec::new();
         };
         let mut out: Vec<&RelationRecord> = Vec::new();
         if direction != Direction::Incoming {
-            out.extend(
-                self.graph
-                    .edges_directed(n, PgDirection::Outgoing)
-                    .map(|e| e.weight()),
-            );
+            out.extend(self.graph.edges_directed(n, PgDirection::Outgoing).map(|e| e.weight()));
         }
         if direction != Direction::Outgoing {
-            out.extend(
-                self.graph
-                    .edges_directed(n, PgDirection::Incoming)
-                    .map(|e| e.weight()),
-            );
+            out.extend(self.graph.edges_directed(n, PgDirection::Incoming).map(|e| e.weight()));
         }
         out.retain(|r| filter.accepts(r));
         out.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.id.cmp(&b.id)));
@@ -247,22 +216,14 @@ impl Graph {
             .into_iter()
             .filter_map(|r| {
                 let other = if r.source == id { &r.target } else { &r.source };
-                seen.insert(other.clone())
-                    .then(|| self.entity(other))
-                    .flatten()
+                seen.insert(other.clone()).then(|| self.entity(other)).flatten()
             })
             .collect()
     }
 
     /// Breadth-first neighbourhood up to `depth` hops, at most `limit` nodes; the edges
     /// are all relations between the nodes returned.
-    pub fn neighborhood(
-        &self,
-        id: &str,
-        depth: usize,
-        limit: usize,
-        filter: &RelationFilter,
-    ) -> Subgraph {
+    pub fn neighborhood(&self, id: &str, depth: usize, limit: usize, filter: &RelationFilter) -> Subgraph {
         let Some(&start) = self.by_id.get(id) else {
             return Subgraph::default();
         };
@@ -278,18 +239,11 @@ impl Graph {
                 .graph
                 .edges_directed(n, PgDirection::Outgoing)
                 .map(|e| (e.weight(), e.target()))
-                .chain(
-                    self.graph
-                        .edges_directed(n, PgDirection::Incoming)
-                        .map(|e| (e.weight(), e.source())),
-                )
+                .chain(self.graph.edges_directed(n, PgDirection::Incoming).map(|e| (e.weight(), e.source())))
                 .filter(|(r, _)| filter.accepts(r))
                 .map(|(r, m)| (r.weight, m))
                 .collect();
-            next.sort_by(|a, b| {
-                b.0.cmp(&a.0)
-                    .then_with(|| self.graph[a.1].id.cmp(&self.graph[b.1].id))
-            });
+            next.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| self.graph[a.1].id.cmp(&self.graph[b.1].id)));
             for (_, m) in next {
                 if order.len() >= limit {
                     break;
@@ -310,19 +264,11 @@ impl Graph {
             }
         }
         edges.sort_by(|a, b| a.id.cmp(&b.id));
-        Subgraph {
-            nodes: order.into_iter().map(|n| self.graph[n].clone()).collect(),
-            edges,
-        }
+        Subgraph { nodes: order.into_iter().map(|n| self.graph[n].clone()).collect(), edges }
     }
 
     /// Fewest-hop path ignoring direction; the relations along it, in order.
-    pub fn shortest_path(
-        &self,
-        from: &str,
-        to: &str,
-        filter: &RelationFilter,
-    ) -> Option<Vec<&RelationRecord>> {
+    pub fn shortest_path(&self, from: &str, to: &str, filter: &RelationFilter) -> Option<Vec<&RelationRecord>> {
         let (&a, &b) = (self.by_id.get(from)?, self.by_id.get(to)?);
         let mut came_from: HashMap<NodeIndex, Option<EdgeIndex>> = HashMap::from([(a, None)]);
         let mut queue = VecDeque::from([a]);
@@ -334,11 +280,7 @@ impl Graph {
                 .graph
                 .edges_directed(n, PgDirection::Outgoing)
                 .map(|e| (e.id(), e.target()))
-                .chain(
-                    self.graph
-                        .edges_directed(n, PgDirection::Incoming)
-                        .map(|e| (e.id(), e.source())),
-                );
+                .chain(self.graph.edges_directed(n, PgDirection::Incoming).map(|e| (e.id(), e.source())));
             for (e, m) in edges {
                 if filter.accepts(&self.graph[e]) && !came_from.contains_key(&m) {
                     came_from.insert(m, Some(e));

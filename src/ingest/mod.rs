@@ -24,18 +24,12 @@ pub enum IngestError {
     Empty { path: String },
     #[error("{path}: is {size} bytes, over the limit of {limit} bytes; split it or raise --max-file-bytes")]
     TooLarge { path: String, size: u64, limit: u64 },
-    #[error(
-        "{path}: looks like a binary file (NUL byte at byte {offset}); only UTF-8 text is ingested"
-    )]
+    #[error("{path}: looks like a binary file (NUL byte at byte {offset}); only UTF-8 text is ingested")]
     Binary { path: String, offset: usize },
     #[error("{path}: invalid UTF-8 at byte {offset}; convert the file to UTF-8 (e.g. iconv -f WINDOWS-1252 -t UTF-8)")]
     InvalidUtf8 { path: String, offset: usize },
     #[error("{path}:{line}: malformed JSON ({reason}); expected one {{\"id\",\"title\",\"date\",\"url\",\"text\"}} object per line")]
-    BadJsonLine {
-        path: String,
-        line: usize,
-        reason: String,
-    },
+    BadJsonLine { path: String, line: usize, reason: String },
     #[error("{origin}: the text is empty after normalisation")]
     EmptyText { origin: String },
     #[error("{origin}: date {date:?} is not a plausible date; use YYYY, YYYY-MM or YYYY-MM-DD between 1800 and 2100")]
@@ -71,31 +65,21 @@ pub fn prepare(raw: RawDocument) -> Result<Document, IngestError> {
         return Err(IngestError::EmptyText { origin: raw.origin });
     }
     let date = match raw.date.filter(|d| !d.trim().is_empty()).or(header.date) {
-        Some(d) => Some(parse_date(d.trim()).ok_or(IngestError::BadDate {
-            origin: raw.origin.clone(),
-            date: d.clone(),
-        })?),
+        Some(d) => {
+            Some(parse_date(d.trim()).ok_or(IngestError::BadDate { origin: raw.origin.clone(), date: d.clone() })?)
+        }
         None => None,
     };
     let body = body.to_string();
     Ok(Document {
         id: content_id(&body),
         external_id: raw.id.filter(|s| !s.is_empty()),
-        title: raw
-            .title
-            .or(header.title)
-            .map(|t| normalise_text(&t).trim().to_string()),
+        title: raw.title.or(header.title).map(|t| normalise_text(&t).trim().to_string()),
         date,
-        source: raw
-            .url
-            .or(header.url)
-            .or(Some(raw.origin).filter(|o| !o.is_empty())),
+        source: raw.url.or(header.url).or(Some(raw.origin).filter(|o| !o.is_empty())),
         language: "nl".to_string(),
         text: body,
-        ingested_at: SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0),
+        ingested_at: SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
     })
 }
 
@@ -118,21 +102,13 @@ mod tests {
 
     #[test]
     fn absurd_dates_are_refused() {
-        let raw = RawDocument {
-            text: "Tekst.".into(),
-            date: Some("3019-13-40".into()),
-            ..Default::default()
-        };
+        let raw = RawDocument { text: "Tekst.".into(), date: Some("3019-13-40".into()), ..Default::default() };
         assert!(matches!(prepare(raw), Err(IngestError::BadDate { .. })));
     }
 
     #[test]
     fn whitespace_only_text_is_refused() {
-        let raw = RawDocument {
-            text: " \n\t ".into(),
-            origin: "x".into(),
-            ..Default::default()
-        };
+        let raw = RawDocument { text: " \n\t ".into(), origin: "x".into(), ..Default::default() };
         assert!(matches!(prepare(raw), Err(IngestError::EmptyText { .. })));
     }
 }

@@ -75,11 +75,7 @@ pub fn split_header(text: &str) -> (Header, &str) {
                     break;
                 }
                 header.date = Some(date.to_string());
-                rest = if tail.trim().is_empty() {
-                    after_line
-                } else {
-                    &rest[key.len() + 1 + date.len() + 1..]
-                };
+                rest = if tail.trim().is_empty() { after_line } else { &rest[key.len() + 1 + date.len() + 1..] };
             }
             _ => break,
         }
@@ -91,9 +87,7 @@ pub fn split_header(text: &str) -> (Header, &str) {
 pub fn parse_date(s: &str) -> Option<String> {
     let parts: Vec<&str> = s.split('-').collect();
     let num = |p: &str, len: usize| {
-        (p.len() == len && p.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| p.parse::<u32>().ok())
-            .flatten()
+        (p.len() == len && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse::<u32>().ok()).flatten()
     };
     let year = num(parts.first()?, 4)?;
     if !(1800..=2100).contains(&year) || parts.len() > 3 {
@@ -133,8 +127,7 @@ mod tests {
 
     #[test]
     fn header_lines_are_split_off() {
-        let (h, body) =
-            split_header("title Drugs in de haven\nurl https://x.nl/a\ndate 2019-03-05\nTekst.");
+        let (h, body) = split_header("title Drugs in de haven\nurl https://x.nl/a\ndate 2019-03-05\nTekst.");
         assert_eq!(h.title.as_deref(), Some("Drugs in de haven"));
         assert_eq!(h.url.as_deref(), Some("https://x.nl/a"));
         assert_eq!(h.date.as_deref(), Some("2019-03-05"));

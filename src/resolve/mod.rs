@@ -7,8 +7,8 @@
 //! Resolve reads known entities through `KnownEntities` and writes nothing.
 
 use crate::model::{
-    fold, Document, EntityContribution, EntityType, Evidence, Extraction, ResolvedDocument,
-    StoredMention, StoredQuote, StoredRelation,
+    fold, Document, EntityContribution, EntityType, Evidence, Extraction, ResolvedDocument, StoredMention, StoredQuote,
+    StoredRelation,
 };
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -25,10 +25,7 @@ fn digest(parts: &[&str]) -> String {
         h.update(p.as_bytes());
         h.update([0u8]);
     }
-    h.finalize()[..12]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    h.finalize()[..12].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 pub fn entity_id(entity_type: EntityType, name: &str) -> String {
@@ -39,11 +36,7 @@ pub fn relation_id(source: &str, kind: &str, predicate: &str, target: &str) -> S
     format!("r{}", digest(&[source, kind, predicate, target]))
 }
 
-pub fn resolve(
-    document: Document,
-    extraction: Extraction,
-    known: &impl KnownEntities,
-) -> ResolvedDocument {
+pub fn resolve(document: Document, extraction: Extraction, known: &impl KnownEntities) -> ResolvedDocument {
     let ids: Vec<String> = extraction
         .entities
         .iter()
@@ -57,29 +50,22 @@ pub fn resolve(
                     }
                 }
             }
-            let exact_hit = known
-                .by_folded_alias(&exact)
-                .into_iter()
-                .find(|(_, t)| *t == e.entity_type)
-                .map(|(id, _)| id);
+            let exact_hit =
+                known.by_folded_alias(&exact).into_iter().find(|(_, t)| *t == e.entity_type).map(|(id, _)| id);
             candidates.sort();
-            exact_hit
-                .or_else(|| candidates.into_iter().next())
-                .unwrap_or_else(|| entity_id(e.entity_type, &e.name))
+            exact_hit.or_else(|| candidates.into_iter().next()).unwrap_or_else(|| entity_id(e.entity_type, &e.name))
         })
         .collect();
     let mut contributions: BTreeMap<String, EntityContribution> = BTreeMap::new();
     for (local, e) in extraction.entities.iter().enumerate() {
-        let c = contributions
-            .entry(ids[local].clone())
-            .or_insert_with(|| EntityContribution {
-                id: ids[local].clone(),
-                name: e.name.clone(),
-                entity_type: e.entity_type,
-                aliases: BTreeMap::new(),
-                roles: Vec::new(),
-                mention_count: 0,
-            });
+        let c = contributions.entry(ids[local].clone()).or_insert_with(|| EntityContribution {
+            id: ids[local].clone(),
+            name: e.name.clone(),
+            entity_type: e.entity_type,
+            aliases: BTreeMap::new(),
+            roles: Vec::new(),
+            mention_count: 0,
+        });
         for r in &e.roles {
             if !c.roles.contains(r) {
                 c.roles.push(r.clone());

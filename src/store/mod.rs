@@ -13,8 +13,8 @@
 //! durable once `flush` returns.
 
 use crate::model::{
-    fold, Document, EntityRecord, EntityType, Evidence, RelationRecord, ResolvedDocument, Span,
-    StoredMention, StoredQuote,
+    fold, Document, EntityRecord, EntityType, Evidence, RelationRecord, ResolvedDocument, Span, StoredMention,
+    StoredQuote,
 };
 use crate::resolve::KnownEntities;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
@@ -35,9 +35,7 @@ pub enum StoreError {
     Schema { path: String, found: u32 },
     #[error("store I/O failed: {0}")]
     Io(String),
-    #[error(
-        "store record {key} is corrupt ({reason}); run `kennisgraaf check` or restore a backup"
-    )]
+    #[error("store record {key} is corrupt ({reason}); run `kennisgraaf check` or restore a backup")]
     Corrupt { key: String, reason: String },
 }
 
@@ -86,10 +84,8 @@ fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
 }
 
 fn decode<T: DeserializeOwned>(key: &[u8], bytes: &[u8]) -> Result<T, StoreError> {
-    postcard::from_bytes(bytes).map_err(|e| StoreError::Corrupt {
-        key: String::from_utf8_lossy(key).into_owned(),
-        reason: e.to_string(),
-    })
+    postcard::from_bytes(bytes)
+        .map_err(|e| StoreError::Corrupt { key: String::from_utf8_lossy(key).into_owned(), reason: e.to_string() })
 }
 
 fn key(parts: &[&str]) -> Vec<u8> {
@@ -118,44 +114,24 @@ impl Store {
     /// Open (or create) the store at `path`.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let display = path.display().to_string();
-        let db = sled::Config::new()
-            .path(path)
-            .flush_every_ms(Some(500))
-            .open()
-            .map_err(|e| match e {
-                sled::Error::Io(io)
-                    if io.kind() == std::io::ErrorKind::WouldBlock
-                        || io.to_string().contains("lock") =>
-                {
-                    StoreError::Locked {
-                        path: display.clone(),
-                    }
-                }
-                other => StoreError::Open {
-                    path: display.clone(),
-                    reason: other.to_string(),
-                },
-            })?;
+        let db = sled::Config::new().path(path).flush_every_ms(Some(500)).open().map_err(|e| match e {
+            sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("lock") => {
+                StoreError::Locked { path: display.clone() }
+            }
+            other => StoreError::Open { path: display.clone(), reason: other.to_string() },
+        })?;
         match db.get(SCHEMA_KEY)? {
             Some(v) => {
                 let found = v.as_ref().try_into().map(u32::from_le_bytes).unwrap_or(0);
                 if found != SCHEMA_VERSION {
-                    return Err(StoreError::Schema {
-                        path: display,
-                        found,
-                    });
+                    return Err(StoreError::Schema { path: display, found });
                 }
             }
             None if db.is_empty() => {
                 db.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_le_bytes())?;
                 db.flush()?;
             }
-            None => {
-                return Err(StoreError::Schema {
-                    path: display,
-                    found: 0,
-                })
-            }
+            None => return Err(StoreError::Schema { path: display, found: 0 }),
         }
         Ok(Self { db })
     }
@@ -170,10 +146,7 @@ impl Store {
         self.db.get(key)?.map(|v| decode(key, &v)).transpose()
     }
 
-    fn scan<T: DeserializeOwned>(
-        &self,
-        prefix: &[u8],
-    ) -> impl Iterator<Item = Result<T, StoreError>> + '_ {
+    fn scan<T: DeserializeOwned>(&self, prefix: &[u8]) -> impl Iterator<Item = Result<T, StoreError>> + '_ {
         self.db.scan_prefix(prefix).map(|kv| {
             let (k, v) = kv?;
             decode(&k, &v)
@@ -196,10 +169,7 @@ impl Store {
         }
         let date = doc.document.date.as_deref();
         let mut batch = sled::Batch::default();
-        let mut outcome = CommitOutcome {
-            stored: true,
-            ..Default::default()
-        };
+        let mut outcome = CommitOutcome { stored: true, ..Default::default() };
 
         for c in &doc.entities {
             let k = key(&["ent:", &c.id]);
@@ -242,29 +212,24 @@ impl Store {
             let rec = match relations.get_mut(r.id.as_str()) {
                 Some(rec) => rec,
                 None => {
-                    let stored =
-                        self.get(&key(&["rel:", &r.id]))?
-                            .unwrap_or_else(|| RelationRecord {
-                                id: r.id.clone(),
-                                source: r.source.clone(),
-                                target: r.target.clone(),
-                                kind: r.kind,
-                                predicate: r.predicate.clone(),
-                                weight: 0,
-                                confidence: 0.0,
-                                first_seen: None,
-                                last_seen: None,
-                            });
+                    let stored = self.get(&key(&["rel:", &r.id]))?.unwrap_or_else(|| RelationRecord {
+                        id: r.id.clone(),
+                        source: r.source.clone(),
+                        target: r.target.clone(),
+                        kind: r.kind,
+                        predicate: r.predicate.clone(),
+                        weight: 0,
+                        confidence: 0.0,
+                        first_seen: None,
+                        last_seen: None,
+                    });
                     relations.entry(r.id.as_str()).or_insert(stored)
                 }
             };
             rec.weight += 1;
             rec.confidence = rec.confidence.max(r.evidence.confidence);
             seen_range(&mut rec.first_seen, &mut rec.last_seen, date);
-            batch.insert(
-                key(&["ev:", &r.id, doc_id, &format!("{n:08}")]),
-                encode(&r.evidence)?,
-            );
+            batch.insert(key(&["ev:", &r.id, doc_id, &format!("{n:08}")]), encode(&r.evidence)?);
         }
         for (id, rec) in &relations {
             batch.insert(key(&["rel:", id]), encode(rec)?);
@@ -272,10 +237,7 @@ impl Store {
         outcome.relations = relations.into_values().collect();
 
         for (n, m) in doc.mentions.iter().enumerate() {
-            batch.insert(
-                key(&["men:", &m.entity, doc_id, &format!("{n:08}")]),
-                encode(m)?,
-            );
+            batch.insert(key(&["men:", &m.entity, doc_id, &format!("{n:08}")]), encode(m)?);
         }
         for q in &doc.quotes {
             if let Some(s) = &q.speaker {
@@ -311,19 +273,13 @@ impl Store {
         self.scan(b"rel:")
     }
 
-    pub fn mentions_of(
-        &self,
-        entity: &str,
-    ) -> impl Iterator<Item = Result<StoredMention, StoreError>> + '_ {
+    pub fn mentions_of(&self, entity: &str) -> impl Iterator<Item = Result<StoredMention, StoreError>> + '_ {
         let mut prefix = key(&["men:", entity]);
         prefix.push(0);
         self.scan(&prefix)
     }
 
-    pub fn evidence_of(
-        &self,
-        relation: &str,
-    ) -> impl Iterator<Item = Result<Evidence, StoreError>> + '_ {
+    pub fn evidence_of(&self, relation: &str) -> impl Iterator<Item = Result<Evidence, StoreError>> + '_ {
         let mut prefix = key(&["ev:", relation]);
         prefix.push(0);
         self.scan(&prefix)
@@ -338,23 +294,14 @@ impl Store {
             let (k, _) = kv?;
             let doc_id = String::from_utf8_lossy(&k[prefix.len()..]).into_owned();
             if let Some(d) = self.document(&doc_id)? {
-                out.extend(
-                    d.quotes
-                        .into_iter()
-                        .filter(|q| q.speaker.as_deref() == Some(entity)),
-                );
+                out.extend(d.quotes.into_iter().filter(|q| q.speaker.as_deref() == Some(entity)));
             }
         }
         Ok(out)
     }
 
     pub fn counts(&self) -> Result<StoreCounts, StoreError> {
-        let count = |p: &[u8]| {
-            self.db
-                .scan_prefix(p)
-                .keys()
-                .try_fold(0u64, |n, k| k.map(|_| n + 1))
-        };
+        let count = |p: &[u8]| self.db.scan_prefix(p).keys().try_fold(0u64, |n, k| k.map(|_| n + 1));
         Ok(StoreCounts {
             documents: count(b"doc:")?,
             entities: count(b"ent:")?,
@@ -433,43 +380,17 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         {
             let store = Store::open(dir.path()).expect("open");
-            assert!(
-                store
-                    .commit(&resolved("Rotterdam en Groningen."))
-                    .expect("commit")
-                    .stored
-            );
-            assert!(
-                !store
-                    .commit(&resolved("Rotterdam en Groningen."))
-                    .expect("commit")
-                    .stored
-            );
-            store
-                .commit(&resolved("Groningen en Rotterdam."))
-                .expect("commit");
+            assert!(store.commit(&resolved("Rotterdam en Groningen.")).expect("commit").stored);
+            assert!(!store.commit(&resolved("Rotterdam en Groningen.")).expect("commit").stored);
+            store.commit(&resolved("Groningen en Rotterdam.")).expect("commit");
             store.flush().expect("flush");
         }
         let store = Store::open(dir.path()).expect("reopen");
         let counts = store.counts().expect("counts");
-        assert_eq!(
-            (
-                counts.documents,
-                counts.entities,
-                counts.relations,
-                counts.evidence
-            ),
-            (2, 2, 1, 2)
-        );
-        let rel: Vec<RelationRecord> = store
-            .relations()
-            .collect::<Result<_, _>>()
-            .expect("relations");
+        assert_eq!((counts.documents, counts.entities, counts.relations, counts.evidence), (2, 2, 1, 2));
+        let rel: Vec<RelationRecord> = store.relations().collect::<Result<_, _>>().expect("relations");
         assert_eq!(rel[0].weight, 2);
-        assert_eq!(
-            store.by_folded_alias("rotterdam"),
-            vec![("ea".to_string(), EntityType::Location)]
-        );
+        assert_eq!(store.by_folded_alias("rotterdam"), vec![("ea".to_string(), EntityType::Location)]);
     }
 
     #[test]

@@ -26,11 +26,7 @@ fn extract_prints_the_reference_extraction_as_json_and_stores_nothing() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
     assert_eq!(json["document"]["date"], "2019-03");
     let entities = json["entities"].as_array().expect("entities");
-    let has = |name: &str, ty: &str| {
-        entities
-            .iter()
-            .any(|e| e["name"] == name && e["type"] == ty)
-    };
+    let has = |name: &str, ty: &str| entities.iter().any(|e| e["name"] == name && e["type"] == ty);
     for (name, ty) in [
         ("Aboutaleb", "PERSON"),
         ("Rotterdam", "LOCATION"),
@@ -46,10 +42,8 @@ fn extract_prints_the_reference_extraction_as_json_and_stores_nothing() {
     // Spans index the normalised document text exactly.
     let text = json["document"]["text"].as_str().expect("text");
     for m in json["mentions"].as_array().expect("mentions") {
-        let (s, e) = (
-            m["span"]["start"].as_u64().expect("start") as usize,
-            m["span"]["end"].as_u64().expect("end") as usize,
-        );
+        let (s, e) =
+            (m["span"]["start"].as_u64().expect("start") as usize, m["span"]["end"].as_u64().expect("end") as usize);
         assert_eq!(&text[s..e], m["text"].as_str().expect("mention text"));
     }
     assert!(!store.exists(), "extract must not create a store");
@@ -65,29 +59,14 @@ fn ingest_reports_bad_inputs_by_file_and_line_and_keeps_the_good_ones() {
     std::fs::write(input.join("latin1.txt"), b"De burgemeester van Gen\xe8ve.").expect("write");
     std::fs::write(input.join("empty.txt"), "").expect("write");
     std::fs::write(input.join("binary.txt"), b"\x00\x01\x02garbage").expect("write");
-    let out = run(
-        &store,
-        &["ingest", input.to_str().expect("path"), "/no/such/file.txt"],
-    );
+    let out = run(&store, &["ingest", input.to_str().expect("path"), "/no/such/file.txt"]);
     let err = stderr(&out);
-    assert!(
-        !out.status.success(),
-        "bad inputs must make the exit code non-zero"
-    );
+    assert!(!out.status.success(), "bad inputs must make the exit code non-zero");
     assert!(err.contains("a.jsonl:2: malformed JSON"), "{err}");
-    assert!(
-        err.contains("latin1.txt: invalid UTF-8 at byte 23"),
-        "{err}"
-    );
+    assert!(err.contains("latin1.txt: invalid UTF-8 at byte 23"), "{err}");
     assert!(err.contains("empty.txt: the file is empty"), "{err}");
-    assert!(
-        err.contains("binary.txt: looks like a binary file"),
-        "{err}"
-    );
-    assert!(
-        err.contains("/no/such/file.txt: no such file or folder"),
-        "{err}"
-    );
+    assert!(err.contains("binary.txt: looks like a binary file"), "{err}");
+    assert!(err.contains("/no/such/file.txt: no such file or folder"), "{err}");
     assert!(err.contains("2 documents stored"), "{err}");
     let stats = run(&store, &["stats"]);
     assert!(
@@ -96,15 +75,8 @@ fn ingest_reports_bad_inputs_by_file_and_line_and_keeps_the_good_ones() {
         String::from_utf8_lossy(&stats.stdout)
     );
     // Ingesting again changes nothing.
-    let again = run(
-        &store,
-        &["ingest", input.join("a.jsonl").to_str().expect("path")],
-    );
-    assert!(
-        stderr(&again).contains("0 documents stored, 2 already present"),
-        "{}",
-        stderr(&again)
-    );
+    let again = run(&store, &["ingest", input.join("a.jsonl").to_str().expect("path")]);
+    assert!(stderr(&again).contains("0 documents stored, 2 already present"), "{}", stderr(&again));
 }
 
 #[test]
@@ -113,11 +85,7 @@ fn a_store_in_use_is_refused_with_a_clear_message() {
     let _held = kennisgraaf::store::Store::open(dir.path()).expect("first open");
     let out = run(dir.path(), &["stats"]);
     assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("in use by another kennisgraaf process"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("in use by another kennisgraaf process"), "{}", stderr(&out));
 }
 
 #[test]
@@ -125,24 +93,14 @@ fn a_folder_with_nothing_ingestible_is_an_error() {
     let dir = tempfile::tempdir().expect("tempdir");
     let empty = dir.path().join("empty");
     std::fs::create_dir(&empty).expect("mkdir");
-    let out = run(
-        &dir.path().join("s"),
-        &["ingest", empty.to_str().expect("path")],
-    );
+    let out = run(&dir.path().join("s"), &["ingest", empty.to_str().expect("path")]);
     assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("nothing ingestible here"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("nothing ingestible here"), "{}", stderr(&out));
 }
 
 #[test]
 fn help_explains_the_commands() {
-    let out = Command::new(env!("CARGO_BIN_EXE_kennisgraaf"))
-        .arg("--help")
-        .output()
-        .expect("runs");
+    let out = Command::new(env!("CARGO_BIN_EXE_kennisgraaf")).arg("--help").output().expect("runs");
     let help = String::from_utf8_lossy(&out.stdout);
     for cmd in ["serve", "ingest", "extract", "stats", "train", "eval"] {
         assert!(help.contains(cmd), "{help}");

@@ -22,26 +22,15 @@ pub fn reference_text() -> String {
 }
 
 pub fn model() -> NerModel {
-    NerModel::from_bytes(&std::fs::read(repo("data/models/ner-nl.kgm")).expect("shipped model"))
-        .expect("model loads")
+    NerModel::from_bytes(&std::fs::read(repo("data/models/ner-nl.kgm")).expect("shipped model")).expect("model loads")
 }
 
 pub fn pipeline(store: &Path) -> Arc<Kennisgraaf> {
-    Arc::new(
-        Kennisgraaf::new(
-            Extractor::new(model()),
-            Store::open(store).expect("store opens"),
-        )
-        .expect("graph loads"),
-    )
+    Arc::new(Kennisgraaf::new(Extractor::new(model()), Store::open(store).expect("store opens")).expect("graph loads"))
 }
 
 pub fn ingest_reference(kg: &Kennisgraaf) {
-    let raw = RawDocument {
-        text: reference_text(),
-        origin: REFERENCE.into(),
-        ..Default::default()
-    };
+    let raw = RawDocument { text: reference_text(), origin: REFERENCE.into(), ..Default::default() };
     let report = kg.ingest(vec![raw], || {}).expect("ingest");
     assert_eq!(report.stored.len(), 1, "{report:?}");
 }
@@ -58,18 +47,11 @@ impl TestServer {
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .expect("runtime");
+            let rt =
+                tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
             rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("bind");
-                addr_tx
-                    .send(listener.local_addr().expect("addr"))
-                    .expect("send addr");
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+                addr_tx.send(listener.local_addr().expect("addr")).expect("send addr");
                 axum::serve(listener, server::app(kg, config))
                     .with_graceful_shutdown(async {
                         let _ = stopped.await;
@@ -79,22 +61,12 @@ impl TestServer {
             });
         });
         let addr = addr_rx.recv().expect("server address");
-        Self {
-            url: format!("http://{addr}"),
-            stop: Some(stop),
-            thread: Some(thread),
-        }
+        Self { url: format!("http://{addr}"), stop: Some(stop), thread: Some(thread) }
     }
 
     /// POST a GraphQL query; returns the whole JSON response.
-    pub fn query(
-        &self,
-        query: &str,
-        variables: serde_json::Value,
-        token: Option<&str>,
-    ) -> serde_json::Value {
-        let mut req =
-            ureq::post(&format!("{}/graphql", self.url)).set("content-type", "application/json");
+    pub fn query(&self, query: &str, variables: &serde_json::Value, token: Option<&str>) -> serde_json::Value {
+        let mut req = ureq::post(&format!("{}/graphql", self.url)).set("content-type", "application/json");
         if let Some(t) = token {
             req = req.set("authorization", &format!("Bearer {t}"));
         }

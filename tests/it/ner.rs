@@ -8,16 +8,11 @@ const F1_FLOOR: f64 = 75.0;
 
 #[test]
 fn shipped_model_keeps_its_f1_on_conll2002_testa() {
-    let text = std::fs::read_to_string(shared("conll2002/ned.testa"))
-        .expect("../shared/data/conll2002/ned.testa");
+    let text = std::fs::read_to_string(shared("conll2002/ned.testa")).expect("../shared/data/conll2002/ned.testa");
     let gold = conll::parse(&text).expect("CoNLL");
     let score = evaluate(&model(), &gold);
     let f1 = 100.0 * score.overall.f1();
-    assert!(
-        f1 >= F1_FLOOR,
-        "F1 on testa fell to {f1:.2} (floor {F1_FLOOR})\n{}",
-        score.table()
-    );
+    assert!(f1 >= F1_FLOOR, "F1 on testa fell to {f1:.2} (floor {F1_FLOOR})\n{}", score.table());
 }
 
 #[test]
@@ -28,10 +23,6 @@ fn sentence_initial_ordinary_words_are_not_names() {
         ["Maar", "ook", "de", "haven", "."],
         ["Hij", "heeft", "de", "zaak", "aangekaart"],
     ] {
-        assert!(
-            m.tag(&sentence).iter().all(|&l| l == 0),
-            "{sentence:?} tagged {:?}",
-            m.tag(&sentence)
-        );
+        assert!(m.tag(&sentence).iter().all(|&l| l == 0), "{sentence:?} tagged {:?}", m.tag(&sentence));
     }
 }

@@ -9,7 +9,7 @@ const ENTITY_FIELDS: &str = "id name type roles aliases mentionCount";
 fn find_entity(server: &TestServer, text: &str) -> Value {
     let r = server.query(
         &format!("query($t: String!) {{ search(text: $t, first: 5) {{ {ENTITY_FIELDS} }} }}"),
-        json!({ "t": text }),
+        &json!({ "t": text }),
         None,
     );
     r["data"]["search"][0].clone()
@@ -43,43 +43,29 @@ fn reference_article_entities_relations_and_evidence_survive_a_restart() {
     assert_eq!(aboutaleb["roles"], json!(["burgemeester"]));
     let r = server.query(
         "query($id: ID!) { entity(id: $id) { relations(first: 50) { type predicate source { name } target { name } evidence { sentence text start end document { id } } } quotes { text } } }",
-        json!({ "id": aboutaleb["id"] }),
+        &json!({ "id": aboutaleb["id"] }),
         None,
     );
-    let relations = r["data"]["entity"]["relations"]
-        .as_array()
-        .expect("relations")
-        .clone();
+    let relations = r["data"]["entity"]["relations"].as_array().expect("relations").clone();
     let holds_role = relations
         .iter()
         .find(|x| x["type"] == "HOLDS_ROLE" && x["target"]["name"] == "Rotterdam")
         .unwrap_or_else(|| panic!("no HOLDS_ROLE to Rotterdam in {relations:?}"));
     assert_eq!(holds_role["predicate"], "burgemeester");
     // Every relation with Rotterdam is backed by a real sentence of the article, at its byte span.
-    let with_rotterdam: Vec<&Value> = relations
-        .iter()
-        .filter(|x| x["target"]["name"] == "Rotterdam" || x["source"]["name"] == "Rotterdam")
-        .collect();
+    let with_rotterdam: Vec<&Value> =
+        relations.iter().filter(|x| x["target"]["name"] == "Rotterdam" || x["source"]["name"] == "Rotterdam").collect();
     assert!(with_rotterdam.len() >= 2, "{with_rotterdam:?}");
     for rel in with_rotterdam {
         for ev in rel["evidence"].as_array().expect("evidence") {
             let sentence = ev["sentence"].as_str().expect("sentence");
-            assert!(
-                !sentence.is_empty() && text.contains(sentence),
-                "evidence {sentence:?} is not from the article"
-            );
-            let (s, e) = (
-                ev["start"].as_u64().expect("start") as usize,
-                ev["end"].as_u64().expect("end") as usize,
-            );
+            assert!(!sentence.is_empty() && text.contains(sentence), "evidence {sentence:?} is not from the article");
+            let (s, e) = (ev["start"].as_u64().expect("start") as usize, ev["end"].as_u64().expect("end") as usize);
             assert!(s < e, "empty span");
         }
     }
     let quotes = r["data"]["entity"]["quotes"].as_array().expect("quotes");
-    assert!(
-        quotes.len() >= 5,
-        "Aboutaleb should be quoted at least five times, got {quotes:?}"
-    );
+    assert!(quotes.len() >= 5, "Aboutaleb should be quoted at least five times, got {quotes:?}");
 }
 
 #[test]
@@ -90,7 +76,11 @@ fn neighborhood_shortest_path_stats_and_paging() {
     let server = TestServer::start(kg, ServerConfig::default());
     let a = find_entity(&server, "Aboutaleb")["id"].clone();
     let mma = find_entity(&server, "Meld Misdaad Anoniem")["id"].clone();
-    let r = server.query("query($id: ID!) { neighborhood(id: $id, depth: 1) { nodes { name } edges { source { id } target { id } } } }", json!({ "id": a }), None);
+    let r = server.query(
+        "query($id: ID!) { neighborhood(id: $id, depth: 1) { nodes { name } edges { source { id } target { id } } } }",
+        &json!({ "id": a }),
+        None,
+    );
     let nodes: Vec<&str> = r["data"]["neighborhood"]["nodes"]
         .as_array()
         .expect("nodes")
@@ -98,194 +88,104 @@ fn neighborhood_shortest_path_stats_and_paging() {
         .filter_map(|n| n["name"].as_str())
         .collect();
     assert_eq!(nodes[0], "Aboutaleb");
-    assert!(
-        nodes.contains(&"Rotterdam") && nodes.contains(&"douane"),
-        "{nodes:?}"
-    );
+    assert!(nodes.contains(&"Rotterdam") && nodes.contains(&"douane"), "{nodes:?}");
     let r = server.query(
         "query($a: ID!, $b: ID!) { shortestPath(from: $a, to: $b) { type } }",
-        json!({ "a": a, "b": mma }),
+        &json!({ "a": a, "b": mma }),
         None,
     );
-    let hops = r["data"]["shortestPath"]
-        .as_array()
-        .expect("a path exists")
-        .len();
+    let hops = r["data"]["shortestPath"].as_array().expect("a path exists").len();
     assert!((1..=3).contains(&hops), "{r}");
 
-    let r = server.query(
-        "{ stats { documents entities relations } }",
-        json!({}),
-        None,
-    );
+    let r = server.query("{ stats { documents entities relations } }", &json!({}), None);
     assert_eq!(r["data"]["stats"]["documents"], 1);
     let total = r["data"]["stats"]["entities"].as_u64().expect("count");
-    let page1 = server.query("{ entities(first: 5) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }", json!({}), None);
-    assert_eq!(
-        page1["data"]["entities"]["totalCount"].as_u64(),
-        Some(total)
+    let page1 = server.query(
+        "{ entities(first: 5) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }",
+        &json!({}),
+        None,
     );
+    assert_eq!(page1["data"]["entities"]["totalCount"].as_u64(), Some(total));
     let cursor = page1["data"]["entities"]["pageInfo"]["endCursor"].clone();
     let page2 = server.query(
         "query($c: String) { entities(first: 5, after: $c) { edges { node { id } } } }",
-        json!({ "c": cursor }),
+        &json!({ "c": cursor }),
         None,
     );
     let ids = |p: &Value, k: &str| -> Vec<String> {
-        p["data"][k]["edges"]
-            .as_array()
-            .expect("edges")
-            .iter()
-            .map(|e| e["node"]["id"].to_string())
-            .collect()
+        p["data"][k]["edges"].as_array().expect("edges").iter().map(|e| e["node"]["id"].to_string()).collect()
     };
     let (one, two) = (ids(&page1, "entities"), ids(&page2, "entities"));
     assert_eq!(one.len(), 5);
-    assert!(
-        !two.is_empty() && two.iter().all(|id| !one.contains(id)),
-        "pages overlap: {one:?} {two:?}"
-    );
-    let r = server.query(
-        "{ entities(type: LAW) { edges { node { name } } } }",
-        json!({}),
-        None,
-    );
-    assert_eq!(
-        r["data"]["entities"]["edges"][0]["node"]["name"],
-        "Opiumwet"
-    );
+    assert!(!two.is_empty() && two.iter().all(|id| !one.contains(id)), "pages overlap: {one:?} {two:?}");
+    let r = server.query("{ entities(type: LAW) { edges { node { name } } } }", &json!({}), None);
+    assert_eq!(r["data"]["entities"]["edges"][0]["node"]["name"], "Opiumwet");
 }
 
 #[test]
 fn limits_and_bad_requests_get_precise_errors() {
     let dir = tempfile::tempdir().expect("tempdir");
     let server = TestServer::start(pipeline(dir.path()), ServerConfig::default());
-    let r = server.query("{ entities(first: 1000) { totalCount } }", json!({}), None);
-    assert_eq!(
-        r["errors"][0]["extensions"]["code"], "LIMIT_EXCEEDED",
-        "{r}"
-    );
-    assert!(r["errors"][0]["message"]
-        .as_str()
-        .expect("message")
-        .contains("100"));
-    let r = server.query("{ entity(id: \"nope\") { name } }", json!({}), None);
+    let r = server.query("{ entities(first: 1000) { totalCount } }", &json!({}), None);
+    assert_eq!(r["errors"][0]["extensions"]["code"], "LIMIT_EXCEEDED", "{r}");
+    assert!(r["errors"][0]["message"].as_str().expect("message").contains("100"));
+    let r = server.query("{ entity(id: \"nope\") { name } }", &json!({}), None);
     assert_eq!(r["data"]["entity"], Value::Null);
-    let r = server.query(
-        "{ neighborhood(id: \"nope\") { nodes { id } } }",
-        json!({}),
-        None,
-    );
+    let r = server.query("{ neighborhood(id: \"nope\") { nodes { id } } }", &json!({}), None);
     assert_eq!(r["errors"][0]["extensions"]["code"], "NOT_FOUND", "{r}");
-    let r = server.query(
-        "{ entities(after: \"garbage\") { totalCount } }",
-        json!({}),
-        None,
-    );
+    let r = server.query("{ entities(after: \"garbage\") { totalCount } }", &json!({}), None);
     assert_eq!(r["errors"][0]["extensions"]["code"], "BAD_INPUT", "{r}");
-    let deep = format!(
-        "{{ search(text: \"a\") {{ {} id {} }} }}",
-        "neighbors { ".repeat(20),
-        "}".repeat(20)
-    );
-    let r = server.query(&deep, json!({}), None);
-    assert!(
-        r["errors"][0]["message"]
-            .as_str()
-            .expect("message")
-            .to_lowercase()
-            .contains("nested too deep"),
-        "{r}"
-    );
-    let r = server.query("{ __schema { queryType { name } } }", json!({}), None);
+    let deep = format!("{{ search(text: \"a\") {{ {} id {} }} }}", "neighbors { ".repeat(20), "}".repeat(20));
+    let r = server.query(&deep, &json!({}), None);
+    assert!(r["errors"][0]["message"].as_str().expect("message").to_lowercase().contains("nested too deep"), "{r}");
+    let r = server.query("{ __schema { queryType { name } } }", &json!({}), None);
     assert_eq!(r["data"]["__schema"]["queryType"]["name"], "Query");
     // Malformed JSON body: a client error, not a crash.
-    let resp = ureq::post(&format!("{}/graphql", server.url))
-        .set("content-type", "application/json")
-        .send_string("{not json");
-    assert!(
-        matches!(resp, Err(ureq::Error::Status(400..=499, _))),
-        "{resp:?}"
-    );
+    let resp =
+        ureq::post(&format!("{}/graphql", server.url)).set("content-type", "application/json").send_string("{not json");
+    assert!(matches!(resp, Err(ureq::Error::Status(400..=499, _))), "{resp:?}");
     // Oversized body.
     // Oversized body: refused from its Content-Length, before it is read.
-    let status = raw_status(&server.url, "POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 2097152\r\n\r\n");
+    let status = raw_status(
+        &server.url,
+        "POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 2097152\r\n\r\n",
+    );
     assert!(status.starts_with("HTTP/1.1 413"), "{status}");
     // GraphiQL is served at /.
-    let page = ureq::get(&format!("{}/", server.url))
-        .call()
-        .expect("graphiql")
-        .into_string()
-        .expect("html");
+    let page = ureq::get(&format!("{}/", server.url)).call().expect("graphiql").into_string().expect("html");
     assert!(page.contains("graphiql") || page.contains("GraphiQL"));
 }
 
 /// Send a raw request and return the status line.
 fn raw_status(url: &str, request: &str) -> String {
     use std::io::{Read, Write};
-    let mut stream =
-        std::net::TcpStream::connect(url.trim_start_matches("http://")).expect("connect");
+    let mut stream = std::net::TcpStream::connect(url.trim_start_matches("http://")).expect("connect");
     stream.write_all(request.as_bytes()).expect("write");
     let mut buf = [0u8; 64];
     let n = stream.read(&mut buf).expect("read");
-    String::from_utf8_lossy(&buf[..n])
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .to_string()
+    String::from_utf8_lossy(&buf[..n]).lines().next().unwrap_or_default().to_string()
 }
 
 #[test]
 fn ingest_mutation_requires_the_token_and_updates_the_graph_in_place() {
     let dir = tempfile::tempdir().expect("tempdir");
     let kg = pipeline(dir.path());
-    let server = TestServer::start(
-        kg,
-        ServerConfig {
-            token: Some("s3cret".into()),
-            cors_origins: vec![],
-        },
-    );
+    let server = TestServer::start(kg, ServerConfig { token: Some("s3cret".into()), cors_origins: vec![] });
     let m = "mutation($docs: [DocumentInput!]!) { ingest(documents: $docs) { stored unchanged problems } }";
-    let docs =
-        json!({ "docs": [{ "title": "Test", "date": "2019-03", "text": reference_text() }] });
+    let docs = &json!({ "docs": [{ "title": "Test", "date": "2019-03", "text": reference_text() }] });
     for token in [None, Some("wrong")] {
-        let r = server.query(m, docs.clone(), token);
-        assert_eq!(
-            r["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
-            "{r}"
-        );
+        let r = server.query(m, docs, token);
+        assert_eq!(r["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{r}");
     }
-    let r = server.query("{ stats { documents } }", json!({}), None);
-    assert_eq!(
-        r["data"]["stats"]["documents"], 0,
-        "a refused mutation must change nothing"
-    );
-    let r = server.query(m, docs.clone(), Some("s3cret"));
-    assert_eq!(
-        r["data"]["ingest"]["stored"].as_array().map(Vec::len),
-        Some(1),
-        "{r}"
-    );
+    let r = server.query("{ stats { documents } }", &json!({}), None);
+    assert_eq!(r["data"]["stats"]["documents"], 0, "a refused mutation must change nothing");
     let r = server.query(m, docs, Some("s3cret"));
-    assert_eq!(
-        r["data"]["ingest"]["unchanged"].as_array().map(Vec::len),
-        Some(1),
-        "re-ingesting is a no-op: {r}"
-    );
+    assert_eq!(r["data"]["ingest"]["stored"].as_array().map(Vec::len), Some(1), "{r}");
+    let r = server.query(m, docs, Some("s3cret"));
+    assert_eq!(r["data"]["ingest"]["unchanged"].as_array().map(Vec::len), Some(1), "re-ingesting is a no-op: {r}");
     assert_eq!(find_entity(&server, "Opiumwet")["type"], "LAW");
-    let r = server.query(
-        m,
-        json!({ "docs": [{ "text": "Tekst.", "date": "2019-13-45" }] }),
-        Some("s3cret"),
-    );
-    assert!(
-        r["data"]["ingest"]["problems"][0]
-            .as_str()
-            .expect("problem")
-            .contains("not a plausible date"),
-        "{r}"
-    );
+    let r = server.query(m, &json!({ "docs": [{ "text": "Tekst.", "date": "2019-13-45" }] }), Some("s3cret"));
+    assert!(r["data"]["ingest"]["problems"][0].as_str().expect("problem").contains("not a plausible date"), "{r}");
 }
 
 #[test]
@@ -294,16 +194,10 @@ fn without_a_configured_token_mutations_are_refused() {
     let server = TestServer::start(pipeline(dir.path()), ServerConfig::default());
     let r = server.query(
         "mutation { ingest(documents: [{text: \"Aboutaleb sprak.\"}]) { stored } }",
-        json!({}),
+        &json!({}),
         Some("anything"),
     );
-    assert!(
-        r["errors"][0]["message"]
-            .as_str()
-            .expect("message")
-            .contains("--token"),
-        "{r}"
-    );
+    assert!(r["errors"][0]["message"].as_str().expect("message").contains("--token"), "{r}");
 }
 
 #[test]
@@ -314,5 +208,8 @@ fn schema_graphql_is_what_the_server_prints() {
         std::fs::write(&path, &printed).expect("write schema.graphql");
     }
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(committed == printed, "schema.graphql differs from the server's SDL; run `UPDATE_SCHEMA=1 cargo test schema_graphql` and commit it");
+    assert!(
+        committed == printed,
+        "schema.graphql differs from the server's SDL; run `UPDATE_SCHEMA=1 cargo test schema_graphql` and commit it"
+    );
 }

@@ -24,22 +24,11 @@ pub struct ConllError {
 /// sentence breaks are split after sentence-final punctuation.
 pub fn parse(text: &str) -> Result<Vec<LabeledSentence>, ConllError> {
     let mut out = Vec::new();
-    let mut current = LabeledSentence {
-        words: Vec::new(),
-        labels: Vec::new(),
-        document: 0,
-    };
+    let mut current = LabeledSentence { words: Vec::new(), labels: Vec::new(), document: 0 };
     let mut document = 0;
     let flush = |current: &mut LabeledSentence, out: &mut Vec<LabeledSentence>, document: usize| {
         if !current.words.is_empty() {
-            out.push(std::mem::replace(
-                current,
-                LabeledSentence {
-                    words: Vec::new(),
-                    labels: Vec::new(),
-                    document,
-                },
-            ));
+            out.push(std::mem::replace(current, LabeledSentence { words: Vec::new(), labels: Vec::new(), document }));
         }
         current.document = document;
     };
@@ -56,10 +45,7 @@ pub fn parse(text: &str) -> Result<Vec<LabeledSentence>, ConllError> {
             continue;
         }
         if cols.len() < 2 {
-            return Err(ConllError {
-                line: n + 1,
-                reason: format!("expected `word [POS] TAG`, got {line:?}"),
-            });
+            return Err(ConllError { line: n + 1, reason: format!("expected `word [POS] TAG`, got {line:?}") });
         }
         let tag = cols[cols.len() - 1];
         let label = label_index(tag).ok_or_else(|| ConllError {
@@ -135,10 +121,8 @@ impl Score {
 
     /// A conlleval-style table.
     pub fn table(&self) -> String {
-        let mut s = format!(
-            "{:<8} {:>9} {:>9} {:>9} {:>7} {:>7}\n",
-            "type", "precision", "recall", "F1", "gold", "found"
-        );
+        let mut s =
+            format!("{:<8} {:>9} {:>9} {:>9} {:>7} {:>7}\n", "type", "precision", "recall", "F1", "gold", "found");
         let row = |name: &str, c: &Counts| {
             format!(
                 "{:<8} {:>9.2} {:>9.2} {:>9.2} {:>7} {:>7}\n",
@@ -174,24 +158,12 @@ mod tests {
         let l = |t: &str| label_index(t).expect("label");
         score.add(&sents[0].labels, &[0, 0, 0, l("B-PER")]);
         score.add(&sents[1].labels, &sents[1].labels);
-        assert_eq!(
-            score.overall,
-            Counts {
-                gold: 2,
-                predicted: 2,
-                correct: 1
-            }
-        );
+        assert_eq!(score.overall, Counts { gold: 2, predicted: 2, correct: 1 });
         assert!((score.overall.f1() - 0.5).abs() < 1e-9);
     }
 
     #[test]
     fn bad_lines_name_their_line_number() {
-        assert_eq!(
-            parse("De O\nAboutaleb B-PERSON\n")
-                .expect_err("bad tag")
-                .line,
-            2
-        );
+        assert_eq!(parse("De O\nAboutaleb B-PERSON\n").expect_err("bad tag").line, 2);
     }
 }

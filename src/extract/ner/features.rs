@@ -22,9 +22,7 @@ pub fn hash(template: u8, parts: &[&str]) -> u64 {
 pub fn hash_ids(template: u8, ids: &[u8]) -> u64 {
     let mut h: u64 = 0x9e37_79b9_7f4a_7c15 ^ (u64::from(template) << 40);
     for &id in ids {
-        h = (h ^ u64::from(id))
-            .wrapping_mul(0x0100_0000_01b3)
-            .rotate_left(17);
+        h = (h ^ u64::from(id)).wrapping_mul(0x0100_0000_01b3).rotate_left(17);
     }
     h.wrapping_mul(0xff51_afd7_ed55_8ccd)
 }
@@ -91,11 +89,8 @@ pub fn sentence_features(words: &[&str], lexicon: &Lexicon) -> SentenceFeatures 
             &shapes[i as usize]
         }
     };
-    let mut out = SentenceFeatures {
-        feats: Vec::with_capacity(n * 40),
-        offsets: Vec::with_capacity(n + 1),
-        lower: Vec::new(),
-    };
+    let mut out =
+        SentenceFeatures { feats: Vec::with_capacity(n * 40), offsets: Vec::with_capacity(n + 1), lower: Vec::new() };
     for i in 0..n {
         out.offsets.push(out.feats.len());
         let f = &mut out.feats;
@@ -124,23 +119,11 @@ pub fn sentence_features(words: &[&str], lexicon: &Lexicon) -> SentenceFeatures 
         f.push(hash(22, &[shape_at(ii - 1), &shapes[i], shape_at(ii + 1)]));
         let title = is_title(w);
         let first = i == 0 || (i == 1 && !words[0].chars().any(char::is_alphanumeric));
-        f.push(hash(
-            23,
-            &[
-                if first { "first" } else { "inner" },
-                if title { "T" } else { "t" },
-            ],
-        ));
+        f.push(hash(23, &[if first { "first" } else { "inner" }, if title { "T" } else { "t" }]));
         if title {
             // A capitalised word that is common in lowercase is often just a sentence start.
             let common = lexicon.is_common_lowercase(lw);
-            f.push(hash(
-                24,
-                &[
-                    if common { "common" } else { "rare" },
-                    if first { "first" } else { "inner" },
-                ],
-            ));
+            f.push(hash(24, &[if common { "common" } else { "rare" }, if first { "first" } else { "inner" }]));
         }
         if w.len() > 1
             && w.chars().all(|c| c.is_uppercase() || !c.is_alphabetic())

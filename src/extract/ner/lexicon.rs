@@ -17,20 +17,12 @@ pub struct Lexicon {
 }
 
 /// Marks a token can carry; fixed strings so they hash the same in training and tagging.
-const MARKS: [[&str; 2]; 5] = [
-    ["PER-B", "PER-I"],
-    ["LOC-B", "LOC-I"],
-    ["ORG-B", "ORG-I"],
-    ["MISC-B", "MISC-I"],
-    ["WD-B", "WD-I"],
-];
+const MARKS: [[&str; 2]; 5] =
+    [["PER-B", "PER-I"], ["LOC-B", "LOC-I"], ["ORG-B", "ORG-I"], ["MISC-B", "MISC-I"], ["WD-B", "WD-I"]];
 
 impl Lexicon {
     pub fn new(common_lowercase: HashSet<String>, gazetteer: HashMap<String, u8>) -> Self {
-        Self {
-            common_lowercase,
-            gazetteer,
-        }
+        Self { common_lowercase, gazetteer }
     }
 
     /// This lexicon's lowercase words and Wikidata names, with the training-data names
@@ -45,10 +37,7 @@ impl Lexicon {
         for (name, bits) in &other.gazetteer {
             *gazetteer.entry(name.clone()).or_default() |= bits & !GAZ_WIKIDATA;
         }
-        Lexicon {
-            common_lowercase: self.common_lowercase.clone(),
-            gazetteer,
-        }
+        Lexicon { common_lowercase: self.common_lowercase.clone(), gazetteer }
     }
 
     pub fn is_common_lowercase(&self, lower: &str) -> bool {

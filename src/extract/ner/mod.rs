@@ -22,9 +22,7 @@ pub const MAGIC: &[u8; 8] = b"KGNER\0\0\0";
 pub const FORMAT_VERSION: u32 = 1;
 
 /// BIO labels in a fixed order; index 0 is `O`.
-pub const LABELS: [&str; 9] = [
-    "O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC",
-];
+pub const LABELS: [&str; 9] = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC"];
 pub const N_LABELS: usize = LABELS.len();
 const BOS: u8 = N_LABELS as u8;
 
@@ -41,7 +39,7 @@ pub fn label_index(tag: &str) -> Option<u8> {
 
 /// An `I-X` label is only valid right after `B-X` or `I-X`.
 fn allowed(prev: u8, label: u8) -> bool {
-    label == 0 || label % 2 == 1 || (prev != BOS && prev != 0 && (prev + 1) / 2 == (label + 1) / 2)
+    label == 0 || label % 2 == 1 || (prev != BOS && prev != 0 && prev.div_ceil(2) == label.div_ceil(2))
 }
 
 /// Feature hashes are already well mixed; hashing them again is wasted time.
@@ -89,18 +87,8 @@ pub struct NerModel {
 }
 
 impl NerModel {
-    pub fn new(
-        lexicon: Lexicon,
-        index: FeatureIndex,
-        weights: Vec<Weights>,
-        about: String,
-    ) -> Self {
-        Self {
-            lexicon,
-            index,
-            weights,
-            about,
-        }
+    pub fn new(lexicon: Lexicon, index: FeatureIndex, weights: Vec<Weights>, about: String) -> Self {
+        Self { lexicon, index, weights, about }
     }
 
     pub fn feature_count(&self) -> usize {
@@ -109,9 +97,7 @@ impl NerModel {
 
     /// Label every word of one sentence.
     pub fn tag(&self, words: &[&str]) -> Vec<u8> {
-        tag_with(words, &self.lexicon, |f| {
-            self.index.get(&f).map(|&r| &self.weights[r as usize])
-        })
+        tag_with(words, &self.lexicon, |f| self.index.get(&f).map(|&r| &self.weights[r as usize]))
     }
 
     pub fn to_bytes(&self) -> Result<Vec<u8>, ModelError> {
@@ -138,33 +124,20 @@ impl NerModel {
         if found != FORMAT_VERSION {
             return Err(ModelError::Version { found });
         }
-        let file: ModelFile =
-            postcard::from_bytes(&bytes[12..]).map_err(|e| ModelError::Corrupt(e.to_string()))?;
+        let file: ModelFile = postcard::from_bytes(&bytes[12..]).map_err(|e| ModelError::Corrupt(e.to_string()))?;
         if file.features.len() != file.weights.len() {
-            return Err(ModelError::Corrupt(
-                "feature and weight counts differ".into(),
-            ));
+            return Err(ModelError::Corrupt("feature and weight counts differ".into()));
         }
-        let mut index =
-            FeatureIndex::with_capacity_and_hasher(file.features.len(), Default::default());
+        let mut index = FeatureIndex::with_capacity_and_hasher(file.features.len(), Default::default());
         for (row, f) in file.features.iter().enumerate() {
             index.insert(*f, row as u32);
         }
-        Ok(Self {
-            lexicon: file.lexicon,
-            index,
-            weights: file.weights,
-            about: file.about,
-        })
+        Ok(Self { lexicon: file.lexicon, index, weights: file.weights, about: file.about })
     }
 }
 
 /// Greedy left-to-right decoding, shared by training and tagging.
-fn tag_with<'w>(
-    words: &[&str],
-    lexicon: &Lexicon,
-    lookup: impl Fn(u64) -> Option<&'w Weights>,
-) -> Vec<u8> {
+fn tag_with<'w>(words: &[&str], lexicon: &Lexicon, lookup: impl Fn(u64) -> Option<&'w Weights>) -> Vec<u8> {
     let sf = sentence_features(words, lexicon);
     let mut labels = Vec::with_capacity(words.len());
     let mut hist = [0u64; 4];
@@ -227,19 +200,8 @@ mod tests {
     #[test]
     fn chunks_follow_conlleval() {
         let l = |t: &str| label_index(t).expect("label");
-        let labels = [
-            l("B-PER"),
-            l("I-PER"),
-            l("O"),
-            l("I-LOC"),
-            l("B-ORG"),
-            l("B-ORG"),
-            l("I-ORG"),
-        ];
-        assert_eq!(
-            chunks(&labels),
-            vec![(0, 2, "PER"), (3, 4, "LOC"), (4, 5, "ORG"), (5, 7, "ORG")]
-        );
+        let labels = [l("B-PER"), l("I-PER"), l("O"), l("I-LOC"), l("B-ORG"), l("B-ORG"), l("I-ORG")];
+        assert_eq!(chunks(&labels), vec![(0, 2, "PER"), (3, 4, "LOC"), (4, 5, "ORG"), (5, 7, "ORG")]);
     }
 
     #[test]
@@ -253,22 +215,13 @@ mod tests {
 
     #[test]
     fn garbage_model_files_are_refused() {
-        assert!(matches!(
-            NerModel::from_bytes(b"hello"),
-            Err(ModelError::BadMagic)
-        ));
+        assert!(matches!(NerModel::from_bytes(b"hello"), Err(ModelError::BadMagic)));
         let mut v = MAGIC.to_vec();
         v.extend_from_slice(&99u32.to_le_bytes());
-        assert!(matches!(
-            NerModel::from_bytes(&v),
-            Err(ModelError::Version { found: 99 })
-        ));
+        assert!(matches!(NerModel::from_bytes(&v), Err(ModelError::Version { found: 99 })));
         let mut v = MAGIC.to_vec();
         v.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
         v.extend_from_slice(&[0xff; 7]);
-        assert!(matches!(
-            NerModel::from_bytes(&v),
-            Err(ModelError::Corrupt(_))
-        ));
+        assert!(matches!(NerModel::from_bytes(&v), Err(ModelError::Corrupt(_))));
     }
 }

@@ -15,10 +15,7 @@ pub struct TrainConfig {
 
 impl Default for TrainConfig {
     fn default() -> Self {
-        Self {
-            epochs: 12,
-            seed: 2002,
-        }
+        Self { epochs: 12, seed: 2002 }
     }
 }
 
@@ -32,10 +29,7 @@ pub struct EpochReport {
 
 /// The lexicon: words seen in lowercase in the training data, and a gazetteer of the
 /// training data's entity names plus any extra known names (e.g. Wikidata labels).
-pub fn build_lexicon(
-    train: &[LabeledSentence],
-    known_names: impl IntoIterator<Item = String>,
-) -> Lexicon {
+pub fn build_lexicon(train: &[LabeledSentence], known_names: impl IntoIterator<Item = String>) -> Lexicon {
     let mut lowercase_counts: HashMap<String, u32> = HashMap::new();
     let mut gazetteer: HashMap<String, u8> = HashMap::new();
     for s in train {
@@ -54,11 +48,7 @@ pub fn build_lexicon(
             *gazetteer.entry(name).or_default() |= GAZ_WIKIDATA;
         }
     }
-    let common: HashSet<String> = lowercase_counts
-        .into_iter()
-        .filter(|(_, n)| *n >= 2)
-        .map(|(w, _)| w)
-        .collect();
+    let common: HashSet<String> = lowercase_counts.into_iter().filter(|(_, n)| *n >= 2).map(|(w, _)| w).collect();
     Lexicon::new(common, gazetteer)
 }
 
@@ -139,11 +129,7 @@ pub fn train(
     // own article's half of the data (two folds by article), so the tagger learns how far
     // to trust a gazetteer hit on unseen text instead of copying the answer.
     let folds: [Lexicon; 2] = std::array::from_fn(|fold| {
-        let others: Vec<LabeledSentence> = data
-            .iter()
-            .filter(|s| s.document % 2 != fold)
-            .cloned()
-            .collect();
+        let others: Vec<LabeledSentence> = data.iter().filter(|s| s.document % 2 != fold).cloned().collect();
         lexicon.with_gazetteer_from(&build_lexicon(&others, Vec::new()))
     });
     let features: Vec<(SentenceFeatures, &LabeledSentence)> = data
@@ -153,12 +139,7 @@ pub fn train(
             (sentence_features(&words, &folds[s.document % 2]), s)
         })
         .collect();
-    let mut p = Perceptron {
-        index: FeatureIndex::default(),
-        weights: Vec::new(),
-        totals: Vec::new(),
-        steps: 1.0,
-    };
+    let mut p = Perceptron { index: FeatureIndex::default(), weights: Vec::new(), totals: Vec::new(), steps: 1.0 };
     let mut order: Vec<usize> = (0..features.len()).collect();
     let mut shuffler = Shuffler(config.seed | 1);
     let mut best: Option<(f64, NerModel)> = None;
@@ -183,11 +164,7 @@ pub fn train(
                 let predicted = best_label(&scores, prev);
                 if predicted != gold {
                     mistakes += 1;
-                    p.update(
-                        sf.token(i).iter().chain(hist.iter()).copied(),
-                        gold,
-                        predicted,
-                    );
+                    p.update(sf.token(i).iter().chain(hist.iter()).copied(), gold, predicted);
                 }
                 p.steps += 1.0;
                 prev2 = prev;
@@ -231,14 +208,7 @@ mod tests {
         let text = "Aboutaleb B-PER\nwoont O\nin O\nRotterdam B-LOC\n.\tO\n\nDe O\npolitie O\nin O\nGroningen B-LOC\n. O\n\nAhmed B-PER\nAboutaleb I-PER\nsprak O\n. O\n";
         let data = parse(text).expect("valid");
         let lexicon = build_lexicon(&data, Vec::new());
-        let model = train(
-            &TrainConfig { epochs: 5, seed: 1 },
-            &lexicon,
-            &data,
-            &[],
-            |_| {},
-            || {},
-        );
+        let model = train(&TrainConfig { epochs: 5, seed: 1 }, &lexicon, &data, &[], |_| {}, || {});
         assert_eq!(evaluate(&model, &data).overall.f1(), 1.0);
         let again = NerModel::from_bytes(&model.to_bytes().expect("encode")).expect("decode");
         assert_eq!(
