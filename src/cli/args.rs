@@ -98,6 +98,10 @@ pub struct TrainNerArgs {
     /// Tab-separated `QID<TAB>label<TAB>alias…` names for the gazetteer (e.g. Wikidata).
     #[arg(long)]
     pub names: Option<PathBuf>,
+    /// A word list, one word a line, `/flags` after a word ignored (e.g. hunspell's
+    /// /usr/share/hunspell/nl.dic from Debian's hunspell-nl): tells common words from names.
+    #[arg(long)]
+    pub words: Option<PathBuf>,
     /// Where to write the model.
     #[arg(long, default_value = "data/models/ner-nl.kgm")]
     pub out: PathBuf,
@@ -105,6 +109,9 @@ pub struct TrainNerArgs {
     pub epochs: usize,
     #[arg(long, default_value_t = 2002)]
     pub seed: u64,
+    /// Ignore features seen fewer times than this in the training data.
+    #[arg(long, default_value_t = 2)]
+    pub min_feature_count: u32,
 }
 
 #[derive(Debug, Subcommand)]
@@ -118,4 +125,7 @@ pub struct EvalNerArgs {
     /// Gold data in CoNLL format, e.g. ../shared/data/conll2002/ned.testa.
     #[arg(long)]
     pub gold: PathBuf,
+    /// Also write every sentence with an error (word, gold, predicted) to this file.
+    #[arg(long)]
+    pub errors: Option<PathBuf>,
 }

@@ -27,6 +27,11 @@ fn read_names(path: &Path) -> Result<Vec<String>> {
     Ok(text.lines().flat_map(|l| l.split('\t').skip(1).map(str::to_string).collect::<Vec<_>>()).collect())
 }
 
+fn read_words(path: &Path) -> Result<Vec<String>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(text.lines().skip_while(|l| l.trim().parse::<u64>().is_ok()).filter_map(|l| l.split('/').next()).map(str::trim).filter(|w| !w.is_empty()).map(str::to_string).collect())
+}
+
 pub fn train_ner(args: &TrainNerArgs) -> Result<()> {
     let mut data = Vec::new();
     for path in &args.train {
@@ -40,7 +45,11 @@ pub fn train_ner(args: &TrainNerArgs) -> Result<()> {
         Some(p) => read_names(p)?,
         None => Vec::new(),
     };
-    let lexicon = ner::build_lexicon(&data, names);
+    let words = match &args.words {
+        Some(p) => read_words(p)?,
+        None => Vec::new(),
+    };
+    let lexicon = ner::build_lexicon(&data, names, words);
     eprintln!(
         "training on {} sentences ({} tokens), gazetteer {} names, dev {} sentences",
         data.len(),
@@ -48,7 +57,7 @@ pub fn train_ner(args: &TrainNerArgs) -> Result<()> {
         lexicon.gazetteer_len(),
         dev.len()
     );
-    let config = TrainConfig { epochs: args.epochs, seed: args.seed };
+    let config = TrainConfig { epochs: args.epochs, seed: args.seed, min_feature_count: args.min_feature_count };
     let bar = ProgressBar::new((data.len() * args.epochs) as u64);
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} sentences, {eta} left")
@@ -92,19 +101,35 @@ pub fn train_ner(args: &TrainNerArgs) -> Result<()> {
     Ok(())
 }
 
+fn write_errors(model: &NerModel, gold: &[conll::LabeledSentence], path: &Path) -> Result<()> {
+    use std::fmt::Write;
+    let mut out = String::new();
+    for doc in ner::by_document(gold) {
+        let sentences: Vec<&[&str]> = doc.iter().map(|(_, w)| w.as_slice()).collect();
+        for ((s, words), predicted) in doc.iter().zip(model.tag_document(&sentences)) {
+            if predicted != s.labels {
+                for ((w, g), p) in words.iter().zip(&s.labels).zip(&predicted) {
+                    let mark = if g == p { "" } else { "  <<<" };
+                    writeln!(out, "{w}\t{}\t{}{mark}", ner::LABELS[*g as usize], ner::LABELS[*p as usize])?;
+                }
+                out.push('\n');
+            }
+        }
+    }
+    std::fs::write(path, out).with_context(|| format!("cannot write {}", path.display()))
+}
+
 pub fn eval_ner(model_path: &Path, args: &EvalNerArgs) -> Result<()> {
     let started = Instant::now();
     let model = load_model(model_path)?;
     let load = started.elapsed();
     let gold = read_conll(&args.gold)?;
-    let words: Vec<Vec<&str>> = gold.iter().map(|s| s.words.iter().map(String::as_str).collect()).collect();
-    let tokens: usize = words.iter().map(Vec::len).sum();
+    let tokens: usize = gold.iter().map(|s| s.words.len()).sum();
     let started = Instant::now();
-    let predicted: Vec<Vec<u8>> = words.iter().map(|w| model.tag(w)).collect();
+    let score = ner::evaluate(&model, &gold);
     let tagging = started.elapsed();
-    let mut score = conll::Score::default();
-    for (s, p) in gold.iter().zip(&predicted) {
-        score.add(&s.labels, p);
+    if let Some(path) = &args.errors {
+        write_errors(&model, &gold, path)?;
     }
     println!("{}: {} sentences, {} tokens", args.gold.display(), gold.len(), tokens);
     print!("{}", score.table());

@@ -32,14 +32,15 @@ fn is_law_word(word: &str) -> bool {
 /// Find the named mentions in every sentence.
 pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence], tagger: &NerModel) -> Vec<Name> {
     let mut names = Vec::new();
-    let mut words: Vec<&str> = Vec::new();
+    let all_words: Vec<Vec<&str>> =
+        sentences.iter().map(|s| tokens[s.tokens.clone()].iter().map(|t| token_text(text, t)).collect()).collect();
+    let all_labels = tagger.tag_document(&all_words);
     for (si, sentence) in sentences.iter().enumerate() {
         let toks = &tokens[sentence.tokens.clone()];
-        words.clear();
-        words.extend(toks.iter().map(|t| token_text(text, t)));
-        let labels = tagger.tag(&words);
+        let words = &all_words[si];
+        let labels = &all_labels[si];
         let mut taken = vec![false; toks.len()];
-        for (start, end, ty) in merge_adjacent(ner::chunks(&labels)) {
+        for (start, end, ty) in merge_adjacent(ner::chunks(labels)) {
             // Quotation marks and punctuation at the edges are not part of a name.
             let is_edge = |t: &Token| matches!(t.kind, TokenKind::Quote | TokenKind::Punct);
             let (mut s, mut e) = (start, end);

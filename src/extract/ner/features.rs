@@ -2,6 +2,60 @@
 //! template id and its strings, so the model is a map from hashes to label weights.
 
 use super::lexicon::Lexicon;
+use std::collections::HashMap;
+
+const CAPITALISED_INSIDE: u8 = 1;
+const LOWERCASE: u8 = 2;
+const CAPITALISED_FIRST: u8 = 4;
+/// Ends a run of two or more capitalised words somewhere in the document ("Jan Smeets").
+const ENDS_NAME: u8 = 8;
+/// Stands alone (capitalised, mid-sentence, no capitalised neighbour) somewhere in the document.
+const STANDS_ALONE: u8 = 16;
+
+/// How a word is written elsewhere in the same document (keyed by its lowercase form):
+/// a capitalised sentence-initial word that appears in lowercase elsewhere is rarely a
+/// name; one capitalised mid-sentence elsewhere usually is.
+#[derive(Debug, Default)]
+pub struct DocumentContext {
+    flags: HashMap<String, u8>,
+}
+
+impl DocumentContext {
+    pub fn new<'a, S: AsRef<[&'a str]>>(sentences: &[S]) -> Self {
+        let mut flags: HashMap<String, u8> = HashMap::new();
+        for s in sentences {
+            for (i, w) in s.as_ref().iter().enumerate() {
+                let first = w.chars().next();
+                let bit = match first {
+                    Some(c) if c.is_uppercase() && i == 0 => CAPITALISED_FIRST,
+                    Some(c) if c.is_uppercase() => CAPITALISED_INSIDE,
+                    Some(c) if c.is_lowercase() => LOWERCASE,
+                    _ => continue,
+                };
+                let words = s.as_ref();
+                let cap = |k: usize| words.get(k).and_then(|w| w.chars().next()).is_some_and(char::is_uppercase);
+                let mut bits = bit;
+                if bit == CAPITALISED_INSIDE || bit == CAPITALISED_FIRST {
+                    let before = i > 0 && cap(i - 1);
+                    if before && !cap(i + 1) {
+                        bits |= ENDS_NAME;
+                    }
+                    if bit == CAPITALISED_INSIDE && !before && !cap(i + 1) {
+                        bits |= STANDS_ALONE;
+                    }
+                }
+                *flags.entry(w.to_lowercase()).or_default() |= bits;
+            }
+        }
+        Self { flags }
+    }
+
+    fn flags(&self, lower: &str) -> u8 {
+        self.flags.get(lower).copied().unwrap_or(0)
+    }
+}
+
+const DOC_FLAG_NAMES: [&str; 8] = ["none", "in", "lo", "in+lo", "first", "in+first", "lo+first", "all"];
 
 /// FNV-1a over a template byte and a list of strings (separated by 0xff).
 pub fn hash(template: u8, parts: &[&str]) -> u64 {
@@ -66,9 +120,22 @@ impl SentenceFeatures {
     pub fn token(&self, i: usize) -> &[u64] {
         &self.feats[self.offsets[i]..self.offsets[i + 1]]
     }
+
+    /// Keep only the features `keep` accepts.
+    pub fn retain(&mut self, keep: impl Fn(u64) -> bool) {
+        let mut feats = Vec::with_capacity(self.feats.len());
+        let mut offsets = Vec::with_capacity(self.offsets.len());
+        for i in 0..self.offsets.len() - 1 {
+            offsets.push(feats.len());
+            feats.extend(self.token(i).iter().copied().filter(|&f| keep(f)));
+        }
+        offsets.push(feats.len());
+        self.feats = feats;
+        self.offsets = offsets;
+    }
 }
 
-pub fn sentence_features(words: &[&str], lexicon: &Lexicon) -> SentenceFeatures {
+pub fn sentence_features(words: &[&str], lexicon: &Lexicon, doc: &DocumentContext) -> SentenceFeatures {
     let n = words.len();
     let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
     let shapes: Vec<String> = words.iter().map(|w| shape(w)).collect();
@@ -88,6 +155,29 @@ pub fn sentence_features(words: &[&str], lexicon: &Lexicon) -> SentenceFeatures 
         } else {
             &shapes[i as usize]
         }
+    };
+    // Runs of capitalised words: position in the run (Single, Begin, Inside, End).
+    let title: Vec<bool> = words.iter().map(|w| is_title(w)).collect();
+    let run_position = |i: usize| -> &'static str {
+        if !title[i] {
+            return "-";
+        }
+        let before = i > 0 && title[i - 1];
+        let after = i + 1 < n && title[i + 1];
+        match (before, after) {
+            (false, false) => "S",
+            (false, true) => "B",
+            (true, true) => "I",
+            (true, false) => "E",
+        }
+    };
+    let suffix3 = |i: isize| -> &str {
+        if i < 0 || i as usize >= n {
+            return "<b>";
+        }
+        let w = &lower[i as usize];
+        let cut = w.char_indices().rev().nth(2).map_or(0, |(o, _)| o);
+        &w[cut..]
     };
     let mut out =
         SentenceFeatures { feats: Vec::with_capacity(n * 40), offsets: Vec::with_capacity(n + 1), lower: Vec::new() };
@@ -136,6 +226,23 @@ pub fn sentence_features(words: &[&str], lexicon: &Lexicon) -> SentenceFeatures 
         }
         f.push(hash(27, &[word_at(ii - 1), word_at(ii + 1)]));
         f.push(hash(31, &[shape_at(ii - 1), lw]));
+        f.push(hash(32, &[run_position(i)]));
+        f.push(hash(33, &[run_position(i), if first { "first" } else { "inner" }]));
+        f.push(hash(34, &[suffix3(ii - 1)]));
+        f.push(hash(35, &[suffix3(ii + 1)]));
+        f.push(hash(36, &[lw, shape_at(ii + 1)]));
+        let dict = ["absent", "lower", "capital", "both"][lexicon.dictionary_bits(lw) as usize & 3];
+        f.push(hash(39, &[dict, if title { "T" } else { "t" }]));
+        f.push(hash(40, &[dict, if title { "T" } else { "t" }, if first { "first" } else { "inner" }]));
+        if title {
+            let bits = doc.flags(lw);
+            let flags = DOC_FLAG_NAMES[(bits & 7) as usize];
+            let name_shape = ["-", "ends-name", "alone", "ends-name+alone"][(bits >> 3) as usize & 3];
+            f.push(hash(41, &[name_shape]));
+            f.push(hash(42, &[name_shape, run_position(i)]));
+            f.push(hash(37, &[flags]));
+            f.push(hash(38, &[flags, if first { "first" } else { "inner" }]));
+        }
         for mark in &gazetteer[i] {
             f.push(hash(28, &[mark]));
             f.push(hash(29, &[mark, &shapes[i]]));

@@ -14,15 +14,25 @@ pub struct Lexicon {
     common_lowercase: HashSet<String>,
     /// Space-joined token sequence → bit set (see `GAZ_TYPES`, `GAZ_WIKIDATA`).
     gazetteer: HashMap<String, u8>,
+    /// Word-list entries by lowercase form → `DICT_LOWERCASE` | `DICT_CAPITALISED`.
+    dictionary: HashMap<String, u8>,
 }
+
+pub const DICT_LOWERCASE: u8 = 1;
+pub const DICT_CAPITALISED: u8 = 2;
 
 /// Marks a token can carry; fixed strings so they hash the same in training and tagging.
 const MARKS: [[&str; 2]; 5] =
     [["PER-B", "PER-I"], ["LOC-B", "LOC-I"], ["ORG-B", "ORG-I"], ["MISC-B", "MISC-I"], ["WD-B", "WD-I"]];
 
 impl Lexicon {
-    pub fn new(common_lowercase: HashSet<String>, gazetteer: HashMap<String, u8>) -> Self {
-        Self { common_lowercase, gazetteer }
+    pub fn new(common_lowercase: HashSet<String>, gazetteer: HashMap<String, u8>, dictionary: HashMap<String, u8>) -> Self {
+        Self { common_lowercase, gazetteer, dictionary }
+    }
+
+    /// How a word list writes this word: 0 (absent), lowercase, capitalised, or both.
+    pub fn dictionary_bits(&self, lower: &str) -> u8 {
+        self.dictionary.get(lower).copied().unwrap_or(0)
     }
 
     /// This lexicon's lowercase words and Wikidata names, with the training-data names
@@ -37,7 +47,7 @@ impl Lexicon {
         for (name, bits) in &other.gazetteer {
             *gazetteer.entry(name.clone()).or_default() |= bits & !GAZ_WIKIDATA;
         }
-        Lexicon { common_lowercase: self.common_lowercase.clone(), gazetteer }
+        Lexicon { common_lowercase: self.common_lowercase.clone(), gazetteer, dictionary: self.dictionary.clone() }
     }
 
     pub fn is_common_lowercase(&self, lower: &str) -> bool {

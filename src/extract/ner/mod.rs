@@ -11,15 +11,15 @@ mod lexicon;
 mod train;
 
 pub use lexicon::{Lexicon, GAZ_TYPES, GAZ_WIKIDATA};
-pub use train::{build_lexicon, evaluate, train, EpochReport, TrainConfig};
+pub use train::{build_lexicon, by_document, evaluate, train, EpochReport, TrainConfig};
 
-use features::{history_features, sentence_features};
+use features::{history_features, sentence_features, DocumentContext};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 pub const MAGIC: &[u8; 8] = b"KGNER\0\0\0";
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// BIO labels in a fixed order; index 0 is `O`.
 pub const LABELS: [&str; 9] = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC"];
@@ -95,9 +95,16 @@ impl NerModel {
         self.weights.len()
     }
 
-    /// Label every word of one sentence.
+    /// Label every word of one sentence, on its own.
     pub fn tag(&self, words: &[&str]) -> Vec<u8> {
-        tag_with(words, &self.lexicon, |f| self.index.get(&f).map(|&r| &self.weights[r as usize]))
+        self.tag_document(&[words]).pop().unwrap_or_default()
+    }
+
+    /// Label every sentence of one document; how words are written elsewhere in the
+    /// document informs each decision.
+    pub fn tag_document<'a, S: AsRef<[&'a str]>>(&self, sentences: &[S]) -> Vec<Vec<u8>> {
+        let doc = DocumentContext::new(sentences);
+        sentences.iter().map(|s| tag_with(s.as_ref(), &self.lexicon, &doc, |f| self.index.get(&f).map(|&r| &self.weights[r as usize]))).collect()
     }
 
     pub fn to_bytes(&self) -> Result<Vec<u8>, ModelError> {
@@ -137,8 +144,8 @@ impl NerModel {
 }
 
 /// Greedy left-to-right decoding, shared by training and tagging.
-fn tag_with<'w>(words: &[&str], lexicon: &Lexicon, lookup: impl Fn(u64) -> Option<&'w Weights>) -> Vec<u8> {
-    let sf = sentence_features(words, lexicon);
+fn tag_with<'w>(words: &[&str], lexicon: &Lexicon, doc: &DocumentContext, lookup: impl Fn(u64) -> Option<&'w Weights>) -> Vec<u8> {
+    let sf = sentence_features(words, lexicon, doc);
     let mut labels = Vec::with_capacity(words.len());
     let mut hist = [0u64; 4];
     let (mut prev, mut prev2) = (BOS, BOS);

@@ -1,8 +1,8 @@
 //! Training the averaged perceptron (deterministic for a given seed and data).
 
 use super::conll::{LabeledSentence, Score};
-use super::features::{history_features, sentence_features, SentenceFeatures};
-use super::lexicon::{Lexicon, GAZ_TYPES, GAZ_WIKIDATA};
+use super::features::{history_features, sentence_features, DocumentContext, SentenceFeatures};
+use super::lexicon::{Lexicon, DICT_CAPITALISED, DICT_LOWERCASE, GAZ_TYPES, GAZ_WIKIDATA};
 use super::{best_label, chunks, FeatureIndex, NerModel, Weights, BOS, N_LABELS};
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
@@ -11,11 +11,13 @@ use std::time::Instant;
 pub struct TrainConfig {
     pub epochs: usize,
     pub seed: u64,
+    /// Features seen fewer times than this in the training data are not used.
+    pub min_feature_count: u32,
 }
 
 impl Default for TrainConfig {
     fn default() -> Self {
-        Self { epochs: 12, seed: 2002 }
+        Self { epochs: 12, seed: 2002, min_feature_count: 2 }
     }
 }
 
@@ -29,7 +31,12 @@ pub struct EpochReport {
 
 /// The lexicon: words seen in lowercase in the training data, and a gazetteer of the
 /// training data's entity names plus any extra known names (e.g. Wikidata labels).
-pub fn build_lexicon(train: &[LabeledSentence], known_names: impl IntoIterator<Item = String>) -> Lexicon {
+/// `words` is a word list (e.g. hunspell's `nl.dic` entries), written as the language writes them.
+pub fn build_lexicon(
+    train: &[LabeledSentence],
+    known_names: impl IntoIterator<Item = String>,
+    words: impl IntoIterator<Item = String>,
+) -> Lexicon {
     let mut lowercase_counts: HashMap<String, u32> = HashMap::new();
     let mut gazetteer: HashMap<String, u8> = HashMap::new();
     for s in train {
@@ -49,7 +56,12 @@ pub fn build_lexicon(train: &[LabeledSentence], known_names: impl IntoIterator<I
         }
     }
     let common: HashSet<String> = lowercase_counts.into_iter().filter(|(_, n)| *n >= 2).map(|(w, _)| w).collect();
-    Lexicon::new(common, gazetteer)
+    let mut dictionary: HashMap<String, u8> = HashMap::new();
+    for w in words {
+        let bit = if w.chars().next().is_some_and(char::is_uppercase) { DICT_CAPITALISED } else { DICT_LOWERCASE };
+        *dictionary.entry(w.to_lowercase()).or_default() |= bit;
+    }
+    Lexicon::new(common, gazetteer, dictionary)
 }
 
 struct Perceptron {
@@ -105,12 +117,27 @@ impl Shuffler {
     }
 }
 
-/// Score a model on labelled sentences.
+/// Sentences grouped by article, in order, with their words borrowed.
+pub fn by_document(data: &[LabeledSentence]) -> Vec<Vec<(&LabeledSentence, Vec<&str>)>> {
+    let mut docs: Vec<Vec<(&LabeledSentence, Vec<&str>)>> = Vec::new();
+    for s in data {
+        let words = s.words.iter().map(String::as_str).collect();
+        match docs.last_mut() {
+            Some(d) if d[0].0.document == s.document => d.push((s, words)),
+            _ => docs.push(vec![(s, words)]),
+        }
+    }
+    docs
+}
+
+/// Score a model on labelled sentences, tagging each article as a whole.
 pub fn evaluate(model: &NerModel, data: &[LabeledSentence]) -> Score {
     let mut score = Score::default();
-    for s in data {
-        let words: Vec<&str> = s.words.iter().map(String::as_str).collect();
-        score.add(&s.labels, &model.tag(&words));
+    for doc in by_document(data) {
+        let sentences: Vec<&[&str]> = doc.iter().map(|(_, w)| w.as_slice()).collect();
+        for ((s, _), predicted) in doc.iter().zip(model.tag_document(&sentences)) {
+            score.add(&s.labels, &predicted);
+        }
     }
     score
 }
@@ -130,15 +157,26 @@ pub fn train(
     // to trust a gazetteer hit on unseen text instead of copying the answer.
     let folds: [Lexicon; 2] = std::array::from_fn(|fold| {
         let others: Vec<LabeledSentence> = data.iter().filter(|s| s.document % 2 != fold).cloned().collect();
-        lexicon.with_gazetteer_from(&build_lexicon(&others, Vec::new()))
+        lexicon.with_gazetteer_from(&build_lexicon(&others, Vec::new(), Vec::new()))
     });
-    let features: Vec<(SentenceFeatures, &LabeledSentence)> = data
-        .iter()
-        .map(|s| {
-            let words: Vec<&str> = s.words.iter().map(String::as_str).collect();
-            (sentence_features(&words, &folds[s.document % 2]), s)
-        })
-        .collect();
+    let mut features: Vec<(SentenceFeatures, &LabeledSentence)> = Vec::with_capacity(data.len());
+    for doc in by_document(data) {
+        let sentences: Vec<&[&str]> = doc.iter().map(|(_, w)| w.as_slice()).collect();
+        let context = DocumentContext::new(&sentences);
+        for (s, words) in &doc {
+            features.push((sentence_features(words, &folds[s.document % 2], &context), s));
+        }
+    }
+    // Features seen once in the training data mostly memorise it; dropping them generalises better.
+    let mut seen: HashMap<u64, u32> = HashMap::new();
+    for (sf, _) in &features {
+        for &f in &sf.feats {
+            *seen.entry(f).or_default() += 1;
+        }
+    }
+    for (sf, _) in &mut features {
+        sf.retain(|f| seen.get(&f).is_some_and(|&n| n >= config.min_feature_count));
+    }
     let mut p = Perceptron { index: FeatureIndex::default(), weights: Vec::new(), totals: Vec::new(), steps: 1.0 };
     let mut order: Vec<usize> = (0..features.len()).collect();
     let mut shuffler = Shuffler(config.seed | 1);
@@ -207,8 +245,8 @@ mod tests {
     fn learns_a_tiny_corpus_and_round_trips_through_bytes() {
         let text = "Aboutaleb B-PER\nwoont O\nin O\nRotterdam B-LOC\n.\tO\n\nDe O\npolitie O\nin O\nGroningen B-LOC\n. O\n\nAhmed B-PER\nAboutaleb I-PER\nsprak O\n. O\n";
         let data = parse(text).expect("valid");
-        let lexicon = build_lexicon(&data, Vec::new());
-        let model = train(&TrainConfig { epochs: 5, seed: 1 }, &lexicon, &data, &[], |_| {}, || {});
+        let lexicon = build_lexicon(&data, Vec::new(), Vec::new());
+        let model = train(&TrainConfig { epochs: 5, seed: 1, min_feature_count: 1 }, &lexicon, &data, &[], |_| {}, || {});
         assert_eq!(evaluate(&model, &data).overall.f1(), 1.0);
         let again = NerModel::from_bytes(&model.to_bytes().expect("encode")).expect("decode");
         assert_eq!(
