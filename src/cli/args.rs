@@ -110,8 +110,11 @@ pub struct TrainNerArgs {
     #[arg(long, default_value_t = 2002)]
     pub seed: u64,
     /// Ignore features seen fewer times than this in the training data.
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 3)]
     pub min_feature_count: u32,
+    /// Train one stage only (no second, stacked stage).
+    #[arg(long)]
+    pub single_stage: bool,
 }
 
 #[derive(Debug, Subcommand)]

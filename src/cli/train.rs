@@ -57,8 +57,8 @@ pub fn train_ner(args: &TrainNerArgs) -> Result<()> {
         lexicon.gazetteer_len(),
         dev.len()
     );
-    let config = TrainConfig { epochs: args.epochs, seed: args.seed, min_feature_count: args.min_feature_count };
-    let bar = ProgressBar::new((data.len() * args.epochs) as u64);
+    let config = TrainConfig { epochs: args.epochs, seed: args.seed, min_feature_count: args.min_feature_count, stacked: !args.single_stage };
+    let bar = ProgressBar::new(ner::train_work(&config, data.len()) as u64);
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} sentences, {eta} left")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
@@ -78,7 +78,7 @@ pub fn train_ner(args: &TrainNerArgs) -> Result<()> {
                 )
             });
             bar.suspend(|| {
-                eprintln!("epoch {:>2}: {} training mistakes{dev} ({:.1} s)", r.epoch, r.train_mistakes, r.seconds)
+                eprintln!("stage {} epoch {:>2}: {} training mistakes{dev} ({:.1} s)", r.stage, r.epoch, r.train_mistakes, r.seconds)
             });
         },
         || bar.inc(1),

@@ -109,7 +109,7 @@ fn is_title(word: &str) -> bool {
 
 /// Per-token static features (those that do not depend on the predicted labels),
 /// stored flat: token `i`'s features are `feats[offsets[i]..offsets[i + 1]]`.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct SentenceFeatures {
     pub feats: Vec<u64>,
     pub offsets: Vec<usize>,
@@ -272,4 +272,53 @@ mod tests {
         assert_eq!(shape("1.000"), "d.d");
         assert_eq!(shape("CDA"), "X");
     }
+}
+
+/// Base features plus what an earlier stage's labels say: this word's label and its
+/// neighbours', and how the same (capitalised) word was labelled elsewhere in the article.
+pub fn stacked_features(base: &[SentenceFeatures], labels: &[Vec<u8>]) -> Vec<SentenceFeatures> {
+    const TYPES: [&str; 5] = ["O", "PER", "LOC", "ORG", "MISC"];
+    let type_of = |l: u8| l.div_ceil(2) as usize;
+    let mut votes: HashMap<&str, [u16; 5]> = HashMap::new();
+    for (sf, ls) in base.iter().zip(labels) {
+        for (w, &l) in sf.lower.iter().zip(ls) {
+            votes.entry(w.as_str()).or_default()[type_of(l)] += 1;
+        }
+    }
+    let label_name = |ls: &[u8], i: isize| -> &str {
+        if i < 0 || i as usize >= ls.len() {
+            "<b>"
+        } else {
+            super::LABELS[ls[i as usize] as usize]
+        }
+    };
+    base.iter()
+        .zip(labels)
+        .map(|(sf, ls)| {
+            let mut out = SentenceFeatures { feats: Vec::with_capacity(sf.feats.len() + ls.len() * 6), offsets: Vec::new(), lower: sf.lower.clone() };
+            for i in 0..ls.len() {
+                out.offsets.push(out.feats.len());
+                out.feats.extend_from_slice(sf.token(i));
+                let ii = i as isize;
+                let this = label_name(ls, ii);
+                out.feats.push(hash(50, &[this]));
+                out.feats.push(hash(51, &[label_name(ls, ii - 1), this]));
+                out.feats.push(hash(52, &[this, label_name(ls, ii + 1)]));
+                out.feats.push(hash(53, &[label_name(ls, ii + 1)]));
+                let mut v = votes.get(sf.lower[i].as_str()).copied().unwrap_or_default();
+                v[type_of(ls[i])] = v[type_of(ls[i])].saturating_sub(1);
+                let total: u16 = v.iter().sum();
+                if total > 0 {
+                    let (best, _) = v.iter().enumerate().max_by_key(|(k, n)| (**n, std::cmp::Reverse(*k))).unwrap_or((0, &0));
+                    out.feats.push(hash(54, &[TYPES[best]]));
+                    out.feats.push(hash(55, &[TYPES[best], this]));
+                    if v[best] == total {
+                        out.feats.push(hash(56, &["unanimous", TYPES[best]]));
+                    }
+                }
+            }
+            out.offsets.push(out.feats.len());
+            out
+        })
+        .collect()
 }

@@ -11,15 +11,15 @@ mod lexicon;
 mod train;
 
 pub use lexicon::{Lexicon, GAZ_TYPES, GAZ_WIKIDATA};
-pub use train::{build_lexicon, by_document, evaluate, train, EpochReport, TrainConfig};
+pub use train::{build_lexicon, by_document, evaluate, train, train_work, EpochReport, TrainConfig};
 
-use features::{history_features, sentence_features, DocumentContext};
+use features::{history_features, sentence_features, stacked_features, DocumentContext, SentenceFeatures};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 pub const MAGIC: &[u8; 8] = b"KGNER\0\0\0";
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// BIO labels in a fixed order; index 0 is `O`.
 pub const LABELS: [&str; 9] = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC"];
@@ -70,29 +70,77 @@ pub enum ModelError {
     Corrupt(String),
 }
 
+/// One pass of the tagger: a weight row per feature hash.
+#[derive(Default)]
+pub struct Stage {
+    index: FeatureIndex,
+    weights: Vec<Weights>,
+}
+
+impl Stage {
+    pub fn new(index: FeatureIndex, weights: Vec<Weights>) -> Self {
+        Self { index, weights }
+    }
+
+    fn lookup(&self, f: u64) -> Option<&Weights> {
+        self.index.get(&f).map(|&r| &self.weights[r as usize])
+    }
+
+    /// Greedy left-to-right decoding of one sentence.
+    pub(crate) fn decode(&self, sf: &SentenceFeatures) -> Vec<u8> {
+        let n = sf.offsets.len() - 1;
+        let mut labels = Vec::with_capacity(n);
+        let mut hist = [0u64; 4];
+        let (mut prev, mut prev2) = (BOS, BOS);
+        for i in 0..n {
+            let mut scores = [0f32; N_LABELS];
+            history_features(prev, prev2, &sf.lower[i], &mut hist);
+            for &f in sf.token(i).iter().chain(hist.iter()) {
+                if let Some(w) = self.lookup(f) {
+                    for (s, x) in scores.iter_mut().zip(w) {
+                        *s += x;
+                    }
+                }
+            }
+            let best = best_label(&scores, prev);
+            labels.push(best);
+            prev2 = prev;
+            prev = best;
+        }
+        labels
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct StageFile {
+    features: Vec<u64>,
+    weights: Vec<Weights>,
+}
+
 #[derive(Serialize, Deserialize)]
 struct ModelFile {
     lexicon: Lexicon,
-    features: Vec<u64>,
-    weights: Vec<Weights>,
+    stages: Vec<StageFile>,
     /// Free-form provenance: training data, epochs, dev F1.
     about: String,
 }
 
+/// The tagger: the first stage labels from the text; each later stage also sees the
+/// labels the stage before gave the whole article (to the right of a word, and to the
+/// same word elsewhere), which keeps an article's labels consistent.
 pub struct NerModel {
     lexicon: Lexicon,
-    index: FeatureIndex,
-    weights: Vec<Weights>,
+    stages: Vec<Stage>,
     pub about: String,
 }
 
 impl NerModel {
-    pub fn new(lexicon: Lexicon, index: FeatureIndex, weights: Vec<Weights>, about: String) -> Self {
-        Self { lexicon, index, weights, about }
+    pub fn new(lexicon: Lexicon, stages: Vec<Stage>, about: String) -> Self {
+        Self { lexicon, stages, about }
     }
 
     pub fn feature_count(&self) -> usize {
-        self.weights.len()
+        self.stages.iter().map(|s| s.weights.len()).sum()
     }
 
     /// Label every word of one sentence, on its own.
@@ -100,22 +148,36 @@ impl NerModel {
         self.tag_document(&[words]).pop().unwrap_or_default()
     }
 
-    /// Label every sentence of one document; how words are written elsewhere in the
-    /// document informs each decision.
+    /// Label every sentence of one document; how words are written and labelled
+    /// elsewhere in the document informs each decision.
     pub fn tag_document<'a, S: AsRef<[&'a str]>>(&self, sentences: &[S]) -> Vec<Vec<u8>> {
         let doc = DocumentContext::new(sentences);
-        sentences.iter().map(|s| tag_with(s.as_ref(), &self.lexicon, &doc, |f| self.index.get(&f).map(|&r| &self.weights[r as usize]))).collect()
+        let base: Vec<SentenceFeatures> = sentences.iter().map(|s| sentence_features(s.as_ref(), &self.lexicon, &doc)).collect();
+        let mut labels: Vec<Vec<u8>> = Vec::new();
+        for (k, stage) in self.stages.iter().enumerate() {
+            labels = if k == 0 {
+                base.iter().map(|sf| stage.decode(sf)).collect()
+            } else {
+                stacked_features(&base, &labels).iter().map(|sf| stage.decode(sf)).collect()
+            };
+        }
+        labels
     }
 
     pub fn to_bytes(&self) -> Result<Vec<u8>, ModelError> {
-        let mut rows: Vec<(u64, u32)> = self.index.iter().map(|(&f, &r)| (f, r)).collect();
-        rows.sort_unstable();
-        let file = ModelFile {
-            lexicon: self.lexicon.clone(),
-            features: rows.iter().map(|r| r.0).collect(),
-            weights: rows.iter().map(|r| self.weights[r.1 as usize]).collect(),
-            about: self.about.clone(),
-        };
+        let stages = self
+            .stages
+            .iter()
+            .map(|stage| {
+                let mut rows: Vec<(u64, u32)> = stage.index.iter().map(|(&f, &r)| (f, r)).collect();
+                rows.sort_unstable();
+                StageFile {
+                    features: rows.iter().map(|r| r.0).collect(),
+                    weights: rows.iter().map(|r| stage.weights[r.1 as usize]).collect(),
+                }
+            })
+            .collect();
+        let file = ModelFile { lexicon: self.lexicon.clone(), stages, about: self.about.clone() };
         let mut out = MAGIC.to_vec();
         out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
         let body = postcard::to_stdvec(&file).map_err(|e| ModelError::Corrupt(e.to_string()))?;
@@ -132,39 +194,22 @@ impl NerModel {
             return Err(ModelError::Version { found });
         }
         let file: ModelFile = postcard::from_bytes(&bytes[12..]).map_err(|e| ModelError::Corrupt(e.to_string()))?;
-        if file.features.len() != file.weights.len() {
-            return Err(ModelError::Corrupt("feature and weight counts differ".into()));
+        if file.stages.is_empty() {
+            return Err(ModelError::Corrupt("the model has no stages".into()));
         }
-        let mut index = FeatureIndex::with_capacity_and_hasher(file.features.len(), Default::default());
-        for (row, f) in file.features.iter().enumerate() {
-            index.insert(*f, row as u32);
-        }
-        Ok(Self { lexicon: file.lexicon, index, weights: file.weights, about: file.about })
-    }
-}
-
-/// Greedy left-to-right decoding, shared by training and tagging.
-fn tag_with<'w>(words: &[&str], lexicon: &Lexicon, doc: &DocumentContext, lookup: impl Fn(u64) -> Option<&'w Weights>) -> Vec<u8> {
-    let sf = sentence_features(words, lexicon, doc);
-    let mut labels = Vec::with_capacity(words.len());
-    let mut hist = [0u64; 4];
-    let (mut prev, mut prev2) = (BOS, BOS);
-    for i in 0..words.len() {
-        let mut scores = [0f32; N_LABELS];
-        history_features(prev, prev2, &sf.lower[i], &mut hist);
-        for &f in sf.token(i).iter().chain(hist.iter()) {
-            if let Some(w) = lookup(f) {
-                for (s, x) in scores.iter_mut().zip(w) {
-                    *s += x;
-                }
+        let mut stages = Vec::with_capacity(file.stages.len());
+        for st in file.stages {
+            if st.features.len() != st.weights.len() {
+                return Err(ModelError::Corrupt("feature and weight counts differ".into()));
             }
+            let mut index = FeatureIndex::with_capacity_and_hasher(st.features.len(), Default::default());
+            for (row, f) in st.features.iter().enumerate() {
+                index.insert(*f, row as u32);
+            }
+            stages.push(Stage { index, weights: st.weights });
         }
-        let best = best_label(&scores, prev);
-        labels.push(best);
-        prev2 = prev;
-        prev = best;
+        Ok(Self { lexicon: file.lexicon, stages, about: file.about })
     }
-    labels
 }
 
 fn best_label(scores: &Weights, prev: u8) -> u8 {

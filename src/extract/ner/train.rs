@@ -1,9 +1,9 @@
 //! Training the averaged perceptron (deterministic for a given seed and data).
 
 use super::conll::{LabeledSentence, Score};
-use super::features::{history_features, sentence_features, DocumentContext, SentenceFeatures};
+use super::features::{history_features, sentence_features, stacked_features, DocumentContext, SentenceFeatures};
 use super::lexicon::{Lexicon, DICT_CAPITALISED, DICT_LOWERCASE, GAZ_TYPES, GAZ_WIKIDATA};
-use super::{best_label, chunks, FeatureIndex, NerModel, Weights, BOS, N_LABELS};
+use super::{best_label, chunks, FeatureIndex, NerModel, Stage, Weights, BOS, N_LABELS};
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
@@ -13,16 +13,20 @@ pub struct TrainConfig {
     pub seed: u64,
     /// Features seen fewer times than this in the training data are not used.
     pub min_feature_count: u32,
+    /// Train a second, stacked stage (see `train`).
+    pub stacked: bool,
 }
 
 impl Default for TrainConfig {
     fn default() -> Self {
-        Self { epochs: 12, seed: 2002, min_feature_count: 2 }
+        Self { epochs: 12, seed: 2002, min_feature_count: 3, stacked: true }
     }
 }
 
 #[derive(Debug, Clone)]
 pub struct EpochReport {
+    /// 1 and 2 for the shipped stages, 0 for the helper models of cross-fitting.
+    pub stage: usize,
     pub epoch: usize,
     pub train_mistakes: usize,
     pub dev: Option<Score>,
@@ -88,7 +92,7 @@ impl Perceptron {
     }
 
     /// Averaged weights, dropping features whose weights all rounded to zero.
-    fn averaged(&self, lexicon: &Lexicon, about: String) -> NerModel {
+    fn averaged(&self) -> Stage {
         let mut index = FeatureIndex::default();
         let mut weights: Vec<Weights> = Vec::new();
         for (&f, &row) in &self.index {
@@ -99,7 +103,7 @@ impl Perceptron {
                 weights.push(avg);
             }
         }
-        NerModel::new(lexicon.clone(), index, weights, about)
+        Stage::new(index, weights)
     }
 }
 
@@ -142,15 +146,114 @@ pub fn evaluate(model: &NerModel, data: &[LabeledSentence]) -> Score {
     score
 }
 
-/// Train for `config.epochs` epochs; when `dev` is not empty, keep the epoch with the
-/// best dev F1. `on_sentence` is called after each training sentence (for progress).
+/// Base features of every sentence, each article's sentences seeing the same
+/// document context; `lexicon_for` picks the lexicon by article number.
+fn prepare<'l>(data: &[LabeledSentence], lexicon_for: impl Fn(usize) -> &'l Lexicon) -> Vec<SentenceFeatures> {
+    let mut out = Vec::with_capacity(data.len());
+    for doc in by_document(data) {
+        let sentences: Vec<&[&str]> = doc.iter().map(|(_, w)| w.as_slice()).collect();
+        let context = DocumentContext::new(&sentences);
+        for (s, words) in &doc {
+            out.push(sentence_features(words, lexicon_for(s.document), &context));
+        }
+    }
+    out
+}
+
+/// Decode every sentence, grouped by article as `data` is.
+fn decode_all(stage: &Stage, features: &[SentenceFeatures]) -> Vec<Vec<u8>> {
+    features.iter().map(|sf| stage.decode(sf)).collect()
+}
+
+fn score(gold: &[LabeledSentence], predicted: &[Vec<u8>]) -> Score {
+    let mut score = Score::default();
+    for (s, p) in gold.iter().zip(predicted) {
+        score.add(&s.labels, p);
+    }
+    score
+}
+
+/// Stacked features for `features`, from the labels `stage` gives each article.
+fn stack(data: &[LabeledSentence], features: &[SentenceFeatures], labels: &[Vec<u8>]) -> Vec<SentenceFeatures> {
+    let mut out = Vec::with_capacity(features.len());
+    let mut start = 0;
+    for doc in by_document(data) {
+        let end = start + doc.len();
+        out.extend(stacked_features(&features[start..end], &labels[start..end]));
+        start = end;
+    }
+    out
+}
+
+struct Fit<'a, E: FnMut(&EpochReport), S: FnMut()> {
+    config: &'a TrainConfig,
+    on_epoch: E,
+    on_sentence: S,
+}
+
+impl<E: FnMut(&EpochReport), S: FnMut()> Fit<'_, E, S> {
+    /// Train one stage; keep the epoch with the best dev F1 (the last one without dev).
+    fn stage(&mut self, stage_no: usize, data: &[LabeledSentence], features: &[SentenceFeatures], dev: Option<(&[LabeledSentence], &[SentenceFeatures])>) -> Stage {
+        let mut p = Perceptron { index: FeatureIndex::default(), weights: Vec::new(), totals: Vec::new(), steps: 1.0 };
+        let mut order: Vec<usize> = (0..features.len()).collect();
+        let mut shuffler = Shuffler(self.config.seed | 1);
+        let mut best: Option<(f64, Stage)> = None;
+        for epoch in 1..=self.config.epochs {
+            let started = Instant::now();
+            shuffler.shuffle(&mut order);
+            let mut mistakes = 0;
+            for &k in &order {
+                let (sf, sentence) = (&features[k], &data[k]);
+                let (mut prev, mut prev2) = (BOS, BOS);
+                let mut hist = [0u64; 4];
+                for (i, &gold) in sentence.labels.iter().enumerate() {
+                    history_features(prev, prev2, &sf.lower[i], &mut hist);
+                    let mut scores = [0f32; N_LABELS];
+                    for f in sf.token(i).iter().chain(hist.iter()) {
+                        if let Some(&row) = p.index.get(f) {
+                            for (s, w) in scores.iter_mut().zip(&p.weights[row as usize]) {
+                                *s += *w as f32;
+                            }
+                        }
+                    }
+                    let predicted = best_label(&scores, prev);
+                    if predicted != gold {
+                        mistakes += 1;
+                        p.update(sf.token(i).iter().chain(hist.iter()).copied(), gold, predicted);
+                    }
+                    p.steps += 1.0;
+                    prev2 = prev;
+                    prev = predicted;
+                }
+                (self.on_sentence)();
+            }
+            let stage = p.averaged();
+            let dev_score = dev.map(|(gold, feats)| score(gold, &decode_all(&stage, feats)));
+            (self.on_epoch)(&EpochReport { stage: stage_no, epoch, train_mistakes: mistakes, dev: dev_score.clone(), seconds: started.elapsed().as_secs_f64() });
+            let f1 = dev_score.map_or(epoch as f64, |s| s.overall.f1());
+            if best.as_ref().is_none_or(|(b, _)| f1 > *b) {
+                best = Some((f1, stage));
+            }
+        }
+        best.map(|(_, s)| s).unwrap_or_else(|| p.averaged())
+    }
+}
+
+/// How many sentence passes `train` makes (for a progress bar).
+pub fn train_work(config: &TrainConfig, sentences: usize) -> usize {
+    if config.stacked { config.epochs * sentences * 3 } else { config.epochs * sentences }
+}
+
+/// Train the tagger: stage one for `config.epochs` epochs; with `config.stacked`, a
+/// second stage on stage-one labels that were predicted for each half of the training
+/// articles by a model trained on the other half (so they are as wrong as on new text).
 pub fn train(
     config: &TrainConfig,
     lexicon: &Lexicon,
     data: &[LabeledSentence],
     dev: &[LabeledSentence],
-    mut on_epoch: impl FnMut(&EpochReport),
-    mut on_sentence: impl FnMut(),
+    on_epoch: impl FnMut(&EpochReport),
+    on_sentence: impl FnMut(),
 ) -> NerModel {
     // Gazetteer features on training sentences come from a lexicon built without their
     // own article's half of the data (two folds by article), so the tagger learns how far
@@ -159,81 +262,50 @@ pub fn train(
         let others: Vec<LabeledSentence> = data.iter().filter(|s| s.document % 2 != fold).cloned().collect();
         lexicon.with_gazetteer_from(&build_lexicon(&others, Vec::new(), Vec::new()))
     });
-    let mut features: Vec<(SentenceFeatures, &LabeledSentence)> = Vec::with_capacity(data.len());
-    for doc in by_document(data) {
-        let sentences: Vec<&[&str]> = doc.iter().map(|(_, w)| w.as_slice()).collect();
-        let context = DocumentContext::new(&sentences);
-        for (s, words) in &doc {
-            features.push((sentence_features(words, &folds[s.document % 2], &context), s));
-        }
-    }
-    // Features seen once in the training data mostly memorise it; dropping them generalises better.
+    let mut features = prepare(data, |doc| &folds[doc % 2]);
+    // Features seen only a few times in the training data mostly memorise it.
     let mut seen: HashMap<u64, u32> = HashMap::new();
-    for (sf, _) in &features {
+    for sf in &features {
         for &f in &sf.feats {
             *seen.entry(f).or_default() += 1;
         }
     }
-    for (sf, _) in &mut features {
+    for sf in &mut features {
         sf.retain(|f| seen.get(&f).is_some_and(|&n| n >= config.min_feature_count));
     }
-    let mut p = Perceptron { index: FeatureIndex::default(), weights: Vec::new(), totals: Vec::new(), steps: 1.0 };
-    let mut order: Vec<usize> = (0..features.len()).collect();
-    let mut shuffler = Shuffler(config.seed | 1);
-    let mut best: Option<(f64, NerModel)> = None;
-    for epoch in 1..=config.epochs {
-        let started = Instant::now();
-        shuffler.shuffle(&mut order);
-        let mut mistakes = 0;
-        for &k in &order {
-            let (sf, sentence) = &features[k];
-            let (mut prev, mut prev2) = (BOS, BOS);
-            let mut hist = [0u64; 4];
-            for (i, &gold) in sentence.labels.iter().enumerate() {
-                history_features(prev, prev2, &sf.lower[i], &mut hist);
-                let mut scores = [0f32; N_LABELS];
-                for f in sf.token(i).iter().chain(hist.iter()) {
-                    if let Some(&row) = p.index.get(f) {
-                        for (s, w) in scores.iter_mut().zip(&p.weights[row as usize]) {
-                            *s += *w as f32;
-                        }
-                    }
-                }
-                let predicted = best_label(&scores, prev);
-                if predicted != gold {
-                    mistakes += 1;
-                    p.update(sf.token(i).iter().chain(hist.iter()).copied(), gold, predicted);
-                }
-                p.steps += 1.0;
-                prev2 = prev;
-                prev = predicted;
-            }
-            on_sentence();
-        }
-        let about = format!(
-            "averaged perceptron, epoch {epoch} of {}, seed {}, {} training sentences",
-            config.epochs,
-            config.seed,
-            data.len()
-        );
-        let model = p.averaged(lexicon, about);
-        let dev_score = (!dev.is_empty()).then(|| evaluate(&model, dev));
-        let report = EpochReport {
-            epoch,
-            train_mistakes: mistakes,
-            dev: dev_score.clone(),
-            seconds: started.elapsed().as_secs_f64(),
+    let dev_features = prepare(dev, |_| lexicon);
+    let dev_pair = (!dev.is_empty()).then_some((dev, dev_features.as_slice()));
+    let mut fit = Fit { config, on_epoch, on_sentence };
+    let first = fit.stage(1, data, &features, dev_pair);
+    let about = format!(
+        "averaged perceptron, {} stage(s), {} epochs, seed {}, min feature count {}, {} training sentences",
+        if config.stacked { 2 } else { 1 },
+        config.epochs,
+        config.seed,
+        config.min_feature_count,
+        data.len()
+    );
+    if !config.stacked {
+        return NerModel::new(lexicon.clone(), vec![first], about);
+    }
+    // Cross-fitted stage-one labels for the training data.
+    let mut train_labels: Vec<Vec<u8>> = vec![Vec::new(); data.len()];
+    for half in 0..2 {
+        let pick = |keep_parity: usize| -> (Vec<LabeledSentence>, Vec<SentenceFeatures>, Vec<usize>) {
+            let idx: Vec<usize> = (0..data.len()).filter(|&i| data[i].document % 2 == keep_parity).collect();
+            (idx.iter().map(|&i| data[i].clone()).collect(), idx.iter().map(|&i| features[i].clone()).collect(), idx)
         };
-        on_epoch(&report);
-        let f1 = dev_score.map_or(epoch as f64, |s| s.overall.f1());
-        if best.as_ref().is_none_or(|(b, _)| f1 > *b) {
-            best = Some((f1, model));
+        let (fit_data, fit_feats, _) = pick(half);
+        let (_, apply_feats, apply_idx) = pick(1 - half);
+        let model = fit.stage(0, &fit_data, &fit_feats, None);
+        for (i, labels) in apply_idx.into_iter().zip(decode_all(&model, &apply_feats)) {
+            train_labels[i] = labels;
         }
     }
-    match best {
-        Some((_, model)) => model,
-        None => p.averaged(lexicon, "untrained (0 epochs)".into()),
-    }
+    let stacked_train = stack(data, &features, &train_labels);
+    let stacked_dev = stack(dev, &dev_features, &decode_all(&first, &dev_features));
+    let second = fit.stage(2, data, &stacked_train, (!dev.is_empty()).then_some((dev, stacked_dev.as_slice())));
+    NerModel::new(lexicon.clone(), vec![first, second], about)
 }
 
 #[cfg(test)]
@@ -246,7 +318,7 @@ mod tests {
         let text = "Aboutaleb B-PER\nwoont O\nin O\nRotterdam B-LOC\n.\tO\n\nDe O\npolitie O\nin O\nGroningen B-LOC\n. O\n\nAhmed B-PER\nAboutaleb I-PER\nsprak O\n. O\n";
         let data = parse(text).expect("valid");
         let lexicon = build_lexicon(&data, Vec::new(), Vec::new());
-        let model = train(&TrainConfig { epochs: 5, seed: 1, min_feature_count: 1 }, &lexicon, &data, &[], |_| {}, || {});
+        let model = train(&TrainConfig { epochs: 5, seed: 1, min_feature_count: 1, stacked: true }, &lexicon, &data, &[], |_| {}, || {});
         assert_eq!(evaluate(&model, &data).overall.f1(), 1.0);
         let again = NerModel::from_bytes(&model.to_bytes().expect("encode")).expect("decode");
         assert_eq!(
