@@ -231,6 +231,15 @@ pub fn sentence_features(words: &[&str], lexicon: &Lexicon, doc: &DocumentContex
         f.push(hash(34, &[suffix3(ii - 1)]));
         f.push(hash(35, &[suffix3(ii + 1)]));
         f.push(hash(36, &[lw, shape_at(ii + 1)]));
+        let part = |k: isize| -> &str {
+            if k < 0 || k as usize >= n || !is_title(words[k as usize]) {
+                return "-";
+            }
+            ["none", "first", "last", "first+last"][lexicon.name_part_bits(&lower[k as usize]) as usize & 3]
+        };
+        f.push(hash(43, &[part(ii)]));
+        f.push(hash(44, &[part(ii - 1), part(ii)]));
+        f.push(hash(45, &[part(ii), part(ii + 1)]));
         let dict = ["absent", "lower", "capital", "both"][lexicon.dictionary_bits(lw) as usize & 3];
         f.push(hash(39, &[dict, if title { "T" } else { "t" }]));
         f.push(hash(40, &[dict, if title { "T" } else { "t" }, if first { "first" } else { "inner" }]));

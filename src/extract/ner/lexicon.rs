@@ -16,7 +16,12 @@ pub struct Lexicon {
     gazetteer: HashMap<String, u8>,
     /// Word-list entries by lowercase form → `DICT_LOWERCASE` | `DICT_CAPITALISED`.
     dictionary: HashMap<String, u8>,
+    /// Tokens of multi-word person names by lowercase form → `FIRST_NAME` | `LAST_NAME`.
+    name_parts: HashMap<String, u8>,
 }
+
+pub const FIRST_NAME: u8 = 1;
+pub const LAST_NAME: u8 = 2;
 
 pub const DICT_LOWERCASE: u8 = 1;
 pub const DICT_CAPITALISED: u8 = 2;
@@ -26,8 +31,18 @@ const MARKS: [[&str; 2]; 5] =
     [["PER-B", "PER-I"], ["LOC-B", "LOC-I"], ["ORG-B", "ORG-I"], ["MISC-B", "MISC-I"], ["WD-B", "WD-I"]];
 
 impl Lexicon {
-    pub fn new(common_lowercase: HashSet<String>, gazetteer: HashMap<String, u8>, dictionary: HashMap<String, u8>) -> Self {
-        Self { common_lowercase, gazetteer, dictionary }
+    pub fn new(
+        common_lowercase: HashSet<String>,
+        gazetteer: HashMap<String, u8>,
+        dictionary: HashMap<String, u8>,
+        name_parts: HashMap<String, u8>,
+    ) -> Self {
+        Self { common_lowercase, gazetteer, dictionary, name_parts }
+    }
+
+    /// Whether the word opens or closes multi-word person names in the training data.
+    pub fn name_part_bits(&self, lower: &str) -> u8 {
+        self.name_parts.get(lower).copied().unwrap_or(0)
     }
 
     /// How a word list writes this word: 0 (absent), lowercase, capitalised, or both.
@@ -47,7 +62,12 @@ impl Lexicon {
         for (name, bits) in &other.gazetteer {
             *gazetteer.entry(name.clone()).or_default() |= bits & !GAZ_WIKIDATA;
         }
-        Lexicon { common_lowercase: self.common_lowercase.clone(), gazetteer, dictionary: self.dictionary.clone() }
+        Lexicon {
+            common_lowercase: self.common_lowercase.clone(),
+            gazetteer,
+            dictionary: self.dictionary.clone(),
+            name_parts: other.name_parts.clone(),
+        }
     }
 
     pub fn is_common_lowercase(&self, lower: &str) -> bool {

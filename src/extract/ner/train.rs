@@ -2,7 +2,7 @@
 
 use super::conll::{LabeledSentence, Score};
 use super::features::{history_features, sentence_features, stacked_features, DocumentContext, SentenceFeatures};
-use super::lexicon::{Lexicon, DICT_CAPITALISED, DICT_LOWERCASE, GAZ_TYPES, GAZ_WIKIDATA};
+use super::lexicon::{Lexicon, DICT_CAPITALISED, DICT_LOWERCASE, FIRST_NAME, GAZ_TYPES, GAZ_WIKIDATA, LAST_NAME};
 use super::{best_label, chunks, FeatureIndex, NerModel, Stage, Weights, BOS, N_LABELS};
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
@@ -43,6 +43,7 @@ pub fn build_lexicon(
 ) -> Lexicon {
     let mut lowercase_counts: HashMap<String, u32> = HashMap::new();
     let mut gazetteer: HashMap<String, u8> = HashMap::new();
+    let (mut first_names, mut last_names): (HashMap<String, u32>, HashMap<String, u32>) = Default::default();
     for s in train {
         for w in &s.words {
             if w.chars().next().is_some_and(char::is_lowercase) {
@@ -50,6 +51,10 @@ pub fn build_lexicon(
             }
         }
         for (start, end, ty) in chunks(&s.labels) {
+            if ty == "PER" && end - start >= 2 {
+                *first_names.entry(s.words[start].to_lowercase()).or_default() += 1;
+                *last_names.entry(s.words[end - 1].to_lowercase()).or_default() += 1;
+            }
             let bit = GAZ_TYPES.iter().position(|t| *t == ty).unwrap_or(3);
             *gazetteer.entry(s.words[start..end].join(" ")).or_default() |= 1 << bit;
         }
@@ -65,7 +70,13 @@ pub fn build_lexicon(
         let bit = if w.chars().next().is_some_and(char::is_uppercase) { DICT_CAPITALISED } else { DICT_LOWERCASE };
         *dictionary.entry(w.to_lowercase()).or_default() |= bit;
     }
-    Lexicon::new(common, gazetteer, dictionary)
+    let mut name_parts: HashMap<String, u8> = HashMap::new();
+    for (names, bit) in [(first_names, FIRST_NAME), (last_names, LAST_NAME)] {
+        for (w, _) in names.into_iter().filter(|(_, n)| *n >= 2) {
+            *name_parts.entry(w).or_default() |= bit;
+        }
+    }
+    Lexicon::new(common, gazetteer, dictionary, name_parts)
 }
 
 struct Perceptron {
