@@ -128,6 +128,10 @@ pub struct EvalNerArgs {
     /// Gold data in CoNLL format, e.g. ../shared/data/conll2002/ned.testa.
     #[arg(long)]
     pub gold: PathBuf,
+    /// Score this file (CoNLL, same tokens as --gold, e.g. another tagger's output) instead
+    /// of running kennisgraaf's model.
+    #[arg(long)]
+    pub predicted: Option<PathBuf>,
     /// Also write every sentence with an error (word, gold, predicted) to this file.
     #[arg(long)]
     pub errors: Option<PathBuf>,

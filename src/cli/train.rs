@@ -29,7 +29,14 @@ fn read_names(path: &Path) -> Result<Vec<String>> {
 
 fn read_words(path: &Path) -> Result<Vec<String>> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    Ok(text.lines().skip_while(|l| l.trim().parse::<u64>().is_ok()).filter_map(|l| l.split('/').next()).map(str::trim).filter(|w| !w.is_empty()).map(str::to_string).collect())
+    Ok(text
+        .lines()
+        .skip_while(|l| l.trim().parse::<u64>().is_ok())
+        .filter_map(|l| l.split('/').next())
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect())
 }
 
 pub fn train_ner(args: &TrainNerArgs) -> Result<()> {
@@ -57,7 +64,12 @@ pub fn train_ner(args: &TrainNerArgs) -> Result<()> {
         lexicon.gazetteer_len(),
         dev.len()
     );
-    let config = TrainConfig { epochs: args.epochs, seed: args.seed, min_feature_count: args.min_feature_count, stacked: !args.single_stage };
+    let config = TrainConfig {
+        epochs: args.epochs,
+        seed: args.seed,
+        min_feature_count: args.min_feature_count,
+        stacked: !args.single_stage,
+    };
     let bar = ProgressBar::new(ner::train_work(&config, data.len()) as u64);
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} sentences, {eta} left")
@@ -78,7 +90,10 @@ pub fn train_ner(args: &TrainNerArgs) -> Result<()> {
                 )
             });
             bar.suspend(|| {
-                eprintln!("stage {} epoch {:>2}: {} training mistakes{dev} ({:.1} s)", r.stage, r.epoch, r.train_mistakes, r.seconds)
+                eprintln!(
+                    "stage {} epoch {:>2}: {} training mistakes{dev} ({:.1} s)",
+                    r.stage, r.epoch, r.train_mistakes, r.seconds
+                )
             });
         },
         || bar.inc(1),
@@ -120,23 +135,46 @@ fn write_errors(model: &NerModel, gold: &[conll::LabeledSentence], path: &Path) 
 }
 
 pub fn eval_ner(model_path: &Path, args: &EvalNerArgs) -> Result<()> {
+    let gold = read_conll(&args.gold)?;
+    let tokens: usize = gold.iter().map(|s| s.words.len()).sum();
+    println!("{}: {} sentences, {} tokens", args.gold.display(), gold.len(), tokens);
+    if let Some(path) = &args.predicted {
+        let predicted = read_conll(path)?;
+        let tokens_p: usize = predicted.iter().map(|s| s.words.len()).sum();
+        if tokens_p != tokens {
+            anyhow::bail!(
+                "{} has {tokens_p} tokens, {} has {tokens}; both must hold the same tokens in the same order",
+                path.display(),
+                args.gold.display()
+            );
+        }
+        let gold_labels: Vec<u8> = gold.iter().flat_map(|s| s.labels.iter().copied()).collect();
+        let predicted_labels: Vec<u8> = predicted.iter().flat_map(|s| s.labels.iter().copied()).collect();
+        let mut score = conll::Score::default();
+        let mut at = 0;
+        for s in &gold {
+            let n = s.words.len();
+            score.add(&gold_labels[at..at + n], &predicted_labels[at..at + n]);
+            at += n;
+        }
+        print!("{}", score.table());
+        return Ok(());
+    }
     let started = Instant::now();
     let model = load_model(model_path)?;
     let load = started.elapsed();
-    let gold = read_conll(&args.gold)?;
-    let tokens: usize = gold.iter().map(|s| s.words.len()).sum();
     let started = Instant::now();
     let score = ner::evaluate(&model, &gold);
     let tagging = started.elapsed();
     if let Some(path) = &args.errors {
         write_errors(&model, &gold, path)?;
     }
-    println!("{}: {} sentences, {} tokens", args.gold.display(), gold.len(), tokens);
     print!("{}", score.table());
     println!(
-        "model load {:.0} ms; tagging {:.0} tokens/s on one core",
+        "model load {:.0} ms; tagging {:.0} tokens/s on one core ({})",
         load.as_secs_f64() * 1e3,
-        tokens as f64 / tagging.as_secs_f64()
+        tokens as f64 / tagging.as_secs_f64(),
+        model.about
     );
     Ok(())
 }

@@ -304,7 +304,11 @@ pub fn stacked_features(base: &[SentenceFeatures], labels: &[Vec<u8>]) -> Vec<Se
     base.iter()
         .zip(labels)
         .map(|(sf, ls)| {
-            let mut out = SentenceFeatures { feats: Vec::with_capacity(sf.feats.len() + ls.len() * 6), offsets: Vec::new(), lower: sf.lower.clone() };
+            let mut out = SentenceFeatures {
+                feats: Vec::with_capacity(sf.feats.len() + ls.len() * 6),
+                offsets: Vec::new(),
+                lower: sf.lower.clone(),
+            };
             for i in 0..ls.len() {
                 out.offsets.push(out.feats.len());
                 out.feats.extend_from_slice(sf.token(i));
@@ -318,7 +322,8 @@ pub fn stacked_features(base: &[SentenceFeatures], labels: &[Vec<u8>]) -> Vec<Se
                 v[type_of(ls[i])] = v[type_of(ls[i])].saturating_sub(1);
                 let total: u16 = v.iter().sum();
                 if total > 0 {
-                    let (best, _) = v.iter().enumerate().max_by_key(|(k, n)| (**n, std::cmp::Reverse(*k))).unwrap_or((0, &0));
+                    let (best, _) =
+                        v.iter().enumerate().max_by_key(|(k, n)| (**n, std::cmp::Reverse(*k))).unwrap_or((0, &0));
                     out.feats.push(hash(54, &[TYPES[best]]));
                     out.feats.push(hash(55, &[TYPES[best], this]));
                     if v[best] == total {

@@ -152,7 +152,8 @@ impl NerModel {
     /// elsewhere in the document informs each decision.
     pub fn tag_document<'a, S: AsRef<[&'a str]>>(&self, sentences: &[S]) -> Vec<Vec<u8>> {
         let doc = DocumentContext::new(sentences);
-        let base: Vec<SentenceFeatures> = sentences.iter().map(|s| sentence_features(s.as_ref(), &self.lexicon, &doc)).collect();
+        let base: Vec<SentenceFeatures> =
+            sentences.iter().map(|s| sentence_features(s.as_ref(), &self.lexicon, &doc)).collect();
         let mut labels: Vec<Vec<u8>> = Vec::new();
         for (k, stage) in self.stages.iter().enumerate() {
             labels = if k == 0 {

@@ -204,7 +204,13 @@ struct Fit<'a, E: FnMut(&EpochReport), S: FnMut()> {
 
 impl<E: FnMut(&EpochReport), S: FnMut()> Fit<'_, E, S> {
     /// Train one stage; keep the epoch with the best dev F1 (the last one without dev).
-    fn stage(&mut self, stage_no: usize, data: &[LabeledSentence], features: &[SentenceFeatures], dev: Option<(&[LabeledSentence], &[SentenceFeatures])>) -> Stage {
+    fn stage(
+        &mut self,
+        stage_no: usize,
+        data: &[LabeledSentence],
+        features: &[SentenceFeatures],
+        dev: Option<(&[LabeledSentence], &[SentenceFeatures])>,
+    ) -> Stage {
         let mut p = Perceptron { index: FeatureIndex::default(), weights: Vec::new(), totals: Vec::new(), steps: 1.0 };
         let mut order: Vec<usize> = (0..features.len()).collect();
         let mut shuffler = Shuffler(self.config.seed | 1);
@@ -240,7 +246,13 @@ impl<E: FnMut(&EpochReport), S: FnMut()> Fit<'_, E, S> {
             }
             let stage = p.averaged();
             let dev_score = dev.map(|(gold, feats)| score(gold, &decode_all(&stage, feats)));
-            (self.on_epoch)(&EpochReport { stage: stage_no, epoch, train_mistakes: mistakes, dev: dev_score.clone(), seconds: started.elapsed().as_secs_f64() });
+            (self.on_epoch)(&EpochReport {
+                stage: stage_no,
+                epoch,
+                train_mistakes: mistakes,
+                dev: dev_score.clone(),
+                seconds: started.elapsed().as_secs_f64(),
+            });
             let f1 = dev_score.map_or(epoch as f64, |s| s.overall.f1());
             if best.as_ref().is_none_or(|(b, _)| f1 > *b) {
                 best = Some((f1, stage));
@@ -252,7 +264,11 @@ impl<E: FnMut(&EpochReport), S: FnMut()> Fit<'_, E, S> {
 
 /// How many sentence passes `train` makes (for a progress bar).
 pub fn train_work(config: &TrainConfig, sentences: usize) -> usize {
-    if config.stacked { config.epochs * sentences * 3 } else { config.epochs * sentences }
+    if config.stacked {
+        config.epochs * sentences * 3
+    } else {
+        config.epochs * sentences
+    }
 }
 
 /// Train the tagger: stage one for `config.epochs` epochs; with `config.stacked`, a
@@ -329,7 +345,14 @@ mod tests {
         let text = "Aboutaleb B-PER\nwoont O\nin O\nRotterdam B-LOC\n.\tO\n\nDe O\npolitie O\nin O\nGroningen B-LOC\n. O\n\nAhmed B-PER\nAboutaleb I-PER\nsprak O\n. O\n";
         let data = parse(text).expect("valid");
         let lexicon = build_lexicon(&data, Vec::new(), Vec::new());
-        let model = train(&TrainConfig { epochs: 5, seed: 1, min_feature_count: 1, stacked: true }, &lexicon, &data, &[], |_| {}, || {});
+        let model = train(
+            &TrainConfig { epochs: 5, seed: 1, min_feature_count: 1, stacked: true },
+            &lexicon,
+            &data,
+            &[],
+            |_| {},
+            || {},
+        );
         assert_eq!(evaluate(&model, &data).overall.f1(), 1.0);
         let again = NerModel::from_bytes(&model.to_bytes().expect("encode")).expect("decode");
         assert_eq!(
