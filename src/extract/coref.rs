@@ -56,11 +56,20 @@ pub struct Entities {
     pub quotes: Vec<AttributedQuote>,
     /// First token of each named ref → index into `refs`.
     named_by_token: HashMap<usize, usize>,
+    /// One past the last token of each named ref → index into `refs`.
+    named_by_end: HashMap<usize, usize>,
 }
 
 impl Entities {
+    /// Named refs inside `span` (refs are sorted by position once `resolve` returns).
+    pub fn named_within(&self, span: Span) -> impl Iterator<Item = &Ref> {
+        let from = self.refs.partition_point(|r| r.span.start < span.start);
+        self.refs[from..].iter().take_while(move |r| r.span.start < span.end).filter(move |r| r.named && span.contains(r.span))
+    }
+
     fn push_named(&mut self, r: Ref) {
         self.named_by_token.insert(r.tokens.start, self.refs.len());
+        self.named_by_end.insert(r.tokens.end, self.refs.len());
         self.refs.push(r);
     }
 
@@ -127,18 +136,21 @@ fn group_names(ctx: &Ctx, names: &[Name], out: &mut Entities) {
         }
         v.iter().max_by_key(|(t, c)| (**c, std::cmp::Reverse(**t))).map_or(EntityType::Misc, |(t, _)| *t)
     };
-    let full_person_names: Vec<String> =
-        votes.keys().filter(|k| k.contains(' ') && type_of(k) == EntityType::Person).cloned().collect();
+    // Multi-word person names by their last word, for surname-only mentions.
+    let mut by_last_word: HashMap<&str, Vec<&String>> = HashMap::new();
+    for k in votes.keys().filter(|k| k.contains(' ') && type_of(k) == EntityType::Person) {
+        if let Some(last) = k.rsplit(' ').next() {
+            by_last_word.entry(last).or_default().push(k);
+        }
+    }
     let mut by_key: HashMap<String, usize> = HashMap::new();
     for n in names {
         let surface = &ctx.text[n.span.start..n.span.end];
         let mut key = fold(surface);
         let entity_type = type_of(&key);
         if entity_type == EntityType::Person && !key.contains(' ') {
-            let suffix = format!(" {key}");
-            let longer: Vec<&String> = full_person_names.iter().filter(|f| f.ends_with(&suffix)).collect();
-            if let [only] = longer[..] {
-                key = only.clone();
+            if let Some([only]) = by_last_word.get(key.as_str()).map(Vec::as_slice) {
+                key = (*only).clone();
             }
         }
         let next = out.entities.len();
@@ -203,8 +215,8 @@ fn attach_roles(ctx: &Ctx, out: &mut Entities) {
         let person = person.or_else(|| {
             // "Aboutaleb, burgemeester van Rotterdam,"
             let comma = i.checked_sub(1).filter(|&c| ctx.word(c) == ",")?;
-            let r = out.refs.iter().rev().find(|r| r.named && r.tokens.end <= comma)?;
-            (r.tokens.end == comma && out.entities[r.entity].entity_type == EntityType::Person).then(|| r.clone())
+            let r = &out.refs[*out.named_by_end.get(&comma)?];
+            (out.entities[r.entity].entity_type == EntityType::Person).then(|| r.clone())
         });
         if let Some(p) = person {
             if place.is_none() {
@@ -346,19 +358,22 @@ fn resolve_references(ctx: &Ctx, out: &mut Entities) {
 /// Who said each quote: "…, zegt X" / "X zegt: …" in the same sentence, else the person
 /// last mentioned before it outside quotes. Then "ik"/"mij" inside become that person.
 fn attribute_quotes(ctx: &Ctx, regions: &[QuoteRegion], out: &mut Entities) {
-    let person_refs: Vec<Ref> = out
+    let mut person_refs: Vec<Ref> = out
         .refs
         .iter()
         .filter(|r| out.entities[r.entity].entity_type == EntityType::Person && ctx.quote_of[r.tokens.start].is_none())
         .cloned()
         .collect();
+    person_refs.sort_by_key(|r| r.tokens.start);
+    // Person mentions starting before token `t`, nearest first.
+    let before = |t: usize| person_refs[..person_refs.partition_point(|r| r.tokens.start < t)].iter().rev();
     for q in regions {
         let after = q.close + 1;
         let explicit_after = (after..(after + 4).min(ctx.tokens.len()))
             .find(|&k| SPEECH_VERBS.contains(&ctx.lower(k).as_str()))
-            .and_then(|v| person_refs.iter().find(|r| r.tokens.start > v && r.tokens.start <= v + 3));
+            .and_then(|v| person_refs.get(person_refs.partition_point(|r| r.tokens.start <= v)).filter(|r| r.tokens.start <= v + 3));
         let open = q.tokens.start.saturating_sub(1);
-        let explicit_before = person_refs.iter().rev().find(|r| {
+        let explicit_before = before(open).take(3).find(|r| {
             r.tokens.end <= open
                 && open - r.tokens.end <= 3
                 && ctx.sentence_of[r.tokens.start] == ctx.sentence_of[open]
@@ -366,7 +381,7 @@ fn attribute_quotes(ctx: &Ctx, regions: &[QuoteRegion], out: &mut Entities) {
         });
         let (speaker, extractor) = if let Some(r) = explicit_after.or(explicit_before) {
             (Some(r.entity), "pattern:quote-speech-verb")
-        } else if let Some(r) = person_refs.iter().rev().find(|r| r.tokens.end <= q.tokens.start) {
+        } else if let Some(r) = before(q.tokens.start).take(3).find(|r| r.tokens.end <= q.tokens.start) {
             (Some(r.entity), "inference:quote-last-person")
         } else {
             (None, "pattern:quote-marks")

@@ -53,9 +53,9 @@ fn main_place(ents: &Entities) -> Option<usize> {
 
 fn roles(ents: &Entities, out: &mut Vec<LocalRelation>) {
     let main_place = main_place(ents);
-    let has_explicit_place = |person: usize, role: &str| {
-        ents.roles.iter().any(|f| f.person == person && f.role == role && f.place.is_some())
-    };
+    let explicit: std::collections::HashSet<(usize, &str)> =
+        ents.roles.iter().filter(|f| f.place.is_some()).map(|f| (f.person, f.role.as_str())).collect();
+    let has_explicit_place = |person: usize, role: &str| explicit.contains(&(person, role));
     for f in &ents.roles {
         match f.place {
             Some(place) => out.push(relation(
@@ -92,7 +92,7 @@ fn quoted_about(ents: &Entities, out: &mut Vec<LocalRelation>) {
     for q in &ents.quotes {
         let Some(speaker) = q.speaker else { continue };
         let mut seen = BTreeSet::new();
-        for r in ents.refs.iter().filter(|r| r.named && q.region.span.contains(r.span) && r.entity != speaker) {
+        for r in ents.named_within(q.region.span).filter(|r| r.entity != speaker) {
             if seen.insert(r.entity) {
                 let confidence = if q.extractor == "pattern:quote-speech-verb" { 0.8 } else { 0.6 };
                 out.push(relation(

@@ -4,4 +4,5 @@
 mod cli;
 mod common;
 mod ner;
+mod robustness;
 mod server;
