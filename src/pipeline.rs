@@ -53,19 +53,41 @@ impl Kennisgraaf {
 
     /// Ingest documents one by one; each is stored whole or not at all. Store failures
     /// stop the run (documents before it stay stored); bad input is reported and skipped.
-    /// Everything is flushed to disk before this returns.
-    pub fn ingest(&self, raws: Vec<RawDocument>, mut on_document: impl FnMut()) -> Result<IngestReport, StoreError> {
+    /// The store is flushed after every `flush_every` stored documents and at the end;
+    /// `on_acknowledged` then gets the ids made durable by that flush.
+    pub fn ingest_with(
+        &self,
+        raws: Vec<RawDocument>,
+        flush_every: usize,
+        mut on_document: impl FnMut(),
+        mut on_acknowledged: impl FnMut(&[String]),
+    ) -> Result<IngestReport, StoreError> {
         let mut report = IngestReport::default();
+        let mut acknowledged = 0;
+        let mut flush = |report: &IngestReport, acknowledged: &mut usize| -> Result<(), StoreError> {
+            self.store.flush()?;
+            on_acknowledged(&report.stored[*acknowledged..]);
+            *acknowledged = report.stored.len();
+            Ok(())
+        };
         for raw in raws {
             let result = self.ingest_one(raw, &mut report);
             on_document();
             if let Err(e) = result {
-                self.store.flush()?;
+                flush(&report, &mut acknowledged)?;
                 return Err(e);
             }
+            if report.stored.len() - acknowledged >= flush_every.max(1) {
+                flush(&report, &mut acknowledged)?;
+            }
         }
-        self.store.flush()?;
+        flush(&report, &mut acknowledged)?;
         Ok(report)
+    }
+
+    /// `ingest_with`, flushing once at the end.
+    pub fn ingest(&self, raws: Vec<RawDocument>, on_document: impl FnMut()) -> Result<IngestReport, StoreError> {
+        self.ingest_with(raws, usize::MAX, on_document, |_| {})
     }
 
     fn ingest_one(&self, raw: RawDocument, report: &mut IngestReport) -> Result<(), StoreError> {
@@ -79,6 +101,15 @@ impl Kennisgraaf {
         if self.store.contains_document(&document.id)? {
             report.unchanged.push(document.id);
             return Ok(());
+        }
+        if let Some(xid) = &document.external_id {
+            if let Some(other) = self.store.document_for_external_id(xid)? {
+                report.problems.push(format!(
+                    "{}: id {xid:?} is already stored for a different text (document {other}); give the new text another id",
+                    document.source.as_deref().unwrap_or("input")
+                ));
+                return Ok(());
+            }
         }
         let extraction = self.extractor.extract(&document.text);
         let _writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());

@@ -29,16 +29,20 @@ pub struct ServerConfig {
     pub token: Option<String>,
     /// Browser origins allowed by CORS; empty means none.
     pub cors_origins: Vec<String>,
+    /// Longest a GraphQL request may run (`REQUEST_TIMEOUT` when `None`).
+    pub request_timeout: Option<Duration>,
 }
 
 #[derive(Clone)]
 struct AppState {
     schema: KgSchema,
     token: Option<Arc<str>>,
+    timeout: Duration,
 }
 
 pub fn app(kg: Arc<Kennisgraaf>, config: ServerConfig) -> Router {
-    let state = AppState { schema: api::schema(kg), token: config.token.map(Arc::from) };
+    let timeout = config.request_timeout.unwrap_or(REQUEST_TIMEOUT);
+    let state = AppState { schema: api::schema(kg), token: config.token.map(Arc::from), timeout };
     let origins: Vec<HeaderValue> = config.cors_origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
@@ -51,7 +55,11 @@ pub fn app(kg: Arc<Kennisgraaf>, config: ServerConfig) -> Router {
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(cors)
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        // A backstop for requests that never reach the GraphQL handler's own time limit.
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            timeout + Duration::from_secs(5),
+        ))
         .layer(TraceLayer::new_for_http())
 }
 
@@ -78,7 +86,13 @@ fn caller(token: Option<&str>, headers: &HeaderMap) -> Caller {
 
 async fn graphql(State(state): State<AppState>, headers: HeaderMap, req: GraphQLRequest) -> GraphQLResponse {
     let who = caller(state.token.as_deref(), &headers);
-    state.schema.execute(req.into_inner().data(who)).await.into()
+    match tokio::time::timeout(state.timeout, state.schema.execute(req.into_inner().data(who))).await {
+        Ok(response) => response.into(),
+        Err(_) => {
+            let message = format!("the request ran past the time limit of {:?}; ask for less (smaller `first`, lower `depth`) or split it", state.timeout);
+            async_graphql::Response::from_errors(vec![api::limit_error(message)]).into()
+        }
+    }
 }
 
 /// Serve until Ctrl-C.

@@ -49,6 +49,15 @@ pub(crate) fn error(code: &'static str, message: impl Into<String>) -> async_gra
     async_graphql::Error::new(message).extend_with(|_, e| e.set("code", code))
 }
 
+/// A LIMIT_EXCEEDED error outside any resolver (e.g. the HTTP layer's time limit).
+pub fn limit_error(message: String) -> async_graphql::ServerError {
+    let mut e = async_graphql::ServerError::new(message, None);
+    let mut ext = async_graphql::ErrorExtensionValues::default();
+    ext.set("code", "LIMIT_EXCEEDED");
+    e.extensions = Some(ext);
+    e
+}
+
 pub(crate) fn internal(e: impl std::fmt::Display) -> async_graphql::Error {
     tracing::error!(error = %e, "request failed");
     error("INTERNAL", "internal error; the server log has details")

@@ -38,6 +38,8 @@ pub enum Command {
     Extract(ExtractArgs),
     /// Print counts of documents, entities, relations and mentions in the store.
     Stats,
+    /// Verify the store: every mention's entity exists, every relation has evidence, indexes agree.
+    Check,
     /// Train a model from annotated data.
     #[command(subcommand)]
     Train(TrainCommand),
@@ -63,6 +65,9 @@ pub struct ServeArgs {
     /// Origins allowed to call the API from a browser (CORS); none by default.
     #[arg(long = "cors-origin")]
     pub cors_origins: Vec<String>,
+    /// Longest a GraphQL request may run, in seconds.
+    #[arg(long, default_value_t = 30)]
+    pub timeout_secs: u64,
 }
 
 #[derive(Debug, Args)]
@@ -73,6 +78,10 @@ pub struct IngestArgs {
     /// Refuse files larger than this many bytes.
     #[arg(long, default_value_t = 64 * 1024 * 1024)]
     pub max_file_bytes: u64,
+    /// Flush to disk after this many stored documents; each flushed document's id is then
+    /// printed on stdout (acknowledged: it survives a crash from then on).
+    #[arg(long, default_value_t = 32)]
+    pub flush_every: usize,
 }
 
 #[derive(Debug, Args)]

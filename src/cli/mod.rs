@@ -16,5 +16,6 @@ pub fn run(cli: &Cli) -> anyhow::Result<()> {
         Command::Serve(a) => run::serve(&cli.store, &cli.model, a),
         Command::Ingest(a) => run::ingest_cmd(&cli.store, &cli.model, a),
         Command::Stats => run::stats(&cli.store, &cli.model),
+        Command::Check => run::check(&cli.store),
     }
 }

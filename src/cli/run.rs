@@ -9,6 +9,7 @@ use crate::server::{self, ServerConfig};
 use crate::store::Store;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -29,7 +30,12 @@ pub fn open(store: &Path, model: &Path) -> Result<Kennisgraaf> {
 
 /// Read and ingest paths with a progress bar; print a summary. Returns the report and
 /// how many inputs could not be read.
-fn ingest_paths(kg: &Kennisgraaf, paths: &[PathBuf], limits: ReadLimits) -> Result<(IngestReport, usize)> {
+fn ingest_paths(
+    kg: &Kennisgraaf,
+    paths: &[PathBuf],
+    limits: ReadLimits,
+    flush_every: usize,
+) -> Result<(IngestReport, usize)> {
     let read = ingest::read_paths(paths, limits);
     for p in &read.problems {
         eprintln!("skipped: {p}");
@@ -40,7 +46,22 @@ fn ingest_paths(kg: &Kennisgraaf, paths: &[PathBuf], limits: ReadLimits) -> Resu
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let started = Instant::now();
-    let report = kg.ingest(read.documents, || bar.inc(1))?;
+    let report = kg.ingest_with(
+        read.documents,
+        flush_every,
+        || bar.inc(1),
+        |ids| {
+            if !ids.is_empty() {
+                bar.suspend(|| {
+                    let mut out = std::io::stdout().lock();
+                    for id in ids {
+                        let _ = writeln!(out, "{id}");
+                    }
+                    let _ = out.flush();
+                })
+            }
+        },
+    )?;
     bar.finish_and_clear();
     for p in &report.problems {
         eprintln!("skipped: {p}");
@@ -59,7 +80,8 @@ fn ingest_paths(kg: &Kennisgraaf, paths: &[PathBuf], limits: ReadLimits) -> Resu
 
 pub fn ingest_cmd(store: &Path, model: &Path, args: &IngestArgs) -> Result<()> {
     let kg = open(store, model)?;
-    let (report, unreadable) = ingest_paths(&kg, &args.paths, ReadLimits { max_file_bytes: args.max_file_bytes })?;
+    let (report, unreadable) =
+        ingest_paths(&kg, &args.paths, ReadLimits { max_file_bytes: args.max_file_bytes }, args.flush_every)?;
     if unreadable + report.problems.len() > 0 {
         anyhow::bail!(
             "{} inputs could not be ingested (see above); the others are stored",
@@ -87,12 +109,29 @@ pub fn stats(store: &Path, model: &Path) -> Result<()> {
     Ok(())
 }
 
+pub fn check(store: &Path) -> Result<()> {
+    let store = Store::open(store)?;
+    let counts = store.counts()?;
+    let problems = store.check()?;
+    for p in &problems {
+        println!("problem: {p}");
+    }
+    if !problems.is_empty() {
+        anyhow::bail!("the store has {} problems (listed above)", problems.len());
+    }
+    println!(
+        "store is sound: {} documents, {} entities, {} relations, {} mentions, {} evidence records",
+        counts.documents, counts.entities, counts.relations, counts.mentions, counts.evidence
+    );
+    Ok(())
+}
+
 pub fn serve(store: &Path, model: &Path, args: &ServeArgs) -> Result<()> {
     let started = Instant::now();
     let kg = open(store, model)?;
     if kg.store().is_empty()? && !args.no_seed {
         eprintln!("empty store: ingesting the corpus in {}", args.corpus.display());
-        ingest_paths(&kg, std::slice::from_ref(&args.corpus), ReadLimits::default())?;
+        ingest_paths(&kg, std::slice::from_ref(&args.corpus), ReadLimits::default(), usize::MAX)?;
     }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
@@ -103,6 +142,7 @@ pub fn serve(store: &Path, model: &Path, args: &ServeArgs) -> Result<()> {
         let config = ServerConfig {
             token: args.token.clone().filter(|t| !t.is_empty()),
             cors_origins: args.cors_origins.clone(),
+            request_timeout: Some(std::time::Duration::from_secs(args.timeout_secs)),
         };
         if config.token.is_none() {
             tracing::warn!("no --token given: mutations are disabled");

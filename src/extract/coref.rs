@@ -64,7 +64,10 @@ impl Entities {
     /// Named refs inside `span` (refs are sorted by position once `resolve` returns).
     pub fn named_within(&self, span: Span) -> impl Iterator<Item = &Ref> {
         let from = self.refs.partition_point(|r| r.span.start < span.start);
-        self.refs[from..].iter().take_while(move |r| r.span.start < span.end).filter(move |r| r.named && span.contains(r.span))
+        self.refs[from..]
+            .iter()
+            .take_while(move |r| r.span.start < span.end)
+            .filter(move |r| r.named && span.contains(r.span))
     }
 
     fn push_named(&mut self, r: Ref) {
@@ -371,7 +374,11 @@ fn attribute_quotes(ctx: &Ctx, regions: &[QuoteRegion], out: &mut Entities) {
         let after = q.close + 1;
         let explicit_after = (after..(after + 4).min(ctx.tokens.len()))
             .find(|&k| SPEECH_VERBS.contains(&ctx.lower(k).as_str()))
-            .and_then(|v| person_refs.get(person_refs.partition_point(|r| r.tokens.start <= v)).filter(|r| r.tokens.start <= v + 3));
+            .and_then(|v| {
+                person_refs
+                    .get(person_refs.partition_point(|r| r.tokens.start <= v))
+                    .filter(|r| r.tokens.start <= v + 3)
+            });
         let open = q.tokens.start.saturating_sub(1);
         let explicit_before = before(open).take(3).find(|r| {
             r.tokens.end <= open

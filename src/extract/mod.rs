@@ -66,7 +66,11 @@ impl Extractor {
             .quotes
             .iter()
             .map(|q| {
-                let mut about: Vec<usize> = ents.named_within(q.region.span).filter(|r| Some(r.entity) != q.speaker).map(|r| r.entity).collect();
+                let mut about: Vec<usize> = ents
+                    .named_within(q.region.span)
+                    .filter(|r| Some(r.entity) != q.speaker)
+                    .map(|r| r.entity)
+                    .collect();
                 about.sort_unstable();
                 about.dedup();
                 Quote {

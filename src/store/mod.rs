@@ -4,7 +4,7 @@
 //! `meta:schema` → version; `doc:{id}` → `DocumentRecord`; `ent:{id}` → `EntityRecord`;
 //! `name:{folded alias}\0{id}` → (); `rel:{id}` → `RelationRecord`;
 //! `ev:{relation}\0{document}\0{n}` → `Evidence`; `men:{entity}\0{document}\0{n}` →
-//! `StoredMention`; `qref:{speaker}\0{document}` → ().
+//! `StoredMention`; `qref:{speaker}\0{document}` → (); `xid:{external id}` → document id.
 //!
 //! Invariants: a document and everything derived from it land in one atomic sled batch,
 //! or not at all; committing a document already stored changes nothing; callers
@@ -252,9 +252,99 @@ impl Store {
             mention_count: doc.mentions.len() as u64,
             quotes: doc.quotes.clone(),
         };
+        if let Some(xid) = &doc.document.external_id {
+            batch.insert(key(&["xid:", xid]), doc_id.as_bytes());
+        }
         batch.insert(key(&["doc:", doc_id]), encode(&record)?);
         self.db.apply_batch(batch)?;
         Ok(outcome)
+    }
+
+    /// The document stored under a source's own id (JSONL `id`), if any.
+    pub fn document_for_external_id(&self, external_id: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.db.get(key(&["xid:", external_id]))?.map(|v| String::from_utf8_lossy(&v).into_owned()))
+    }
+
+    /// Verify that the records agree: every mention's entity and document exist, every
+    /// relation's endpoints exist and its weight equals its evidence, the name index and
+    /// the entities' aliases match, documents' counts match their mentions. Returns the
+    /// problems found (empty when the store is sound).
+    pub fn check(&self) -> Result<Vec<String>, StoreError> {
+        let mut problems = Vec::new();
+        let mut entities: std::collections::HashMap<String, EntityRecord> = std::collections::HashMap::new();
+        for e in self.entities() {
+            let e = e?;
+            entities.insert(e.id.clone(), e);
+        }
+        let mut documents: std::collections::HashMap<String, DocumentRecord> = std::collections::HashMap::new();
+        for d in self.documents() {
+            let d = d?;
+            documents.insert(d.document.id.clone(), d);
+        }
+        let mut mentions_per_doc: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
+        for m in self.scan::<StoredMention>(b"men:") {
+            let m = m?;
+            if !entities.contains_key(&m.entity) {
+                problems
+                    .push(format!("mention {:?} in document {} names missing entity {}", m.text, m.document, m.entity));
+            }
+            if !documents.contains_key(&m.document) {
+                problems.push(format!("mention {:?} names missing document {}", m.text, m.document));
+            }
+            *mentions_per_doc.entry(m.document).or_default() += 1;
+        }
+        for (id, d) in &documents {
+            let found = mentions_per_doc.get(id).copied().unwrap_or(0);
+            if found != d.mention_count {
+                problems
+                    .push(format!("document {id} should have {} mentions, the store holds {found}", d.mention_count));
+            }
+            for e in d.entity_ids.iter().filter(|e| !entities.contains_key(*e)) {
+                problems.push(format!("document {id} names missing entity {e}"));
+            }
+        }
+        for r in self.relations() {
+            let r = r?;
+            for end in [&r.source, &r.target] {
+                if !entities.contains_key(end) {
+                    problems.push(format!("relation {} names missing entity {end}", r.id));
+                }
+            }
+            let mut evidence = 0u64;
+            for ev in self.evidence_of(&r.id) {
+                let ev = ev?;
+                evidence += 1;
+                if !documents.contains_key(&ev.document) {
+                    problems.push(format!("evidence of relation {} names missing document {}", r.id, ev.document));
+                }
+            }
+            if evidence == 0 || evidence != r.weight {
+                problems.push(format!("relation {} has weight {} but {evidence} evidence records", r.id, r.weight));
+            }
+        }
+        for k in self.db.scan_prefix(b"name:").keys() {
+            let k = k?;
+            let Some(sep) = k.iter().position(|&b| b == 0) else {
+                problems.push(format!("malformed name index key {}", String::from_utf8_lossy(&k)));
+                continue;
+            };
+            let (folded, id) = (String::from_utf8_lossy(&k[5..sep]), String::from_utf8_lossy(&k[sep + 1..]));
+            match entities.get(id.as_ref()) {
+                None => problems.push(format!("name index {folded:?} points at missing entity {id}")),
+                Some(e) if !e.aliases.keys().chain(std::iter::once(&e.name)).any(|a| fold(a) == folded) => {
+                    problems.push(format!("name index {folded:?} points at entity {id}, which has no such name"))
+                }
+                Some(_) => {}
+            }
+        }
+        for e in entities.values() {
+            for alias in e.aliases.keys() {
+                if !self.db.contains_key(key(&["name:", &fold(alias), &e.id]))? {
+                    problems.push(format!("alias {alias:?} of entity {} is missing from the name index", e.id));
+                }
+            }
+        }
+        Ok(problems)
     }
 
     pub fn document(&self, id: &str) -> Result<Option<DocumentRecord>, StoreError> {

@@ -106,3 +106,24 @@ fn help_explains_the_commands() {
         assert!(help.contains(cmd), "{help}");
     }
 }
+
+#[test]
+fn files_over_the_size_limit_are_refused_with_the_limit_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("big.txt");
+    std::fs::write(&file, "Aboutaleb sprak. ".repeat(100)).expect("write");
+    let out = run(&dir.path().join("s"), &["ingest", "--max-file-bytes", "1000", file.to_str().expect("path")]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("is 1700 bytes, over the limit of 1000 bytes"), "{}", stderr(&out));
+}
+
+#[test]
+fn check_reports_a_sound_store() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("s");
+    let ingest = run(&store, &["ingest", REFERENCE]);
+    assert!(ingest.status.success(), "{}", stderr(&ingest));
+    let out = run(&store, &["check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("store is sound: 1 documents"));
+}

@@ -3,6 +3,8 @@
 
 mod cli;
 mod common;
+mod concurrency;
+mod crash;
 mod ner;
 mod robustness;
 mod server;

@@ -13,8 +13,15 @@ fn extractor() -> &'static Extractor {
 }
 
 fn assert_span(text: &str, span: Span, what: &str) {
-    assert!(span.start <= span.end && span.end <= text.len(), "{what} span {span:?} outside text of {} bytes", text.len());
-    assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end), "{what} span {span:?} splits a character");
+    assert!(
+        span.start <= span.end && span.end <= text.len(),
+        "{what} span {span:?} outside text of {} bytes",
+        text.len()
+    );
+    assert!(
+        text.is_char_boundary(span.start) && text.is_char_boundary(span.end),
+        "{what} span {span:?} splits a character"
+    );
 }
 
 fn check(text: &str, x: &Extraction) {

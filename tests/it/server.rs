@@ -170,7 +170,10 @@ fn raw_status(url: &str, request: &str) -> String {
 fn ingest_mutation_requires_the_token_and_updates_the_graph_in_place() {
     let dir = tempfile::tempdir().expect("tempdir");
     let kg = pipeline(dir.path());
-    let server = TestServer::start(kg, ServerConfig { token: Some("s3cret".into()), cors_origins: vec![] });
+    let server = TestServer::start(
+        kg,
+        ServerConfig { token: Some("s3cret".into()), cors_origins: vec![], ..Default::default() },
+    );
     let m = "mutation($docs: [DocumentInput!]!) { ingest(documents: $docs) { stored unchanged problems } }";
     let docs = &json!({ "docs": [{ "title": "Test", "date": "2019-03", "text": reference_text() }] });
     for token in [None, Some("wrong")] {
@@ -212,4 +215,75 @@ fn schema_graphql_is_what_the_server_prints() {
         committed == printed,
         "schema.graphql differs from the server's SDL; run `UPDATE_SCHEMA=1 cargo test schema_graphql` and commit it"
     );
+}
+
+#[test]
+fn cors_is_closed_by_default_and_opens_for_configured_origins() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let preflight = |server: &TestServer| {
+        ureq::request("OPTIONS", &format!("{}/graphql", server.url))
+            .set("origin", "https://app.example")
+            .set("access-control-request-method", "POST")
+            .call()
+            .ok()
+            .and_then(|r| r.header("access-control-allow-origin").map(str::to_string))
+    };
+    let closed = TestServer::start(pipeline(dir.path()), ServerConfig::default());
+    assert_eq!(preflight(&closed), None);
+    drop(closed);
+    let open = TestServer::start(
+        pipeline(dir.path()),
+        ServerConfig { token: None, cors_origins: vec!["https://app.example".into()], ..Default::default() },
+    );
+    assert_eq!(preflight(&open).as_deref(), Some("https://app.example"));
+}
+
+#[test]
+fn overly_complex_queries_are_refused_by_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = TestServer::start(pipeline(dir.path()), ServerConfig::default());
+    let big = (0..1200)
+        .map(|i| format!("s{i}: stats {{ documents entities relations mentions evidence }}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let r2 = server.query(&format!("{{ {big} }}"), &json!({}), None);
+    let message = r2["errors"][0]["message"].as_str().unwrap_or_default().to_lowercase();
+    assert!(message.contains("complex"), "{r2}");
+}
+
+#[test]
+fn a_reused_external_id_with_different_text_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kg = pipeline(dir.path());
+    let raw = |text: &str| kennisgraaf::ingest::RawDocument {
+        id: Some("art-1".into()),
+        text: text.into(),
+        origin: "feed.jsonl:1".into(),
+        ..Default::default()
+    };
+    let first = kg.ingest(vec![raw("Aboutaleb sprak in Rotterdam.")], || {}).expect("ingest");
+    assert_eq!(first.stored.len(), 1);
+    let second = kg.ingest(vec![raw("Iets heel anders over Groningen.")], || {}).expect("ingest");
+    assert!(second.stored.is_empty());
+    assert!(second.problems[0].contains("id \"art-1\" is already stored for a different text"), "{second:?}");
+    let same = kg.ingest(vec![raw("Aboutaleb sprak in Rotterdam.")], || {}).expect("ingest");
+    assert_eq!(same.unchanged.len(), 1, "the same text under the same id is simply unchanged");
+}
+
+#[test]
+fn requests_past_the_time_limit_get_a_graphql_error_naming_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = ServerConfig {
+        token: Some("t".into()),
+        request_timeout: Some(std::time::Duration::from_nanos(1)),
+        ..Default::default()
+    };
+    let server = TestServer::start(pipeline(dir.path()), config);
+    let r = server.query(
+        "mutation($t: String!) { ingest(documents: [{text: $t}]) { stored } }",
+        &json!({ "t": reference_text() }),
+        Some("t"),
+    );
+    assert_eq!(r["errors"][0]["extensions"]["code"], "LIMIT_EXCEEDED", "{r}");
+    assert!(r["errors"][0]["message"].as_str().expect("message").contains("time limit"), "{r}");
 }

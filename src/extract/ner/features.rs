@@ -270,19 +270,6 @@ pub fn history_features(prev: u8, prev2: u8, lower: &str, out: &mut [u64; 4]) {
     out[3] = hash_ids(44, &[prev2]);
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shapes_collapse_runs() {
-        assert_eq!(shape("Aboutaleb"), "Xx");
-        assert_eq!(shape("Latijns-Amerika"), "Xx-Xx");
-        assert_eq!(shape("1.000"), "d.d");
-        assert_eq!(shape("CDA"), "X");
-    }
-}
-
 /// Base features plus what an earlier stage's labels say: this word's label and its
 /// neighbours', and how the same (capitalised) word was labelled elsewhere in the article.
 pub fn stacked_features(base: &[SentenceFeatures], labels: &[Vec<u8>]) -> Vec<SentenceFeatures> {
@@ -335,4 +322,17 @@ pub fn stacked_features(base: &[SentenceFeatures], labels: &[Vec<u8>]) -> Vec<Se
             out
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_collapse_runs() {
+        assert_eq!(shape("Aboutaleb"), "Xx");
+        assert_eq!(shape("Latijns-Amerika"), "Xx-Xx");
+        assert_eq!(shape("1.000"), "d.d");
+        assert_eq!(shape("CDA"), "X");
+    }
 }

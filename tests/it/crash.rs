@@ -1,0 +1,119 @@
+//! Crash safety: an ingesting process is killed with SIGKILL at many points; after each
+//! kill the store must hold every acknowledged document whole, nothing half-stored, and
+//! load into the same graph it describes.
+
+use crate::common::*;
+use kennisgraaf::graph::Graph;
+use kennisgraaf::store::Store;
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Real articles: CoNLL-2002 articles, detokenised enough for the pipeline.
+pub fn conll_articles(file: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(shared(file)).expect("CoNLL data");
+    let mut articles = Vec::new();
+    let mut article = String::new();
+    let mut line = Vec::new();
+    for row in text.lines() {
+        let word = row.split(' ').next().unwrap_or_default();
+        if word == "-DOCSTART-" || row.is_empty() {
+            if !line.is_empty() {
+                article.push_str(&line.join(" "));
+                article.push('\n');
+                line.clear();
+            }
+            if word == "-DOCSTART-" && !article.is_empty() {
+                articles.push(std::mem::take(&mut article));
+            }
+            continue;
+        }
+        line.push(word.to_string());
+    }
+    if !article.is_empty() {
+        articles.push(article);
+    }
+    articles
+}
+
+#[test]
+fn sigkill_during_ingest_never_loses_acknowledged_documents() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).expect("mkdir");
+    let articles = conll_articles("conll2002/ned.train");
+    assert!(articles.len() >= 280, "{} articles", articles.len());
+    for (i, a) in articles.iter().enumerate() {
+        std::fs::write(corpus.join(format!("{i:04}.txt")), format!("date 2000-05\n{a}")).expect("write");
+    }
+    let store_path = dir.path().join("store");
+    let mut acknowledged: HashSet<String> = HashSet::new();
+    let (mut kills, mut rng) = (0, 0x2545_f491_4f6c_dd1du64);
+    for round in 0..40 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kennisgraaf"))
+            .current_dir(repo(""))
+            .args(["--log", "error", "--store"])
+            .arg(&store_path)
+            .args(["ingest", "--flush-every", "4"])
+            .arg(&corpus)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn ingest");
+        let acked = Arc::new(Mutex::new(Vec::new()));
+        let reader = {
+            let acked = acked.clone();
+            let stdout = child.stdout.take().expect("stdout");
+            std::thread::spawn(move || {
+                for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                    acked.lock().expect("lock").push(line);
+                }
+            })
+        };
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        std::thread::sleep(Duration::from_millis(120 + rng % 400));
+        let finished = child.try_wait().expect("try_wait").is_some();
+        if !finished {
+            child.kill().expect("SIGKILL");
+            kills += 1;
+        }
+        child.wait().expect("wait");
+        reader.join().expect("reader");
+        acknowledged.extend(acked.lock().expect("lock").drain(..));
+
+        let store = Store::open(&store_path).expect("store reopens after a kill");
+        let problems = store.check().expect("check runs");
+        assert!(problems.is_empty(), "round {round}: store inconsistent after a kill: {problems:?}");
+        for id in &acknowledged {
+            assert!(store.contains_document(id).expect("lookup"), "round {round}: acknowledged document {id} is gone");
+        }
+        let counts = store.counts().expect("counts");
+        let graph = Graph::load(&store).expect("graph loads");
+        assert_eq!(
+            (graph.entity_count() as u64, graph.relation_count() as u64),
+            (counts.entities, counts.relations),
+            "round {round}: graph differs from store"
+        );
+        drop(store);
+        eprintln!(
+            "round {round}: killed {}, {} acknowledged, {} stored",
+            !finished,
+            acknowledged.len(),
+            counts.documents
+        );
+        if finished {
+            assert_eq!(counts.documents as usize, articles.len(), "a finished ingest stored everything");
+            if kills >= 20 {
+                break;
+            }
+            // Start over so kills keep landing mid-ingest.
+            std::fs::remove_dir_all(&store_path).expect("reset store");
+            acknowledged.clear();
+        }
+    }
+    assert!(kills >= 20, "only {kills} kills landed during ingest");
+}
