@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod cli;
+pub mod export;
 pub mod extract;
 pub mod graph;
 pub mod ingest;

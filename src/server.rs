@@ -1,14 +1,17 @@
-//! The HTTP server: GraphiQL at `/`, GraphQL at `/graphql` (GET and POST), `/health`.
+//! The HTTP server: GraphiQL at `/`, GraphQL at `/graphql` (GET and POST), exports at
+//! `/export/{format}`, `/health`.
 //! Only this module knows axum. `app` builds the whole service so tests can drive it
 //! directly or bind it to `127.0.0.1:0`.
 
 use crate::api::{self, Caller, KgSchema};
+use crate::export;
 use crate::pipeline::Kennisgraaf;
 use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
-use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, Method};
-use axum::response::{Html, IntoResponse};
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use std::sync::Arc;
@@ -35,6 +38,7 @@ pub struct ServerConfig {
 
 #[derive(Clone)]
 struct AppState {
+    kg: Arc<Kennisgraaf>,
     schema: KgSchema,
     token: Option<Arc<str>>,
     timeout: Duration,
@@ -42,7 +46,7 @@ struct AppState {
 
 pub fn app(kg: Arc<Kennisgraaf>, config: ServerConfig) -> Router {
     let timeout = config.request_timeout.unwrap_or(REQUEST_TIMEOUT);
-    let state = AppState { schema: api::schema(kg), token: config.token.map(Arc::from), timeout };
+    let state = AppState { schema: api::schema(kg.clone()), kg, token: config.token.map(Arc::from), timeout };
     let origins: Vec<HeaderValue> = config.cors_origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
@@ -52,6 +56,7 @@ pub fn app(kg: Arc<Kennisgraaf>, config: ServerConfig) -> Router {
         .route("/", get(graphiql))
         .route("/graphql", get(graphql).post(graphql))
         .route("/health", get(|| async { "ok" }))
+        .route("/export/{format}", get(export))
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(cors)
@@ -93,6 +98,80 @@ async fn graphql(State(state): State<AppState>, headers: HeaderMap, req: GraphQL
             async_graphql::Response::from_errors(vec![api::limit_error(message)]).into()
         }
     }
+}
+
+/// Sends what an exporter writes to the HTTP body in chunks.
+struct ChunkWriter {
+    tx: tokio::sync::mpsc::Sender<Vec<u8>>,
+    buf: Vec<u8>,
+}
+
+impl std::io::Write for ChunkWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= 64 * 1024 {
+            self.flush()?;
+        }
+        Ok(data.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.buf.is_empty() {
+            let chunk = std::mem::take(&mut self.buf);
+            self.tx
+                .blocking_send(chunk)
+                .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "client went away"))?;
+        }
+        Ok(())
+    }
+}
+
+/// `GET /export/{format}`: the (selected) graph in a visualisation format, streamed.
+async fn export(
+    State(state): State<AppState>,
+    Path(format): Path<String>,
+    Query(params): Query<export::ExportParams>,
+) -> Response {
+    let Some(format) = export::Format::parse(&format) else {
+        let msg = format!("unknown export format {format:?}; use one of {}", export::Format::NAMES);
+        return (StatusCode::NOT_FOUND, msg).into_response();
+    };
+    let selection = match params.selection() {
+        Ok(s) => s,
+        Err(msg) => return (StatusCode::BAD_REQUEST, msg).into_response(),
+    };
+    // Copy the selection out so a slow client never holds the graph's lock.
+    let (nodes, edges) = {
+        let graph = state.kg.graph();
+        if let Some((id, _)) = &selection.around {
+            if graph.entity(id).is_none() {
+                return (StatusCode::NOT_FOUND, format!("no entity with id {id:?}")).into_response();
+            }
+        }
+        let (n, e) = graph.select(&selection);
+        (n.into_iter().cloned().collect::<Vec<_>>(), e.into_iter().cloned().collect::<Vec<_>>())
+    };
+    let (tx, rx) = tokio::sync::mpsc::channel::<Vec<u8>>(4);
+    tokio::task::spawn_blocking(move || {
+        let nodes: Vec<_> = nodes.iter().collect();
+        let edges: Vec<_> = edges.iter().collect();
+        let mut w = ChunkWriter { tx, buf: Vec::new() };
+        if let Err(e) = export::write(format, &nodes, &edges, &mut w).and_then(|()| std::io::Write::flush(&mut w)) {
+            tracing::debug!(error = %e, "export stopped");
+        }
+    });
+    let stream =
+        futures_util::stream::unfold(
+            rx,
+            |mut rx| async move { rx.recv().await.map(|c| (Ok::<_, std::io::Error>(c), rx)) },
+        );
+    (
+        [
+            (header::CONTENT_TYPE, format.content_type()),
+            (header::CONTENT_DISPOSITION, &format!("inline; filename=\"{}\"", format.file_name())),
+        ],
+        Body::from_stream(stream),
+    )
+        .into_response()
 }
 
 /// Serve until Ctrl-C.

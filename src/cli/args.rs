@@ -40,6 +40,8 @@ pub enum Command {
     Stats,
     /// Verify the store: every mention's entity exists, every relation has evidence, indexes agree.
     Check,
+    /// Write the graph (or part of it) for Gephi, Cytoscape, Graphviz, networkx or Neo4j.
+    Export(ExportArgs),
     /// Train a model from annotated data.
     #[command(subcommand)]
     Train(TrainCommand),
@@ -144,4 +146,36 @@ pub struct EvalNerArgs {
     /// Also write every sentence with an error (word, gold, predicted) to this file.
     #[arg(long)]
     pub errors: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// graphml, gexf, dot, cytoscape, json, or neo4j-csv (a nodes.csv and a
+    /// relationships.csv for `neo4j-admin database import`).
+    #[arg(long)]
+    pub format: String,
+    /// File to write (a folder for neo4j-csv); standard output when absent.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Only these entity types, comma-separated (PERSON,LOCATION,...).
+    #[arg(long)]
+    pub types: Option<String>,
+    /// Only these relation types, comma-separated (HOLDS_ROLE,CO_OCCURS,...).
+    #[arg(long)]
+    pub relations: Option<String>,
+    /// Only relations with at least this much evidence.
+    #[arg(long)]
+    pub min_weight: Option<u64>,
+    /// Only what was seen on or after this date (YYYY[-MM[-DD]]).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Only what was seen on or before this date.
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Only the neighbourhood of this entity id...
+    #[arg(long)]
+    pub around: Option<String>,
+    /// ...to this many hops.
+    #[arg(long)]
+    pub depth: Option<usize>,
 }

@@ -17,5 +17,6 @@ pub fn run(cli: &Cli) -> anyhow::Result<()> {
         Command::Ingest(a) => run::ingest_cmd(&cli.store, &cli.model, a),
         Command::Stats => run::stats(&cli.store, &cli.model),
         Command::Check => run::check(&cli.store),
+        Command::Export(a) => run::export(&cli.store, a),
     }
 }

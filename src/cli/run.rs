@@ -1,7 +1,8 @@
 //! `serve`, `ingest` and `stats`: open the store and model, run the pipeline.
 
-use super::args::{IngestArgs, ServeArgs};
+use super::args::{ExportArgs, IngestArgs, ServeArgs};
 use super::train::load_model;
+use crate::export;
 use crate::extract::Extractor;
 use crate::ingest::{self, ReadLimits};
 use crate::pipeline::{IngestReport, Kennisgraaf};
@@ -106,6 +107,73 @@ pub fn stats(store: &Path, model: &Path) -> Result<()> {
     for (k, n) in kinds {
         println!("  {:<14} {n}", k.as_str());
     }
+    Ok(())
+}
+
+pub fn export(store: &Path, args: &ExportArgs) -> Result<()> {
+    let params = export::ExportParams {
+        types: args.types.clone(),
+        relations: args.relations.clone(),
+        min_weight: args.min_weight,
+        from: args.from.clone(),
+        to: args.to.clone(),
+        around: args.around.clone(),
+        depth: args.depth,
+    };
+    let selection = params.selection().map_err(anyhow::Error::msg)?;
+    let formats = match args.format.as_str() {
+        "neo4j-csv" => vec![export::Format::Neo4jNodes, export::Format::Neo4jRelationships],
+        name => vec![export::Format::parse(name)
+            .filter(|f| !matches!(f, export::Format::Neo4jNodes | export::Format::Neo4jRelationships))
+            .with_context(|| {
+                format!("unknown format {name:?}; use graphml, gexf, dot, cytoscape, json or neo4j-csv")
+            })?],
+    };
+    let store = Store::open(store)?;
+    let graph = crate::graph::Graph::load(&store)?;
+    if let Some((id, _)) = &selection.around {
+        anyhow::ensure!(
+            graph.entity(id).is_some(),
+            "no entity with id {id:?}; find ids with the GraphQL `search` query"
+        );
+    }
+    let (nodes, edges) = graph.select(&selection);
+    for format in formats {
+        match (&args.out, formats_need_folder(&args.format)) {
+            (Some(out), true) => {
+                std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+                write_file(&out.join(format.file_name()), format, &nodes, &edges)?;
+            }
+            (Some(out), false) => write_file(out, format, &nodes, &edges)?,
+            (None, true) => anyhow::bail!("neo4j-csv writes two files: give a folder with --out"),
+            (None, false) => {
+                let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+                export::write(format, &nodes, &edges, &mut stdout)?;
+                stdout.flush()?;
+            }
+        }
+    }
+    eprintln!("exported {} entities and {} relations", nodes.len(), edges.len());
+    Ok(())
+}
+
+fn formats_need_folder(name: &str) -> bool {
+    name == "neo4j-csv"
+}
+
+/// Write to a temporary file beside `path`, then rename: no half-written export on failure.
+fn write_file(
+    path: &Path,
+    format: export::Format,
+    nodes: &[&crate::model::EntityRecord],
+    edges: &[&crate::model::RelationRecord],
+) -> Result<()> {
+    let tmp = path.with_extension("partial");
+    let file = std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+    let mut w = std::io::BufWriter::new(file);
+    export::write(format, nodes, edges, &mut w)?;
+    w.flush()?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
 

@@ -11,7 +11,7 @@ use crate::store::{CommitOutcome, Store, StoreError};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction as PgDirection;
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
@@ -42,6 +42,28 @@ impl RelationFilter {
 /// Typed relations before co-occurrence, then heaviest first.
 fn rank(r: &RelationRecord) -> (bool, std::cmp::Reverse<u64>) {
     (r.kind == RelationKind::CoOccurs, std::cmp::Reverse(r.weight))
+}
+
+/// Which part of the graph to take (for exports): all filters must hold.
+#[derive(Debug, Default, Clone)]
+pub struct Selection {
+    pub entity_types: Option<Vec<EntityType>>,
+    pub relations: RelationFilter,
+    /// Keep what was seen on or after this date (`YYYY[-MM[-DD]]`).
+    pub from: Option<String>,
+    /// Keep what was seen on or before this date.
+    pub to: Option<String>,
+    /// Only the neighbourhood of this entity, to this depth.
+    pub around: Option<(String, usize)>,
+}
+
+impl Selection {
+    fn in_dates(&self, first: Option<&str>, last: Option<&str>) -> bool {
+        // A date prefix compares correctly with longer dates: "2019-03" <= "2019-03-05".
+        let after_from = self.from.as_deref().is_none_or(|f| last.is_some_and(|l| l >= f || f.starts_with(l)));
+        let before_to = self.to.as_deref().is_none_or(|t| first.is_some_and(|s| s <= t || s.starts_with(t)));
+        after_from && before_to
+    }
 }
 
 #[derive(Debug, Default, Clone)]
@@ -298,6 +320,33 @@ impl Graph {
         }
         path.reverse();
         Some(path)
+    }
+
+    /// The entities and relations a selection keeps, each sorted by id (so exports are
+    /// byte-stable); a relation is kept only with both its entities.
+    pub fn select(&self, selection: &Selection) -> (Vec<&EntityRecord>, Vec<&RelationRecord>) {
+        let around: Option<HashSet<String>> = selection.around.as_ref().map(|(id, depth)| {
+            self.neighborhood(id, *depth, usize::MAX, &selection.relations).nodes.into_iter().map(|e| e.id).collect()
+        });
+        let mut nodes: Vec<&EntityRecord> = self
+            .graph
+            .node_weights()
+            .filter(|e| selection.entity_types.as_ref().is_none_or(|t| t.contains(&e.entity_type)))
+            .filter(|e| selection.in_dates(e.first_seen.as_deref(), e.last_seen.as_deref()))
+            .filter(|e| around.as_ref().is_none_or(|a| a.contains(&e.id)))
+            .collect();
+        nodes.sort_by(|a, b| a.id.cmp(&b.id));
+        let kept: HashSet<&str> = nodes.iter().map(|e| e.id.as_str()).collect();
+        let mut edges: Vec<&RelationRecord> = self
+            .graph
+            .edge_weights()
+            .filter(|r| {
+                selection.relations.accepts(r) && kept.contains(r.source.as_str()) && kept.contains(r.target.as_str())
+            })
+            .filter(|r| selection.in_dates(r.first_seen.as_deref(), r.last_seen.as_deref()))
+            .collect();
+        edges.sort_by(|a, b| a.id.cmp(&b.id));
+        (nodes, edges)
     }
 
     /// Counts per entity type and relation kind.

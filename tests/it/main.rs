@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod concurrency;
 mod crash;
+mod export;
 mod ner;
 mod robustness;
 mod server;

@@ -1,0 +1,512 @@
+//! Graph exports for visualisation tools: GraphML (Gephi, networkx, Cytoscape desktop),
+//! GEXF with time intervals (Gephi's timeline), Graphviz DOT, Cytoscape.js JSON, plain
+//! JSON, and Neo4j `neo4j-admin database import` CSV (a nodes and a relationships file).
+//!
+//! Invariants: output is written as it is produced (never one string for the whole
+//! graph); nodes and edges come sorted by id, so the same graph gives the same bytes;
+//! text is escaped for each format. Export reads `model` records that the caller took
+//! from the graph with a `graph::Selection`.
+
+use crate::graph::{RelationFilter, Selection};
+use crate::model::{EntityRecord, EntityType, RelationKind, RelationRecord};
+use std::io::{self, Write};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    GraphMl,
+    Gexf,
+    Dot,
+    Cytoscape,
+    Json,
+    /// `neo4j-admin database import` nodes file.
+    Neo4jNodes,
+    /// `neo4j-admin database import` relationships file.
+    Neo4jRelationships,
+}
+
+impl Format {
+    /// Parse a format name as users write it (`graphml`, `neo4j-nodes`, …).
+    pub fn parse(name: &str) -> Option<Format> {
+        Some(match name {
+            "graphml" => Format::GraphMl,
+            "gexf" => Format::Gexf,
+            "dot" => Format::Dot,
+            "cytoscape" => Format::Cytoscape,
+            "json" => Format::Json,
+            "neo4j-nodes" => Format::Neo4jNodes,
+            "neo4j-relationships" => Format::Neo4jRelationships,
+            _ => return None,
+        })
+    }
+
+    pub const NAMES: &'static str = "graphml, gexf, dot, cytoscape, json, neo4j-nodes, neo4j-relationships";
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::GraphMl | Format::Gexf => "application/xml; charset=utf-8",
+            Format::Dot => "text/vnd.graphviz; charset=utf-8",
+            Format::Cytoscape | Format::Json => "application/json",
+            Format::Neo4jNodes | Format::Neo4jRelationships => "text/csv; charset=utf-8",
+        }
+    }
+
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Format::GraphMl => "kennisgraaf.graphml",
+            Format::Gexf => "kennisgraaf.gexf",
+            Format::Dot => "kennisgraaf.dot",
+            Format::Cytoscape => "kennisgraaf.cyjs",
+            Format::Json => "kennisgraaf.json",
+            Format::Neo4jNodes => "nodes.csv",
+            Format::Neo4jRelationships => "relationships.csv",
+        }
+    }
+}
+
+/// What to export, as users give it (HTTP query parameters, CLI flags); lists are
+/// comma-separated.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ExportParams {
+    /// Entity types, e.g. `PERSON,LOCATION`.
+    pub types: Option<String>,
+    /// Relation types, e.g. `HOLDS_ROLE,QUOTED_ABOUT`.
+    pub relations: Option<String>,
+    pub min_weight: Option<u64>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Entity id whose neighbourhood to export.
+    pub around: Option<String>,
+    pub depth: Option<usize>,
+}
+
+impl ExportParams {
+    /// Validate into a graph selection; the error says which parameter is wrong.
+    pub fn selection(&self) -> Result<Selection, String> {
+        fn list<T>(
+            v: &Option<String>,
+            what: &str,
+            parse: impl Fn(&str) -> Option<T>,
+        ) -> Result<Option<Vec<T>>, String> {
+            v.as_deref()
+                .map(|s| {
+                    s.split(',')
+                        .map(str::trim)
+                        .filter(|x| !x.is_empty())
+                        .map(|x| parse(x).ok_or(format!("unknown {what} {x:?}")))
+                        .collect()
+                })
+                .transpose()
+        }
+        let entity_types = list(&self.types, "entity type", |x| EntityType::ALL.into_iter().find(|t| t.as_str() == x))?;
+        let kinds =
+            list(&self.relations, "relation type", |x| RelationKind::ALL.into_iter().find(|k| k.as_str() == x))?;
+        for d in [&self.from, &self.to].into_iter().flatten() {
+            crate::ingest::parse_date(d).ok_or(format!("date {d:?} is not YYYY, YYYY-MM or YYYY-MM-DD"))?;
+        }
+        let depth = self.depth.unwrap_or(1);
+        if depth > 6 {
+            return Err(format!("depth {depth} is over the limit of 6"));
+        }
+        Ok(Selection {
+            entity_types,
+            relations: RelationFilter { kinds, min_weight: self.min_weight.unwrap_or(0) },
+            from: self.from.clone(),
+            to: self.to.clone(),
+            around: self.around.clone().map(|id| (id, depth)),
+        })
+    }
+}
+
+/// Write the nodes and edges in `format`.
+pub fn write(
+    format: Format,
+    nodes: &[&EntityRecord],
+    edges: &[&RelationRecord],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::GraphMl => graphml(nodes, edges, out),
+        Format::Gexf => gexf(nodes, edges, out),
+        Format::Dot => dot(nodes, edges, out),
+        Format::Cytoscape => cytoscape(nodes, edges, out),
+        Format::Json => json(nodes, edges, out),
+        Format::Neo4jNodes => neo4j_nodes(nodes, out),
+        Format::Neo4jRelationships => neo4j_relationships(edges, out),
+    }
+}
+
+/// Aliases in one field, most used first, separated by `|`.
+fn aliases(e: &EntityRecord) -> String {
+    let mut a: Vec<(&String, &u64)> = e.aliases.iter().collect();
+    a.sort_by(|x, y| y.1.cmp(x.1).then_with(|| x.0.cmp(y.0)));
+    a.into_iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>().join("|")
+}
+
+fn roles(e: &EntityRecord) -> String {
+    e.roles.keys().map(String::as_str).collect::<Vec<_>>().join("|")
+}
+
+fn xml(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&apos;"),
+            // Control characters are not allowed in XML 1.0.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => o.push(' '),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+fn graphml(nodes: &[&EntityRecord], edges: &[&RelationRecord], out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+    writeln!(
+        out,
+        r#"<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">"#
+    )?;
+    for (id, target, ty) in [
+        ("label", "node", "string"),
+        ("type", "node", "string"),
+        ("mention_count", "node", "long"),
+        ("document_count", "node", "long"),
+        ("aliases", "node", "string"),
+        ("roles", "node", "string"),
+        ("first_seen", "node", "string"),
+        ("last_seen", "node", "string"),
+    ] {
+        writeln!(out, r#"  <key id="{id}" for="{target}" attr.name="{id}" attr.type="{ty}"/>"#)?;
+    }
+    for (id, ty) in [
+        ("relation", "string"),
+        ("predicate", "string"),
+        ("weight", "double"),
+        ("confidence", "double"),
+        ("first_seen", "string"),
+        ("last_seen", "string"),
+    ] {
+        writeln!(out, r#"  <key id="e_{id}" for="edge" attr.name="{id}" attr.type="{ty}"/>"#)?;
+    }
+    writeln!(out, r#"  <graph id="kennisgraaf" edgedefault="directed">"#)?;
+    for e in nodes {
+        writeln!(out, r#"    <node id="{}">"#, xml(&e.id))?;
+        writeln!(out, r#"      <data key="label">{}</data>"#, xml(&e.name))?;
+        writeln!(out, r#"      <data key="type">{}</data>"#, e.entity_type.as_str())?;
+        writeln!(out, r#"      <data key="mention_count">{}</data>"#, e.mention_count)?;
+        writeln!(out, r#"      <data key="document_count">{}</data>"#, e.document_count)?;
+        writeln!(out, r#"      <data key="aliases">{}</data>"#, xml(&aliases(e)))?;
+        writeln!(out, r#"      <data key="roles">{}</data>"#, xml(&roles(e)))?;
+        for (k, v) in [("first_seen", &e.first_seen), ("last_seen", &e.last_seen)] {
+            if let Some(v) = v {
+                writeln!(out, r#"      <data key="{k}">{}</data>"#, xml(v))?;
+            }
+        }
+        writeln!(out, "    </node>")?;
+    }
+    for r in edges {
+        writeln!(out, r#"    <edge id="{}" source="{}" target="{}">"#, xml(&r.id), xml(&r.source), xml(&r.target))?;
+        writeln!(out, r#"      <data key="e_relation">{}</data>"#, r.kind.as_str())?;
+        writeln!(out, r#"      <data key="e_predicate">{}</data>"#, xml(&r.predicate))?;
+        writeln!(out, r#"      <data key="e_weight">{}</data>"#, r.weight)?;
+        writeln!(out, r#"      <data key="e_confidence">{}</data>"#, r.confidence)?;
+        for (k, v) in [("e_first_seen", &r.first_seen), ("e_last_seen", &r.last_seen)] {
+            if let Some(v) = v {
+                writeln!(out, r#"      <data key="{k}">{}</data>"#, xml(v))?;
+            }
+        }
+        writeln!(out, "    </edge>")?;
+    }
+    writeln!(out, "  </graph>\n</graphml>")
+}
+
+/// A `YYYY[-MM[-DD]]` date as a full GEXF date: the first day of the period it names,
+/// or with `end`, the last day.
+fn gexf_date(d: &str, end: bool) -> String {
+    let parts: Vec<&str> = d.split('-').collect();
+    match (parts.as_slice(), end) {
+        ([y], false) => format!("{y}-01-01"),
+        ([y], true) => format!("{y}-12-31"),
+        ([y, m], false) => format!("{y}-{m}-01"),
+        ([y, m], true) => {
+            let days = match *m {
+                "02" => {
+                    let y: u32 = y.parse().unwrap_or(1);
+                    if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 {
+                        29
+                    } else {
+                        28
+                    }
+                }
+                "04" | "06" | "09" | "11" => 30,
+                _ => 31,
+            };
+            format!("{y}-{m}-{days:02}")
+        }
+        _ => d.to_string(),
+    }
+}
+
+fn gexf_interval(first: &Option<String>, last: &Option<String>) -> String {
+    match (first, last) {
+        (Some(f), Some(l)) => format!(r#" start="{}" end="{}""#, gexf_date(f, false), gexf_date(l, true)),
+        _ => String::new(),
+    }
+}
+
+fn gexf(nodes: &[&EntityRecord], edges: &[&RelationRecord], out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+    writeln!(out, r#"<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">"#)?;
+    writeln!(
+        out,
+        r#"  <meta><creator>kennisgraaf</creator><description>Knowledge graph of Dutch news</description></meta>"#
+    )?;
+    writeln!(out, r#"  <graph mode="dynamic" defaultedgetype="directed" timeformat="date">"#)?;
+    writeln!(out, r#"    <attributes class="node" mode="static">"#)?;
+    for (i, (name, ty)) in [
+        ("type", "string"),
+        ("mention_count", "long"),
+        ("document_count", "long"),
+        ("aliases", "string"),
+        ("roles", "string"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        writeln!(out, r#"      <attribute id="{i}" title="{name}" type="{ty}"/>"#)?;
+    }
+    writeln!(out, "    </attributes>")?;
+    writeln!(out, r#"    <attributes class="edge" mode="static">"#)?;
+    for (i, (name, ty)) in
+        [("relation", "string"), ("predicate", "string"), ("confidence", "double")].iter().enumerate()
+    {
+        writeln!(out, r#"      <attribute id="{i}" title="{name}" type="{ty}"/>"#)?;
+    }
+    writeln!(out, "    </attributes>\n    <nodes>")?;
+    for e in nodes {
+        writeln!(
+            out,
+            r#"      <node id="{}" label="{}"{}>"#,
+            xml(&e.id),
+            xml(&e.name),
+            gexf_interval(&e.first_seen, &e.last_seen)
+        )?;
+        writeln!(out, "        <attvalues>")?;
+        for (i, v) in [
+            e.entity_type.as_str().to_string(),
+            e.mention_count.to_string(),
+            e.document_count.to_string(),
+            aliases(e),
+            roles(e),
+        ]
+        .iter()
+        .enumerate()
+        {
+            writeln!(out, r#"          <attvalue for="{i}" value="{}"/>"#, xml(v))?;
+        }
+        writeln!(out, "        </attvalues>\n      </node>")?;
+    }
+    writeln!(out, "    </nodes>\n    <edges>")?;
+    for r in edges {
+        writeln!(
+            out,
+            r#"      <edge id="{}" source="{}" target="{}" weight="{}"{}>"#,
+            xml(&r.id),
+            xml(&r.source),
+            xml(&r.target),
+            r.weight,
+            gexf_interval(&r.first_seen, &r.last_seen)
+        )?;
+        writeln!(out, "        <attvalues>")?;
+        for (i, v) in [r.kind.as_str().to_string(), r.predicate.clone(), r.confidence.to_string()].iter().enumerate() {
+            writeln!(out, r#"          <attvalue for="{i}" value="{}"/>"#, xml(v))?;
+        }
+        writeln!(out, "        </attvalues>\n      </edge>")?;
+    }
+    writeln!(out, "    </edges>\n  </graph>\n</gexf>")
+}
+
+fn dot_string(s: &str) -> String {
+    let mut o = String::with_capacity(s.len() + 2);
+    o.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => o.push_str("\\\""),
+            '\\' => o.push_str("\\\\"),
+            '\n' | '\r' => o.push(' '),
+            c => o.push(c),
+        }
+    }
+    o.push('"');
+    o
+}
+
+fn dot(nodes: &[&EntityRecord], edges: &[&RelationRecord], out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "digraph kennisgraaf {{")?;
+    writeln!(out, "  node [shape=box, style=rounded];")?;
+    for e in nodes {
+        writeln!(
+            out,
+            "  {} [label={}, entity_type={}, mention_count={}, aliases={}];",
+            dot_string(&e.id),
+            dot_string(&e.name),
+            dot_string(e.entity_type.as_str()),
+            e.mention_count,
+            dot_string(&aliases(e))
+        )?;
+    }
+    for r in edges {
+        let label = if r.predicate.is_empty() {
+            r.kind.as_str().to_string()
+        } else {
+            format!("{} {}", r.kind.as_str(), r.predicate)
+        };
+        writeln!(
+            out,
+            "  {} -> {} [label={}, relation={}, weight={}, confidence={}];",
+            dot_string(&r.source),
+            dot_string(&r.target),
+            dot_string(&label),
+            dot_string(r.kind.as_str()),
+            r.weight,
+            r.confidence
+        )?;
+    }
+    writeln!(out, "}}")
+}
+
+fn node_json(e: &EntityRecord) -> serde_json::Value {
+    serde_json::json!({
+        "id": e.id,
+        "label": e.name,
+        "type": e.entity_type.as_str(),
+        "mention_count": e.mention_count,
+        "document_count": e.document_count,
+        "aliases": aliases(e).split('|').filter(|a| !a.is_empty()).collect::<Vec<_>>(),
+        "roles": e.roles.keys().collect::<Vec<_>>(),
+        "first_seen": e.first_seen,
+        "last_seen": e.last_seen,
+    })
+}
+
+fn edge_json(r: &RelationRecord) -> serde_json::Value {
+    serde_json::json!({
+        "id": r.id,
+        "source": r.source,
+        "target": r.target,
+        "type": r.kind.as_str(),
+        "predicate": r.predicate,
+        "weight": r.weight,
+        "confidence": r.confidence,
+        "first_seen": r.first_seen,
+        "last_seen": r.last_seen,
+    })
+}
+
+/// `[a, b, …]` written element by element.
+fn json_array<T>(items: &[T], out: &mut dyn Write, item: impl Fn(&T) -> serde_json::Value) -> io::Result<()> {
+    out.write_all(b"[")?;
+    for (i, x) in items.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        out.write_all(b"\n  ")?;
+        serde_json::to_writer(&mut *out, &item(x))?;
+    }
+    out.write_all(b"\n]")
+}
+
+fn cytoscape(nodes: &[&EntityRecord], edges: &[&RelationRecord], out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(br#"{"format_version":"1.0","generated_by":"kennisgraaf","elements":{"nodes":"#)?;
+    json_array(nodes, out, |e| serde_json::json!({ "data": node_json(e) }))?;
+    out.write_all(br#","edges":"#)?;
+    json_array(edges, out, |r| serde_json::json!({ "data": edge_json(r) }))?;
+    out.write_all(b"}}\n")
+}
+
+fn json(nodes: &[&EntityRecord], edges: &[&RelationRecord], out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(br#"{"directed":true,"nodes":"#)?;
+    json_array(nodes, out, |e| node_json(e))?;
+    out.write_all(br#","edges":"#)?;
+    json_array(edges, out, |r| edge_json(r))?;
+    out.write_all(b"}\n")
+}
+
+/// A CSV field, quoted when it must be (RFC 4180).
+fn csv(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r', ';']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn neo4j_nodes(nodes: &[&EntityRecord], out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "id:ID,name,mentionCount:long,documentCount:long,aliases:string[],roles:string[],firstSeen,lastSeen,:LABEL"
+    )?;
+    for e in nodes {
+        // Array fields use neo4j-admin's default delimiter ';'.
+        let join = |v: Vec<&str>| v.iter().map(|a| a.replace(';', ",")).collect::<Vec<_>>().join(";");
+        writeln!(
+            out,
+            "{},{},{},{},{},{},{},{},Entity;{}",
+            csv(&e.id),
+            csv(&e.name),
+            e.mention_count,
+            e.document_count,
+            csv(&join(aliases(e).split('|').filter(|a| !a.is_empty()).collect())),
+            csv(&join(e.roles.keys().map(String::as_str).collect())),
+            csv(e.first_seen.as_deref().unwrap_or("")),
+            csv(e.last_seen.as_deref().unwrap_or("")),
+            e.entity_type.as_str()
+        )?;
+    }
+    Ok(())
+}
+
+fn neo4j_relationships(edges: &[&RelationRecord], out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, ":START_ID,:END_ID,:TYPE,id,predicate,weight:long,confidence:double,firstSeen,lastSeen")?;
+    for r in edges {
+        writeln!(
+            out,
+            "{},{},{},{},{},{},{},{},{}",
+            csv(&r.source),
+            csv(&r.target),
+            r.kind.as_str(),
+            csv(&r.id),
+            csv(&r.predicate),
+            r.weight,
+            r.confidence,
+            csv(r.first_seen.as_deref().unwrap_or("")),
+            csv(r.last_seen.as_deref().unwrap_or(""))
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_per_format() {
+        assert_eq!(xml("A & B <\"x\">"), "A &amp; B &lt;&quot;x&quot;&gt;");
+        assert_eq!(dot_string("zo'n \"groot\" \\ ding"), "\"zo'n \\\"groot\\\" \\\\ ding\"");
+        assert_eq!(csv("Meld, \"Misdaad\""), "\"Meld, \"\"Misdaad\"\"\"");
+        assert_eq!(csv("cocaïne"), "cocaïne");
+    }
+
+    #[test]
+    fn gexf_dates_cover_the_period() {
+        assert_eq!(gexf_date("2019-03", false), "2019-03-01");
+        assert_eq!(gexf_date("2019-02", true), "2019-02-28");
+        assert_eq!(gexf_date("2020-02", true), "2020-02-29");
+        assert_eq!(gexf_date("2019", true), "2019-12-31");
+        assert_eq!(gexf_date("2019-03-05", true), "2019-03-05");
+    }
+}

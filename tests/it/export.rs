@@ -1,0 +1,237 @@
+//! Exports, checked by the programs that read them: networkx (GraphML, GEXF), Graphviz
+//! (DOT), cytoscape.js in Node (Cytoscape JSON), and the neo4j-admin import conventions.
+//! `.ci/run` installs networkx, graphviz and the npm package; without them these tests fail
+//! with a message saying what to install.
+
+use crate::common::*;
+use kennisgraaf::server::ServerConfig;
+use serde_json::{json, Value};
+use std::process::Command;
+
+fn get(server: &TestServer, path: &str) -> Result<(String, String), (u16, String)> {
+    match ureq::get(&format!("{}{path}", server.url)).call() {
+        Ok(r) => {
+            let ct = r.content_type().to_string();
+            Ok((ct, r.into_string().expect("body")))
+        }
+        Err(ureq::Error::Status(code, r)) => Err((code, r.into_string().unwrap_or_default())),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+fn run_tool(program: &str, args: &[&str], install: &str) -> String {
+    let out = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {program} ({e}); install {install} (.ci/run does)"));
+    assert!(out.status.success(), "{program} {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    server: TestServer,
+    entities: u64,
+    relations: u64,
+    aboutaleb: String,
+    files: std::path::PathBuf,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kg = pipeline(&dir.path().join("store"));
+    let read = kennisgraaf::ingest::read_paths(&[repo("data/corpus")], Default::default());
+    kg.ingest(read.documents, || {}).expect("ingest corpus");
+    let server = TestServer::start(kg, ServerConfig::default());
+    let stats = server.query("{ stats { entities relations } search(text: \"Aboutaleb\") { id } }", &json!({}), None);
+    let files = dir.path().join("files");
+    std::fs::create_dir(&files).expect("mkdir");
+    Fixture {
+        entities: stats["data"]["stats"]["entities"].as_u64().expect("entities"),
+        relations: stats["data"]["stats"]["relations"].as_u64().expect("relations"),
+        aboutaleb: stats["data"]["search"][0]["id"].as_str().expect("Aboutaleb").to_string(),
+        server,
+        files,
+        _dir: dir,
+    }
+}
+
+impl Fixture {
+    fn save(&self, format: &str) -> String {
+        let (_, body) = get(&self.server, &format!("/export/{format}")).expect("export");
+        let path = self.files.join(format!("kg.{format}"));
+        std::fs::write(&path, body).expect("write");
+        path.to_string_lossy().into_owned()
+    }
+}
+
+#[test]
+fn graphml_and_gexf_load_in_networkx_with_the_api_counts_and_attributes() {
+    let f = fixture();
+    for kind in ["graphml", "gexf"] {
+        let path = f.save(kind);
+        let out = run_tool(
+            "python3",
+            &[repo("tests/py/networkx_load.py").to_str().expect("path"), kind, &path, &f.aboutaleb],
+            "networkx (pip install networkx)",
+        );
+        let v: Value = serde_json::from_str(&out).expect("json from python");
+        assert_eq!((v["nodes"].as_u64(), v["edges"].as_u64()), (Some(f.entities), Some(f.relations)), "{kind}: {v}");
+        assert_eq!(v["directed"], true);
+        assert_eq!(v["node"]["label"], "Aboutaleb", "{kind}: {v}");
+        assert_eq!(v["node"]["type"], "PERSON", "{kind}: {v}");
+        assert_eq!(v["node"]["roles"], "burgemeester", "{kind}: {v}");
+        assert!(v["edge_types"].as_array().expect("types").iter().any(|t| t == "HOLDS_ROLE"), "{kind}: {v}");
+        if kind == "gexf" {
+            // Gephi's timeline reads the interval: the article is from March 2019.
+            assert_eq!(v["node"]["start"], "2019-03-01", "{v}");
+            assert_eq!(v["node"]["end"], "2019-03-31", "{v}");
+        }
+    }
+}
+
+#[test]
+fn dot_renders_with_graphviz_and_cytoscape_json_loads_in_cytoscape_js() {
+    let f = fixture();
+    let dot = f.save("dot");
+    let svg = run_tool("dot", &["-Tsvg", &dot], "graphviz (apt-get install graphviz)");
+    assert!(svg.contains("<svg") && svg.contains("Aboutaleb") && svg.contains("Latijns"));
+    let cy = f.save("cytoscape");
+    let modules = repo("tests/js/node_modules/cytoscape");
+    assert!(modules.exists(), "run `npm ci --prefix tests/js` (.ci/run does)");
+    let out = run_tool("node", &[repo("tests/js/cytoscape-load.js").to_str().expect("path"), &cy], "Node.js");
+    let v: Value = serde_json::from_str(&out).expect("json from node");
+    assert_eq!(
+        (v["nodes"].as_u64(), v["edges"].as_u64(), v["dangling"].as_u64()),
+        (Some(f.entities), Some(f.relations), Some(0))
+    );
+    assert!(
+        v["labels"].as_array().expect("labels").iter().any(|l| l == "cocaïne" || l == "Latijns-Amerika"),
+        "non-ASCII names survive"
+    );
+}
+
+#[test]
+fn neo4j_csv_follows_the_import_header_conventions() {
+    let f = fixture();
+    let (ct, nodes) = get(&f.server, "/export/neo4j-nodes").expect("nodes");
+    assert!(ct.starts_with("text/csv"));
+    let (_, rels) = get(&f.server, "/export/neo4j-relationships").expect("relationships");
+    let node_lines: Vec<&str> = nodes.lines().collect();
+    assert_eq!(
+        node_lines[0],
+        "id:ID,name,mentionCount:long,documentCount:long,aliases:string[],roles:string[],firstSeen,lastSeen,:LABEL"
+    );
+    let rel_lines: Vec<&str> = rels.lines().collect();
+    assert_eq!(rel_lines[0], ":START_ID,:END_ID,:TYPE,id,predicate,weight:long,confidence:double,firstSeen,lastSeen");
+    assert_eq!(node_lines.len() as u64 - 1, f.entities);
+    assert_eq!(rel_lines.len() as u64 - 1, f.relations);
+    // Every row has the header's number of fields (RFC 4180 quoting), every relationship
+    // names nodes that exist, and labels/types are Neo4j identifiers.
+    let parse = |line: &str| -> Vec<String> {
+        let (mut fields, mut cur, mut quoted, mut chars) = (Vec::new(), String::new(), false, line.chars().peekable());
+        while let Some(c) = chars.next() {
+            match (c, quoted) {
+                ('"', true) if chars.peek() == Some(&'"') => {
+                    cur.push('"');
+                    chars.next();
+                }
+                ('"', _) => quoted = !quoted,
+                (',', false) => fields.push(std::mem::take(&mut cur)),
+                (c, _) => cur.push(c),
+            }
+        }
+        fields.push(cur);
+        fields
+    };
+    let ids: std::collections::HashSet<String> = node_lines[1..].iter().map(|l| parse(l)[0].clone()).collect();
+    for l in &node_lines[1..] {
+        let row = parse(l);
+        assert_eq!(row.len(), 9, "{l}");
+        assert!(row[8].starts_with("Entity;") && row[8][7..].chars().all(|c| c.is_ascii_uppercase()), "{l}");
+    }
+    for l in &rel_lines[1..] {
+        let row = parse(l);
+        assert_eq!(row.len(), 9, "{l}");
+        assert!(ids.contains(&row[0]) && ids.contains(&row[1]), "dangling relationship {l}");
+        assert!(row[2].chars().all(|c| c.is_ascii_uppercase() || c == '_'), "{l}");
+    }
+}
+
+#[test]
+fn exports_filter_are_byte_stable_and_refuse_bad_parameters() {
+    let f = fixture();
+    let (_, a) = get(&f.server, "/export/json").expect("json");
+    let (_, b) = get(&f.server, "/export/json").expect("json");
+    assert_eq!(a, b, "the same graph exports to the same bytes");
+    let (_, people) =
+        get(&f.server, "/export/json?types=PERSON,LOCATION&relations=HOLDS_ROLE,CO_OCCURS").expect("filtered");
+    let v: Value = serde_json::from_str(&people).expect("json");
+    assert!(v["nodes"].as_array().expect("nodes").iter().all(|n| n["type"] == "PERSON" || n["type"] == "LOCATION"));
+    assert!(v["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .all(|e| e["type"] == "HOLDS_ROLE" || e["type"] == "CO_OCCURS"));
+    let (_, around) = get(&f.server, &format!("/export/json?around={}&depth=1", f.aboutaleb)).expect("around");
+    let v: Value = serde_json::from_str(&around).expect("json");
+    let labels: Vec<&str> = v["nodes"].as_array().expect("nodes").iter().filter_map(|n| n["label"].as_str()).collect();
+    assert!(
+        labels.contains(&"Rotterdam") && labels.contains(&"Aboutaleb") && labels.len() < f.entities as usize,
+        "{labels:?}"
+    );
+    let (_, dated) = get(&f.server, "/export/json?from=2019-01&to=2019-12").expect("dated");
+    let v: Value = serde_json::from_str(&dated).expect("json");
+    assert!(
+        v["nodes"].as_array().expect("nodes").iter().all(|n| n["first_seen"] == "2019-03"),
+        "only the dated article's entities"
+    );
+    assert_eq!(get(&f.server, "/export/pdf").expect_err("unknown format").0, 404);
+    let (code, msg) = get(&f.server, "/export/json?types=PEOPLE").expect_err("bad type");
+    assert_eq!(code, 400);
+    assert!(msg.contains("unknown entity type \"PEOPLE\""), "{msg}");
+    assert_eq!(get(&f.server, "/export/json?around=nope").expect_err("unknown entity").0, 404);
+}
+
+#[test]
+fn cli_export_writes_files_and_explains_neo4j_needs_a_folder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("s");
+    let bin = env!("CARGO_BIN_EXE_kennisgraaf");
+    let status = Command::new(bin)
+        .current_dir(repo(""))
+        .arg("--store")
+        .arg(&store)
+        .args(["ingest", REFERENCE])
+        .output()
+        .expect("ingest");
+    assert!(status.status.success());
+    let out = Command::new(bin)
+        .current_dir(repo(""))
+        .arg("--store")
+        .arg(&store)
+        .args(["export", "--format", "neo4j-csv"])
+        .output()
+        .expect("export");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("give a folder with --out"));
+    let folder = dir.path().join("neo4j");
+    let out = Command::new(bin)
+        .current_dir(repo(""))
+        .arg("--store")
+        .arg(&store)
+        .args(["export", "--format", "neo4j-csv", "--out"])
+        .arg(&folder)
+        .output()
+        .expect("export");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(folder.join("nodes.csv").exists() && folder.join("relationships.csv").exists());
+    let out = Command::new(bin)
+        .current_dir(repo(""))
+        .arg("--store")
+        .arg(&store)
+        .args(["export", "--format", "graphml"])
+        .output()
+        .expect("export");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("<graphml"));
+}

@@ -1,0 +1,18 @@
+"""Loads a kennisgraaf GraphML or GEXF export with networkx and prints what it holds.
+
+Usage: python3 networkx_load.py graphml|gexf FILE NODE_ID
+"""
+import json
+import sys
+
+import networkx as nx
+
+kind, path, node = sys.argv[1], sys.argv[2], sys.argv[3]
+g = nx.read_graphml(path) if kind == "graphml" else nx.read_gexf(path)
+print(json.dumps({
+    "nodes": g.number_of_nodes(),
+    "edges": g.number_of_edges(),
+    "directed": g.is_directed(),
+    "node": {k: v for k, v in g.nodes[node].items()},
+    "edge_types": sorted({d.get("relation") for _, _, d in g.edges(data=True)}),
+}, default=str))
