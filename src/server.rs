@@ -1,5 +1,5 @@
-//! The HTTP server: GraphiQL at `/`, GraphQL at `/graphql` (GET and POST), exports at
-//! `/export/{format}`, `/health`.
+//! The HTTP server: GraphiQL at `/`, GraphQL at `/graphql` (GET and POST), the explorer
+//! at `/explore`, exports at `/export/{format}`, `/health`.
 //! Only this module knows axum. `app` builds the whole service so tests can drive it
 //! directly or bind it to `127.0.0.1:0`.
 
@@ -20,6 +20,11 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
+
+/// The graph explorer: one page, bundled into the binary with the cytoscape.js it uses
+/// (no CDN; see assets/vendor/cytoscape/README.md).
+const EXPLORE_HTML: &str = include_str!("../assets/explore.html");
+const CYTOSCAPE_JS: &str = include_str!("../assets/vendor/cytoscape/cytoscape.min.js");
 
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -56,6 +61,11 @@ pub fn app(kg: Arc<Kennisgraaf>, config: ServerConfig) -> Router {
         .route("/", get(graphiql))
         .route("/graphql", get(graphql).post(graphql))
         .route("/health", get(|| async { "ok" }))
+        .route("/explore", get(|| async { Html(EXPLORE_HTML) }))
+        .route(
+            "/explore/cytoscape.min.js",
+            get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], CYTOSCAPE_JS) }),
+        )
         .route("/export/{format}", get(export))
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))

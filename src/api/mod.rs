@@ -149,6 +149,11 @@ impl Query {
         Ok(kg(ctx).graph().search(&text, n).into_iter().cloned().map(Entity).collect())
     }
 
+    /// One relation by id.
+    async fn relation(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Relation>> {
+        Ok(kg(ctx).graph().relation(&id).cloned().map(Relation))
+    }
+
     /// Relations, heaviest first.
     async fn relations(
         &self,

@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod concurrency;
 mod crash;
+mod explorer;
 mod export;
 mod ner;
 mod robustness;
