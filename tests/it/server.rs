@@ -77,7 +77,7 @@ fn neighborhood_shortest_path_stats_and_paging() {
     let a = find_entity(&server, "Aboutaleb")["id"].clone();
     let mma = find_entity(&server, "Meld Misdaad Anoniem")["id"].clone();
     let r = server.query(
-        "query($id: ID!) { neighborhood(id: $id, depth: 1) { nodes { name } edges { source { id } target { id } } } }",
+        "query($id: ID!) { neighborhood(id: $id, depth: 1) { nodes { name } edges { id source { id } target { id } } } }",
         &json!({ "id": a }),
         None,
     );
@@ -89,6 +89,14 @@ fn neighborhood_shortest_path_stats_and_paging() {
         .collect();
     assert_eq!(nodes[0], "Aboutaleb");
     assert!(nodes.contains(&"Rotterdam") && nodes.contains(&"douane"), "{nodes:?}");
+    // What the explorer asks when an edge is clicked.
+    let edge = r["data"]["neighborhood"]["edges"][0].clone();
+    let rel = server.query(
+        "query($id: ID!) { relation(id: $id) { id evidence { sentence } } }",
+        &json!({ "id": edge["id"] }),
+        None,
+    );
+    assert!(!rel["data"]["relation"]["evidence"][0]["sentence"].as_str().unwrap_or_default().is_empty(), "{rel}");
     let r = server.query(
         "query($a: ID!, $b: ID!) { shortestPath(from: $a, to: $b) { type } }",
         &json!({ "a": a, "b": mma }),
