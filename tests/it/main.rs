@@ -7,6 +7,7 @@ mod concurrency;
 mod crash;
 mod explorer;
 mod export;
+mod golden;
 mod ner;
 mod robustness;
 mod server;

@@ -1,0 +1,65 @@
+//! Criterion micro-benchmarks of the extraction stages on the committed corpus
+//! (data/corpus: the reference article and 75 UD Dutch newspaper texts).
+//! Run: `cargo bench --bench extract`. Throughput is in bytes of text.
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use kennisgraaf::extract::ner::NerModel;
+use kennisgraaf::extract::{tokenize, Extractor};
+use kennisgraaf::ingest::{self, ReadLimits};
+use std::hint::black_box;
+use std::path::PathBuf;
+
+fn corpus() -> Vec<String> {
+    let report = ingest::read_paths(&[PathBuf::from("data/corpus")], ReadLimits::default());
+    report.documents.into_iter().filter_map(|raw| ingest::prepare(raw).ok()).map(|d| d.text).collect()
+}
+
+fn model() -> NerModel {
+    NerModel::from_bytes(&std::fs::read("data/models/ner-nl.kgm").expect("run from the repository root"))
+        .expect("model")
+}
+
+fn stages(c: &mut Criterion) {
+    let texts = corpus();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let tagger = model();
+    let extractor = Extractor::new(model());
+
+    let mut g = c.benchmark_group("tokenize");
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.bench_function("corpus", |b| {
+        b.iter(|| texts.iter().map(|t| tokenize::tokenize(black_box(t)).0.len()).sum::<usize>())
+    });
+    g.finish();
+
+    let tokenised: Vec<Vec<Vec<&str>>> = texts
+        .iter()
+        .map(|t| {
+            let (tokens, sentences) = tokenize::tokenize(t);
+            sentences
+                .iter()
+                .map(|s| tokens[s.tokens.clone()].iter().map(|k| &t[k.span.start..k.span.end]).collect())
+                .collect()
+        })
+        .collect();
+    let mut g = c.benchmark_group("ner");
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.bench_function("corpus", |b| {
+        b.iter(|| tokenised.iter().map(|doc| tagger.tag_document(black_box(doc)).len()).sum::<usize>())
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("extract");
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.bench_function("corpus (tokenize, NER, rules, quotes, coref, relations)", |b| {
+        b.iter(|| texts.iter().map(|t| extractor.extract(black_box(t)).relations.len()).sum::<usize>())
+    });
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20);
+    targets = stages
+}
+criterion_main!(benches);
