@@ -1,14 +1,16 @@
 //! The pipeline assembled: ingest → extract → resolve → store → graph, shared by the
 //! CLI and the API.
 //!
-//! Invariants: extraction runs without any lock; resolution and commit run under one
-//! writer lock (so aggregates are read-modified-written by one writer at a time); the
+//! Invariants: normalisation and extraction run in parallel batches without any lock;
+//! resolution and commit run under one writer lock, in input order (so aggregates are
+//! read-modified-written by one writer at a time); the
 //! graph is updated under its write lock right after each commit, entities before
 //! relations, so readers never see a relation whose entity is missing.
 
 use crate::extract::Extractor;
 use crate::graph::Graph;
-use crate::ingest::{self, IngestError, RawDocument};
+use crate::ingest::{self, RawDocument};
+use crate::model::{Document, Extraction};
 use crate::resolve;
 use crate::store::{Store, StoreError};
 use std::sync::{Mutex, RwLock, RwLockReadGuard};
@@ -51,10 +53,12 @@ impl Kennisgraaf {
         self.graph.read().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Ingest documents one by one; each is stored whole or not at all. Store failures
-    /// stop the run (documents before it stay stored); bad input is reported and skipped.
-    /// The store is flushed after every `flush_every` stored documents and at the end;
-    /// `on_acknowledged` then gets the ids made durable by that flush.
+    /// Ingest documents; each is stored whole or not at all, in input order. Documents
+    /// are normalised and extracted in parallel batches, without any lock; then each is
+    /// resolved and committed in turn under the writer lock. Store failures stop the run
+    /// (documents before it stay stored); bad input is reported and skipped. The store is
+    /// flushed after every `flush_every` stored documents and at the end; `on_acknowledged`
+    /// then gets the ids made durable by that flush.
     pub fn ingest_with(
         &self,
         raws: Vec<RawDocument>,
@@ -62,6 +66,7 @@ impl Kennisgraaf {
         mut on_document: impl FnMut(),
         mut on_acknowledged: impl FnMut(&[String]),
     ) -> Result<IngestReport, StoreError> {
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
         let mut report = IngestReport::default();
         let mut acknowledged = 0;
         let mut flush = |report: &IngestReport, acknowledged: &mut usize| -> Result<(), StoreError> {
@@ -70,15 +75,19 @@ impl Kennisgraaf {
             *acknowledged = report.stored.len();
             Ok(())
         };
-        for raw in raws {
-            let result = self.ingest_one(raw, &mut report);
-            on_document();
-            if let Err(e) = result {
-                flush(&report, &mut acknowledged)?;
-                return Err(e);
-            }
-            if report.stored.len() - acknowledged >= flush_every.max(1) {
-                flush(&report, &mut acknowledged)?;
+        let mut raws = raws.into_iter().peekable();
+        while raws.peek().is_some() {
+            let batch: Vec<RawDocument> = raws.by_ref().take(workers * 8).collect();
+            for prepared in self.prepare_batch(batch, workers) {
+                let result = prepared.and_then(|p| self.commit_one(p, &mut report));
+                on_document();
+                if let Err(e) = result {
+                    flush(&report, &mut acknowledged)?;
+                    return Err(e);
+                }
+                if report.stored.len() - acknowledged >= flush_every.max(1) {
+                    flush(&report, &mut acknowledged)?;
+                }
             }
         }
         flush(&report, &mut acknowledged)?;
@@ -90,29 +99,74 @@ impl Kennisgraaf {
         self.ingest_with(raws, usize::MAX, on_document, |_| {})
     }
 
-    fn ingest_one(&self, raw: RawDocument, report: &mut IngestReport) -> Result<(), StoreError> {
+    /// Normalise and extract a batch on `workers` threads; results in input order.
+    fn prepare_batch(&self, batch: Vec<RawDocument>, workers: usize) -> Vec<Result<Prepared, StoreError>> {
+        if workers <= 1 || batch.len() <= 1 {
+            return batch.into_iter().map(|raw| self.prepare_one(raw)).collect();
+        }
+        let per_worker = batch.len().div_ceil(workers);
+        let mut chunks: Vec<Vec<RawDocument>> = Vec::new();
+        let mut rest = batch.into_iter();
+        loop {
+            let chunk: Vec<RawDocument> = rest.by_ref().take(per_worker).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            chunks.push(chunk);
+        }
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = chunks
+                .into_iter()
+                .map(|chunk| {
+                    scope.spawn(move || chunk.into_iter().map(|raw| self.prepare_one(raw)).collect::<Vec<_>>())
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| {
+                    h.join().unwrap_or_else(|_| vec![Err(StoreError::Io("an extraction thread panicked".into()))])
+                })
+                .collect()
+        })
+    }
+
+    fn prepare_one(&self, raw: RawDocument) -> Result<Prepared, StoreError> {
         let document = match ingest::prepare(raw) {
             Ok(d) => d,
-            Err(e) => {
-                report.problems.push(e.to_string());
-                return Ok(());
-            }
+            Err(e) => return Ok(Prepared::Problem(e.to_string())),
         };
         if self.store.contains_document(&document.id)? {
-            report.unchanged.push(document.id);
-            return Ok(());
-        }
-        if let Some(xid) = &document.external_id {
-            if let Some(other) = self.store.document_for_external_id(xid)? {
-                report.problems.push(format!(
-                    "{}: id {xid:?} is already stored for a different text (document {other}); give the new text another id",
-                    document.source.as_deref().unwrap_or("input")
-                ));
-                return Ok(());
-            }
+            return Ok(Prepared::Unchanged(document.id));
         }
         let extraction = self.extractor.extract(&document.text);
+        Ok(Prepared::Ready(Box::new((document, extraction))))
+    }
+
+    fn commit_one(&self, prepared: Prepared, report: &mut IngestReport) -> Result<(), StoreError> {
+        let (document, extraction) = match prepared {
+            Prepared::Problem(p) => {
+                report.problems.push(p);
+                return Ok(());
+            }
+            Prepared::Unchanged(id) => {
+                report.unchanged.push(id);
+                return Ok(());
+            }
+            Prepared::Ready(ready) => *ready,
+        };
         let _writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(xid) = &document.external_id {
+            match self.store.document_for_external_id(xid)? {
+                Some(other) if other != document.id => {
+                    report.problems.push(format!(
+                        "{}: id {xid:?} is already stored for a different text (document {other}); give the new text another id",
+                        document.source.as_deref().unwrap_or("input")
+                    ));
+                    return Ok(());
+                }
+                _ => {}
+            }
+        }
         let resolved = resolve::resolve(document, extraction, &self.store);
         let id = resolved.document.id.clone();
         let outcome = self.store.commit(&resolved)?;
@@ -128,7 +182,9 @@ impl Kennisgraaf {
     }
 }
 
-/// Problems found while reading input, as messages.
-pub fn describe(problems: &[IngestError]) -> Vec<String> {
-    problems.iter().map(ToString::to_string).collect()
+/// A document made ready for commit outside any lock.
+enum Prepared {
+    Problem(String),
+    Unchanged(String),
+    Ready(Box<(Document, Extraction)>),
 }
