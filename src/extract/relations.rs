@@ -6,7 +6,7 @@
 use super::coref::Entities;
 use super::names::token_text;
 use super::tokenize::Token;
-use super::words::MUNICIPAL_ROLES;
+use super::words::{LINKING_PREPOSITIONS, MUNICIPAL_ROLES, OBJECT_STOPWORDS, RELATION_VERBS};
 use crate::model::{EntityType, LocalRelation, RelationKind, Span};
 use std::collections::{BTreeSet, HashMap};
 
@@ -15,6 +15,7 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Span], ents: &Entities) -
     roles(ents, &mut out);
     quoted_about(ents, &mut out);
     located_in(text, tokens, ents, &mut out);
+    verbs(text, tokens, sentences, ents, &mut out);
     co_occurrence(sentences, ents, &mut out);
     out
 }
@@ -128,6 +129,107 @@ fn located_in(text: &str, tokens: &[Token], ents: &Entities, out: &mut Vec<Local
                 "pattern:org-in-place",
             ));
         }
+    }
+}
+
+fn lemma(word: &str) -> Option<&'static str> {
+    let lower = word.to_lowercase();
+    RELATION_VERBS
+        .iter()
+        .find(|(lemma, forms)| *lemma == lower || forms.contains(&lower.as_str()))
+        .map(|(lemma, _)| *lemma)
+}
+
+/// Subject –verb→ object between two named entities of one clause: "X versloeg Y",
+/// "X krijgt meldingen van Y", and with inversion "… krijgt X … meldingen … bij Y".
+/// The predicate is the verb lemma, plus the object noun and preposition when a
+/// prepositional phrase links the second entity ("krijgen meldingen bij").
+fn verbs(text: &str, tokens: &[Token], sentences: &[Span], ents: &Entities, out: &mut Vec<LocalRelation>) {
+    let word = |i: usize| tokens.get(i).map_or("", |t| token_text(text, t));
+    // Clause boundaries; a relative clause ("meldingen die bij X …") stays in.
+    let is_boundary = |i: usize| {
+        matches!(
+            word(i),
+            "," | ";"
+                | ":"
+                | "."
+                | "!"
+                | "?"
+                | "en"
+                | "maar"
+                | "want"
+                | "of"
+                | "dat"
+                | "omdat"
+                | "terwijl"
+                | "als"
+                | "toen"
+        ) || tokens[i].kind == super::tokenize::TokenKind::Quote
+    };
+    let typed = |r: &&super::coref::Ref| {
+        r.named
+            && matches!(
+                ents.entities[r.entity].entity_type,
+                EntityType::Person | EntityType::Organization | EntityType::Location | EntityType::Law
+            )
+    };
+    for subject in ents.refs.iter().filter(typed) {
+        // Verb right after the subject ("X krijgt") or right before it ("krijgt X").
+        let (verb_at, after) = if let Some(l) = lemma(word(subject.tokens.end)) {
+            ((subject.tokens.end, l), subject.tokens.end + 1)
+        } else if let Some(l) = subject.tokens.start.checked_sub(1).and_then(|v| lemma(word(v))) {
+            ((subject.tokens.start - 1, l), subject.tokens.end)
+        } else {
+            continue;
+        };
+        let (verb, verb_lemma) = verb_at;
+        if !sentences[subject.sentence].contains(tokens[verb].span) {
+            continue;
+        }
+        // The object: the next named entity in the same clause, within 10 tokens.
+        let mut k = after;
+        let limit = (after + 10).min(tokens.len());
+        let object = loop {
+            if k >= limit || is_boundary(k) {
+                break None;
+            }
+            if let Some(r) = ents.named_at(k).filter(typed) {
+                break Some(r);
+            }
+            k += 1;
+        };
+        let Some(object) = object.filter(|o| o.entity != subject.entity && o.sentence == subject.sentence) else {
+            continue;
+        };
+        let between: Vec<String> = (after..object.tokens.start).map(|i| word(i).to_lowercase()).collect();
+        let mut predicate = verb_lemma.to_string();
+        if let Some(prep) = between.last().filter(|p| LINKING_PREPOSITIONS.contains(&p.as_str())) {
+            let noun = between.iter().rev().skip(1).find(|w| {
+                w.chars().all(char::is_alphabetic)
+                    && !OBJECT_STOPWORDS.contains(&w.as_str())
+                    && !LINKING_PREPOSITIONS.contains(&w.as_str())
+                    && lemma(w).is_none()
+            });
+            if let Some(noun) = noun {
+                predicate = format!("{verb_lemma} {noun} {prep}");
+            } else {
+                predicate = format!("{verb_lemma} {prep}");
+            }
+        } else if !between.is_empty() {
+            // Anything but a direct object in between: too loose to call.
+            continue;
+        }
+        let start = subject.span.start.min(tokens[verb].span.start);
+        let span = Span::new(start, object.span.end);
+        out.push(relation(
+            subject.entity,
+            object.entity,
+            RelationKind::Verb,
+            &predicate,
+            (subject.sentence, span),
+            0.6,
+            "pattern:verb-clause",
+        ));
     }
 }
 

@@ -64,6 +64,16 @@ fn reference_article_entities_relations_and_evidence_survive_a_restart() {
             assert!(s < e, "empty span");
         }
     }
+    // Verb-mediated: "Als proef krijgt Rotterdam … meldingen die bij Meld Misdaad Anoniem zijn gedaan."
+    let rotterdam = find_entity(&server, "Rotterdam");
+    let r2 = server.query(
+        "query($id: ID!) { entity(id: $id) { relations(types: [VERB]) { predicate target { name } evidence { sentence } } } }",
+        &json!({ "id": rotterdam["id"] }),
+        None,
+    );
+    let verb = &r2["data"]["entity"]["relations"][0];
+    assert_eq!(verb["target"]["name"], "Meld Misdaad Anoniem", "{r2}");
+    assert!(verb["predicate"].as_str().expect("predicate").starts_with("krijgen meldingen"), "{r2}");
     let quotes = r["data"]["entity"]["quotes"].as_array().expect("quotes");
     assert!(quotes.len() >= 5, "Aboutaleb should be quoted at least five times, got {quotes:?}");
 }
