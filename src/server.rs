@@ -6,7 +6,6 @@
 use crate::api::{self, Caller, KgSchema};
 use crate::export;
 use crate::pipeline::Kennisgraaf;
-use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
@@ -25,6 +24,12 @@ use tower_http::trace::TraceLayer;
 /// (no CDN; see assets/vendor/cytoscape/README.md).
 const EXPLORE_HTML: &str = include_str!("../assets/explore.html");
 const CYTOSCAPE_JS: &str = include_str!("../assets/vendor/cytoscape/cytoscape.min.js");
+/// GraphiQL with its React, bundled likewise (assets/vendor/graphiql/README.md).
+const GRAPHIQL_HTML: &str = include_str!("../assets/graphiql.html");
+const GRAPHIQL_JS: &str = include_str!("../assets/vendor/graphiql/graphiql.min.js");
+const GRAPHIQL_CSS: &str = include_str!("../assets/vendor/graphiql/graphiql.min.css");
+const REACT_JS: &str = include_str!("../assets/vendor/graphiql/react.production.min.js");
+const REACT_DOM_JS: &str = include_str!("../assets/vendor/graphiql/react-dom.production.min.js");
 
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -62,6 +67,7 @@ pub fn app(kg: Arc<Kennisgraaf>, config: ServerConfig) -> Router {
         .route("/graphql", get(graphql).post(graphql))
         .route("/health", get(|| async { "ok" }))
         .route("/explore", get(|| async { Html(EXPLORE_HTML) }))
+        .route("/graphiql/{file}", get(graphiql_asset))
         .route(
             "/explore/cytoscape.min.js",
             get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], CYTOSCAPE_JS) }),
@@ -79,7 +85,19 @@ pub fn app(kg: Arc<Kennisgraaf>, config: ServerConfig) -> Router {
 }
 
 async fn graphiql() -> impl IntoResponse {
-    Html(GraphiQLSource::build().endpoint("/graphql").title("kennisgraaf").finish())
+    Html(GRAPHIQL_HTML)
+}
+
+/// GraphiQL's scripts and styles, served from the binary so it works offline.
+async fn graphiql_asset(Path(file): Path<String>) -> Response {
+    let (body, content_type) = match file.as_str() {
+        "graphiql.min.js" => (GRAPHIQL_JS, "text/javascript; charset=utf-8"),
+        "graphiql.min.css" => (GRAPHIQL_CSS, "text/css; charset=utf-8"),
+        "react.production.min.js" => (REACT_JS, "text/javascript; charset=utf-8"),
+        "react-dom.production.min.js" => (REACT_DOM_JS, "text/javascript; charset=utf-8"),
+        _ => return (StatusCode::NOT_FOUND, "no such file").into_response(),
+    };
+    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=86400")], body).into_response()
 }
 
 /// Compare without an early exit, so timing does not reveal how much of a guess matched.

@@ -18,7 +18,7 @@ pub use types::{Document, Entity, EntityType, Relation, RelationType, Subgraph};
 
 /// Largest page a client may ask for.
 pub const MAX_PAGE_SIZE: usize = 100;
-pub const MAX_DEPTH: usize = 12;
+pub const MAX_DEPTH: usize = 16;
 pub const MAX_COMPLEXITY: usize = 5_000;
 
 pub type KgSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -52,6 +52,11 @@ fn explorer_draws_the_neighbourhood_of_a_searched_entity() {
     let console: Vec<&str> = log.lines().filter(|l| l.contains(":CONSOLE")).collect();
     assert!(console.is_empty(), "console messages: {console:?}");
 
+    // GraphiQL at / works offline too: its scripts come from the binary.
+    let out = chromium(&["--dump-dom", &format!("{}/", server.url)], &dir.path().join("profile3"));
+    let dom = String::from_utf8_lossy(&out.stdout);
+    assert!(dom.contains("graphiql-container"), "GraphiQL did not render");
+
     let shot = dir.path().join("explore.png");
     let out = chromium(
         &["--window-size=1280,800", &format!("--screenshot={}", shot.display()), &url],

@@ -153,10 +153,19 @@ fn limits_and_bad_requests_get_precise_errors() {
     assert_eq!(r["errors"][0]["extensions"]["code"], "NOT_FOUND", "{r}");
     let r = server.query("{ entities(after: \"garbage\") { totalCount } }", &json!({}), None);
     assert_eq!(r["errors"][0]["extensions"]["code"], "BAD_INPUT", "{r}");
-    let deep = format!("{{ search(text: \"a\") {{ {} id {} }} }}", "neighbors { ".repeat(20), "}".repeat(20));
+    let deep = format!("{{ search(text: \"a\") {{ {} id {} }} }}", "neighbors { ".repeat(30), "}".repeat(30));
     let r = server.query(&deep, &json!({}), None);
     assert!(r["errors"][0]["message"].as_str().expect("message").to_lowercase().contains("nested too deep"), "{r}");
-    let r = server.query("{ __schema { queryType { name } } }", &json!({}), None);
+    // The introspection query GraphiQL sends (TypeRef nested nine deep) stays within the limits.
+    let type_ref = "kind name ofType { ".repeat(9) + "kind name" + &" }".repeat(9);
+    let introspection = format!(
+        "query IntrospectionQuery {{ __schema {{ queryType {{ name }} mutationType {{ name }} types {{ kind name description \
+         fields(includeDeprecated: true) {{ name description args {{ name type {{ {type_ref} }} defaultValue }} type {{ {type_ref} }} isDeprecated }} \
+         inputFields {{ name type {{ {type_ref} }} }} interfaces {{ {type_ref} }} enumValues(includeDeprecated: true) {{ name }} possibleTypes {{ {type_ref} }} }} \
+         directives {{ name locations args {{ name type {{ {type_ref} }} }} }} }} }}"
+    );
+    let r = server.query(&introspection, &json!({}), None);
+    assert!(r.get("errors").is_none(), "introspection refused: {r}");
     assert_eq!(r["data"]["__schema"]["queryType"]["name"], "Query");
     // Malformed JSON body: a client error, not a crash.
     let resp =
