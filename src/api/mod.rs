@@ -170,7 +170,7 @@ impl Query {
 
     /// One document by id (its content hash).
     async fn document(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Document>> {
-        Ok(kg(ctx).store().document(&id).map_err(internal)?.map(Document))
+        Ok(kg(ctx).store().document(&id).map_err(internal)?.map(Document::from))
     }
 
     /// Documents, newest first (by date, then id).
@@ -182,7 +182,7 @@ impl Query {
     ) -> async_graphql::Result<Connection<String, Document, ConnectionFields, EmptyFields>> {
         let mut docs = kg(ctx).store().documents().collect::<Result<Vec<_>, _>>().map_err(internal)?;
         docs.sort_by(|a, b| b.document.date.cmp(&a.document.date).then_with(|| a.document.id.cmp(&b.document.id)));
-        paginate(docs.into_iter().map(Document).collect(), first, after)
+        paginate(docs.into_iter().map(Document::from).collect(), first, after)
     }
 
     /// The entities within `depth` hops of an entity and the relations between them.

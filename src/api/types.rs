@@ -136,7 +136,10 @@ impl Entity {
         #[graphql(default = 20)] first: i32,
     ) -> async_graphql::Result<Vec<Mention>> {
         let n = page_size(Some(first))?;
-        kg(ctx).store().mentions_of(&self.0.id).take(n).map(|m| m.map(Mention).map_err(internal)).collect()
+        let store = kg(ctx).store();
+        let mentions = store.mentions_of(&self.0.id).take(n).collect::<Result<Vec<_>, _>>().map_err(internal)?;
+        let docs = load_documents(store, mentions.iter().map(|m| m.document.as_str()))?;
+        Ok(mentions.into_iter().map(|m| Mention { doc: docs[&m.document].clone(), m }).collect())
     }
     /// What it is quoted saying.
     async fn quotes(
@@ -192,17 +195,28 @@ impl Relation {
     ) -> async_graphql::Result<Vec<Evidence>> {
         let n = page_size(Some(first))?;
         let store = kg(ctx).store();
-        let mut out = Vec::new();
-        for ev in store.evidence_of(&self.0.id).take(n) {
-            let ev = ev.map_err(internal)?;
-            let doc = store
-                .document(&ev.document)
-                .map_err(internal)?
-                .ok_or_else(|| internal(format!("evidence names missing document {}", ev.document)))?;
-            out.push(Evidence { ev, doc: Arc::new(doc) });
-        }
-        Ok(out)
+        let evidence = store.evidence_of(&self.0.id).take(n).collect::<Result<Vec<_>, _>>().map_err(internal)?;
+        let docs = load_documents(store, evidence.iter().map(|ev| ev.document.as_str()))?;
+        Ok(evidence.into_iter().map(|ev| Evidence { doc: docs[&ev.document].clone(), ev }).collect())
     }
+}
+
+/// Each document record named by a list of evidence or mentions, read once (they repeat).
+fn load_documents<'a>(
+    store: &crate::store::Store,
+    ids: impl Iterator<Item = &'a str>,
+) -> async_graphql::Result<std::collections::HashMap<String, Arc<DocumentRecord>>> {
+    let mut docs = std::collections::HashMap::new();
+    for id in ids {
+        if !docs.contains_key(id) {
+            let doc = store
+                .document(id)
+                .map_err(internal)?
+                .ok_or_else(|| internal(format!("a record names missing document {id}")))?;
+            docs.insert(id.to_string(), Arc::new(doc));
+        }
+    }
+    Ok(docs)
 }
 
 fn endpoint(ctx: &Context<'_>, id: &str) -> async_graphql::Result<Entity> {
@@ -225,7 +239,7 @@ pub struct Evidence {
 #[Object]
 impl Evidence {
     async fn document(&self) -> Document {
-        Document((*self.doc).clone())
+        Document(self.doc.clone())
     }
     async fn sentence_index(&self) -> usize {
         self.ev.sentence
@@ -254,35 +268,37 @@ impl Evidence {
     }
 }
 
-pub struct Mention(model::StoredMention);
+pub struct Mention {
+    m: model::StoredMention,
+    doc: Arc<DocumentRecord>,
+}
 
 #[Object]
 impl Mention {
     async fn text(&self) -> &str {
-        &self.0.text
+        &self.m.text
     }
-    async fn document(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Document>> {
-        Ok(kg(ctx).store().document(&self.0.document).map_err(internal)?.map(Document))
+    async fn document(&self) -> Document {
+        Document(self.doc.clone())
     }
     async fn sentence_index(&self) -> usize {
-        self.0.sentence
+        self.m.sentence
     }
-    async fn sentence(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
-        let doc = kg(ctx).store().document(&self.0.document).map_err(internal)?;
-        Ok(doc.map(|d| sentence_text(&d, self.0.sentence)).unwrap_or_default())
+    async fn sentence(&self) -> String {
+        sentence_text(&self.doc, self.m.sentence)
     }
     async fn start(&self) -> usize {
-        self.0.span.start
+        self.m.span.start
     }
     async fn end(&self) -> usize {
-        self.0.span.end
+        self.m.span.end
     }
     async fn confidence(&self) -> f32 {
-        self.0.confidence
+        self.m.confidence
     }
     /// How it was found: ner, rule:…, coref:….
     async fn source(&self) -> &str {
-        &self.0.source
+        &self.m.source
     }
 }
 
@@ -302,7 +318,7 @@ impl Quote {
         self.0.about.iter().filter_map(|id| g.entity(id).cloned()).map(Entity).collect()
     }
     async fn document(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Document>> {
-        Ok(kg(ctx).store().document(&self.0.document).map_err(internal)?.map(Document))
+        Ok(kg(ctx).store().document(&self.0.document).map_err(internal)?.map(Document::from))
     }
     async fn start(&self) -> usize {
         self.0.span.start
@@ -316,7 +332,14 @@ impl Quote {
     }
 }
 
-pub struct Document(pub DocumentRecord);
+/// Shared, because evidence and mentions of one document all point at the same record.
+pub struct Document(pub Arc<DocumentRecord>);
+
+impl From<DocumentRecord> for Document {
+    fn from(record: DocumentRecord) -> Self {
+        Document(Arc::new(record))
+    }
+}
 
 #[Object]
 impl Document {

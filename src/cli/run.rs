@@ -139,7 +139,7 @@ pub fn export(store: &Path, args: &ExportArgs) -> Result<()> {
     }
     let (nodes, edges) = graph.select(&selection);
     for format in formats {
-        match (&args.out, formats_need_folder(&args.format)) {
+        match (&args.out, args.format == "neo4j-csv") {
             (Some(out), true) => {
                 std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
                 write_file(&out.join(format.file_name()), format, &nodes, &edges)?;
@@ -155,10 +155,6 @@ pub fn export(store: &Path, args: &ExportArgs) -> Result<()> {
     }
     eprintln!("exported {} entities and {} relations", nodes.len(), edges.len());
     Ok(())
-}
-
-fn formats_need_folder(name: &str) -> bool {
-    name == "neo4j-csv"
 }
 
 /// Write to a temporary file beside `path`, then rename: no half-written export on failure.

@@ -41,19 +41,26 @@ pub fn resolve(document: Document, extraction: Extraction, known: &impl KnownEnt
         .entities
         .iter()
         .map(|e| {
-            let mut candidates: Vec<String> = Vec::new();
+            // One store lookup per distinct alias; a hit on the canonical name wins, then
+            // the smallest id among the aliases' hits (deterministic).
             let exact = fold(&e.name);
-            for alias in std::iter::once(&e.name).chain(&e.aliases) {
-                for (id, t) in known.by_folded_alias(&fold(alias)) {
-                    if t == e.entity_type && !candidates.contains(&id) {
-                        candidates.push(id);
+            let mut folded: Vec<String> = std::iter::once(&e.name).chain(&e.aliases).map(|a| fold(a)).collect();
+            folded.sort();
+            folded.dedup();
+            let mut exact_hit = None;
+            let mut candidates: Vec<String> = Vec::new();
+            for alias in &folded {
+                for (id, t) in known.by_folded_alias(alias) {
+                    if t != e.entity_type {
+                        continue;
                     }
+                    if *alias == exact && exact_hit.is_none() {
+                        exact_hit = Some(id.clone());
+                    }
+                    candidates.push(id);
                 }
             }
-            let exact_hit =
-                known.by_folded_alias(&exact).into_iter().find(|(_, t)| *t == e.entity_type).map(|(id, _)| id);
-            candidates.sort();
-            exact_hit.or_else(|| candidates.into_iter().next()).unwrap_or_else(|| entity_id(e.entity_type, &e.name))
+            exact_hit.or_else(|| candidates.into_iter().min()).unwrap_or_else(|| entity_id(e.entity_type, &e.name))
         })
         .collect();
     let mut contributions: BTreeMap<String, EntityContribution> = BTreeMap::new();
