@@ -10,6 +10,7 @@ pub mod export;
 pub mod extract;
 pub mod graph;
 pub mod ingest;
+pub mod link;
 pub mod model;
 pub mod pipeline;
 pub mod resolve;

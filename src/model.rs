@@ -140,6 +140,25 @@ pub struct LocalEntity {
     pub aliases: Vec<String>,
     /// Role nouns attached to it ("burgemeester").
     pub roles: Vec<String>,
+    /// The Wikidata item it names, if the linker is sure enough (see `link`).
+    pub wikidata: Option<WikidataLink>,
+}
+
+/// An entity's Wikidata item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WikidataLink {
+    /// The QID, e.g. "Q401107".
+    pub id: String,
+    /// The Dutch label or alias of the item that matched the entity's names.
+    pub label: String,
+    /// How sure the linker is, 0..1.
+    pub confidence: f32,
+}
+
+impl WikidataLink {
+    pub fn url(&self) -> String {
+        format!("https://www.wikidata.org/wiki/{}", self.id)
+    }
 }
 
 /// A place in the text that names (or refers to) an entity.
@@ -248,6 +267,8 @@ pub struct EntityRecord {
     pub document_count: u64,
     pub first_seen: Option<String>,
     pub last_seen: Option<String>,
+    /// Set by the first document whose extraction linked it; never changed after.
+    pub wikidata: Option<WikidataLink>,
 }
 
 /// A relation as stored: its evidence lives beside it, keyed by relation and document.
@@ -308,6 +329,7 @@ pub struct EntityContribution {
     pub aliases: std::collections::BTreeMap<String, u64>,
     pub roles: Vec<String>,
     pub mention_count: u64,
+    pub wikidata: Option<WikidataLink>,
 }
 
 /// A document with everything extracted from it, entities resolved to global ids:

@@ -18,14 +18,24 @@ pub struct Cli {
     /// Folder of the sled store (created if missing).
     #[arg(long, global = true, env = "KENNISGRAAF_STORE", default_value = "kennisgraaf.store")]
     pub store: PathBuf,
-    /// NER model file (made by `kennisgraaf train ner`).
-    #[arg(long, global = true, env = "KENNISGRAAF_MODEL", default_value = "data/models/ner-nl.kgm")]
-    pub model: PathBuf,
+    #[command(flatten)]
+    pub models: ModelArgs,
     /// Log filter, e.g. `info`, `debug`, `kennisgraaf=trace` (RUST_LOG also works).
     #[arg(long, global = true, default_value = "info")]
     pub log: String,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The model files the extractor loads.
+#[derive(Debug, Args)]
+pub struct ModelArgs {
+    /// NER model file (made by `kennisgraaf train ner`).
+    #[arg(long, global = true, env = "KENNISGRAAF_MODEL", default_value = "data/models/ner-nl.kgm")]
+    pub model: PathBuf,
+    /// Wikidata name index for entity linking (made by `kennisgraaf train link`).
+    #[arg(long, global = true, env = "KENNISGRAAF_WIKIDATA", default_value = "data/models/wikidata-nl.kgw")]
+    pub wikidata: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]
@@ -96,6 +106,22 @@ pub struct ExtractArgs {
 pub enum TrainCommand {
     /// Train the named-entity tagger on CoNLL-format data (`word [POS] TAG` per line).
     Ner(TrainNerArgs),
+    /// Build the Wikidata name index the entity linker uses.
+    Link(TrainLinkArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TrainLinkArgs {
+    /// Tab-separated `QID<TAB>name<TAB>name…` Dutch labels and aliases.
+    #[arg(long, default_value = "../shared/data/wikidata_nl/labels-aliases-nl.tsv")]
+    pub table: PathBuf,
+    /// CoNLL NER data whose person names teach which words are first names (so that
+    /// items named "Ahmed Aboutaleb" are known to be people).
+    #[arg(long, default_value = "../shared/data/conll2002/ned.train")]
+    pub train: Vec<PathBuf>,
+    /// Where to write the index.
+    #[arg(long, default_value = "data/models/wikidata-nl.kgw")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -132,6 +158,22 @@ pub struct TrainNerArgs {
 pub enum EvalCommand {
     /// conlleval precision/recall/F1 per type and overall, plus tagging speed.
     Ner(EvalNerArgs),
+    /// Precision, recall and abstention of Wikidata linking on hand-checked mentions.
+    Link(EvalLinkArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EvalLinkArgs {
+    /// Gold mentions: `source<TAB>mention<TAB>occurrence<TAB>QID or NIL[<TAB>note]`; the
+    /// source is a file under --data, or `conll2002/ned.testa#N` for its N-th article.
+    #[arg(long, default_value = "tests/link/dev.tsv")]
+    pub gold: PathBuf,
+    /// Folder the sources are relative to.
+    #[arg(long, default_value = "../shared/data")]
+    pub data: PathBuf,
+    /// Print every mention that was not linked as the gold says.
+    #[arg(long)]
+    pub errors: bool,
 }
 
 #[derive(Debug, Args)]

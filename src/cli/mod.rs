@@ -2,20 +2,29 @@
 
 pub mod args;
 mod extract;
+mod link;
 mod run;
 mod train;
 
+use crate::extract::Extractor;
 pub use args::Cli;
-use args::{Command, EvalCommand, TrainCommand};
+use args::{Command, EvalCommand, ModelArgs, TrainCommand};
+
+/// The extractor with the NER model and the Wikidata linker loaded.
+pub fn load_extractor(models: &ModelArgs) -> anyhow::Result<Extractor> {
+    Ok(Extractor::new(train::load_model(&models.model)?).with_linker(link::load_linker(&models.wikidata)?))
+}
 
 pub fn run(cli: &Cli) -> anyhow::Result<()> {
     match &cli.command {
         Command::Train(TrainCommand::Ner(a)) => train::train_ner(a),
-        Command::Eval(EvalCommand::Ner(a)) => train::eval_ner(&cli.model, a),
-        Command::Extract(a) => extract::run(&crate::extract::Extractor::new(train::load_model(&cli.model)?), a),
-        Command::Serve(a) => run::serve(&cli.store, &cli.model, a),
-        Command::Ingest(a) => run::ingest_cmd(&cli.store, &cli.model, a),
-        Command::Stats => run::stats(&cli.store, &cli.model),
+        Command::Train(TrainCommand::Link(a)) => link::train_link(a),
+        Command::Eval(EvalCommand::Ner(a)) => train::eval_ner(&cli.models.model, a),
+        Command::Eval(EvalCommand::Link(a)) => link::eval_link(&cli.models, a),
+        Command::Extract(a) => extract::run(&load_extractor(&cli.models)?, a),
+        Command::Serve(a) => run::serve(&cli.store, &cli.models, a),
+        Command::Ingest(a) => run::ingest_cmd(&cli.store, &cli.models, a),
+        Command::Stats => run::stats(&cli.store, &cli.models),
         Command::Check => run::check(&cli.store),
         Command::Export(a) => run::export(&cli.store, a),
     }

@@ -1,9 +1,8 @@
 //! `serve`, `ingest` and `stats`: open the store and model, run the pipeline.
 
-use super::args::{ExportArgs, IngestArgs, ServeArgs};
-use super::train::load_model;
+use super::args::{ExportArgs, IngestArgs, ModelArgs, ServeArgs};
+use super::load_extractor;
 use crate::export;
-use crate::extract::Extractor;
 use crate::ingest::{self, ReadLimits};
 use crate::pipeline::{IngestReport, Kennisgraaf};
 use crate::server::{self, ServerConfig};
@@ -15,16 +14,16 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-pub fn open(store: &Path, model: &Path) -> Result<Kennisgraaf> {
+pub fn open(store: &Path, models: &ModelArgs) -> Result<Kennisgraaf> {
     let started = Instant::now();
-    let tagger = load_model(model)?;
+    let extractor = load_extractor(models)?;
     let store = Store::open(store)?;
-    let kg = Kennisgraaf::new(Extractor::new(tagger), store)?;
+    let kg = Kennisgraaf::new(extractor, store)?;
     tracing::info!(
         entities = kg.graph().entity_count(),
         relations = kg.graph().relation_count(),
         ms = started.elapsed().as_millis() as u64,
-        "store and model loaded"
+        "store and models loaded"
     );
     Ok(kg)
 }
@@ -79,8 +78,8 @@ fn ingest_paths(
     Ok((report, read.problems.len()))
 }
 
-pub fn ingest_cmd(store: &Path, model: &Path, args: &IngestArgs) -> Result<()> {
-    let kg = open(store, model)?;
+pub fn ingest_cmd(store: &Path, models: &ModelArgs, args: &IngestArgs) -> Result<()> {
+    let kg = open(store, models)?;
     let (report, unreadable) =
         ingest_paths(&kg, &args.paths, ReadLimits { max_file_bytes: args.max_file_bytes }, args.flush_every)?;
     if unreadable + report.problems.len() > 0 {
@@ -92,8 +91,8 @@ pub fn ingest_cmd(store: &Path, model: &Path, args: &IngestArgs) -> Result<()> {
     Ok(())
 }
 
-pub fn stats(store: &Path, model: &Path) -> Result<()> {
-    let kg = open(store, model)?;
+pub fn stats(store: &Path, models: &ModelArgs) -> Result<()> {
+    let kg = open(store, models)?;
     let counts = kg.store().counts()?;
     let graph = kg.graph();
     let (types, kinds) = graph.type_counts();
@@ -190,9 +189,9 @@ pub fn check(store: &Path) -> Result<()> {
     Ok(())
 }
 
-pub fn serve(store: &Path, model: &Path, args: &ServeArgs) -> Result<()> {
+pub fn serve(store: &Path, models: &ModelArgs, args: &ServeArgs) -> Result<()> {
     let started = Instant::now();
-    let kg = open(store, model)?;
+    let kg = open(store, models)?;
     if kg.store().is_empty()? && !args.no_seed {
         eprintln!("empty store: ingesting the corpus in {}", args.corpus.display());
         ingest_paths(&kg, std::slice::from_ref(&args.corpus), ReadLimits::default(), usize::MAX)?;

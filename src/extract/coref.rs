@@ -164,6 +164,7 @@ fn group_names(ctx: &Ctx, names: &[Name], out: &mut Entities) {
                 entity_type,
                 aliases: Vec::new(),
                 roles: Vec::new(),
+                wikidata: None,
             });
         }
         let e = &mut out.entities[entity];
@@ -253,6 +254,7 @@ fn attach_roles(ctx: &Ctx, out: &mut Entities) {
                             entity_type: EntityType::Role,
                             aliases: vec![name],
                             roles: vec![role],
+                            wikidata: None,
                         });
                         out.entities.len() - 1
                     }

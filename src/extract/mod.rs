@@ -6,7 +6,8 @@
 //! `Extraction::entities`; every span is a char-boundary range of the input text.
 //!
 //! Order: tokenize → names (NER + rules) → quotes → coref (entities, roles,
-//! references, quote speakers) → relations.
+//! references, quote speakers) → relations → Wikidata links (`crate::link`, when the
+//! extractor has a linker).
 
 pub mod coref;
 pub mod names;
@@ -16,6 +17,7 @@ pub mod relations;
 pub mod tokenize;
 mod words;
 
+use crate::link::Linker;
 use crate::model::{Extraction, Mention, Quote};
 use ner::NerModel;
 
@@ -25,11 +27,21 @@ const LONG_SENTENCE_TOKENS: usize = 400;
 
 pub struct Extractor {
     tagger: NerModel,
+    linker: Option<Linker>,
 }
 
 impl Extractor {
     pub fn new(tagger: NerModel) -> Self {
-        Self { tagger }
+        Self { tagger, linker: None }
+    }
+
+    pub fn linker(&self) -> Option<&Linker> {
+        self.linker.as_ref()
+    }
+
+    /// Also link entities to Wikidata.
+    pub fn with_linker(self, linker: Linker) -> Self {
+        Self { linker: Some(linker), ..self }
     }
 
     pub fn extract(&self, text: &str) -> Extraction {
@@ -82,6 +94,11 @@ impl Extractor {
                 }
             })
             .collect();
-        Extraction { sentences: sentence_spans, entities: ents.entities, mentions, relations, quotes, diagnostics }
+        let mut extraction =
+            Extraction { sentences: sentence_spans, entities: ents.entities, mentions, relations, quotes, diagnostics };
+        if let Some(linker) = &self.linker {
+            linker.link(text, &mut extraction);
+        }
+        extraction
     }
 }

@@ -7,16 +7,27 @@
 //! Resolve reads known entities through `KnownEntities` and writes nothing.
 
 use crate::model::{
-    fold, Document, EntityContribution, EntityType, Evidence, Extraction, ResolvedDocument, StoredMention, StoredQuote,
-    StoredRelation,
+    fold, Document, EntityContribution, EntityType, Evidence, Extraction, LocalEntity, ResolvedDocument, StoredMention,
+    StoredQuote, StoredRelation,
 };
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
+/// An entity the store already holds, as resolution sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownEntity {
+    pub id: String,
+    pub entity_type: EntityType,
+    /// Its Wikidata QID, if linked.
+    pub wikidata: Option<String>,
+}
+
 /// What resolution needs to know about the entities already stored.
 pub trait KnownEntities {
-    /// Ids and types of entities that have `folded` among their folded aliases.
-    fn by_folded_alias(&self, folded: &str) -> Vec<(String, EntityType)>;
+    /// The entity linked to this Wikidata QID, if any.
+    fn by_wikidata(&self, qid: &str) -> Option<String>;
+    /// Entities that have `folded` among their folded aliases.
+    fn by_folded_alias(&self, folded: &str) -> Vec<KnownEntity>;
 }
 
 fn digest(parts: &[&str]) -> String {
@@ -28,8 +39,51 @@ fn digest(parts: &[&str]) -> String {
     h.finalize()[..12].iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Id of an entity not linked to Wikidata: its type and folded name.
 pub fn entity_id(entity_type: EntityType, name: &str) -> String {
     format!("e{}", digest(&[entity_type.as_str(), &fold(name)]))
+}
+
+/// Id of an entity linked to Wikidata: its QID alone, so every mention of the item,
+/// whatever its name or type in that article, lands on one entity.
+pub fn wikidata_entity_id(qid: &str) -> String {
+    format!("e{}", digest(&["wikidata", qid]))
+}
+
+/// The global id for one local entity:
+/// - linked to QID q: the entity already holding q; else a stored entity of the same
+///   type and a shared alias that is not linked to another item (it gains q); else a
+///   new id from q;
+/// - not linked: a stored entity of the same type and a shared alias (its canonical
+///   name first, then the smallest id); else a new id from type and name.
+fn global_id(e: &LocalEntity, known: &impl KnownEntities) -> String {
+    let qid = e.wikidata.as_ref().map(|w| w.id.as_str());
+    if let Some(id) = qid.and_then(|q| known.by_wikidata(q)) {
+        return id;
+    }
+    // One store lookup per distinct alias; a hit on the canonical name wins, then
+    // the smallest id among the aliases' hits (deterministic).
+    let exact = fold(&e.name);
+    let mut folded: Vec<String> = std::iter::once(&e.name).chain(&e.aliases).map(|a| fold(a)).collect();
+    folded.sort();
+    folded.dedup();
+    let mut exact_hit = None;
+    let mut candidates: Vec<String> = Vec::new();
+    for alias in &folded {
+        for k in known.by_folded_alias(alias) {
+            if k.entity_type != e.entity_type || (qid.is_some() && k.wikidata.is_some()) {
+                continue;
+            }
+            if *alias == exact && exact_hit.is_none() {
+                exact_hit = Some(k.id.clone());
+            }
+            candidates.push(k.id);
+        }
+    }
+    exact_hit.or_else(|| candidates.into_iter().min()).unwrap_or_else(|| match qid {
+        Some(q) => wikidata_entity_id(q),
+        None => entity_id(e.entity_type, &e.name),
+    })
 }
 
 pub fn relation_id(source: &str, kind: &str, predicate: &str, target: &str) -> String {
@@ -37,30 +91,14 @@ pub fn relation_id(source: &str, kind: &str, predicate: &str, target: &str) -> S
 }
 
 pub fn resolve(document: Document, extraction: Extraction, known: &impl KnownEntities) -> ResolvedDocument {
+    // Entities of one article linked to the same item are one entity.
+    let mut by_qid: BTreeMap<&str, String> = BTreeMap::new();
     let ids: Vec<String> = extraction
         .entities
         .iter()
-        .map(|e| {
-            // One store lookup per distinct alias; a hit on the canonical name wins, then
-            // the smallest id among the aliases' hits (deterministic).
-            let exact = fold(&e.name);
-            let mut folded: Vec<String> = std::iter::once(&e.name).chain(&e.aliases).map(|a| fold(a)).collect();
-            folded.sort();
-            folded.dedup();
-            let mut exact_hit = None;
-            let mut candidates: Vec<String> = Vec::new();
-            for alias in &folded {
-                for (id, t) in known.by_folded_alias(alias) {
-                    if t != e.entity_type {
-                        continue;
-                    }
-                    if *alias == exact && exact_hit.is_none() {
-                        exact_hit = Some(id.clone());
-                    }
-                    candidates.push(id);
-                }
-            }
-            exact_hit.or_else(|| candidates.into_iter().min()).unwrap_or_else(|| entity_id(e.entity_type, &e.name))
+        .map(|e| match e.wikidata.as_ref() {
+            Some(w) => by_qid.entry(w.id.as_str()).or_insert_with(|| global_id(e, known)).clone(),
+            None => global_id(e, known),
         })
         .collect();
     let mut contributions: BTreeMap<String, EntityContribution> = BTreeMap::new();
@@ -72,7 +110,11 @@ pub fn resolve(document: Document, extraction: Extraction, known: &impl KnownEnt
             aliases: BTreeMap::new(),
             roles: Vec::new(),
             mention_count: 0,
+            wikidata: None,
         });
+        if c.wikidata.is_none() {
+            c.wikidata = e.wikidata.clone();
+        }
         for r in &e.roles {
             if !c.roles.contains(r) {
                 c.roles.push(r.clone());

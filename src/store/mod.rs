@@ -4,7 +4,8 @@
 //! `meta:schema` → version; `doc:{id}` → `DocumentRecord`; `ent:{id}` → `EntityRecord`;
 //! `name:{folded alias}\0{id}` → (); `rel:{id}` → `RelationRecord`;
 //! `ev:{relation}\0{document}\0{n}` → `Evidence`; `men:{entity}\0{document}\0{n}` →
-//! `StoredMention`; `qref:{speaker}\0{document}` → (); `xid:{external id}` → document id.
+//! `StoredMention`; `qref:{speaker}\0{document}` → (); `xid:{external id}` → document id;
+//! `wd:{QID}` → id of the entity linked to that Wikidata item.
 //!
 //! Invariants: a document and everything derived from it land in one atomic sled batch,
 //! or not at all; committing a document already stored changes nothing; callers
@@ -16,13 +17,13 @@ use crate::model::{
     fold, Document, EntityRecord, EntityType, Evidence, RelationRecord, ResolvedDocument, Span, StoredMention,
     StoredQuote,
 };
-use crate::resolve::KnownEntities;
+use crate::resolve::{KnownEntities, KnownEntity};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Bumped whenever the on-disk layout or a record's encoding changes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 const SCHEMA_KEY: &[u8] = b"meta:schema";
 
 #[derive(Debug, thiserror::Error)]
@@ -183,7 +184,12 @@ impl Store {
                 document_count: 0,
                 first_seen: None,
                 last_seen: None,
+                wikidata: None,
             });
+            if let (None, Some(link)) = (&e.wikidata, &c.wikidata) {
+                batch.insert(key(&["wd:", &link.id]), c.id.as_bytes());
+                e.wikidata = Some(link.clone());
+            }
             for (alias, n) in &c.aliases {
                 if !e.aliases.contains_key(alias) {
                     batch.insert(key(&["name:", &fold(alias), &c.id]), &[]);
@@ -403,14 +409,18 @@ impl Store {
 }
 
 impl KnownEntities for Store {
-    fn by_folded_alias(&self, folded: &str) -> Vec<(String, EntityType)> {
+    fn by_wikidata(&self, qid: &str) -> Option<String> {
+        self.db.get(key(&["wd:", qid])).ok().flatten().map(|v| String::from_utf8_lossy(&v).into_owned())
+    }
+
+    fn by_folded_alias(&self, folded: &str) -> Vec<KnownEntity> {
         let mut prefix = key(&["name:", folded]);
         prefix.push(0);
         let mut out = Vec::new();
         for k in self.db.scan_prefix(&prefix).keys().flatten() {
             let id = String::from_utf8_lossy(&k[prefix.len()..]).into_owned();
             if let Ok(Some(e)) = self.get::<EntityRecord>(&key(&["ent:", &id])) {
-                out.push((id, e.entity_type));
+                out.push(KnownEntity { id, entity_type: e.entity_type, wikidata: e.wikidata.map(|w| w.id) });
             }
         }
         out
@@ -440,6 +450,7 @@ mod tests {
             aliases: [(name.to_string(), 1)].into(),
             roles: vec![],
             mention_count: 1,
+            wikidata: None,
         };
         let evidence = Evidence {
             document: document.id.clone(),
@@ -480,7 +491,11 @@ mod tests {
         assert_eq!((counts.documents, counts.entities, counts.relations, counts.evidence), (2, 2, 1, 2));
         let rel: Vec<RelationRecord> = store.relations().collect::<Result<_, _>>().expect("relations");
         assert_eq!(rel[0].weight, 2);
-        assert_eq!(store.by_folded_alias("rotterdam"), vec![("ea".to_string(), EntityType::Location)]);
+        assert_eq!(
+            store.by_folded_alias("rotterdam"),
+            vec![KnownEntity { id: "ea".into(), entity_type: EntityType::Location, wikidata: None }]
+        );
+        assert_eq!(store.by_wikidata("Q34370"), None);
     }
 
     #[test]

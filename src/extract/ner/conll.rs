@@ -62,6 +62,25 @@ pub fn parse(text: &str) -> Result<Vec<LabeledSentence>, ConllError> {
     Ok(out)
 }
 
+/// The articles of parsed CoNLL data as plain text: one sentence a line, tokens
+/// joined by spaces (the data is tokenised; this is as close to the original text as
+/// it gets, and the pipeline's tokenizer splits it back the same way).
+pub fn articles(sentences: &[LabeledSentence]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut current = None;
+    for s in sentences {
+        if current != Some(s.document) {
+            current = Some(s.document);
+            out.push(String::new());
+        }
+        if let Some(article) = out.last_mut() {
+            article.push_str(&s.words.join(" "));
+            article.push('\n');
+        }
+    }
+    out
+}
+
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
 pub struct Counts {
     pub gold: usize,
