@@ -6,6 +6,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use kennisgraaf::extract::ner::NerModel;
 use kennisgraaf::extract::{tokenize, Extractor};
 use kennisgraaf::ingest::{self, ReadLimits};
+use kennisgraaf::link::{Linker, WikidataIndex};
 use std::hint::black_box;
 use std::path::PathBuf;
 
@@ -24,6 +25,8 @@ fn stages(c: &mut Criterion) {
     let bytes: usize = texts.iter().map(String::len).sum();
     let tagger = model();
     let extractor = Extractor::new(model());
+    let index = std::fs::read("data/models/wikidata-nl.kgw").expect("run from the repository root");
+    let linking = Extractor::new(model()).with_linker(Linker::new(WikidataIndex::from_bytes(&index).expect("index")));
 
     let mut g = c.benchmark_group("tokenize");
     g.throughput(Throughput::Bytes(bytes as u64));
@@ -53,6 +56,15 @@ fn stages(c: &mut Criterion) {
     g.throughput(Throughput::Bytes(bytes as u64));
     g.bench_function("corpus (tokenize, NER, rules, quotes, coref, relations)", |b| {
         b.iter(|| texts.iter().map(|t| extractor.extract(black_box(t)).relations.len()).sum::<usize>())
+    });
+    g.bench_function("corpus with Wikidata linking", |b| {
+        b.iter(|| texts.iter().map(|t| linking.extract(black_box(t)).relations.len()).sum::<usize>())
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("link");
+    g.bench_function("load Wikidata index", |b| {
+        b.iter(|| WikidataIndex::from_bytes(black_box(&index)).map(|i| i.len()))
     });
     g.finish();
 }

@@ -124,16 +124,18 @@ impl Query {
         Ok(kg(ctx).graph().entity(&id).cloned().map(Entity))
     }
 
-    /// Entities, most mentioned first; filter by type and by a name fragment.
+    /// Entities, most mentioned first; filter by type, by a name fragment and by
+    /// Wikidata QID ("Q401107").
     async fn entities(
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "type")] entity_type: Option<EntityType>,
         name: Option<String>,
+        wikidata_id: Option<String>,
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, Entity, ConnectionFields, EmptyFields>> {
-        let filter = EntityFilter { entity_type: entity_type.map(Into::into), name };
+        let filter = EntityFilter { entity_type: entity_type.map(Into::into), name, wikidata_id };
         let items: Vec<Entity> = kg(ctx).graph().entities(&filter).into_iter().cloned().map(Entity).collect();
         paginate(items, first, after)
     }

@@ -47,6 +47,19 @@ pub enum Direction {
     Both,
 }
 
+/// A Wikidata item an entity is linked to.
+#[derive(SimpleObject)]
+pub struct WikidataLink {
+    /// The QID, e.g. "Q401107".
+    pub id: String,
+    /// The Dutch label or alias of the item that matched the entity's names.
+    pub label: String,
+    /// `https://www.wikidata.org/wiki/Q…`
+    pub url: String,
+    /// How sure the linker was, 0..1.
+    pub confidence: f32,
+}
+
 pub struct Entity(pub EntityRecord);
 
 #[Object]
@@ -67,6 +80,19 @@ impl Entity {
         let mut a: Vec<(&String, &u64)> = self.0.aliases.iter().collect();
         a.sort_by(|x, y| y.1.cmp(x.1).then_with(|| x.0.cmp(y.0)));
         a.into_iter().map(|(s, _)| s.clone()).collect()
+    }
+    /// The Wikidata QID it is linked to ("Q401107"), if the linker was sure enough.
+    async fn wikidata_id(&self) -> Option<&str> {
+        self.0.wikidata.as_ref().map(|w| w.id.as_str())
+    }
+    /// Its Wikidata item: QID, the Dutch name that matched, URL and the linker's confidence.
+    async fn wikidata(&self) -> Option<WikidataLink> {
+        self.0.wikidata.as_ref().map(|w| WikidataLink {
+            id: w.id.clone(),
+            label: w.label.clone(),
+            url: w.url(),
+            confidence: w.confidence,
+        })
     }
     /// Role nouns stated for it ("burgemeester").
     async fn roles(&self) -> Vec<String> {

@@ -24,12 +24,12 @@ pub fn load_linker(path: &Path) -> Result<Linker> {
 }
 
 /// Capitalised words that open person names in CoNLL data ("Ahmed" of B-PER Ahmed
-/// I-PER Aboutaleb) at least twice and are not articles or titles ("The", "Sir").
+/// I-PER Aboutaleb) and are not articles or titles ("The", "Sir").
 fn first_names(sentences: &[conll::LabeledSentence]) -> HashSet<String> {
     const NOT_FIRST_NAMES: &[&str] =
         &["the", "new", "san", "santa", "sint", "saint", "st", "sir", "mr", "dr", "mc", "mac", "el", "al", "le", "la"];
     let (b_per, i_per) = (ner::label_index("B-PER"), ner::label_index("I-PER"));
-    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut out = HashSet::new();
     for s in sentences {
         for i in 1..s.words.len() {
             let word = &s.words[i - 1];
@@ -39,12 +39,13 @@ fn first_names(sentences: &[conll::LabeledSentence]) -> HashSet<String> {
                 && word.chars().count() > 1
                 && word.chars().all(char::is_alphabetic)
                 && word.chars().next().is_some_and(char::is_uppercase)
+                && !NOT_FIRST_NAMES.contains(&fold(word).as_str())
             {
-                *counts.entry(fold(word)).or_default() += 1;
+                out.insert(fold(word));
             }
         }
     }
-    counts.into_iter().filter(|(w, n)| *n >= 2 && !NOT_FIRST_NAMES.contains(&w.as_str())).map(|(w, _)| w).collect()
+    out
 }
 
 pub fn train_link(args: &TrainLinkArgs) -> Result<()> {

@@ -136,6 +136,13 @@ pub fn write(
 }
 
 /// Aliases in one field, most used first, separated by `|`.
+/// `(wikidata_id, wikidata_label, wikidata_url)`, each empty when the entity is not linked.
+fn wikidata(e: &EntityRecord) -> [String; 3] {
+    e.wikidata.as_ref().map_or_else(Default::default, |w| [w.id.clone(), w.label.clone(), w.url()])
+}
+
+const WIKIDATA_ATTRIBUTES: [&str; 3] = ["wikidata_id", "wikidata_label", "wikidata_url"];
+
 fn aliases(e: &EntityRecord) -> String {
     let mut a: Vec<(&String, &u64)> = e.aliases.iter().collect();
     a.sort_by(|x, y| y.1.cmp(x.1).then_with(|| x.0.cmp(y.0)));
@@ -178,6 +185,9 @@ fn graphml(nodes: &[&EntityRecord], edges: &[&RelationRecord], out: &mut dyn Wri
         ("roles", "node", "string"),
         ("first_seen", "node", "string"),
         ("last_seen", "node", "string"),
+        ("wikidata_id", "node", "string"),
+        ("wikidata_label", "node", "string"),
+        ("wikidata_url", "node", "string"),
     ] {
         writeln!(out, r#"  <key id="{id}" for="{target}" attr.name="{id}" attr.type="{ty}"/>"#)?;
     }
@@ -203,6 +213,11 @@ fn graphml(nodes: &[&EntityRecord], edges: &[&RelationRecord], out: &mut dyn Wri
         for (k, v) in [("first_seen", &e.first_seen), ("last_seen", &e.last_seen)] {
             if let Some(v) = v {
                 writeln!(out, r#"      <data key="{k}">{}</data>"#, xml(v))?;
+            }
+        }
+        for (k, v) in WIKIDATA_ATTRIBUTES.iter().zip(wikidata(e)) {
+            if !v.is_empty() {
+                writeln!(out, r#"      <data key="{k}">{}</data>"#, xml(&v))?;
             }
         }
         writeln!(out, "    </node>")?;
@@ -272,6 +287,9 @@ fn gexf(nodes: &[&EntityRecord], edges: &[&RelationRecord], out: &mut dyn Write)
         ("document_count", "long"),
         ("aliases", "string"),
         ("roles", "string"),
+        ("wikidata_id", "string"),
+        ("wikidata_label", "string"),
+        ("wikidata_url", "string"),
     ]
     .iter()
     .enumerate()
@@ -295,15 +313,20 @@ fn gexf(nodes: &[&EntityRecord], edges: &[&RelationRecord], out: &mut dyn Write)
             gexf_interval(&e.first_seen, &e.last_seen)
         )?;
         writeln!(out, "        <attvalues>")?;
+        let [wikidata_id, wikidata_label, wikidata_url] = wikidata(e);
         for (i, v) in [
             e.entity_type.as_str().to_string(),
             e.mention_count.to_string(),
             e.document_count.to_string(),
             aliases(e),
             roles(e),
+            wikidata_id,
+            wikidata_label,
+            wikidata_url,
         ]
         .iter()
         .enumerate()
+        .filter(|(_, v)| !v.is_empty())
         {
             writeln!(out, r#"          <attvalue for="{i}" value="{}"/>"#, xml(v))?;
         }
@@ -348,9 +371,15 @@ fn dot(nodes: &[&EntityRecord], edges: &[&RelationRecord], out: &mut dyn Write) 
     writeln!(out, "digraph kennisgraaf {{")?;
     writeln!(out, "  node [shape=box, style=rounded];")?;
     for e in nodes {
+        let linked: String = WIKIDATA_ATTRIBUTES
+            .iter()
+            .zip(wikidata(e))
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!(", {k}={}", dot_string(&v)))
+            .collect();
         writeln!(
             out,
-            "  {} [label={}, entity_type={}, mention_count={}, aliases={}];",
+            "  {} [label={}, entity_type={}, mention_count={}, aliases={}{linked}];",
             dot_string(&e.id),
             dot_string(&e.name),
             dot_string(e.entity_type.as_str()),
@@ -389,6 +418,9 @@ fn node_json(e: &EntityRecord) -> serde_json::Value {
         "roles": e.roles.keys().collect::<Vec<_>>(),
         "first_seen": e.first_seen,
         "last_seen": e.last_seen,
+        "wikidata_id": e.wikidata.as_ref().map(|w| &w.id),
+        "wikidata_label": e.wikidata.as_ref().map(|w| &w.label),
+        "wikidata_url": e.wikidata.as_ref().map(|w| w.url()),
     })
 }
 
@@ -447,14 +479,16 @@ fn csv(s: &str) -> String {
 fn neo4j_nodes(nodes: &[&EntityRecord], out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
-        "id:ID,name,mentionCount:long,documentCount:long,aliases:string[],roles:string[],firstSeen,lastSeen,:LABEL"
+        "id:ID,name,mentionCount:long,documentCount:long,aliases:string[],roles:string[],firstSeen,lastSeen,\
+         wikidataId,wikidataLabel,wikidataUrl,:LABEL"
     )?;
     for e in nodes {
         // Array fields use neo4j-admin's default delimiter ';'.
         let join = |v: Vec<&str>| v.iter().map(|a| a.replace(';', ",")).collect::<Vec<_>>().join(";");
+        let [wikidata_id, wikidata_label, wikidata_url] = wikidata(e);
         writeln!(
             out,
-            "{},{},{},{},{},{},{},{},Entity;{}",
+            "{},{},{},{},{},{},{},{},{},{},{},Entity;{}",
             csv(&e.id),
             csv(&e.name),
             e.mention_count,
@@ -463,6 +497,9 @@ fn neo4j_nodes(nodes: &[&EntityRecord], out: &mut dyn Write) -> io::Result<()> {
             csv(&join(e.roles.keys().map(String::as_str).collect())),
             csv(e.first_seen.as_deref().unwrap_or("")),
             csv(e.last_seen.as_deref().unwrap_or("")),
+            csv(&wikidata_id),
+            csv(&wikidata_label),
+            csv(&wikidata_url),
             e.entity_type.as_str()
         )?;
     }

@@ -25,6 +25,8 @@ pub struct EntityFilter {
     pub entity_type: Option<EntityType>,
     /// Folded substring the name or an alias must contain.
     pub name: Option<String>,
+    /// Wikidata QID the entity must be linked to.
+    pub wikidata_id: Option<String>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -162,6 +164,7 @@ impl Graph {
             .graph
             .node_weights()
             .filter(|e| filter.entity_type.is_none_or(|t| e.entity_type == t))
+            .filter(|e| filter.wikidata_id.as_deref().is_none_or(|q| e.wikidata.as_ref().is_some_and(|w| w.id == q)))
             .filter(|e| {
                 needle
                     .as_deref()

@@ -1,6 +1,7 @@
 use kennisgraaf::extract::ner::NerModel;
 use kennisgraaf::extract::Extractor;
 use kennisgraaf::ingest::RawDocument;
+use kennisgraaf::link::{Linker, WikidataIndex};
 use kennisgraaf::pipeline::Kennisgraaf;
 use kennisgraaf::server::{self, ServerConfig};
 use kennisgraaf::store::Store;
@@ -25,8 +26,18 @@ pub fn model() -> NerModel {
     NerModel::from_bytes(&std::fs::read(repo("data/models/ner-nl.kgm")).expect("shipped model")).expect("model loads")
 }
 
+pub fn linker() -> Linker {
+    let bytes = std::fs::read(repo("data/models/wikidata-nl.kgw")).expect("shipped Wikidata index");
+    Linker::new(WikidataIndex::from_bytes(&bytes).expect("index loads"))
+}
+
+/// The extractor as `serve` builds it: NER model and Wikidata linker.
+pub fn extractor() -> Extractor {
+    Extractor::new(model()).with_linker(linker())
+}
+
 pub fn pipeline(store: &Path) -> Arc<Kennisgraaf> {
-    Arc::new(Kennisgraaf::new(Extractor::new(model()), Store::open(store).expect("store opens")).expect("graph loads"))
+    Arc::new(Kennisgraaf::new(extractor(), Store::open(store).expect("store opens")).expect("graph loads"))
 }
 
 pub fn ingest_reference(kg: &Kennisgraaf) {

@@ -3,14 +3,13 @@
 //! diff of tests/golden/aboutaleb.json like any other change.
 
 use crate::common::*;
-use kennisgraaf::extract::Extractor;
 use kennisgraaf::ingest::{prepare, RawDocument};
 
 #[test]
 fn reference_article_extraction_matches_the_golden_file() {
     let doc = prepare(RawDocument { text: reference_text(), origin: REFERENCE.into(), ..Default::default() })
         .expect("valid article");
-    let extraction = Extractor::new(model()).extract(&doc.text);
+    let extraction = extractor().extract(&doc.text);
     let printed = serde_json::to_string_pretty(&extraction).expect("json") + "\n";
     let path = repo("tests/golden/aboutaleb.json");
     if std::env::var_os("UPDATE_GOLDEN").is_some() {

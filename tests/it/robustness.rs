@@ -7,9 +7,9 @@ use kennisgraaf::model::{Extraction, Span};
 use proptest::prelude::*;
 use std::sync::OnceLock;
 
-fn extractor() -> &'static Extractor {
+fn shared_extractor() -> &'static Extractor {
     static EXTRACTOR: OnceLock<Extractor> = OnceLock::new();
-    EXTRACTOR.get_or_init(|| Extractor::new(model()))
+    EXTRACTOR.get_or_init(extractor)
 }
 
 fn assert_span(text: &str, span: Span, what: &str) {
@@ -74,7 +74,7 @@ proptest! {
     #[test]
     fn extraction_never_panics_and_keeps_spans_valid(chars in prop::collection::vec(hostile_char(), 0..400)) {
         let text: String = chars.into_iter().collect();
-        check(&text, &extractor().extract(&text));
+        check(&text, &shared_extractor().extract(&text));
     }
 
     #[test]
@@ -83,7 +83,7 @@ proptest! {
         let mut at = cut.min(reference.len());
         while !reference.is_char_boundary(at) { at -= 1; }
         let text = format!("{}{}{}", &reference[..at], noise.into_iter().collect::<String>(), &reference[at..]);
-        check(&text, &extractor().extract(&text));
+        check(&text, &shared_extractor().extract(&text));
     }
 }
 
@@ -92,7 +92,7 @@ fn a_one_megabyte_sentence_is_extracted_without_trouble() {
     // No punctuation or line break: one sentence of a megabyte, with names and quotes.
     let unit = "burgemeester Aboutaleb van Rotterdam zegt ''ik wil meer politie in Groningen'' en de Opiumwet ";
     let text = unit.repeat(1_000_000 / unit.len() + 1);
-    let x = extractor().extract(&text);
+    let x = shared_extractor().extract(&text);
     check(&text, &x);
     assert_eq!(x.sentences.len(), 1);
     assert!(x.mentions.len() > 10_000, "names in a long sentence are still found");
