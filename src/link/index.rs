@@ -9,11 +9,12 @@
 //! prefix ("provincie Groningen"), or a name that starts with a known first name
 //! ("Ahmed Aboutaleb"). Items whose names say nothing have kind 0 (unknown).
 //!
-//! Invariant: every id in `names` indexes `items`; names are folded with `model::fold`.
+//! Invariant: keys are folded with `model::fold`, sorted and unique; out-of-range hits
+//! in a damaged file are skipped, never indexed.
 
 use crate::model::fold;
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 const MAGIC: &[u8; 8] = b"KGWIKID\0";
 const FORMAT_VERSION: u32 = 1;
@@ -195,23 +196,26 @@ impl Item {
     pub fn id(&self) -> String {
         format!("Q{}", self.qid)
     }
-
-    /// The name as the table writes it whose folded form is `folded`.
-    pub fn name_for(&self, folded: &str) -> Option<&str> {
-        self.names.iter().find(|n| fold(n) == folded).map(String::as_str)
-    }
 }
 
+/// A folded name and where it occurs: (item index, index into the item's `names`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Key {
+    folded: String,
+    hits: Vec<(u32, u16)>,
+}
+
+/// The file is the index itself: loading decodes it and builds nothing.
 #[derive(Serialize, Deserialize)]
 struct IndexFile {
     about: String,
     items: Vec<Item>,
+    /// Sorted by `folded`, unique.
+    keys: Vec<Key>,
 }
 
 pub struct WikidataIndex {
-    items: Vec<Item>,
-    names: HashMap<String, Vec<u32>>,
-    about: String,
+    file: IndexFile,
 }
 
 impl WikidataIndex {
@@ -239,44 +243,46 @@ impl WikidataIndex {
             }
             items.push(describe(number, names, &first_names));
         }
-        Ok(Self::from_items(items, about))
-    }
-
-    fn from_items(items: Vec<Item>, about: String) -> Self {
-        let mut names: HashMap<String, Vec<u32>> = HashMap::with_capacity(items.len() * 2);
+        let mut keys: BTreeMap<String, Vec<(u32, u16)>> = BTreeMap::new();
         for (i, item) in items.iter().enumerate() {
-            for name in &item.names {
-                let ids = names.entry(fold(name)).or_default();
-                if ids.last() != Some(&(i as u32)) {
-                    ids.push(i as u32);
+            for (n, name) in item.names.iter().enumerate() {
+                let hits = keys.entry(fold(name)).or_default();
+                if hits.last().is_none_or(|h| h.0 != i as u32) {
+                    hits.push((i as u32, n as u16));
                 }
             }
         }
-        Self { items, names, about }
+        let keys = keys.into_iter().map(|(folded, hits)| Key { folded, hits }).collect();
+        Ok(Self { file: IndexFile { about, items, keys } })
     }
 
     pub fn len(&self) -> usize {
-        self.items.len()
+        self.file.items.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
+        self.file.items.is_empty()
     }
 
     pub fn about(&self) -> &str {
-        &self.about
+        &self.file.about
     }
 
-    /// Items that have `folded` among their folded names.
-    pub fn lookup(&self, folded: &str) -> impl Iterator<Item = &Item> {
-        self.names.get(folded).into_iter().flatten().map(|&i| &self.items[i as usize])
+    /// Items that have `folded` among their folded names, each with that name as the
+    /// table writes it.
+    pub fn lookup(&self, folded: &str) -> impl Iterator<Item = (&Item, &str)> {
+        let keys = &self.file.keys;
+        let hits = keys.binary_search_by(|k| k.folded.as_str().cmp(folded)).map_or(&[][..], |i| &keys[i].hits[..]);
+        hits.iter().filter_map(|&(i, n)| {
+            let item = self.file.items.get(i as usize)?;
+            Some((item, item.names.get(n as usize)?.as_str()))
+        })
     }
 
     pub fn to_bytes(&self) -> Result<Vec<u8>, IndexError> {
-        let file = IndexFile { about: self.about.clone(), items: self.items.clone() };
         let mut out = MAGIC.to_vec();
         out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-        out.extend(postcard::to_stdvec(&file).map_err(|e| IndexError::Corrupt(e.to_string()))?);
+        out.extend(postcard::to_stdvec(&self.file).map_err(|e| IndexError::Corrupt(e.to_string()))?);
         Ok(out)
     }
 
@@ -289,7 +295,10 @@ impl WikidataIndex {
             return Err(IndexError::Version { found });
         }
         let file: IndexFile = postcard::from_bytes(&bytes[12..]).map_err(|e| IndexError::Corrupt(e.to_string()))?;
-        Ok(Self::from_items(file.items, file.about))
+        if file.keys.windows(2).any(|w| w[0].folded >= w[1].folded) {
+            return Err(IndexError::Corrupt("names are not sorted".into()));
+        }
+        Ok(Self { file })
     }
 }
 
@@ -456,13 +465,13 @@ mod tests {
     #[test]
     fn names_reveal_kinds_levels_and_qualifiers() {
         let idx = index();
-        let kinds: Vec<(u32, u8, u8)> = idx.lookup("rotterdam").map(|i| (i.qid, i.kind, i.level)).collect();
+        let kinds: Vec<(u32, u8, u8)> = idx.lookup("rotterdam").map(|(i, _)| (i.qid, i.kind, i.level)).collect();
         assert_eq!(kinds, vec![(34370, 0, 0), (2680952, PLACE, MUNICIPALITY), (166127, WORK, 0)]);
-        assert_eq!(idx.lookup("abutaleb").next().map(|i| i.kind), Some(PERSON));
-        assert_eq!(idx.lookup("guy").next().map(|i| i.kind), Some(NAME_ITEM));
-        assert_eq!(idx.lookup("kazerne").next().map(|i| i.kind), Some(CONCEPT));
+        assert_eq!(idx.lookup("abutaleb").next().map(|(i, _)| i.kind), Some(PERSON));
+        assert_eq!(idx.lookup("guy").next().map(|(i, _)| i.kind), Some(NAME_ITEM));
+        assert_eq!(idx.lookup("kazerne").next().map(|(i, _)| i.kind), Some(CONCEPT));
         assert!(idx.lookup("it").next().is_none() && idx.lookup("italie").next().is_some());
-        let ajax = idx.lookup("ajax").next().expect("ajax");
+        let (ajax, _) = idx.lookup("ajax").next().expect("ajax");
         assert_eq!((ajax.kind, ajax.qualifiers.clone()), (PLACE, vec!["ontario".to_string()]));
     }
 
@@ -472,7 +481,10 @@ mod tests {
         let bytes = idx.to_bytes().expect("encodes");
         let back = WikidataIndex::from_bytes(&bytes).expect("decodes");
         assert_eq!(back.len(), idx.len());
-        assert_eq!(back.lookup("roffa").next().map(Item::id), Some("Q34370".to_string()));
+        assert_eq!(
+            back.lookup("roffa").next().map(|(i, written)| (i.id(), written)),
+            Some(("Q34370".to_string(), "Roffa"))
+        );
         assert!(matches!(WikidataIndex::from_bytes(b"not an index"), Err(IndexError::BadMagic)));
         let mut old = bytes.clone();
         old[8] = 99;

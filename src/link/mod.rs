@@ -101,22 +101,21 @@ impl Linker {
             .collect();
         names.sort();
         names.dedup();
-        // (item, folded name that matched, score)
-        let mut scored: Vec<(&Item, &str, f64)> = Vec::new();
+        // (item, folded name that matched, that name as the table writes it, score)
+        let mut scored: Vec<(&Item, &str, &str, f64)> = Vec::new();
         for name in &names {
-            for item in self.index.lookup(name) {
-                let Some(written) = item.name_for(name) else { continue };
+            for (item, written) in self.index.lookup(name) {
                 if !named_as_written(entity, written) || !compatible(entity.entity_type, item.kind, name.contains(' '))
                 {
                     continue;
                 }
                 if let Some(s) = scored.iter_mut().find(|s| s.0.qid == item.qid) {
                     if *name == own {
-                        s.1 = name;
+                        (s.1, s.2) = (name, written);
                     }
                     continue;
                 }
-                scored.push((item, name, 0.0));
+                scored.push((item, name, written, 0.0));
             }
         }
         if scored.is_empty() {
@@ -124,14 +123,14 @@ impl Linker {
         }
         let surfaces: Vec<&String> = std::iter::once(&entity.name).chain(&entity.aliases).collect();
         for s in &mut scored {
-            let as_written = s.0.name_for(s.1).is_some_and(|w| surfaces.iter().any(|n| *n == w));
-            s.2 = score(s.0, s.1 == own, as_written, context, document_names);
+            let as_written = surfaces.iter().any(|n| *n == s.2);
+            s.3 = score(s.0, s.1 == own, as_written, context, document_names);
         }
-        let top = scored.iter().map(|s| s.2).fold(f64::NEG_INFINITY, f64::max);
-        let total: f64 = scored.iter().map(|s| (s.2 - top).exp()).sum();
-        let (item, matched, _) = scored
+        let top = scored.iter().map(|s| s.3).fold(f64::NEG_INFINITY, f64::max);
+        let total: f64 = scored.iter().map(|s| (s.3 - top).exp()).sum();
+        let (item, matched, written, _) = scored
             .iter()
-            .filter(|s| s.2 == top)
+            .filter(|s| s.3 == top)
             .min_by_key(|s| s.0.qid)
             .copied()
             .expect("at least one candidate scores the maximum");
@@ -144,7 +143,7 @@ impl Linker {
         }
         Some(WikidataLink {
             id: item.id(),
-            label: item.name_for(matched).unwrap_or(matched).to_string(),
+            label: written.to_string(),
             confidence: (confidence * 1000.0).round() / 1000.0,
         })
     }

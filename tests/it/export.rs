@@ -81,6 +81,8 @@ fn graphml_and_gexf_load_in_networkx_with_the_api_counts_and_attributes() {
         assert_eq!(v["node"]["label"], "Aboutaleb", "{kind}: {v}");
         assert_eq!(v["node"]["type"], "PERSON", "{kind}: {v}");
         assert_eq!(v["node"]["roles"], "burgemeester", "{kind}: {v}");
+        assert_eq!(v["node"]["wikidata_id"], "Q401107", "{kind}: {v}");
+        assert_eq!(v["node"]["wikidata_url"], "https://www.wikidata.org/wiki/Q401107", "{kind}: {v}");
         assert!(v["edge_types"].as_array().expect("types").iter().any(|t| t == "HOLDS_ROLE"), "{kind}: {v}");
         if kind == "gexf" {
             // Gephi's timeline reads the interval: the article is from March 2019.
@@ -120,8 +122,10 @@ fn neo4j_csv_follows_the_import_header_conventions() {
     let node_lines: Vec<&str> = nodes.lines().collect();
     assert_eq!(
         node_lines[0],
-        "id:ID,name,mentionCount:long,documentCount:long,aliases:string[],roles:string[],firstSeen,lastSeen,:LABEL"
+        "id:ID,name,mentionCount:long,documentCount:long,aliases:string[],roles:string[],firstSeen,lastSeen,\
+         wikidataId,wikidataLabel,wikidataUrl,:LABEL"
     );
+    assert!(nodes.contains(",Q401107,Aboutaleb,https://www.wikidata.org/wiki/Q401107,Entity;PERSON"), "{nodes}");
     let rel_lines: Vec<&str> = rels.lines().collect();
     assert_eq!(rel_lines[0], ":START_ID,:END_ID,:TYPE,id,predicate,weight:long,confidence:double,firstSeen,lastSeen");
     assert_eq!(node_lines.len() as u64 - 1, f.entities);
@@ -147,8 +151,8 @@ fn neo4j_csv_follows_the_import_header_conventions() {
     let ids: std::collections::HashSet<String> = node_lines[1..].iter().map(|l| parse(l)[0].clone()).collect();
     for l in &node_lines[1..] {
         let row = parse(l);
-        assert_eq!(row.len(), 9, "{l}");
-        assert!(row[8].starts_with("Entity;") && row[8][7..].chars().all(|c| c.is_ascii_uppercase()), "{l}");
+        assert_eq!(row.len(), 12, "{l}");
+        assert!(row[11].starts_with("Entity;") && row[11][7..].chars().all(|c| c.is_ascii_uppercase()), "{l}");
     }
     for l in &rel_lines[1..] {
         let row = parse(l);
