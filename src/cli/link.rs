@@ -86,12 +86,12 @@ pub fn train_link(args: &TrainLinkArgs) -> Result<()> {
 /// Linking time as a fraction of extraction time over `texts`: each the best of seven
 /// runs, linking timed on its own over finished extractions (timing two whole
 /// pipelines drowns a few percent in this machine's noise).
-fn linking_overhead<'a>(extractor: &Extractor, texts: impl Iterator<Item = &'a str> + Clone) -> f64 {
+fn linking_overhead(extractor: &Extractor, texts: &[&str]) -> f64 {
     let Some(linker) = extractor.linker() else { return 0.0 };
     let (mut extracting, mut linking) = (f64::MAX, f64::MAX);
     for _ in 0..7 {
         let started = Instant::now();
-        let mut extractions: Vec<(&str, Extraction)> = texts.clone().map(|t| (t, extractor.extract(t))).collect();
+        let mut extractions: Vec<(&str, Extraction)> = texts.iter().map(|&t| (t, extractor.extract(t))).collect();
         extracting = extracting.min(started.elapsed().as_secs_f64());
         let started = Instant::now();
         for (text, x) in &mut extractions {
@@ -228,7 +228,8 @@ pub fn eval_link(models: &ModelArgs, args: &EvalLinkArgs) -> Result<()> {
             println!("line {}: {} {:?} gold {}: {v}", g.line, g.source, g.mention, g.gold.as_deref().unwrap_or("NIL"));
         }
     }
-    let overhead = linking_overhead(&extractor, extractions.values().map(|(t, _)| t.as_str()));
+    let texts: Vec<&str> = extractions.values().map(|(t, _)| t.as_str()).collect();
+    let overhead = linking_overhead(&extractor, &texts);
     let linked = correct + wrong;
     let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
     println!(
