@@ -12,7 +12,11 @@ use crate::ingest::RawDocument;
 use crate::model;
 use crate::pipeline::Kennisgraaf;
 use async_graphql::connection::{Connection, Edge, EmptyFields};
-use async_graphql::{Context, EmptySubscription, ErrorExtensions, InputObject, Object, Schema, SimpleObject, ID};
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
+use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::{
+    Context, EmptySubscription, ErrorExtensions, InputObject, Object, Schema, ServerResult, SimpleObject, Variables, ID,
+};
 use std::sync::Arc;
 pub use types::{Document, Entity, EntityType, Relation, RelationType, Subgraph};
 
@@ -35,9 +39,49 @@ pub enum Caller {
 pub fn schema(kg: Arc<Kennisgraaf>) -> KgSchema {
     Schema::build(Query, Mutation, EmptySubscription)
         .data(kg)
+        .extension(ParsedQueries::default())
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .finish()
+}
+
+/// Parsed query documents by query text: frontends send the same few queries with
+/// different variables, and parsing is a large share of a small query's cost. At most
+/// `PARSED_QUERIES_KEPT` are kept; when full, the cache starts over. Validation still
+/// runs on every request.
+#[derive(Default, Clone)]
+struct ParsedQueries(Arc<std::sync::Mutex<std::collections::HashMap<String, ExecutableDocument>>>);
+
+const PARSED_QUERIES_KEPT: usize = 512;
+
+impl ExtensionFactory for ParsedQueries {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(self.clone())
+    }
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for ParsedQueries {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let cached = self.0.lock().ok().and_then(|c| c.get(query).cloned());
+        if let Some(doc) = cached {
+            return Ok(doc);
+        }
+        let doc = next.run(ctx, query, variables).await?;
+        if let Ok(mut cache) = self.0.lock() {
+            if cache.len() >= PARSED_QUERIES_KEPT {
+                cache.clear();
+            }
+            cache.insert(query.to_string(), doc.clone());
+        }
+        Ok(doc)
+    }
 }
 
 /// The schema's SDL, as committed in `schema.graphql`.

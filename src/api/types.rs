@@ -60,7 +60,7 @@ pub struct WikidataLink {
     pub confidence: f32,
 }
 
-pub struct Entity(pub EntityRecord);
+pub struct Entity(pub Arc<EntityRecord>);
 
 #[Object]
 impl Entity {
@@ -415,7 +415,7 @@ impl Document {
 
 /// A part of the graph: nodes and the relations between them.
 pub struct Subgraph {
-    nodes: Vec<EntityRecord>,
+    nodes: Vec<Arc<EntityRecord>>,
     edges: Vec<RelationRecord>,
 }
 

@@ -4,9 +4,9 @@
 use super::args::{EvalLinkArgs, ModelArgs, TrainLinkArgs};
 use super::train::read_conll;
 use crate::extract::ner::{self, conll};
+use crate::extract::Extractor;
 use crate::ingest::{self, ReadLimits};
 use crate::link::{Linker, WikidataIndex};
-use crate::extract::Extractor;
 use crate::model::{fold, Extraction};
 use anyhow::{Context, Result};
 use std::collections::{BTreeMap, HashSet};

@@ -15,7 +15,22 @@ pub fn load_extractor(models: &ModelArgs) -> anyhow::Result<Extractor> {
     Ok(Extractor::new(train::load_model(&models.model)?).with_linker(link::load_linker(&models.wikidata)?))
 }
 
+/// Peak resident memory of this process in MB (Linux `/proc/self/status` VmHWM).
+pub fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
 pub fn run(cli: &Cli) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let result = dispatch(cli);
+    tracing::info!(seconds = started.elapsed().as_secs_f64(), peak_rss_mb = peak_rss_mb().unwrap_or(0.0), "finished");
+    result
+}
+
+fn dispatch(cli: &Cli) -> anyhow::Result<()> {
     match &cli.command {
         Command::Train(TrainCommand::Ner(a)) => train::train_ner(a),
         Command::Train(TrainCommand::Link(a)) => link::train_link(a),

@@ -12,6 +12,7 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction as PgDirection;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
@@ -70,13 +71,13 @@ impl Selection {
 
 #[derive(Debug, Default, Clone)]
 pub struct Subgraph {
-    pub nodes: Vec<EntityRecord>,
+    pub nodes: Vec<Arc<EntityRecord>>,
     pub edges: Vec<RelationRecord>,
 }
 
 #[derive(Debug, Default)]
 pub struct Graph {
-    graph: StableDiGraph<EntityRecord, RelationRecord>,
+    graph: StableDiGraph<Arc<EntityRecord>, RelationRecord>,
     by_id: HashMap<String, NodeIndex>,
     edges_by_id: HashMap<String, EdgeIndex>,
     /// Folded name or alias → entity ids, for search.
@@ -111,10 +112,10 @@ impl Graph {
             self.by_name.entry(fold(alias)).or_default().insert(e.id.clone());
         }
         match self.by_id.get(&e.id) {
-            Some(&n) => self.graph[n] = e,
+            Some(&n) => self.graph[n] = Arc::new(e),
             None => {
                 let id = e.id.clone();
-                let n = self.graph.add_node(e);
+                let n = self.graph.add_node(Arc::new(e));
                 self.by_id.insert(id, n);
             }
         }
@@ -142,7 +143,8 @@ impl Graph {
         self.graph.edge_count()
     }
 
-    pub fn entity(&self, id: &str) -> Option<&EntityRecord> {
+    /// Records are shared (`Arc`): readers keep one past a later commit, cheaply.
+    pub fn entity(&self, id: &str) -> Option<&Arc<EntityRecord>> {
         self.by_id.get(id).map(|&n| &self.graph[n])
     }
 
@@ -158,9 +160,9 @@ impl Graph {
     }
 
     /// Entities matching the filter, most mentioned first (ties by id, so order is stable).
-    pub fn entities(&self, filter: &EntityFilter) -> Vec<&EntityRecord> {
+    pub fn entities(&self, filter: &EntityFilter) -> Vec<&Arc<EntityRecord>> {
         let needle = filter.name.as_deref().map(fold);
-        let mut out: Vec<&EntityRecord> = self
+        let mut out: Vec<&Arc<EntityRecord>> = self
             .graph
             .node_weights()
             .filter(|e| filter.entity_type.is_none_or(|t| e.entity_type == t))
@@ -177,7 +179,7 @@ impl Graph {
 
     /// Case- and accent-insensitive search: exact name matches first, then names with a
     /// word starting with the query, each group most mentioned first.
-    pub fn search(&self, query: &str, limit: usize) -> Vec<&EntityRecord> {
+    pub fn search(&self, query: &str, limit: usize) -> Vec<&Arc<EntityRecord>> {
         let q = fold(query);
         if q.is_empty() {
             return Vec::new();
@@ -202,7 +204,7 @@ impl Graph {
                 }
             }
         }
-        let mut out: Vec<(&EntityRecord, u8)> =
+        let mut out: Vec<(&Arc<EntityRecord>, u8)> =
             scored.into_iter().filter_map(|(id, r)| self.entity(id).map(|e| (e, r))).collect();
         out.sort_by(|a, b| {
             a.1.cmp(&b.1).then(b.0.mention_count.cmp(&a.0.mention_count)).then_with(|| a.0.id.cmp(&b.0.id))
@@ -235,7 +237,7 @@ impl Graph {
     }
 
     /// Entities one relation away, each once, by the heaviest relation to them.
-    pub fn neighbors(&self, id: &str, filter: &RelationFilter) -> Vec<&EntityRecord> {
+    pub fn neighbors(&self, id: &str, filter: &RelationFilter) -> Vec<&Arc<EntityRecord>> {
         let mut seen = BTreeSet::new();
         self.relations_of(id, Direction::Both, filter)
             .into_iter()
@@ -329,11 +331,16 @@ impl Graph {
     /// byte-stable); a relation is kept only with both its entities.
     pub fn select(&self, selection: &Selection) -> (Vec<&EntityRecord>, Vec<&RelationRecord>) {
         let around: Option<HashSet<String>> = selection.around.as_ref().map(|(id, depth)| {
-            self.neighborhood(id, *depth, usize::MAX, &selection.relations).nodes.into_iter().map(|e| e.id).collect()
+            self.neighborhood(id, *depth, usize::MAX, &selection.relations)
+                .nodes
+                .into_iter()
+                .map(|e| e.id.clone())
+                .collect()
         });
         let mut nodes: Vec<&EntityRecord> = self
             .graph
             .node_weights()
+            .map(|e| &**e)
             .filter(|e| selection.entity_types.as_ref().is_none_or(|t| t.contains(&e.entity_type)))
             .filter(|e| selection.in_dates(e.first_seen.as_deref(), e.last_seen.as_deref()))
             .filter(|e| around.as_ref().is_none_or(|a| a.contains(&e.id)))

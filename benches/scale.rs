@@ -1,0 +1,430 @@
+//! The scale benchmark: a news archive of N documents built from real CoNLL-2002
+//! articles, ingested, reopened, queried under load and exported, with every figure
+//! printed as a table. Not part of the test run.
+//!
+//! Run: `cargo bench --bench scale -- 1000 10000 100000` (sizes; default 1000 10000).
+//! Options after `--`: `--seed N` (default 2002), `--keep DIR` (keep the stores there).
+//! Reads `../shared/data/conll2002/ned.train` and `ned.testa`; uses the release binary
+//! for start-up and export figures (peak memory is the child's VmHWM).
+//!
+//! The corpus generator: each document takes a run of consecutive sentences from one
+//! "home" article and mixes in sentences from two other articles, so names recur across
+//! documents as in a real archive; lengths 8–25 sentences, dates spread over 2000–2001,
+//! all drawn from a seeded xorshift generator (same seed, same corpus).
+
+use kennisgraaf::extract::ner::{conll, NerModel};
+use kennisgraaf::extract::{tokenize, Extractor};
+use kennisgraaf::graph::{Direction, RelationFilter};
+use kennisgraaf::ingest::RawDocument;
+use kennisgraaf::link::{Linker, WikidataIndex};
+use kennisgraaf::pipeline::Kennisgraaf;
+use kennisgraaf::server::{self, ServerConfig};
+use kennisgraaf::store::Store;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_kennisgraaf");
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        // xorshift64*
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Articles of the CoNLL files, each a list of sentences (tokens joined by spaces).
+fn conll_articles() -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    for file in ["ned.train", "ned.testa"] {
+        let path = Path::new("../shared/data/conll2002").join(file);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let sentences = conll::parse(&text).expect("CoNLL data");
+        let mut current = None;
+        for s in sentences {
+            if current != Some(s.document) {
+                current = Some(s.document);
+                out.push(Vec::new());
+            }
+            if let Some(a) = out.last_mut() {
+                a.push(s.words.join(" "));
+            }
+        }
+    }
+    out.retain(|a: &Vec<String>| a.len() >= 3);
+    out
+}
+
+/// `n` documents, deterministic by `seed`.
+fn scale_corpus(articles: &[Vec<String>], n: usize, seed: u64) -> Vec<RawDocument> {
+    let mut rng = Rng(seed.max(1));
+    (0..n)
+        .map(|i| {
+            let home = &articles[rng.below(articles.len())];
+            let others = [&articles[rng.below(articles.len())], &articles[rng.below(articles.len())]];
+            let length = 8 + rng.below(18);
+            let mut at = rng.below(home.len());
+            let mut sentences = Vec::with_capacity(length);
+            while sentences.len() < length {
+                if rng.below(10) < 6 {
+                    sentences.push(home[at % home.len()].as_str());
+                    at += 1;
+                } else {
+                    let other = others[rng.below(2)];
+                    sentences.push(other[rng.below(other.len())].as_str());
+                }
+            }
+            let day = i * 730 / n.max(1);
+            RawDocument {
+                id: Some(format!("scale-{seed}-{i}")),
+                title: Some(sentences[0].chars().take(80).collect()),
+                date: Some(format!("{}-{:02}-{:02}", 2000 + day / 365, (day % 365) / 31 + 1, (day % 31).min(27) + 1)),
+                text: sentences.join("\n"),
+                origin: format!("scale document {i}"),
+                ..Default::default()
+            }
+        })
+        .collect()
+}
+
+fn extractor() -> Extractor {
+    let model = NerModel::from_bytes(&std::fs::read("data/models/ner-nl.kgm").expect("run from the repository root"))
+        .expect("model");
+    let index =
+        WikidataIndex::from_bytes(&std::fs::read("data/models/wikidata-nl.kgw").expect("index")).expect("index");
+    Extractor::new(model).with_linker(Linker::new(index))
+}
+
+fn dir_size(path: &Path) -> u64 {
+    std::fs::read_dir(path)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| match e.metadata() {
+            Ok(m) if m.is_dir() => dir_size(&e.path()),
+            Ok(m) => m.len(),
+            Err(_) => 0,
+        })
+        .sum()
+}
+
+/// Run the release binary; return (seconds, the `key=value` fields of its log lines).
+fn run_binary(args: &[&str]) -> (f64, String) {
+    let started = Instant::now();
+    let out = Command::new(BINARY).args(["--log", "info"]).args(args).output().expect("binary runs");
+    let seconds = started.elapsed().as_secs_f64();
+    let log = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{args:?} failed: {log}");
+    (seconds, log)
+}
+
+/// The number after `key=` in a log (the last occurrence).
+fn field(log: &str, key: &str) -> Option<f64> {
+    let pat = format!("{key}=");
+    let at = log.rfind(&pat)? + pat.len();
+    log[at..].split(|c: char| !(c.is_ascii_digit() || c == '.')).next()?.parse().ok()
+}
+
+struct Latency {
+    p50_ms: f64,
+    p99_ms: f64,
+    per_second: f64,
+}
+
+/// `clients` threads send requests made by `request(i)` for `seconds`; keep-alive agents.
+fn load(clients: usize, seconds: f64, request: &(dyn Fn(&ureq::Agent, usize) -> bool + Sync)) -> Latency {
+    let deadline = Instant::now() + Duration::from_secs_f64(seconds);
+    let started = Instant::now();
+    let mut all: Vec<f64> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..clients)
+            .map(|c| {
+                s.spawn(move || {
+                    let agent = ureq::AgentBuilder::new().build();
+                    let mut times = Vec::new();
+                    let mut i = c * 7919;
+                    while Instant::now() < deadline {
+                        let t = Instant::now();
+                        assert!(request(&agent, i), "request failed");
+                        times.push(t.elapsed().as_secs_f64() * 1e3);
+                        i += 1;
+                    }
+                    times
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("client")).collect()
+    });
+    let elapsed = started.elapsed().as_secs_f64();
+    all.sort_by(f64::total_cmp);
+    let pct =
+        |p: f64| all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1))).copied().unwrap_or(0.0);
+    Latency { p50_ms: pct(0.50), p99_ms: pct(0.99), per_second: all.len() as f64 / elapsed }
+}
+
+/// The plain axum endpoint: the same entity-with-relations data as the GraphQL query,
+/// serialised straight from the graph (the HTTP serving ceiling).
+fn plain_router(kg: Arc<Kennisgraaf>) -> axum::Router {
+    use axum::extract::{Path as UrlPath, State};
+    async fn entity(State(kg): State<Arc<Kennisgraaf>>, UrlPath(id): UrlPath<String>) -> axum::Json<serde_json::Value> {
+        let graph = kg.graph();
+        let Some(e) = graph.entity(&id) else { return axum::Json(serde_json::Value::Null) };
+        let name = |id: &str| graph.entity(id).map(|e| e.name.clone()).unwrap_or_default();
+        let relations: Vec<serde_json::Value> = graph
+            .relations_of(&id, Direction::Both, &RelationFilter::default())
+            .into_iter()
+            .take(20)
+            .map(|r| {
+                serde_json::json!({
+                    "type": r.kind.as_str(), "predicate": r.predicate, "weight": r.weight,
+                    "source": { "id": r.source, "name": name(&r.source) },
+                    "target": { "id": r.target, "name": name(&r.target) },
+                })
+            })
+            .collect();
+        axum::Json(serde_json::json!({ "data": { "entity": {
+            "id": e.id, "name": e.name, "type": e.entity_type.as_str(), "relations": relations } } }))
+    }
+    axum::Router::new().route("/entity/{id}", axum::routing::get(entity)).with_state(kg)
+}
+
+/// A server on 127.0.0.1:0 in a background runtime; stops (and lets go of the store)
+/// when dropped.
+struct Running {
+    url: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn spawn_server(router: axum::Router) -> Running {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let thread = std::thread::spawn(move || {
+        let rt = tokio::runtime::Runtime::new().expect("runtime");
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+            tx.send(listener.local_addr().expect("addr")).expect("send");
+            axum::serve(listener, router)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await
+                .expect("serve");
+        });
+    });
+    Running { url: format!("http://{}", rx.recv().expect("server address")), stop: Some(stop), thread: Some(thread) }
+}
+
+fn graphql(agent: &ureq::Agent, url: &str, query: &str, variables: serde_json::Value) -> bool {
+    agent
+        .post(url)
+        .send_json(serde_json::json!({ "query": query, "variables": variables }))
+        .ok()
+        .and_then(|r| r.into_json::<serde_json::Value>().ok())
+        .is_some_and(|v| v.get("errors").is_none())
+}
+
+fn main() {
+    let mut sizes = Vec::new();
+    let (mut seed, mut keep) = (2002u64, None::<PathBuf>);
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--seed" => seed = args.next().and_then(|s| s.parse().ok()).expect("--seed N"),
+            "--keep" => keep = args.next().map(PathBuf::from),
+            "--bench" => {}
+            n => sizes.push(n.parse::<usize>().unwrap_or_else(|_| panic!("not a size: {n}"))),
+        }
+    }
+    if sizes.is_empty() {
+        sizes = vec![1000, 10000];
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!("scale benchmark: sizes {sizes:?}, seed {seed}, {cores} cores");
+    let articles = conll_articles();
+    let extractor = extractor();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = keep.unwrap_or_else(|| tmp.path().to_path_buf());
+    let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+    let mut row = |name: &str, value: String| match rows.iter_mut().find(|r| r.0 == name) {
+        Some(r) => r.1.push(value),
+        None => rows.push((name.to_string(), vec![value])),
+    };
+
+    for &n in &sizes {
+        let docs = scale_corpus(&articles, n, seed);
+        let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
+        row("documents", format!("{n}"));
+        row("text (MB)", format!("{:.1}", bytes as f64 / 1e6));
+
+        // 1. Extraction throughput, one core and all cores, on up to 2,000 documents.
+        let sample: Vec<&str> = docs.iter().take(2000).map(|d| d.text.as_str()).collect();
+        let sample_bytes: usize = sample.iter().map(|t| t.len()).sum();
+        let tokens: usize = sample.iter().map(|t| tokenize::tokenize(t).0.len()).sum();
+        let started = Instant::now();
+        let entities: usize = sample.iter().map(|t| extractor.extract(t).entities.len()).sum();
+        let one = started.elapsed().as_secs_f64();
+        let started = Instant::now();
+        let chunk = sample.len().div_ceil(cores);
+        let entities_all: usize = std::thread::scope(|s| {
+            let hs: Vec<_> = sample
+                .chunks(chunk.max(1))
+                .map(|c| s.spawn(|| c.iter().map(|t| extractor.extract(t).entities.len()).sum::<usize>()))
+                .collect();
+            hs.into_iter().map(|h| h.join().expect("worker")).sum()
+        });
+        let all = started.elapsed().as_secs_f64();
+        assert_eq!(entities, entities_all);
+        row("extraction, 1 core (MB/s)", format!("{:.2}", sample_bytes as f64 / 1e6 / one));
+        row("extraction, 1 core (tokens/s)", format!("{:.0}", tokens as f64 / one));
+        row(&format!("extraction, {cores} cores (MB/s)"), format!("{:.2}", sample_bytes as f64 / 1e6 / all));
+
+        // 2. End-to-end ingest into sled.
+        let store_path = root.join(format!("store-{n}"));
+        let _ = std::fs::remove_dir_all(&store_path);
+        let kg = Kennisgraaf::new(extractor_clone(), Store::open(&store_path).expect("store")).expect("kg");
+        let started = Instant::now();
+        let report = kg.ingest_with(docs, 256, || {}, |_| {}).expect("ingest");
+        let ingest = started.elapsed().as_secs_f64();
+        assert_eq!(report.stored.len(), n, "{:?}", report.problems.first());
+        let counts = kg.store().counts().expect("counts");
+        row("ingest (s)", format!("{ingest:.1}"));
+        row("ingest (documents/s)", format!("{:.0}", n as f64 / ingest));
+        row("ingest (MB/s)", format!("{:.2}", bytes as f64 / 1e6 / ingest));
+        row("entities", format!("{}", counts.entities));
+        row("relations", format!("{}", counts.relations));
+        row("relation instances (evidence)", format!("{}", counts.evidence));
+        row("mentions", format!("{}", counts.mentions));
+        drop(kg);
+
+        // 3. Store size.
+        let size = dir_size(&store_path) as f64;
+        row("store on disk (MB)", format!("{:.0}", size / 1e6));
+        row("store per document (KB)", format!("{:.1}", size / 1e3 / n as f64));
+        row("store per entity (KB)", format!("{:.1}", size / 1e3 / counts.entities as f64));
+        row("store per relation instance (KB)", format!("{:.2}", size / 1e3 / counts.evidence as f64));
+
+        // 4. Start-up: a fresh process loads models, store and graph (`stats`).
+        let store_arg = store_path.to_string_lossy().into_owned();
+        let (_, empty_log) = run_binary(&["--store", &root.join("empty").to_string_lossy(), "stats"]);
+        let (seconds, log) = run_binary(&["--store", &store_arg, "stats"]);
+        let load_ms = field(&log, "ms").unwrap_or(f64::NAN);
+        let (rss, base) = (field(&log, "peak_rss_mb").unwrap_or(0.0), field(&empty_log, "peak_rss_mb").unwrap_or(0.0));
+        row("start-up: models + store + graph (ms)", format!("{load_ms:.0}"));
+        row("start-up: whole `stats` process (s)", format!("{seconds:.2}"));
+        row("peak memory, `stats` (MB)", format!("{rss:.0}"));
+        row("graph memory over empty store (MB)", format!("{:.0}", rss - base));
+        row(
+            "graph memory per relation instance (bytes)",
+            format!("{:.0}", (rss - base) * 1e6 / counts.evidence as f64),
+        );
+
+        // 5. Export of the full graph in each format: a fresh process each.
+        for format in ["graphml", "gexf", "dot", "cytoscape", "json", "neo4j-csv"] {
+            let out = root.join(format!("export-{n}.{format}"));
+            let (seconds, log) =
+                run_binary(&["--store", &store_arg, "export", "--format", format, "--out", &out.to_string_lossy()]);
+            let size = if out.is_dir() { dir_size(&out) } else { std::fs::metadata(&out).map_or(0, |m| m.len()) };
+            row(
+                &format!("export {format}: s / peak MB / file MB"),
+                format!("{seconds:.2} / {:.0} / {:.1}", field(&log, "peak_rss_mb").unwrap_or(0.0), size as f64 / 1e6),
+            );
+            let _ = std::fs::remove_dir_all(&out);
+            let _ = std::fs::remove_file(&out);
+        }
+        // 6. GraphQL latency and throughput against the plain axum ceiling.
+        let kg = Arc::new(Kennisgraaf::new(extractor_clone(), Store::open(&store_path).expect("store")).expect("kg"));
+        let ids: Vec<String> = {
+            let g = kg.graph();
+            let mut all: Vec<(usize, String)> = g
+                .entities(&Default::default())
+                .into_iter()
+                .take(2000)
+                .map(|e| (g.degree(&e.id), e.id.clone()))
+                .collect();
+            all.sort();
+            all.into_iter().rev().take(200).map(|(_, id)| id).collect()
+        };
+        let prefixes = ["ams", "bel", "rot", "ned", "pet", "jan", "eur", "bru", "ned", "ver", "de ", "van"];
+        let gql_server = spawn_server(server::app(kg.clone(), ServerConfig::default()));
+        let plain_server = spawn_server(plain_router(kg.clone()));
+        let (gql, plain) = (format!("{}/graphql", gql_server.url), plain_server.url.clone());
+        let entity_query = "query($id: ID!) { entity(id: $id) { id name type relations(first: 20) { type predicate weight source { id name } target { id name } } } }";
+        let (clients, secs) = (8, 5.0);
+        let figures = [
+            (
+                "entity with relations",
+                load(clients, secs, &|a, i| {
+                    graphql(a, &gql, entity_query, serde_json::json!({ "id": ids[i % ids.len()] }))
+                }),
+            ),
+            (
+                "plain axum, same data",
+                load(clients, secs, &|a, i| a.get(&format!("{plain}/entity/{}", ids[i % ids.len()])).call().is_ok()),
+            ),
+            (
+                "neighbourhood depth 2",
+                load(clients, secs, &|a, i| {
+                    graphql(a, &gql, "query($id: ID!) { neighborhood(id: $id, depth: 2, limit: 50) { nodes { id name } edges { type source { id } target { id } } } }", serde_json::json!({ "id": ids[i % ids.len()] }))
+                }),
+            ),
+            (
+                "search prefix",
+                load(clients, secs, &|a, i| {
+                    graphql(
+                        a,
+                        &gql,
+                        "query($t: String!) { search(text: $t, first: 10) { id name type } }",
+                        serde_json::json!({ "t": prefixes[i % prefixes.len()] }),
+                    )
+                }),
+            ),
+            (
+                "shortestPath",
+                load(clients, secs, &|a, i| {
+                    graphql(a, &gql, "query($a: ID!, $b: ID!) { shortestPath(from: $a, to: $b) { type source { name } target { name } } }", serde_json::json!({ "a": ids[i % ids.len()], "b": ids[(i * 31 + 7) % ids.len()] }))
+                }),
+            ),
+        ];
+        for (name, l) in &figures {
+            row(&format!("{name}: p50 / p99 (ms)"), format!("{:.2} / {:.2}", l.p50_ms, l.p99_ms));
+            row(&format!("{name}: requests/s"), format!("{:.0}", l.per_second));
+        }
+        row(
+            "GraphQL entity throughput / plain axum",
+            format!("{:.0}%", 100.0 * figures[0].1.per_second / figures[1].1.per_second),
+        );
+        drop((gql_server, plain_server, kg));
+    }
+
+    let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
+    println!("\n| {:width$} | {} |", "", sizes.iter().map(|n| format!("{n:>22}")).collect::<Vec<_>>().join(" | "));
+    println!("|{}|{}|", "-".repeat(width + 2), sizes.iter().map(|_| "-".repeat(24)).collect::<Vec<_>>().join("|"));
+    for (name, values) in &rows {
+        println!("| {name:width$} | {} |", values.iter().map(|v| format!("{v:>22}")).collect::<Vec<_>>().join(" | "));
+    }
+}
+
+/// A second extractor (the pipeline owns its own).
+fn extractor_clone() -> Extractor {
+    extractor()
+}
