@@ -234,7 +234,7 @@ fn spawn_server(router: axum::Router) -> Running {
     Running { url: format!("http://{}", rx.recv().expect("server address")), stop: Some(stop), thread: Some(thread) }
 }
 
-fn graphql(agent: &ureq::Agent, url: &str, query: &str, variables: serde_json::Value) -> bool {
+fn graphql(agent: &ureq::Agent, url: &str, query: &str, variables: &serde_json::Value) -> bool {
     agent
         .post(url)
         .send_json(serde_json::json!({ "query": query, "variables": variables }))
@@ -374,7 +374,7 @@ fn main() {
             (
                 "entity with relations",
                 load(clients, secs, &|a, i| {
-                    graphql(a, &gql, entity_query, serde_json::json!({ "id": ids[i % ids.len()] }))
+                    graphql(a, &gql, entity_query, &serde_json::json!({ "id": ids[i % ids.len()] }))
                 }),
             ),
             (
@@ -384,7 +384,7 @@ fn main() {
             (
                 "neighbourhood depth 2",
                 load(clients, secs, &|a, i| {
-                    graphql(a, &gql, "query($id: ID!) { neighborhood(id: $id, depth: 2, limit: 50) { nodes { id name } edges { type source { id } target { id } } } }", serde_json::json!({ "id": ids[i % ids.len()] }))
+                    graphql(a, &gql, "query($id: ID!) { neighborhood(id: $id, depth: 2, limit: 50) { nodes { id name } edges { type source { id } target { id } } } }", &serde_json::json!({ "id": ids[i % ids.len()] }))
                 }),
             ),
             (
@@ -394,14 +394,14 @@ fn main() {
                         a,
                         &gql,
                         "query($t: String!) { search(text: $t, first: 10) { id name type } }",
-                        serde_json::json!({ "t": prefixes[i % prefixes.len()] }),
+                        &serde_json::json!({ "t": prefixes[i % prefixes.len()] }),
                     )
                 }),
             ),
             (
                 "shortestPath",
                 load(clients, secs, &|a, i| {
-                    graphql(a, &gql, "query($a: ID!, $b: ID!) { shortestPath(from: $a, to: $b) { type source { name } target { name } } }", serde_json::json!({ "a": ids[i % ids.len()], "b": ids[(i * 31 + 7) % ids.len()] }))
+                    graphql(a, &gql, "query($a: ID!, $b: ID!) { shortestPath(from: $a, to: $b) { type source { name } target { name } } }", &serde_json::json!({ "a": ids[i % ids.len()], "b": ids[(i * 31 + 7) % ids.len()] }))
                 }),
             ),
         ];
