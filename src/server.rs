@@ -6,7 +6,7 @@
 use crate::api::{self, Caller, KgSchema};
 use crate::export;
 use crate::pipeline::Kennisgraaf;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use async_graphql_axum::GraphQLRequest;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -117,15 +117,81 @@ fn caller(token: Option<&str>, headers: &HeaderMap) -> Caller {
     }
 }
 
-async fn graphql(State(state): State<AppState>, headers: HeaderMap, req: GraphQLRequest) -> GraphQLResponse {
+/// GraphQL over HTTP (GET and POST), following the GraphQL-over-HTTP spec: a POST must
+/// say its content type; the answer is `application/graphql-response+json` when the
+/// client accepts it (then a request that could not run — unparsable, invalid, bad
+/// variables — gets status 400 and no `data`), else `application/json` with status 200.
+async fn graphql(State(state): State<AppState>, method: Method, headers: HeaderMap, req: GraphQLRequest) -> Response {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let accepted_body = ["application/json", "application/graphql", "multipart/form-data"];
+    if method == Method::POST && !accepted_body.iter().any(|t| content_type.starts_with(t)) {
+        return (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format!("a GraphQL POST needs Content-Type: application/json, not {content_type:?}"),
+        )
+            .into_response();
+    }
+    let request = req.into_inner();
+    if method == Method::GET && is_mutation(&request) {
+        return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "POST")], "mutations need POST; GET is for reads")
+            .into_response();
+    }
     let who = caller(state.token.as_deref(), &headers);
-    match tokio::time::timeout(state.timeout, state.schema.execute(req.into_inner().data(who))).await {
-        Ok(response) => response.into(),
+    let response = match tokio::time::timeout(state.timeout, state.schema.execute(request.data(who))).await {
+        Ok(response) => response,
         Err(_) => {
             let message = format!("the request ran past the time limit of {:?}; ask for less (smaller `first`, lower `depth`) or split it", state.timeout);
-            async_graphql::Response::from_errors(vec![api::limit_error(message)]).into()
+            async_graphql::Response::from_errors(vec![api::limit_error(message)])
         }
+    };
+    graphql_http_response(&headers, &response)
+}
+
+/// Does the request run a mutation? (Unparsable requests are left to the schema to report.)
+fn is_mutation(request: &async_graphql::Request) -> bool {
+    use async_graphql::parser::types::{DocumentOperations, OperationType};
+    let Ok(doc) = async_graphql::parser::parse_query(&request.query) else { return false };
+    match (&doc.operations, request.operation_name.as_deref()) {
+        (DocumentOperations::Single(op), _) => op.node.ty == OperationType::Mutation,
+        (DocumentOperations::Multiple(ops), Some(name)) => {
+            ops.iter().any(|(n, op)| n.as_str() == name && op.node.ty == OperationType::Mutation)
+        }
+        (DocumentOperations::Multiple(ops), None) => ops.values().any(|op| op.node.ty == OperationType::Mutation),
     }
+}
+
+const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
+
+fn graphql_http_response(headers: &HeaderMap, response: &async_graphql::Response) -> Response {
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let graphql_json = accept.contains(GRAPHQL_RESPONSE_JSON);
+    let mut body = match serde_json::to_value(response) {
+        Ok(v) => v,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot serialise a GraphQL response");
+            return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+        }
+    };
+    // No data at all and errors: the request itself failed (parse, validation, variables).
+    let request_failed = response.data == async_graphql::Value::Null && response.is_err();
+    let status = if graphql_json && request_failed {
+        if let Some(map) = body.as_object_mut() {
+            map.remove("data");
+        }
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let content_type = if graphql_json {
+        "application/graphql-response+json; charset=utf-8"
+    } else {
+        "application/json; charset=utf-8"
+    };
+    let mut out = (status, [(header::CONTENT_TYPE, content_type)], body.to_string()).into_response();
+    if let Some(cache) = response.cache_control.value().and_then(|v| HeaderValue::from_str(&v).ok()) {
+        out.headers_mut().insert(header::CACHE_CONTROL, cache);
+    }
+    out
 }
 
 /// Sends what an exporter writes to the HTTP body in chunks.

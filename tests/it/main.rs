@@ -8,6 +8,7 @@ mod crash;
 mod explorer;
 mod export;
 mod golden;
+mod graphql_http;
 mod link;
 mod ner;
 mod robustness;

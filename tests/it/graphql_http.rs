@@ -1,0 +1,65 @@
+//! GraphQL over HTTP as clients expect it: the audit suite of npm's `graphql-http`
+//! (`serverAudits`) against the real server, and the content negotiation it checks.
+//! `.ci/run` installs the npm packages (`npm ci --prefix tests/js`).
+
+use crate::common::*;
+use kennisgraaf::server::ServerConfig;
+use std::process::Command;
+
+fn server() -> (tempfile::TempDir, TestServer) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kg = pipeline(&dir.path().join("store"));
+    ingest_reference(&kg);
+    (dir, TestServer::start(kg, ServerConfig::default()))
+}
+
+#[test]
+fn the_graphql_http_audit_suite_passes_every_must_and_should() {
+    let (_dir, server) = server();
+    let out = Command::new("node")
+        .arg(repo("tests/js/graphql-http-audit.mjs"))
+        .arg(format!("{}/graphql", server.url))
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run node ({e}); install Node.js and `npm ci --prefix tests/js`"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    let audits: Vec<serde_json::Value> =
+        stdout.lines().map(|l| serde_json::from_str(l).expect("one JSON object per audit")).collect();
+    assert!(audits.len() >= 50, "only {} audits ran:\n{stdout}", audits.len());
+    // MUST failures are "error", SHOULD failures "warn"; MAY ones are "notice".
+    let failed: Vec<&serde_json::Value> =
+        audits.iter().filter(|a| a["status"] == "error" || a["status"] == "warn").collect();
+    assert!(failed.is_empty(), "failed audits: {failed:#?}");
+}
+
+#[test]
+fn responses_follow_the_accept_header_and_requests_that_cannot_run_get_400() {
+    let (_dir, server) = server();
+    let url = format!("{}/graphql", server.url);
+    let plain =
+        ureq::post(&url).set("content-type", "application/json").send_string(r#"{"query":"{ stats { entities } }"}"#);
+    let plain = plain.expect("200");
+    assert!(plain.content_type().starts_with("application/json"), "{}", plain.content_type());
+
+    let spec = "application/graphql-response+json";
+    let ok = ureq::post(&url)
+        .set("content-type", "application/json")
+        .set("accept", spec)
+        .send_string(r#"{"query":"{ stats { entities } }"}"#)
+        .expect("200");
+    assert_eq!(ok.content_type(), spec);
+    let broken = ureq::post(&url)
+        .set("content-type", "application/json")
+        .set("accept", spec)
+        .send_string(r#"{"query":"{ stats { "}"#);
+    let Err(ureq::Error::Status(400, response)) = broken else { panic!("a parse error should be 400: {broken:?}") };
+    let body: serde_json::Value = response.into_json().expect("json");
+    assert!(body.get("data").is_none() && body["errors"].as_array().is_some_and(|e| !e.is_empty()), "{body}");
+
+    let get_mutation = ureq::get(&url).query("query", "mutation { ingest(documents: []) { stored } }").call();
+    assert!(matches!(get_mutation, Err(ureq::Error::Status(405, _))), "{get_mutation:?}");
+    let get_read = ureq::get(&url).query("query", "{ stats { entities } }").call().expect("GET reads work");
+    assert!(get_read.content_type().starts_with("application/json"));
+    let text = ureq::post(&url).set("content-type", "text/plain").send_string(r#"{"query":"{ stats { entities } }"}"#);
+    assert!(matches!(text, Err(ureq::Error::Status(415, _))), "{text:?}");
+}
