@@ -63,3 +63,30 @@ fn responses_follow_the_accept_header_and_requests_that_cannot_run_get_400() {
     let text = ureq::post(&url).set("content-type", "text/plain").send_string(r#"{"query":"{ stats { entities } }"}"#);
     assert!(matches!(text, Err(ureq::Error::Status(415, _))), "{text:?}");
 }
+
+#[test]
+fn a_frontend_using_graphql_request_gets_what_it_asks_for() {
+    let (_dir, server) = server();
+    let out = Command::new("node")
+        .arg(repo("tests/js/frontend-client.mjs"))
+        .arg(format!("{}/graphql", server.url))
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run node ({e}); install Node.js and `npm ci --prefix tests/js`"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_str(stdout.trim()).expect("one JSON summary");
+    // Search as you type narrows to Aboutaleb.
+    assert!(v["typed"][2].as_array().is_some_and(|names| names.first() == Some(&"Aboutaleb".into())), "{v}");
+    let e = &v["entity"];
+    assert_eq!((e["name"].as_str(), e["type"].as_str()), (Some("Aboutaleb"), Some("PERSON")), "{v}");
+    assert_eq!(e["roles"], serde_json::json!(["burgemeester"]));
+    assert_eq!(e["wikidataId"], "Q401107");
+    assert!(e["relationTypes"].as_array().is_some_and(|t| t.contains(&"HOLDS_ROLE".into())), "{v}");
+    assert!(e["evidenceTexts"].as_u64() > Some(5) && e["quotes"].as_u64() >= Some(5), "{v}");
+    assert!(v["view"]["nodes"].as_u64() >= Some(5) && v["view"]["dangling"] == 0, "{v}");
+    // Cursor pagination walks every relation once.
+    let p = &v["pages"];
+    assert!(p["count"].as_u64() >= Some(2), "{v}");
+    assert_eq!((p["seen"].clone(), p["distinct"].clone()), (p["total"].clone(), p["total"].clone()), "{v}");
+    assert!(v["invalidQueryError"].as_str().is_some_and(|m| m.contains("nonsense")), "{v}");
+}
