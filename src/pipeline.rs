@@ -27,17 +27,57 @@ pub struct IngestReport {
     pub relations_touched: usize,
 }
 
+/// What happens to documents and to the graph, for live subscribers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PipelineEvent {
+    /// Normalised and not yet stored; extraction starts.
+    Accepted {
+        document: String,
+        source: Option<String>,
+    },
+    Extracted {
+        document: String,
+        entities: usize,
+        relations: usize,
+    },
+    /// Stored and applied to the graph: the ids it added and updated (nothing is ever
+    /// removed by ingestion).
+    Committed {
+        document: String,
+        entities_added: Vec<String>,
+        entities_updated: Vec<String>,
+        relations_added: Vec<String>,
+        relations_updated: Vec<String>,
+    },
+}
+
+/// Events a slow subscriber may fall behind by before it misses some (it is told how
+/// many it missed; ingestion never waits for it).
+pub const EVENT_BUFFER: usize = 4096;
+
 pub struct Kennisgraaf {
     extractor: Extractor,
     store: Store,
     graph: RwLock<Graph>,
     writer: Mutex<()>,
+    events: tokio::sync::broadcast::Sender<PipelineEvent>,
 }
 
 impl Kennisgraaf {
     pub fn new(extractor: Extractor, store: Store) -> Result<Self, StoreError> {
         let graph = Graph::load(&store)?;
-        Ok(Self { extractor, store, graph: RwLock::new(graph), writer: Mutex::new(()) })
+        let (events, _) = tokio::sync::broadcast::channel(EVENT_BUFFER);
+        Ok(Self { extractor, store, graph: RwLock::new(graph), writer: Mutex::new(()), events })
+    }
+
+    /// Live events from now on; see `PipelineEvent` and `EVENT_BUFFER`.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<PipelineEvent> {
+        self.events.subscribe()
+    }
+
+    fn emit(&self, event: PipelineEvent) {
+        // No subscriber is not an error.
+        let _ = self.events.send(event);
     }
 
     pub fn store(&self) -> &Store {
@@ -138,7 +178,13 @@ impl Kennisgraaf {
         if self.store.contains_document(&document.id)? {
             return Ok(Prepared::Unchanged(document.id));
         }
+        self.emit(PipelineEvent::Accepted { document: document.id.clone(), source: document.source.clone() });
         let extraction = self.extractor.extract(&document.text);
+        self.emit(PipelineEvent::Extracted {
+            document: document.id.clone(),
+            entities: extraction.entities.len(),
+            relations: extraction.relations.len(),
+        });
         Ok(Prepared::Ready(Box::new((document, extraction))))
     }
 
@@ -173,7 +219,20 @@ impl Kennisgraaf {
         if outcome.stored {
             report.entities_touched += outcome.entities.len();
             report.relations_touched += outcome.relations.len();
-            self.graph.write().unwrap_or_else(|p| p.into_inner()).apply(outcome);
+            let mut graph = self.graph.write().unwrap_or_else(|p| p.into_inner());
+            let (entities_added, entities_updated): (Vec<String>, Vec<String>) =
+                outcome.entities.iter().map(|e| e.id.clone()).partition(|id| graph.entity(id).is_none());
+            let (relations_added, relations_updated): (Vec<String>, Vec<String>) =
+                outcome.relations.iter().map(|r| r.id.clone()).partition(|id| graph.relation(id).is_none());
+            graph.apply(outcome);
+            drop(graph);
+            self.emit(PipelineEvent::Committed {
+                document: id.clone(),
+                entities_added,
+                entities_updated,
+                relations_added,
+                relations_updated,
+            });
             report.stored.push(id);
         } else {
             report.unchanged.push(id);

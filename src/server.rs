@@ -1,4 +1,5 @@
-//! The HTTP server: GraphiQL at `/`, GraphQL at `/graphql` (GET and POST), the explorer
+//! The HTTP server: GraphiQL at `/`, GraphQL at `/graphql` (GET and POST), subscriptions
+//! at `/graphql/ws` (graphql-transport-ws, and the older graphql-ws), the explorer
 //! at `/explore`, exports at `/export/{format}`, `/health`.
 //! Only this module knows axum. `app` builds the whole service so tests can drive it
 //! directly or bind it to `127.0.0.1:0`.
@@ -6,7 +7,7 @@
 use crate::api::{self, Caller, KgSchema};
 use crate::export;
 use crate::pipeline::Kennisgraaf;
-use async_graphql_axum::GraphQLRequest;
+use async_graphql_axum::{GraphQLRequest, GraphQLSubscription};
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -65,6 +66,7 @@ pub fn app(kg: Arc<Kennisgraaf>, config: ServerConfig) -> Router {
     Router::new()
         .route("/", get(graphiql))
         .route("/graphql", get(graphql).post(graphql))
+        .route_service("/graphql/ws", GraphQLSubscription::new(state.schema.clone()))
         .route("/health", get(|| async { "ok" }))
         .route("/explore", get(|| async { Html(EXPLORE_HTML) }))
         .route("/graphiql/{file}", get(graphiql_asset))

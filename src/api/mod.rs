@@ -5,6 +5,7 @@
 //! Errors carry `extensions.code`: NOT_FOUND, BAD_INPUT, LIMIT_EXCEEDED,
 //! UNAUTHENTICATED, INTERNAL (details of internal failures go to the log, not the client).
 
+mod live;
 mod types;
 
 use crate::graph::{EntityFilter, RelationFilter};
@@ -14,9 +15,8 @@ use crate::pipeline::Kennisgraaf;
 use async_graphql::connection::{Connection, Edge, EmptyFields};
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::{
-    Context, EmptySubscription, ErrorExtensions, InputObject, Object, Schema, ServerResult, SimpleObject, Variables, ID,
-};
+use async_graphql::{Context, ErrorExtensions, InputObject, Object, Schema, ServerResult, SimpleObject, Variables, ID};
+pub use live::Subscription;
 use std::sync::Arc;
 pub use types::{Document, Entity, EntityType, Relation, RelationType, Subgraph};
 
@@ -25,7 +25,7 @@ pub const MAX_PAGE_SIZE: usize = 100;
 pub const MAX_DEPTH: usize = 16;
 pub const MAX_COMPLEXITY: usize = 5_000;
 
-pub type KgSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type KgSchema = Schema<Query, Mutation, Subscription>;
 
 /// Who is calling, as established by the HTTP layer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,7 +37,7 @@ pub enum Caller {
 }
 
 pub fn schema(kg: Arc<Kennisgraaf>) -> KgSchema {
-    Schema::build(Query, Mutation, EmptySubscription)
+    Schema::build(Query, Mutation, Subscription)
         .data(kg)
         .extension(ParsedQueries::default())
         .limit_depth(MAX_DEPTH)
@@ -86,7 +86,7 @@ impl Extension for ParsedQueries {
 
 /// The schema's SDL, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(Query, Mutation, EmptySubscription).finish().sdl()
+    Schema::build(Query, Mutation, Subscription).finish().sdl()
 }
 
 pub(crate) fn error(code: &'static str, message: impl Into<String>) -> async_graphql::Error {

@@ -90,3 +90,58 @@ fn a_frontend_using_graphql_request_gets_what_it_asks_for() {
     assert_eq!((p["seen"].clone(), p["distinct"].clone()), (p["total"].clone(), p["total"].clone()), "{v}");
     assert!(v["invalidQueryError"].as_str().is_some_and(|m| m.contains("nonsense")), "{v}");
 }
+
+#[test]
+fn a_subscriber_sees_a_document_go_through_the_pipeline_and_the_graph_change() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kg = pipeline(&dir.path().join("store"));
+    ingest_reference(&kg);
+    let config = ServerConfig { token: Some("s3cret".into()), ..Default::default() };
+    let server = TestServer::start(kg.clone(), config);
+    let out = Command::new("node")
+        .arg(repo("tests/js/live-client.mjs"))
+        .args([server.url.as_str(), "s3cret"])
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run node ({e}); install Node.js and `npm ci --prefix tests/js`"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_str(stdout.trim()).expect("one JSON summary");
+    let stored = v["ingested"]["data"]["ingest"]["stored"][0].as_str().expect("one document stored").to_string();
+    let stages: Vec<&str> =
+        v["progress"].as_array().expect("events").iter().filter_map(|e| e["stage"].as_str()).collect();
+    assert_eq!(stages, ["ACCEPTED", "EXTRACTED", "COMMITTED"], "{v}");
+    assert!(v["progress"].as_array().expect("events").iter().all(|e| e["document"] == stored.as_str()), "{v}");
+    let change = &v["changes"][0];
+    assert_eq!(change["document"], stored.as_str(), "{v}");
+    // Aboutaleb and Rotterdam were known (updated); the new document adds relations.
+    let graph = kg.graph();
+    let aboutaleb = graph
+        .entities(&kennisgraaf::graph::EntityFilter { wikidata_id: Some("Q401107".into()), ..Default::default() })[0]
+        .id
+        .clone();
+    assert!(change["entitiesUpdated"].as_array().is_some_and(|ids| ids.contains(&aboutaleb.as_str().into())), "{v}");
+    let added = change["relationsAdded"].as_array().expect("ids");
+    assert!(!added.is_empty() && added.iter().all(|id| graph.relation(id.as_str().unwrap_or("")).is_some()), "{v}");
+}
+
+#[test]
+fn a_slow_subscriber_is_told_what_it_missed_and_never_blocks_ingestion() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kg = pipeline(&dir.path().join("store"));
+    let mut rx = kg.subscribe();
+    // Nobody reads while more events than the buffer holds are produced.
+    let docs: Vec<_> = (0..kennisgraaf::pipeline::EVENT_BUFFER / 3 + 10)
+        .map(|i| kennisgraaf::ingest::RawDocument {
+            text: format!("Document {i}: burgemeester Aboutaleb bezocht Rotterdam."),
+            origin: format!("doc {i}"),
+            ..Default::default()
+        })
+        .collect();
+    let n = docs.len();
+    let report = kg.ingest(docs, || {}).expect("ingest finishes without a reader");
+    assert_eq!(report.stored.len(), n);
+    match rx.try_recv() {
+        Err(tokio::sync::broadcast::error::TryRecvError::Lagged(missed)) => assert!(missed > 0),
+        other => panic!("expected to be told of missed events, got {other:?}"),
+    }
+}

@@ -1,0 +1,142 @@
+//! Subscriptions (graphql-transport-ws at `/graphql/ws`): ingest progress and graph
+//! changes, as the pipeline reports them (`pipeline::PipelineEvent`).
+//!
+//! Invariant: a subscriber never slows ingestion. Each has a bounded buffer
+//! (`pipeline::EVENT_BUFFER` events); one that falls further behind gets a `DROPPED`
+//! event saying how many it missed, then the events that follow.
+
+use super::kg;
+use crate::pipeline::PipelineEvent;
+use async_graphql::{Context, Enum, SimpleObject, Subscription, ID};
+use futures_util::stream::{self, Stream};
+use tokio::sync::broadcast::error::RecvError;
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum IngestStage {
+    /// Normalised, not stored before; extraction starts.
+    Accepted,
+    /// Entities and relations found.
+    Extracted,
+    /// Stored and in the graph.
+    Committed,
+    /// This subscriber fell behind and missed `dropped` events.
+    Dropped,
+}
+
+/// One step of one document through the pipeline.
+#[derive(SimpleObject, Debug)]
+pub struct IngestEvent {
+    pub stage: IngestStage,
+    /// The document's id (content hash); absent for DROPPED.
+    pub document: Option<ID>,
+    /// Where it came from (URL or path), on ACCEPTED.
+    pub source: Option<String>,
+    /// Entities and relations extracted (EXTRACTED) or touched in the graph (COMMITTED).
+    pub entities: Option<usize>,
+    pub relations: Option<usize>,
+    /// Events missed (DROPPED).
+    pub dropped: Option<u64>,
+}
+
+/// What one committed document changed in the graph. Ingestion only adds and updates.
+#[derive(SimpleObject, Debug, Default)]
+pub struct GraphChange {
+    /// The document whose commit made the change; absent when `dropped` is set.
+    pub document: Option<ID>,
+    pub entities_added: Vec<ID>,
+    pub entities_updated: Vec<ID>,
+    pub relations_added: Vec<ID>,
+    pub relations_updated: Vec<ID>,
+    /// This subscriber fell behind and missed this many pipeline events.
+    pub dropped: Option<u64>,
+}
+
+pub struct Subscription;
+
+/// Pipeline events as a stream, with lag reported as `Err(missed)`.
+fn events(ctx: &Context<'_>) -> impl Stream<Item = Result<PipelineEvent, u64>> {
+    stream::unfold(kg(ctx).subscribe(), |mut rx| async move {
+        match rx.recv().await {
+            Ok(event) => Some((Ok(event), rx)),
+            Err(RecvError::Lagged(missed)) => Some((Err(missed), rx)),
+            Err(RecvError::Closed) => None,
+        }
+    })
+}
+
+fn ids(v: Vec<String>) -> Vec<ID> {
+    v.into_iter().map(ID).collect()
+}
+
+#[Subscription]
+impl Subscription {
+    /// Every document ingested from now on, stage by stage, in order per document.
+    async fn ingest_progress(&self, ctx: &Context<'_>) -> impl Stream<Item = IngestEvent> {
+        use futures_util::StreamExt;
+        events(ctx).map(|e| match e {
+            Ok(PipelineEvent::Accepted { document, source }) => IngestEvent {
+                stage: IngestStage::Accepted,
+                document: Some(ID(document)),
+                source,
+                entities: None,
+                relations: None,
+                dropped: None,
+            },
+            Ok(PipelineEvent::Extracted { document, entities, relations }) => IngestEvent {
+                stage: IngestStage::Extracted,
+                document: Some(ID(document)),
+                source: None,
+                entities: Some(entities),
+                relations: Some(relations),
+                dropped: None,
+            },
+            Ok(PipelineEvent::Committed {
+                document,
+                entities_added,
+                entities_updated,
+                relations_added,
+                relations_updated,
+            }) => IngestEvent {
+                stage: IngestStage::Committed,
+                document: Some(ID(document)),
+                source: None,
+                entities: Some(entities_added.len() + entities_updated.len()),
+                relations: Some(relations_added.len() + relations_updated.len()),
+                dropped: None,
+            },
+            Err(missed) => IngestEvent {
+                stage: IngestStage::Dropped,
+                document: None,
+                source: None,
+                entities: None,
+                relations: None,
+                dropped: Some(missed),
+            },
+        })
+    }
+
+    /// The entities and relations each committed document adds or updates, with ids.
+    async fn graph_changes(&self, ctx: &Context<'_>) -> impl Stream<Item = GraphChange> {
+        use futures_util::StreamExt;
+        events(ctx).filter_map(|e| async move {
+            match e {
+                Ok(PipelineEvent::Committed {
+                    document,
+                    entities_added,
+                    entities_updated,
+                    relations_added,
+                    relations_updated,
+                }) => Some(GraphChange {
+                    document: Some(ID(document)),
+                    entities_added: ids(entities_added),
+                    entities_updated: ids(entities_updated),
+                    relations_added: ids(relations_added),
+                    relations_updated: ids(relations_updated),
+                    dropped: None,
+                }),
+                Ok(_) => None,
+                Err(missed) => Some(GraphChange { dropped: Some(missed), ..Default::default() }),
+            }
+        })
+    }
+}
