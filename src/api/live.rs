@@ -11,6 +11,7 @@ use async_graphql::{Context, Enum, SimpleObject, Subscription, ID};
 use futures_util::stream::{self, Stream};
 use tokio::sync::broadcast::error::RecvError;
 
+/// How far a document has come through the pipeline.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 pub enum IngestStage {
     /// Normalised, not stored before; extraction starts.
@@ -26,13 +27,15 @@ pub enum IngestStage {
 /// One step of one document through the pipeline.
 #[derive(SimpleObject, Debug)]
 pub struct IngestEvent {
+    /// Which step this is.
     pub stage: IngestStage,
     /// The document's id (content hash); absent for DROPPED.
     pub document: Option<ID>,
     /// Where it came from (URL or path), on ACCEPTED.
     pub source: Option<String>,
-    /// Entities and relations extracted (EXTRACTED) or touched in the graph (COMMITTED).
+    /// Entities extracted (EXTRACTED) or touched in the graph (COMMITTED).
     pub entities: Option<usize>,
+    /// Relations extracted (EXTRACTED) or touched in the graph (COMMITTED).
     pub relations: Option<usize>,
     /// Events missed (DROPPED).
     pub dropped: Option<u64>,
@@ -43,9 +46,13 @@ pub struct IngestEvent {
 pub struct GraphChange {
     /// The document whose commit made the change; absent when `dropped` is set.
     pub document: Option<ID>,
+    /// Entities that did not exist before this document.
     pub entities_added: Vec<ID>,
+    /// Entities that existed and gained mentions, aliases or roles.
     pub entities_updated: Vec<ID>,
+    /// Relations that did not exist before.
     pub relations_added: Vec<ID>,
+    /// Relations that existed and gained evidence.
     pub relations_updated: Vec<ID>,
     /// This subscriber fell behind and missed this many pipeline events.
     pub dropped: Option<u64>,
@@ -68,6 +75,7 @@ fn ids(v: Vec<String>) -> Vec<ID> {
     v.into_iter().map(ID).collect()
 }
 
+/// Live updates over graphql-transport-ws at /graphql/ws.
 #[Subscription]
 impl Subscription {
     /// Every document ingested from now on, stage by stage, in order per document.

@@ -161,6 +161,7 @@ fn relation_filter(types: Option<Vec<RelationType>>, min_weight: Option<i32>) ->
 
 pub struct Query;
 
+/// Reading the knowledge graph.
 #[Object]
 impl Query {
     /// One entity by id.
@@ -284,13 +285,17 @@ impl Query {
 pub struct DocumentInput {
     /// Your id for it (kept as `externalId`; the document id is the content hash).
     id: Option<String>,
+    /// Title, if any.
     title: Option<String>,
     /// YYYY, YYYY-MM or YYYY-MM-DD.
     date: Option<String>,
+    /// Where it was published.
     url: Option<String>,
+    /// The article text (UTF-8). Header lines `date …`, `title …`, `url …` at the start are read too.
     text: String,
 }
 
+/// What an ingest did with each document.
 #[derive(SimpleObject)]
 pub struct IngestResult {
     /// Documents newly stored.
@@ -303,6 +308,7 @@ pub struct IngestResult {
 
 pub struct Mutation;
 
+/// Changing the knowledge graph; needs `Authorization: Bearer <token>`.
 #[Object]
 impl Mutation {
     /// Extract and store documents. Requires `Authorization: Bearer <token>`.

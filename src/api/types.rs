@@ -12,11 +12,17 @@ use std::sync::Arc;
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(remote = "model::EntityType")]
 pub enum EntityType {
+    /// A person ("Aboutaleb").
     Person,
+    /// An organisation, company, party, institution ("Meld Misdaad Anoniem", "politie").
     Organization,
+    /// A place: city, country, region ("Rotterdam").
     Location,
+    /// A law or regulation ("Opiumwet").
     Law,
+    /// A named event.
     Event,
+    /// Other named things: nationalities, works, languages, competitions.
     Misc,
     /// An office named without its holder ("de burgemeester van Groningen").
     Role,
@@ -30,7 +36,9 @@ pub enum RelationType {
     HoldsRole,
     /// An office belongs to a place or organisation.
     RoleOf,
+    /// A person belongs to an organisation.
     MemberOf,
+    /// A place or organisation lies in a place.
     LocatedIn,
     /// The source is quoted saying something that names the target.
     QuotedAbout,
@@ -40,10 +48,14 @@ pub enum RelationType {
     CoOccurs,
 }
 
+/// Which relations of an entity: those it is the source of, the target of, or both.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum Direction {
+    /// Relations whose source is the entity.
     Outgoing,
+    /// Relations whose target is the entity.
     Incoming,
+    /// Relations either way.
     Both,
 }
 
@@ -60,10 +72,13 @@ pub struct WikidataLink {
     pub confidence: f32,
 }
 
+/// A person, organisation, place, law or other named thing, merged across all documents that mention it.
 pub struct Entity(pub Arc<EntityRecord>);
 
+/// A person, organisation, place, law or other named thing, merged across all documents that mention it.
 #[Object]
 impl Entity {
+    /// Stable opaque id (derived from the Wikidata QID when linked, else from type and name).
     async fn id(&self) -> ID {
         ID(self.0.id.clone())
     }
@@ -71,6 +86,7 @@ impl Entity {
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// What kind of thing it is.
     #[graphql(name = "type")]
     async fn entity_type(&self) -> EntityType {
         self.0.entity_type.into()
@@ -98,9 +114,11 @@ impl Entity {
     async fn roles(&self) -> Vec<String> {
         self.0.roles.keys().cloned().collect()
     }
+    /// Number of mentions across all documents (names, and references like "hij" resolved to it).
     async fn mention_count(&self) -> u64 {
         self.0.mention_count
     }
+    /// Number of documents that mention it.
     async fn document_count(&self) -> u64 {
         self.0.document_count
     }
@@ -108,6 +126,7 @@ impl Entity {
     async fn first_seen(&self) -> Option<&str> {
         self.0.first_seen.as_deref()
     }
+    /// Date of the latest document that mentions it.
     async fn last_seen(&self) -> Option<&str> {
         self.0.last_seen.as_deref()
     }
@@ -178,13 +197,17 @@ impl Entity {
     }
 }
 
+/// A relation between two entities, with the evidence that states it. Repeated evidence raises its weight.
 pub struct Relation(pub RelationRecord);
 
+/// A relation between two entities, with the evidence that states it. Repeated evidence raises its weight.
 #[Object]
 impl Relation {
+    /// Stable opaque id (from source, type, predicate and target).
     async fn id(&self) -> ID {
         ID(self.0.id.clone())
     }
+    /// What the relation states.
     #[graphql(name = "type")]
     async fn kind(&self) -> RelationType {
         self.0.kind.into()
@@ -193,9 +216,11 @@ impl Relation {
     async fn predicate(&self) -> &str {
         &self.0.predicate
     }
+    /// The entity the relation goes from (the holder, speaker, subject).
     async fn source(&self, ctx: &Context<'_>) -> async_graphql::Result<Entity> {
         endpoint(ctx, &self.0.source)
     }
+    /// The entity the relation goes to.
     async fn target(&self, ctx: &Context<'_>) -> async_graphql::Result<Entity> {
         endpoint(ctx, &self.0.target)
     }
@@ -207,9 +232,11 @@ impl Relation {
     async fn confidence(&self) -> f32 {
         self.0.confidence
     }
+    /// Date of the earliest document stating it.
     async fn first_seen(&self) -> Option<&str> {
         self.0.first_seen.as_deref()
     }
+    /// Date of the latest document stating it.
     async fn last_seen(&self) -> Option<&str> {
         self.0.last_seen.as_deref()
     }
@@ -257,16 +284,20 @@ fn span_text(doc: &DocumentRecord, span: Span) -> String {
     doc.document.text.get(span.start..span.end).unwrap_or_default().to_string()
 }
 
+/// One place in one document that states a relation.
 pub struct Evidence {
     ev: model::Evidence,
     doc: Arc<DocumentRecord>,
 }
 
+/// One place in one document that states a relation.
 #[Object]
 impl Evidence {
+    /// The document it is in.
     async fn document(&self) -> Document {
         Document(self.doc.clone())
     }
+    /// Index of the sentence in the document (from 0).
     async fn sentence_index(&self) -> usize {
         self.ev.sentence
     }
@@ -282,9 +313,11 @@ impl Evidence {
     async fn start(&self) -> usize {
         self.ev.span.start
     }
+    /// Byte offset in the document text where the stretch ends (exclusive).
     async fn end(&self) -> usize {
         self.ev.span.end
     }
+    /// How sure the extractor was, 0..1.
     async fn confidence(&self) -> f32 {
         self.ev.confidence
     }
@@ -294,31 +327,40 @@ impl Evidence {
     }
 }
 
+/// One place in a document that names or refers to an entity.
 pub struct Mention {
     m: model::StoredMention,
     doc: Arc<DocumentRecord>,
 }
 
+/// One place in a document that names or refers to an entity.
 #[Object]
 impl Mention {
+    /// The words as written ("Aboutaleb", "de burgemeester", "hij").
     async fn text(&self) -> &str {
         &self.m.text
     }
+    /// The document it is in.
     async fn document(&self) -> Document {
         Document(self.doc.clone())
     }
+    /// Index of the sentence in the document (from 0).
     async fn sentence_index(&self) -> usize {
         self.m.sentence
     }
+    /// The whole sentence.
     async fn sentence(&self) -> String {
         sentence_text(&self.doc, self.m.sentence)
     }
+    /// Byte offset in the document text.
     async fn start(&self) -> usize {
         self.m.span.start
     }
+    /// Byte offset where it ends (exclusive).
     async fn end(&self) -> usize {
         self.m.span.end
     }
+    /// How sure the extractor was, 0..1.
     async fn confidence(&self) -> f32 {
         self.m.confidence
     }
@@ -328,13 +370,17 @@ impl Mention {
     }
 }
 
+/// Something said, as quoted in a document, with who said it (if found) and whom it names.
 pub struct Quote(model::StoredQuote);
 
+/// Something said, as quoted in a document, with who said it (if found) and whom it names.
 #[Object]
 impl Quote {
+    /// The quoted words.
     async fn text(&self) -> &str {
         &self.0.text
     }
+    /// Who said it, if the extractor found out.
     async fn speaker(&self, ctx: &Context<'_>) -> Option<Entity> {
         self.0.speaker.as_ref().and_then(|s| kg(ctx).graph().entity(s).cloned()).map(Entity)
     }
@@ -343,12 +389,15 @@ impl Quote {
         let g = kg(ctx).graph();
         self.0.about.iter().filter_map(|id| g.entity(id).cloned()).map(Entity).collect()
     }
+    /// The document it is quoted in.
     async fn document(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Document>> {
         Ok(kg(ctx).store().document(&self.0.document).map_err(internal)?.map(Document::from))
     }
+    /// Byte offset in the document text.
     async fn start(&self) -> usize {
         self.0.span.start
     }
+    /// Byte offset where it ends (exclusive).
     async fn end(&self) -> usize {
         self.0.span.end
     }
@@ -367,18 +416,22 @@ impl From<DocumentRecord> for Document {
     }
 }
 
+/// Shared, because evidence and mentions of one document all point at the same record.
 #[Object]
 impl Document {
     /// Content hash of the normalised text.
     async fn id(&self) -> ID {
         ID(self.0.document.id.clone())
     }
+    /// The id the source gave it (JSONL `id`), if any.
     async fn external_id(&self) -> Option<&str> {
         self.0.document.external_id.as_deref()
     }
+    /// Title, if the source gave one.
     async fn title(&self) -> Option<&str> {
         self.0.document.title.as_deref()
     }
+    /// Publication date: YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601).
     async fn date(&self) -> Option<&str> {
         self.0.document.date.as_deref()
     }
@@ -386,9 +439,11 @@ impl Document {
     async fn source(&self) -> Option<&str> {
         self.0.document.source.as_deref()
     }
+    /// Language code ("nl").
     async fn language(&self) -> &str {
         &self.0.document.language
     }
+    /// The normalised text; all byte offsets point into it.
     async fn text(&self) -> &str {
         &self.0.document.text
     }
@@ -396,9 +451,11 @@ impl Document {
     async fn ingested_at(&self) -> u64 {
         self.0.document.ingested_at
     }
+    /// Number of sentences.
     async fn sentence_count(&self) -> usize {
         self.0.sentences.len()
     }
+    /// Number of entity mentions found in it.
     async fn mention_count(&self) -> u64 {
         self.0.mention_count
     }
@@ -415,7 +472,9 @@ impl Document {
 
 /// A part of the graph: nodes and the relations between them.
 pub struct Subgraph {
+    /// The entities, starting with the one asked about.
     nodes: Vec<Arc<EntityRecord>>,
+    /// The relations between those entities.
     edges: Vec<RelationRecord>,
 }
 
@@ -425,38 +484,55 @@ impl From<graph::Subgraph> for Subgraph {
     }
 }
 
+/// A part of the graph: nodes and the relations between them.
 #[Object]
 impl Subgraph {
+    /// The entities, starting with the one asked about.
     async fn nodes(&self) -> Vec<Entity> {
         self.nodes.iter().cloned().map(Entity).collect()
     }
+    /// The relations between those entities.
     async fn edges(&self) -> Vec<Relation> {
         self.edges.iter().cloned().map(Relation).collect()
     }
 }
 
+/// How many entities have a type.
 #[derive(SimpleObject)]
 pub struct TypeCount {
+    /// The entity type.
     #[graphql(name = "type")]
     entity_type: EntityType,
+    /// Number of entities of that type.
     count: usize,
 }
 
+/// How many relations have a type.
 #[derive(SimpleObject)]
 pub struct KindCount {
+    /// The relation type.
     #[graphql(name = "type")]
     kind: RelationType,
+    /// Number of relations of that type.
     count: usize,
 }
 
+/// Counts of what the store and graph hold.
 #[derive(SimpleObject)]
 pub struct Stats {
+    /// Documents stored.
     documents: u64,
+    /// Entities in the graph.
     entities: usize,
+    /// Relations in the graph (each counted once, however much evidence).
     relations: usize,
+    /// Entity mentions stored.
     mentions: u64,
+    /// Relation instances (evidence) stored.
     evidence: u64,
+    /// Entities per type.
     entity_types: Vec<TypeCount>,
+    /// Relations per type.
     relation_types: Vec<KindCount>,
 }
 
