@@ -122,27 +122,34 @@ fn page_size(first: Option<i32>) -> async_graphql::Result<usize> {
     }
 }
 
-/// Offset cursors: opaque to clients, stable while the ordering is.
+/// Cursors name the item they follow (its id, opaque to clients), so a cursor stays
+/// valid across ingests that grow or reorder the list: the next page starts right after
+/// that item in the current order.
 fn paginate<T: async_graphql::OutputType>(
     items: Vec<T>,
+    id: impl Fn(&T) -> &str,
     first: Option<i32>,
     after: Option<String>,
 ) -> async_graphql::Result<Connection<String, T, ConnectionFields>> {
     let size = page_size(first)?;
     let start = match after {
         None => 0,
-        Some(c) => c
-            .strip_prefix("o:")
-            .and_then(|n| n.parse::<usize>().ok())
-            .map(|n| n + 1)
-            .ok_or_else(|| error("BAD_INPUT", format!("cursor {c:?} is not one this API gave out")))?,
+        Some(c) => {
+            let key = c
+                .strip_prefix("k:")
+                .ok_or_else(|| error("BAD_INPUT", format!("cursor {c:?} is not one this API gave out")))?;
+            items.iter().position(|x| id(x) == key).map(|i| i + 1).ok_or_else(|| {
+                error(
+                    "NOT_FOUND",
+                    format!("cursor {c:?} follows an item no longer in this list; start again without `after`"),
+                )
+            })?
+        }
     };
     let total = items.len();
     let mut conn =
         Connection::with_additional_fields(start > 0, start + size < total, ConnectionFields { total_count: total });
-    conn.edges.extend(
-        items.into_iter().enumerate().skip(start).take(size).map(|(i, item)| Edge::new(format!("o:{i}"), item)),
-    );
+    conn.edges.extend(items.into_iter().skip(start).take(size).map(|item| Edge::new(format!("k:{}", id(&item)), item)));
     Ok(conn)
 }
 
@@ -182,7 +189,7 @@ impl Query {
     ) -> async_graphql::Result<Connection<String, Entity, ConnectionFields, EmptyFields>> {
         let filter = EntityFilter { entity_type: entity_type.map(Into::into), name, wikidata_id };
         let items: Vec<Entity> = kg(ctx).graph().entities(&filter).into_iter().cloned().map(Entity).collect();
-        paginate(items, first, after)
+        paginate(items, |e| e.0.id.as_str(), first, after)
     }
 
     /// Search names and aliases: case- and accent-insensitive, by prefix of the name or of a word in it.
@@ -212,7 +219,7 @@ impl Query {
     ) -> async_graphql::Result<Connection<String, Relation, ConnectionFields, EmptyFields>> {
         let filter = relation_filter(types, min_weight);
         let items: Vec<Relation> = kg(ctx).graph().relations(&filter).into_iter().cloned().map(Relation).collect();
-        paginate(items, first, after)
+        paginate(items, |r| r.0.id.as_str(), first, after)
     }
 
     /// One document by id (its content hash).
@@ -229,7 +236,7 @@ impl Query {
     ) -> async_graphql::Result<Connection<String, Document, ConnectionFields, EmptyFields>> {
         let mut docs = kg(ctx).store().documents().collect::<Result<Vec<_>, _>>().map_err(internal)?;
         docs.sort_by(|a, b| b.document.date.cmp(&a.document.date).then_with(|| a.document.id.cmp(&b.document.id)));
-        paginate(docs.into_iter().map(Document::from).collect(), first, after)
+        paginate(docs.into_iter().map(Document::from).collect(), |d| d.0.document.id.as_str(), first, after)
     }
 
     /// The entities within `depth` hops of an entity and the relations between them.

@@ -145,3 +145,47 @@ fn a_slow_subscriber_is_told_what_it_missed_and_never_blocks_ingestion() {
         other => panic!("expected to be told of missed events, got {other:?}"),
     }
 }
+
+#[test]
+fn cursors_stay_valid_across_an_ingest_and_name_the_item_they_follow() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kg = pipeline(&dir.path().join("store"));
+    ingest_reference(&kg);
+    let server = TestServer::start(kg.clone(), ServerConfig::default());
+    let page = |after: Option<&str>| {
+        server.query(
+            "query($after: String) { entities(first: 3, after: $after) { pageInfo { endCursor } nodes { id } } }",
+            &serde_json::json!({ "after": after }),
+            None,
+        )
+    };
+    let all = || -> Vec<String> {
+        server.query("{ entities(first: 100) { nodes { id } } }", &serde_json::json!({}), None)["data"]["entities"]
+            ["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .map(|n| n["id"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    let first = page(None);
+    let cursor = first["data"]["entities"]["pageInfo"]["endCursor"].as_str().expect("cursor").to_string();
+    let third = first["data"]["entities"]["nodes"][2]["id"].as_str().expect("id").to_string();
+    let before = all();
+    // Another article changes the counts, and so the order and the list.
+    let raw = kennisgraaf::ingest::RawDocument {
+        text: "De politie in Rotterdam en de douane in Groningen werkten samen met de Belastingdienst. \
+               De politie in Amsterdam deed mee."
+            .into(),
+        origin: "extra".into(),
+        ..Default::default()
+    };
+    kg.ingest(vec![raw], || {}).expect("ingest");
+    let after_ingest = all();
+    assert_ne!(before, after_ingest, "the ingest should change the list");
+    let next = page(Some(&cursor));
+    let expected = &after_ingest[after_ingest.iter().position(|id| *id == third).expect("still listed") + 1];
+    assert_eq!(next["data"]["entities"]["nodes"][0]["id"], expected.as_str(), "{next}");
+    let bad = page(Some("o:3"));
+    assert_eq!(bad["errors"][0]["extensions"]["code"], "BAD_INPUT", "{bad}");
+}
