@@ -77,6 +77,9 @@ pub enum RelationKind {
     QuotedAbout,
     /// An office (ROLE entity) → the place or organisation it belongs to.
     RoleOf,
+    /// A law → the office it lets (or obliges) to do something; `predicate` says what
+    /// ("panden sluiten").
+    Grants,
     /// Subject —verb lemma→ object; `predicate` holds the Dutch verb (plus particle/preposition).
     Verb,
     /// Both entities are named in one sentence. Weaker than every typed relation.
@@ -84,9 +87,10 @@ pub enum RelationKind {
 }
 
 impl RelationKind {
-    pub const ALL: [RelationKind; 7] = [
+    pub const ALL: [RelationKind; 8] = [
         RelationKind::HoldsRole,
         RelationKind::RoleOf,
+        RelationKind::Grants,
         RelationKind::MemberOf,
         RelationKind::LocatedIn,
         RelationKind::QuotedAbout,
@@ -101,6 +105,7 @@ impl RelationKind {
             RelationKind::LocatedIn => "LOCATED_IN",
             RelationKind::QuotedAbout => "QUOTED_ABOUT",
             RelationKind::RoleOf => "ROLE_OF",
+            RelationKind::Grants => "GRANTS",
             RelationKind::Verb => "VERB",
             RelationKind::CoOccurs => "CO_OCCURS",
         }

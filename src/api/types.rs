@@ -36,6 +36,8 @@ pub enum RelationType {
     HoldsRole,
     /// An office belongs to a place or organisation.
     RoleOf,
+    /// A law lets (or obliges) an office to do something; the `predicate` says what.
+    Grants,
     /// A person belongs to an organisation.
     MemberOf,
     /// A place or organisation lies in a place.

@@ -53,6 +53,9 @@ pub struct Entities {
     pub roles: Vec<RoleFact>,
     /// (role entity, place it belongs to, sentence, span)
     pub role_places: Vec<(usize, usize, usize, Span)>,
+    /// What a law lets an office do: "de Opiumwet verruimd. Burgemeesters kunnen nu
+    /// panden sluiten" → (law, office, "panden sluiten", sentence of the law, span of both).
+    pub provisions: Vec<(usize, usize, String, usize, Span)>,
     pub quotes: Vec<AttributedQuote>,
     /// First token of each named ref → index into `refs`.
     named_by_token: HashMap<usize, usize>,
@@ -117,6 +120,7 @@ pub fn resolve(
     let mut out = Entities::default();
     group_names(&ctx, names, &mut out);
     attach_roles(&ctx, &mut out);
+    law_provisions(&ctx, &mut out);
     resolve_references(&ctx, &mut out);
     attribute_quotes(&ctx, regions, &mut out);
     out.refs.sort_by_key(|r| (r.span.start, r.span.end));
@@ -270,6 +274,76 @@ fn attach_roles(ctx: &Ctx, out: &mut Entities) {
                 named: true,
             });
             out.role_places.push((entity, pl.entity, sentence, span));
+        }
+    }
+}
+
+/// Modal verbs that state a power or duty: "burgemeesters kunnen/mogen/moeten …".
+const MODALS: &[&str] = &["kunnen", "kan", "mogen", "mag", "moeten", "moet"];
+/// Adverbs left out of a provision's predicate ("kunnen nu ook panden sluiten").
+const PROVISION_ADVERBS: &[&str] = &["nu", "ook", "al", "voortaan", "dan", "straks", "wel", "sneller", "eerder"];
+/// Words that end the clause stating the provision.
+const CLAUSE_ENDS: &[&str] = &[",", ".", ";", ":", "als", "maar", "wanneer", "indien", "omdat", "terwijl", "en", "of"];
+
+/// The office a (plural) role noun names: "burgemeesters" → "burgemeester".
+fn office_at(ctx: &Ctx, i: usize) -> Option<&'static str> {
+    let lower = ctx.lower(i);
+    ROLE_NOUNS.iter().copied().find(|r| lower == *r || lower == format!("{r}s") || lower == format!("{r}en"))
+}
+
+/// A law named in a sentence, and in that sentence or the next an office with a modal
+/// verb: the law lets (or makes) that office do what follows. The office becomes a ROLE
+/// entity of its own ("burgemeester"), linked by the relation GRANTS.
+fn law_provisions(ctx: &Ctx, out: &mut Entities) {
+    let laws: Vec<Ref> =
+        out.refs.iter().filter(|r| r.named && out.entities[r.entity].entity_type == EntityType::Law).cloned().collect();
+    for law in laws {
+        let mut i = law.tokens.end;
+        while i + 1 < ctx.tokens.len() && ctx.sentence_of[i] <= law.sentence + 1 {
+            let Some(office) = office_at(ctx, i).filter(|_| MODALS.contains(&ctx.lower(i + 1).as_str())) else {
+                i += 1;
+                continue;
+            };
+            let mut end = i + 2;
+            let mut words = Vec::new();
+            while end < ctx.tokens.len()
+                && ctx.sentence_of[end] == ctx.sentence_of[i]
+                && !CLAUSE_ENDS.contains(&ctx.lower(end).as_str())
+            {
+                let w = ctx.lower(end);
+                if !PROVISION_ADVERBS.contains(&w.as_str()) {
+                    words.push(w);
+                }
+                end += 1;
+            }
+            if words.is_empty() || words.len() > 8 {
+                break;
+            }
+            let entity = match out.entities.iter().position(|e| e.entity_type == EntityType::Role && e.name == office) {
+                Some(e) => e,
+                None => {
+                    out.entities.push(LocalEntity {
+                        name: office.to_string(),
+                        entity_type: EntityType::Role,
+                        aliases: vec![ctx.word(i).to_string()],
+                        roles: vec![office.to_string()],
+                        wikidata: None,
+                    });
+                    out.entities.len() - 1
+                }
+            };
+            out.push_named(Ref {
+                entity,
+                sentence: ctx.sentence_of[i],
+                tokens: i..i + 1,
+                span: ctx.tokens[i].span,
+                confidence: 0.7,
+                source: "rule:office",
+                named: true,
+            });
+            let span = Span::new(law.span.start, ctx.tokens[end - 1].span.end);
+            out.provisions.push((law.entity, entity, words.join(" "), law.sentence, span));
+            break;
         }
     }
 }

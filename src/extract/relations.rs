@@ -87,6 +87,17 @@ fn roles(ents: &Entities, out: &mut Vec<LocalRelation>) {
     for &(role, place, sentence, span) in &ents.role_places {
         out.push(relation(role, place, RelationKind::RoleOf, "", (sentence, span), 0.8, "pattern:role-van-place"));
     }
+    for (law, office, power, sentence, span) in &ents.provisions {
+        out.push(relation(
+            *law,
+            *office,
+            RelationKind::Grants,
+            power,
+            (*sentence, *span),
+            0.7,
+            "pattern:law-office-modal",
+        ));
+    }
 }
 
 fn quoted_about(ents: &Entities, out: &mut Vec<LocalRelation>) {

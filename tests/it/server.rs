@@ -74,6 +74,26 @@ fn reference_article_entities_relations_and_evidence_survive_a_restart() {
     let verb = &r2["data"]["entity"]["relations"][0];
     assert_eq!(verb["target"]["name"], "Meld Misdaad Anoniem", "{r2}");
     assert!(verb["predicate"].as_str().expect("predicate").starts_with("krijgen meldingen"), "{r2}");
+    // "Sinds begin dit jaar is ook de Opiumwet verruimd. Burgemeesters kunnen nu ook panden sluiten …"
+    let opiumwet = find_entity(&server, "Opiumwet");
+    let r3 = server.query(
+        "query($id: ID!) { entity(id: $id) { relations(types: [GRANTS]) { predicate target { name type } evidence { text } } } }",
+        &json!({ "id": opiumwet["id"] }),
+        None,
+    );
+    let grants = &r3["data"]["entity"]["relations"][0];
+    assert_eq!(
+        (grants["target"]["name"].as_str(), grants["target"]["type"].as_str()),
+        (Some("burgemeester"), Some("ROLE")),
+        "{r3}"
+    );
+    assert_eq!(grants["predicate"], "panden sluiten", "{r3}");
+    assert!(
+        grants["evidence"][0]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("Burgemeesters kunnen nu ook panden sluiten")),
+        "{r3}"
+    );
     let quotes = r["data"]["entity"]["quotes"].as_array().expect("quotes");
     assert!(quotes.len() >= 5, "Aboutaleb should be quoted at least five times, got {quotes:?}");
 }
