@@ -285,6 +285,10 @@ const PROVISION_ADVERBS: &[&str] = &["nu", "ook", "al", "voortaan", "dan", "stra
 /// Words that end the clause stating the provision.
 const CLAUSE_ENDS: &[&str] = &[",", ".", ";", ":", "als", "maar", "wanneer", "indien", "omdat", "terwijl", "en", "of"];
 
+/// How far after a law the office may stand, in tokens (a bound, so that a long
+/// unpunctuated text with many laws stays linear).
+const PROVISION_WINDOW: usize = 40;
+
 /// The office a (plural) role noun names: "burgemeesters" → "burgemeester".
 fn office_at(ctx: &Ctx, i: usize) -> Option<&'static str> {
     let lower = ctx.lower(i);
@@ -299,7 +303,8 @@ fn law_provisions(ctx: &Ctx, out: &mut Entities) {
         out.refs.iter().filter(|r| r.named && out.entities[r.entity].entity_type == EntityType::Law).cloned().collect();
     for law in laws {
         let mut i = law.tokens.end;
-        while i + 1 < ctx.tokens.len() && ctx.sentence_of[i] <= law.sentence + 1 {
+        let window_end = (law.tokens.end + PROVISION_WINDOW).min(ctx.tokens.len());
+        while i + 1 < window_end && ctx.sentence_of[i] <= law.sentence + 1 {
             let Some(office) = office_at(ctx, i).filter(|_| MODALS.contains(&ctx.lower(i + 1).as_str())) else {
                 i += 1;
                 continue;
@@ -307,6 +312,7 @@ fn law_provisions(ctx: &Ctx, out: &mut Entities) {
             let mut end = i + 2;
             let mut words = Vec::new();
             while end < ctx.tokens.len()
+                && end < i + 2 + PROVISION_WINDOW
                 && ctx.sentence_of[end] == ctx.sentence_of[i]
                 && !CLAUSE_ENDS.contains(&ctx.lower(end).as_str())
             {
