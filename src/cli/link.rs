@@ -2,7 +2,7 @@
 //! hand-checked mentions.
 
 use super::args::{EvalLinkArgs, ModelArgs, TrainLinkArgs};
-use super::train::read_conll;
+use super::train::{read_conll, write_model_file};
 use crate::extract::ner::{self, conll};
 use crate::extract::Extractor;
 use crate::ingest::{self, ReadLimits};
@@ -66,12 +66,7 @@ pub fn train_link(args: &TrainLinkArgs) -> Result<()> {
     let index = WikidataIndex::build(&table, &first, about)
         .with_context(|| format!("{} is not a `QID<TAB>name…` table", args.table.display()))?;
     let bytes = index.to_bytes()?;
-    if let Some(dir) = args.out.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = args.out.with_extension("tmp");
-    std::fs::write(&tmp, &bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, &args.out)?;
+    write_model_file(&args.out, &bytes)?;
     println!(
         "wrote {} ({} items, {} first names, {:.1} MB) in {:.1} s",
         args.out.display(),

@@ -7,6 +7,16 @@ use indicatif::{ProgressBar, ProgressStyle};
 use std::path::Path;
 use std::time::Instant;
 
+/// Write a model file whole or not at all: to a temporary file beside it, then rename.
+pub fn write_model_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot move {} to {}", tmp.display(), path.display()))
+}
+
 pub fn read_conll(path: &Path) -> Result<Vec<conll::LabeledSentence>> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     conll::parse(&text).with_context(|| format!("{} is not CoNLL NER data", path.display()))
@@ -100,12 +110,7 @@ pub fn train_ner(args: &TrainNerArgs) -> Result<()> {
     );
     bar.finish_and_clear();
     let bytes = model.to_bytes()?;
-    if let Some(dir) = args.out.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = args.out.with_extension("tmp");
-    std::fs::write(&tmp, &bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, &args.out)?;
+    write_model_file(&args.out, &bytes)?;
     println!(
         "wrote {} ({} features, {:.1} MB): {}",
         args.out.display(),

@@ -6,6 +6,18 @@ use crate::common::*;
 use kennisgraaf::server::ServerConfig;
 use std::process::Command;
 
+/// Run a Node script from tests/js with arguments; its stdout.
+fn node(script: &str, args: &[&str]) -> String {
+    let out = Command::new("node")
+        .arg(repo(&format!("tests/js/{script}")))
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run node ({e}); install Node.js and `npm ci --prefix tests/js`"));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{script}: {stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    stdout
+}
+
 fn server() -> (tempfile::TempDir, TestServer) {
     let dir = tempfile::tempdir().expect("tempdir");
     let kg = pipeline(&dir.path().join("store"));
@@ -16,13 +28,7 @@ fn server() -> (tempfile::TempDir, TestServer) {
 #[test]
 fn the_graphql_http_audit_suite_passes_every_must_and_should() {
     let (_dir, server) = server();
-    let out = Command::new("node")
-        .arg(repo("tests/js/graphql-http-audit.mjs"))
-        .arg(format!("{}/graphql", server.url))
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run node ({e}); install Node.js and `npm ci --prefix tests/js`"));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = node("graphql-http-audit.mjs", &[&format!("{}/graphql", server.url)]);
     let audits: Vec<serde_json::Value> =
         stdout.lines().map(|l| serde_json::from_str(l).expect("one JSON object per audit")).collect();
     assert!(audits.len() >= 50, "only {} audits ran:\n{stdout}", audits.len());
@@ -67,13 +73,7 @@ fn responses_follow_the_accept_header_and_requests_that_cannot_run_get_400() {
 #[test]
 fn a_frontend_using_graphql_request_gets_what_it_asks_for() {
     let (_dir, server) = server();
-    let out = Command::new("node")
-        .arg(repo("tests/js/frontend-client.mjs"))
-        .arg(format!("{}/graphql", server.url))
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run node ({e}); install Node.js and `npm ci --prefix tests/js`"));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = node("frontend-client.mjs", &[&format!("{}/graphql", server.url)]);
     let v: serde_json::Value = serde_json::from_str(stdout.trim()).expect("one JSON summary");
     // Search as you type narrows to Aboutaleb.
     assert!(v["typed"][2].as_array().is_some_and(|names| names.first() == Some(&"Aboutaleb".into())), "{v}");
@@ -98,13 +98,7 @@ fn a_subscriber_sees_a_document_go_through_the_pipeline_and_the_graph_change() {
     ingest_reference(&kg);
     let config = ServerConfig { token: Some("s3cret".into()), ..Default::default() };
     let server = TestServer::start(kg.clone(), config);
-    let out = Command::new("node")
-        .arg(repo("tests/js/live-client.mjs"))
-        .args([server.url.as_str(), "s3cret"])
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run node ({e}); install Node.js and `npm ci --prefix tests/js`"));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = node("live-client.mjs", &[server.url.as_str(), "s3cret"]);
     let v: serde_json::Value = serde_json::from_str(stdout.trim()).expect("one JSON summary");
     let stored = v["ingested"]["data"]["ingest"]["stored"][0].as_str().expect("one document stored").to_string();
     let stages: Vec<&str> =
