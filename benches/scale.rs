@@ -42,25 +42,17 @@ impl Rng {
     }
 }
 
-/// Articles of the CoNLL files, each a list of sentences (tokens joined by spaces).
+/// Articles of the CoNLL files, each a list of sentences (tokens joined by spaces, as
+/// `conll::articles` writes them, one a line).
 fn conll_articles() -> Vec<Vec<String>> {
     let mut out = Vec::new();
     for file in ["ned.train", "ned.testa"] {
         let path = Path::new("../shared/data/conll2002").join(file);
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let sentences = conll::parse(&text).expect("CoNLL data");
-        let mut current = None;
-        for s in sentences {
-            if current != Some(s.document) {
-                current = Some(s.document);
-                out.push(Vec::new());
-            }
-            if let Some(a) = out.last_mut() {
-                a.push(s.words.join(" "));
-            }
-        }
+        out.extend(conll::articles(&sentences).iter().map(|a| a.lines().map(str::to_string).collect::<Vec<_>>()));
     }
-    out.retain(|a: &Vec<String>| a.len() >= 3);
+    out.retain(|a| a.len() >= 3);
     out
 }
 
