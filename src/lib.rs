@@ -12,6 +12,7 @@ pub mod graph;
 pub mod ingest;
 pub mod link;
 pub mod model;
+pub mod model_file;
 pub mod pipeline;
 pub mod resolve;
 pub mod server;

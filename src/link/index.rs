@@ -13,6 +13,7 @@
 //! in a damaged file are skipped, never indexed.
 
 use crate::model::fold;
+use crate::model_file;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 
@@ -174,6 +175,16 @@ pub enum IndexError {
     Table { line: usize, reason: String },
 }
 
+impl From<model_file::FrameError> for IndexError {
+    fn from(e: model_file::FrameError) -> Self {
+        match e {
+            model_file::FrameError::BadMagic => IndexError::BadMagic,
+            model_file::FrameError::Version { found } => IndexError::Version { found },
+            model_file::FrameError::Corrupt(why) => IndexError::Corrupt(why),
+        }
+    }
+}
+
 /// One Wikidata item with what its names reveal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Item {
@@ -280,21 +291,11 @@ impl WikidataIndex {
     }
 
     pub fn to_bytes(&self) -> Result<Vec<u8>, IndexError> {
-        let mut out = MAGIC.to_vec();
-        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-        out.extend(postcard::to_stdvec(&self.file).map_err(|e| IndexError::Corrupt(e.to_string()))?);
-        Ok(out)
+        Ok(model_file::encode(MAGIC, FORMAT_VERSION, &self.file)?)
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, IndexError> {
-        if bytes.len() < 12 || &bytes[..8] != MAGIC {
-            return Err(IndexError::BadMagic);
-        }
-        let found = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
-        if found != FORMAT_VERSION {
-            return Err(IndexError::Version { found });
-        }
-        let file: IndexFile = postcard::from_bytes(&bytes[12..]).map_err(|e| IndexError::Corrupt(e.to_string()))?;
+        let file: IndexFile = model_file::decode(MAGIC, FORMAT_VERSION, bytes)?;
         if file.keys.windows(2).any(|w| w[0].folded >= w[1].folded) {
             return Err(IndexError::Corrupt("names are not sorted".into()));
         }

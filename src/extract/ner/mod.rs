@@ -13,6 +13,7 @@ mod train;
 pub use lexicon::{Lexicon, GAZ_TYPES, GAZ_WIKIDATA};
 pub use train::{build_lexicon, by_document, evaluate, train, train_work, EpochReport, TrainConfig};
 
+use crate::model_file;
 use features::{history_features, sentence_features, stacked_features, DocumentContext, SentenceFeatures};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -68,6 +69,16 @@ pub enum ModelError {
     Version { found: u32 },
     #[error("NER model is corrupt ({0}); retrain with `kennisgraaf train ner` or restore data/models from git")]
     Corrupt(String),
+}
+
+impl From<model_file::FrameError> for ModelError {
+    fn from(e: model_file::FrameError) -> Self {
+        match e {
+            model_file::FrameError::BadMagic => ModelError::BadMagic,
+            model_file::FrameError::Version { found } => ModelError::Version { found },
+            model_file::FrameError::Corrupt(why) => ModelError::Corrupt(why),
+        }
+    }
 }
 
 /// One pass of the tagger: a weight row per feature hash.
@@ -179,22 +190,11 @@ impl NerModel {
             })
             .collect();
         let file = ModelFile { lexicon: self.lexicon.clone(), stages, about: self.about.clone() };
-        let mut out = MAGIC.to_vec();
-        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-        let body = postcard::to_stdvec(&file).map_err(|e| ModelError::Corrupt(e.to_string()))?;
-        out.extend_from_slice(&body);
-        Ok(out)
+        Ok(model_file::encode(MAGIC, FORMAT_VERSION, &file)?)
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, ModelError> {
-        if bytes.len() < 12 || &bytes[..8] != MAGIC {
-            return Err(ModelError::BadMagic);
-        }
-        let found = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
-        if found != FORMAT_VERSION {
-            return Err(ModelError::Version { found });
-        }
-        let file: ModelFile = postcard::from_bytes(&bytes[12..]).map_err(|e| ModelError::Corrupt(e.to_string()))?;
+        let file: ModelFile = model_file::decode(MAGIC, FORMAT_VERSION, bytes)?;
         if file.stages.is_empty() {
             return Err(ModelError::Corrupt("the model has no stages".into()));
         }
