@@ -256,6 +256,13 @@ mod tests {
         assert_eq!(fold("Cocaïne"), "cocaine");
         assert_eq!(fold(" Meld  Misdaad\tAnoniem "), "meld misdaad anoniem");
     }
+
+    #[test]
+    fn timestamps_are_iso_8601_utc() {
+        assert_eq!(iso8601_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso8601_utc(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(iso8601_utc(1_795_880_460), "2026-11-28T15:41:00Z");
+    }
 }
 
 /// An entity as the store and the graph keep it: the sum of its mentions across documents.
@@ -272,8 +279,89 @@ pub struct EntityRecord {
     pub document_count: u64,
     pub first_seen: Option<String>,
     pub last_seen: Option<String>,
-    /// Set by the first document whose extraction linked it; never changed after.
+    /// Set by the first document whose extraction linked it; changed after only by a
+    /// curator's merge.
     pub wikidata: Option<WikidataLink>,
+    /// Fields a curator set; ingestion leaves them alone.
+    pub curated: CuratedFields,
+}
+
+impl EntityRecord {
+    /// Its name and every alias (the name may be among the aliases).
+    pub fn names(&self) -> impl Iterator<Item = &String> {
+        self.aliases.keys().chain(std::iter::once(&self.name))
+    }
+}
+
+/// Which of an entity's fields a human decided (curation wins over the extractor).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CuratedFields {
+    /// The name was set by `Rename`: longer names seen later do not replace it.
+    pub name: bool,
+    /// The type was set by `Retype`: resolution matches the entity whatever type the
+    /// extractor gives a later mention of its names.
+    pub entity_type: bool,
+}
+
+/// A human decision about the graph. Stored in order as `CurationEvent`s; each is applied
+/// to the store when made, and the rules it leaves behind (redirects, split-off aliases,
+/// locked names and types, deleted documents) apply to every later ingest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Curation {
+    /// `from` becomes part of `into`: mentions, relations and evidence move; `from`'s id
+    /// answers as an alias of `into` from then on.
+    Merge {
+        from: String,
+        into: String,
+    },
+    Rename {
+        entity: String,
+        name: String,
+    },
+    Retype {
+        entity: String,
+        entity_type: EntityType,
+    },
+    /// Mentions written `alias` leave `entity` for a new entity of the same type (with
+    /// the relations of the documents where `alias` was its only name).
+    SplitAlias {
+        entity: String,
+        alias: String,
+    },
+    /// The document, its mentions and its evidence go; relations and entities left
+    /// without evidence or mentions go too; the same text is not ingested again.
+    DeleteDocument {
+        document: String,
+    },
+}
+
+/// One curation as stored: numbered in order, with time and the curator's reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CurationEvent {
+    /// 1, 2, 3, … in the order the curations were made.
+    pub seq: u64,
+    /// When it was made, ISO 8601 UTC ("2026-11-28T15:41:00Z").
+    pub at: String,
+    pub reason: String,
+    pub curation: Curation,
+}
+
+/// Seconds since the Unix epoch as ISO 8601 UTC, e.g. "2026-11-28T15:41:00Z".
+pub fn iso8601_utc(unix_seconds: u64) -> String {
+    let days = (unix_seconds / 86_400) as i64;
+    let secs = unix_seconds % 86_400;
+    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", secs / 3_600, secs / 60 % 60, secs % 60)
 }
 
 /// A relation as stored: its evidence lives beside it, keyed by relation and document.

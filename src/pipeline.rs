@@ -10,9 +10,9 @@
 use crate::extract::Extractor;
 use crate::graph::Graph;
 use crate::ingest::{self, RawDocument};
-use crate::model::{Document, Extraction};
+use crate::model::{Curation, Document, Extraction};
 use crate::resolve;
-use crate::store::{Store, StoreError};
+use crate::store::{CurateError, CurationOutcome, Store, StoreError};
 use std::sync::{Mutex, RwLock, RwLockReadGuard};
 
 #[derive(Debug, Default, Clone, serde::Serialize)]
@@ -21,6 +21,8 @@ pub struct IngestReport {
     pub stored: Vec<String>,
     /// Ids of documents that were already in the store (nothing changed).
     pub unchanged: Vec<String>,
+    /// Ids of documents a curator deleted: not ingested again.
+    pub deleted: Vec<String>,
     /// Inputs refused, with the reason.
     pub problems: Vec<String>,
     pub entities_touched: usize,
@@ -40,15 +42,40 @@ pub enum PipelineEvent {
         entities: usize,
         relations: usize,
     },
-    /// Stored and applied to the graph: the ids it added and updated (nothing is ever
-    /// removed by ingestion).
+    /// Stored and applied to the graph (ingestion only adds and updates).
     Committed {
         document: String,
-        entities_added: Vec<String>,
-        entities_updated: Vec<String>,
-        relations_added: Vec<String>,
-        relations_updated: Vec<String>,
+        changes: GraphDelta,
     },
+    /// A curation applied to the store and the graph; `event` is its number.
+    Curated {
+        event: u64,
+        changes: GraphDelta,
+    },
+}
+
+/// Ids of what one commit or curation added, updated and removed in the graph.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct GraphDelta {
+    pub entities_added: Vec<String>,
+    pub entities_updated: Vec<String>,
+    pub entities_removed: Vec<String>,
+    pub relations_added: Vec<String>,
+    pub relations_updated: Vec<String>,
+    pub relations_removed: Vec<String>,
+}
+
+impl GraphDelta {
+    /// Split the changed ids into added and updated by what `graph` holds before applying them.
+    fn before_applying<'a>(
+        graph: &Graph,
+        entities: impl Iterator<Item = &'a String>,
+        relations: impl Iterator<Item = &'a String>,
+    ) -> Self {
+        let (entities_added, entities_updated) = entities.cloned().partition(|id| graph.entity(id).is_none());
+        let (relations_added, relations_updated) = relations.cloned().partition(|id| graph.relation(id).is_none());
+        GraphDelta { entities_added, entities_updated, relations_added, relations_updated, ..Default::default() }
+    }
 }
 
 /// Events a slow subscriber may fall behind by before it misses some (it is told how
@@ -134,6 +161,28 @@ impl Kennisgraaf {
         Ok(report)
     }
 
+    /// Apply a human decision to the store and the graph (see `model::Curation`), store
+    /// it as the next curation event with `reason` and the time, and tell subscribers.
+    /// Serialised with commits by the writer lock; durable when it returns.
+    pub fn curate(&self, curation: Curation, reason: &str) -> Result<CurationOutcome, CurateError> {
+        let _writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let outcome = self.store.curate(curation, reason, crate::model::iso8601_utc(now))?;
+        let mut graph = self.graph.write().unwrap_or_else(|p| p.into_inner());
+        let mut changes = GraphDelta::before_applying(
+            &graph,
+            outcome.entities.iter().map(|e| &e.id),
+            outcome.relations.iter().map(|r| &r.id),
+        );
+        changes.entities_removed = outcome.removed_entities.clone();
+        changes.relations_removed = outcome.removed_relations.clone();
+        graph.apply_curation(&outcome);
+        drop(graph);
+        tracing::info!(event = outcome.event.seq, curation = ?outcome.event.curation, reason = %outcome.event.reason, "curated");
+        self.emit(PipelineEvent::Curated { event: outcome.event.seq, changes });
+        Ok(outcome)
+    }
+
     /// `ingest_with`, flushing once at the end.
     pub fn ingest(&self, raws: Vec<RawDocument>, on_document: impl FnMut()) -> Result<IngestReport, StoreError> {
         self.ingest_with(raws, usize::MAX, on_document, |_| {})
@@ -178,6 +227,10 @@ impl Kennisgraaf {
         if self.store.contains_document(&document.id)? {
             return Ok(Prepared::Unchanged(document.id));
         }
+        if let Some(event) = self.store.deleted_by(&document.id)? {
+            tracing::info!(document = %document.id, event, "not ingested: a curator deleted this document");
+            return Ok(Prepared::Deleted(document.id));
+        }
         self.emit(PipelineEvent::Accepted { document: document.id.clone(), source: document.source.clone() });
         let extraction = self.extractor.extract(&document.text);
         self.emit(PipelineEvent::Extracted {
@@ -196,6 +249,10 @@ impl Kennisgraaf {
             }
             Prepared::Unchanged(id) => {
                 report.unchanged.push(id);
+                return Ok(());
+            }
+            Prepared::Deleted(id) => {
+                report.deleted.push(id);
                 return Ok(());
             }
             Prepared::Ready(ready) => *ready,
@@ -220,19 +277,14 @@ impl Kennisgraaf {
             report.entities_touched += outcome.entities.len();
             report.relations_touched += outcome.relations.len();
             let mut graph = self.graph.write().unwrap_or_else(|p| p.into_inner());
-            let (entities_added, entities_updated): (Vec<String>, Vec<String>) =
-                outcome.entities.iter().map(|e| e.id.clone()).partition(|id| graph.entity(id).is_none());
-            let (relations_added, relations_updated): (Vec<String>, Vec<String>) =
-                outcome.relations.iter().map(|r| r.id.clone()).partition(|id| graph.relation(id).is_none());
+            let changes = GraphDelta::before_applying(
+                &graph,
+                outcome.entities.iter().map(|e| &e.id),
+                outcome.relations.iter().map(|r| &r.id),
+            );
             graph.apply(outcome);
             drop(graph);
-            self.emit(PipelineEvent::Committed {
-                document: id.clone(),
-                entities_added,
-                entities_updated,
-                relations_added,
-                relations_updated,
-            });
+            self.emit(PipelineEvent::Committed { document: id.clone(), changes });
             report.stored.push(id);
         } else {
             report.unchanged.push(id);
@@ -245,5 +297,6 @@ impl Kennisgraaf {
 enum Prepared {
     Problem(String),
     Unchanged(String),
+    Deleted(String),
     Ready(Box<(Document, Extraction)>),
 }

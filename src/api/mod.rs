@@ -5,6 +5,7 @@
 //! Errors carry `extensions.code`: NOT_FOUND, BAD_INPUT, LIMIT_EXCEEDED,
 //! UNAUTHENTICATED, INTERNAL (details of internal failures go to the log, not the client).
 
+mod curation;
 mod live;
 mod types;
 
@@ -15,7 +16,10 @@ use crate::pipeline::Kennisgraaf;
 use async_graphql::connection::{Connection, Edge, EmptyFields};
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::{Context, ErrorExtensions, InputObject, Object, Schema, ServerResult, SimpleObject, Variables, ID};
+use async_graphql::{
+    Context, ErrorExtensions, InputObject, MergedObject, Object, Schema, ServerResult, SimpleObject, Variables, ID,
+};
+use curation::{CurationMutation, CurationQuery};
 pub use live::Subscription;
 use std::sync::Arc;
 pub use types::{Document, Entity, EntityType, Relation, RelationType, Subgraph};
@@ -24,6 +28,14 @@ pub use types::{Document, Entity, EntityType, Relation, RelationType, Subgraph};
 pub const MAX_PAGE_SIZE: usize = 100;
 pub const MAX_DEPTH: usize = 16;
 pub const MAX_COMPLEXITY: usize = 5_000;
+
+/// The root query: reading the graph, and the curation log.
+#[derive(MergedObject, Default)]
+pub struct Query(GraphQuery, CurationQuery);
+
+/// The root mutation: ingesting documents, and curation. All need `Authorization: Bearer <token>`.
+#[derive(MergedObject, Default)]
+pub struct Mutation(IngestMutation, CurationMutation);
 
 pub type KgSchema = Schema<Query, Mutation, Subscription>;
 
@@ -37,7 +49,7 @@ pub enum Caller {
 }
 
 pub fn schema(kg: Arc<Kennisgraaf>) -> KgSchema {
-    Schema::build(Query, Mutation, Subscription)
+    Schema::build(Query::default(), Mutation::default(), Subscription)
         .data(kg)
         .extension(ParsedQueries::default())
         .limit_depth(MAX_DEPTH)
@@ -86,7 +98,7 @@ impl Extension for ParsedQueries {
 
 /// The schema's SDL, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(Query, Mutation, Subscription).finish().sdl()
+    Schema::build(Query::default(), Mutation::default(), Subscription).finish().sdl()
 }
 
 pub(crate) fn error(code: &'static str, message: impl Into<String>) -> async_graphql::Error {
@@ -166,14 +178,16 @@ fn relation_filter(types: Option<Vec<RelationType>>, min_weight: Option<i32>) ->
     }
 }
 
-pub struct Query;
+#[derive(Default)]
+pub struct GraphQuery;
 
 /// Reading the knowledge graph.
 #[Object]
-impl Query {
-    /// One entity by id.
+impl GraphQuery {
+    /// One entity by id; an id merged away by curation answers with the entity it is part of now.
     async fn entity(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Entity>> {
-        Ok(kg(ctx).graph().entity(&id).cloned().map(Entity))
+        let graph = kg(ctx).graph();
+        Ok(graph.entity(graph.current_id(&id)).cloned().map(Entity))
     }
 
     /// Entities, most mentioned first; filter by type, by a name fragment and by
@@ -256,10 +270,11 @@ impl Query {
             return Err(error("LIMIT_EXCEEDED", format!("limit is {limit}; allowed 1 to 500")));
         }
         let graph = kg(ctx).graph();
-        if graph.entity(&id).is_none() {
-            return Err(error("NOT_FOUND", format!("no entity with id {:?}", id.as_str())));
+        let id = graph.current_id(&id);
+        if graph.entity(id).is_none() {
+            return Err(error("NOT_FOUND", format!("no entity with id {id:?}")));
         }
-        Ok(Subgraph::from(graph.neighborhood(&id, depth as usize, limit as usize, &relation_filter(types, min_weight))))
+        Ok(Subgraph::from(graph.neighborhood(id, depth as usize, limit as usize, &relation_filter(types, min_weight))))
     }
 
     /// The fewest-hop chain of relations between two entities (direction ignored); null when unconnected.
@@ -271,13 +286,14 @@ impl Query {
         types: Option<Vec<RelationType>>,
     ) -> async_graphql::Result<Option<Vec<Relation>>> {
         let graph = kg(ctx).graph();
-        for id in [&from, &to] {
+        let (from, to) = (graph.current_id(&from), graph.current_id(&to));
+        for id in [from, to] {
             if graph.entity(id).is_none() {
-                return Err(error("NOT_FOUND", format!("no entity with id {:?}", id.as_str())));
+                return Err(error("NOT_FOUND", format!("no entity with id {id:?}")));
             }
         }
         Ok(graph
-            .shortest_path(&from, &to, &relation_filter(types, None))
+            .shortest_path(from, to, &relation_filter(types, None))
             .map(|p| p.into_iter().cloned().map(Relation).collect()))
     }
 
@@ -309,32 +325,36 @@ pub struct IngestResult {
     stored: Vec<ID>,
     /// Documents already in the store (nothing changed).
     unchanged: Vec<ID>,
+    /// Documents a curator deleted (see `curations`): not stored again.
+    deleted: Vec<ID>,
     /// Inputs refused, with the reason.
     problems: Vec<String>,
 }
 
-pub struct Mutation;
+/// Mutations run only for a caller with the server's token.
+pub(crate) fn require_authorised(ctx: &Context<'_>) -> async_graphql::Result<()> {
+    match ctx.data_opt::<Caller>().copied().unwrap_or(Caller::Anonymous) {
+        Caller::Authorised => Ok(()),
+        Caller::NoTokenConfigured => {
+            Err(error("UNAUTHENTICATED", "mutations are disabled: start the server with --token or KENNISGRAAF_TOKEN"))
+        }
+        Caller::Anonymous => Err(error(
+            "UNAUTHENTICATED",
+            "mutations need the header `Authorization: Bearer <token>` with the server's token",
+        )),
+    }
+}
+
+#[derive(Default)]
+pub struct IngestMutation;
 
 /// Changing the knowledge graph; needs `Authorization: Bearer <token>`.
 #[Object]
-impl Mutation {
-    /// Extract and store documents. Requires `Authorization: Bearer <token>`.
+impl IngestMutation {
+    /// Extract and store documents (a document a curator deleted is not stored again).
+    /// Requires `Authorization: Bearer <token>`.
     async fn ingest(&self, ctx: &Context<'_>, documents: Vec<DocumentInput>) -> async_graphql::Result<IngestResult> {
-        match ctx.data_opt::<Caller>().copied().unwrap_or(Caller::Anonymous) {
-            Caller::Authorised => {}
-            Caller::NoTokenConfigured => {
-                return Err(error(
-                    "UNAUTHENTICATED",
-                    "mutations are disabled: start the server with --token or KENNISGRAAF_TOKEN",
-                ))
-            }
-            Caller::Anonymous => {
-                return Err(error(
-                    "UNAUTHENTICATED",
-                    "mutations need the header `Authorization: Bearer <token>` with the server's token",
-                ))
-            }
-        }
+        require_authorised(ctx)?;
         if documents.len() > MAX_PAGE_SIZE {
             return Err(error(
                 "LIMIT_EXCEEDED",
@@ -359,6 +379,7 @@ impl Mutation {
         Ok(IngestResult {
             stored: report.stored.into_iter().map(ID).collect(),
             unchanged: report.unchanged.into_iter().map(ID).collect(),
+            deleted: report.deleted.into_iter().map(ID).collect(),
             problems: report.problems,
         })
     }

@@ -74,6 +74,16 @@ pub struct WikidataLink {
     pub confidence: f32,
 }
 
+/// Which of an entity's fields a curator set.
+#[derive(SimpleObject)]
+pub struct CuratedFields {
+    /// The name was set by `renameEntity`.
+    pub name: bool,
+    /// The type was set by `retypeEntity`.
+    #[graphql(name = "type")]
+    pub entity_type: bool,
+}
+
 /// A person, organisation, place, law or other named thing, merged across all documents that mention it.
 pub struct Entity(pub Arc<EntityRecord>);
 
@@ -111,6 +121,10 @@ impl Entity {
             url: w.url(),
             confidence: w.confidence,
         })
+    }
+    /// Which of its fields a curator set (ingestion leaves them alone).
+    async fn curated(&self) -> CuratedFields {
+        CuratedFields { name: self.0.curated.name, entity_type: self.0.curated.entity_type }
     }
     /// Role nouns stated for it ("burgemeester").
     async fn roles(&self) -> Vec<String> {

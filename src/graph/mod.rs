@@ -4,10 +4,11 @@
 //! Invariants: every edge's endpoints are nodes in the graph (a relation is applied
 //! only after its entities, and loading adds all entities first); `by_id` and
 //! `by_name` agree with the nodes; the graph equals what the store holds after each
-//! commit has been applied.
+//! commit or curation has been applied; `merged` leads every id a curator merged away
+//! to the entity it is part of now.
 
 use crate::model::{fold, EntityRecord, EntityType, RelationKind, RelationRecord};
-use crate::store::{CommitOutcome, Store, StoreError};
+use crate::store::{CommitOutcome, CurationOutcome, Store, StoreError};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction as PgDirection;
@@ -82,7 +83,12 @@ pub struct Graph {
     edges_by_id: HashMap<String, EdgeIndex>,
     /// Folded name or alias → entity ids, for search.
     by_name: BTreeMap<String, BTreeSet<String>>,
+    /// Ids merged away by curation → the id they were merged into.
+    merged: HashMap<String, String>,
 }
+
+/// Longest chain of merges followed (a damaged store must not hang a query).
+const MAX_MERGE_HOPS: usize = 32;
 
 impl Graph {
     /// Load every entity, then every relation, from the store.
@@ -94,7 +100,77 @@ impl Graph {
         for r in store.relations() {
             g.upsert_relation(r?);
         }
+        for m in store.merges() {
+            let (from, into) = m?;
+            g.merged.insert(from, into);
+        }
         Ok(g)
+    }
+
+    /// Apply what a curation changed: new and changed records first, then removals.
+    pub fn apply_curation(&mut self, outcome: &CurationOutcome) {
+        for e in &outcome.entities {
+            self.upsert_entity(e.clone());
+        }
+        for r in &outcome.relations {
+            self.upsert_relation(r.clone());
+        }
+        for id in &outcome.removed_relations {
+            if let Some(ix) = self.edges_by_id.remove(id) {
+                self.graph.remove_edge(ix);
+            }
+        }
+        for id in &outcome.removed_entities {
+            self.remove_entity(id);
+        }
+        if let Some((from, into)) = &outcome.merged {
+            self.merged.insert(from.clone(), into.clone());
+        }
+    }
+
+    /// The id an entity answers as now: `id` itself, or the entity it was merged into.
+    pub fn current_id<'a>(&'a self, id: &'a str) -> &'a str {
+        let mut id = id;
+        for _ in 0..MAX_MERGE_HOPS {
+            match self.merged.get(id) {
+                Some(next) => id = next,
+                None => break,
+            }
+        }
+        id
+    }
+
+    /// Drop `id` from the search index under `folded`, unless one of its `kept` names folds to it.
+    fn forget_name(&mut self, folded: &str, id: &str, kept: &HashSet<String>) {
+        if kept.contains(folded) {
+            return;
+        }
+        if let Some(ids) = self.by_name.get_mut(folded) {
+            ids.remove(id);
+            if ids.is_empty() {
+                self.by_name.remove(folded);
+            }
+        }
+    }
+
+    fn remove_entity(&mut self, id: &str) {
+        let Some(n) = self.by_id.remove(id) else { return };
+        let incident: Vec<EdgeIndex> = self
+            .graph
+            .edges_directed(n, PgDirection::Outgoing)
+            .chain(self.graph.edges_directed(n, PgDirection::Incoming))
+            .map(|e| e.id())
+            .collect();
+        for ix in incident {
+            if let Some(r) = self.graph.remove_edge(ix) {
+                self.edges_by_id.remove(&r.id);
+            }
+        }
+        if let Some(e) = self.graph.remove_node(n) {
+            for name in e.names() {
+                self.forget_name(&fold(name), &e.id, &HashSet::new());
+            }
+        }
     }
 
     /// Apply what a commit changed.
@@ -108,7 +184,18 @@ impl Graph {
     }
 
     fn upsert_entity(&mut self, e: EntityRecord) {
-        for alias in e.aliases.keys().chain(std::iter::once(&e.name)) {
+        if let Some(&n) = self.by_id.get(&e.id) {
+            // A curation may have taken names away (ingestion only adds them).
+            let old = self.graph[n].clone();
+            let gone: Vec<&String> = old.names().filter(|a| !e.aliases.contains_key(*a) && **a != e.name).collect();
+            if !gone.is_empty() {
+                let kept: HashSet<String> = e.names().map(|a| fold(a)).collect();
+                for name in gone {
+                    self.forget_name(&fold(name), &e.id, &kept);
+                }
+            }
+        }
+        for alias in e.names() {
             self.by_name.entry(fold(alias)).or_default().insert(e.id.clone());
         }
         match self.by_id.get(&e.id) {

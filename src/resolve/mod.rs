@@ -4,6 +4,9 @@
 //!
 //! Invariant: ids are deterministic: a new entity's id is the hash of its type and
 //! folded name, so re-ingesting the same corpus into an empty store gives the same ids.
+//! Curation rules win over the extractor and the linker: an id a curator merged away
+//! leads to the entity it was merged into, a split-off alias to its own entity, and an
+//! entity whose type a curator set matches names of any type.
 //! Resolve reads known entities through `KnownEntities` and writes nothing.
 
 use crate::model::{
@@ -20,6 +23,8 @@ pub struct KnownEntity {
     pub entity_type: EntityType,
     /// Its Wikidata QID, if linked.
     pub wikidata: Option<String>,
+    /// A curator set its type, so the extractor's type for its names does not matter.
+    pub curated_type: bool,
 }
 
 /// What resolution needs to know about the entities already stored.
@@ -28,6 +33,26 @@ pub trait KnownEntities {
     fn by_wikidata(&self, qid: &str) -> Option<String>;
     /// Entities that have `folded` among their folded aliases.
     fn by_folded_alias(&self, folded: &str) -> Vec<KnownEntity>;
+    /// The entity a curator merged `id` into, if any.
+    fn merged_into(&self, id: &str) -> Option<String>;
+    /// The entity a curator split the alias `folded` off `id` into, if any.
+    fn split_off(&self, id: &str, folded: &str) -> Option<String>;
+}
+
+/// Longest chain of merges and splits followed (a curator cannot make a cycle, but a
+/// damaged store should not hang ingestion).
+const MAX_CURATION_HOPS: usize = 32;
+
+/// Where curation sends an entity that the extractor named `name` and resolution gave `id`.
+fn follow_curation(mut id: String, name: &str, known: &impl KnownEntities) -> String {
+    let folded = fold(name);
+    for _ in 0..MAX_CURATION_HOPS {
+        match known.split_off(&id, &folded).or_else(|| known.merged_into(&id)) {
+            Some(next) => id = next,
+            None => break,
+        }
+    }
+    id
 }
 
 fn digest(parts: &[&str]) -> String {
@@ -44,6 +69,11 @@ pub fn entity_id(entity_type: EntityType, name: &str) -> String {
     format!("e{}", digest(&[entity_type.as_str(), &fold(name)]))
 }
 
+/// Id of the entity a curator split the alias `folded` off `from` into.
+pub fn split_entity_id(from: &str, folded: &str) -> String {
+    format!("e{}", digest(&["split", from, folded]))
+}
+
 /// Id of an entity linked to Wikidata: its QID alone, so every mention of the item,
 /// whatever its name or type in that article, lands on one entity.
 pub fn wikidata_entity_id(qid: &str) -> String {
@@ -55,8 +85,14 @@ pub fn wikidata_entity_id(qid: &str) -> String {
 ///   type and a shared alias that is not linked to another item (it gains q); else a
 ///   new id from q;
 /// - not linked: a stored entity of the same type and a shared alias (its canonical
-///   name first, then the smallest id); else a new id from type and name.
+///   name first, then the smallest id); else a new id from type and name;
+/// - then curation rules (`follow_curation`).
 fn global_id(e: &LocalEntity, known: &impl KnownEntities) -> String {
+    follow_curation(extracted_id(e, known), &e.name, known)
+}
+
+/// `global_id` before curation rules ("same type" includes any type when curated).
+fn extracted_id(e: &LocalEntity, known: &impl KnownEntities) -> String {
     let qid = e.wikidata.as_ref().map(|w| w.id.as_str());
     if let Some(id) = qid.and_then(|q| known.by_wikidata(q)) {
         return id;
@@ -71,7 +107,7 @@ fn global_id(e: &LocalEntity, known: &impl KnownEntities) -> String {
     let mut candidates: Vec<String> = Vec::new();
     for alias in &folded {
         for k in known.by_folded_alias(alias) {
-            if k.entity_type != e.entity_type || (qid.is_some() && k.wikidata.is_some()) {
+            if (k.entity_type != e.entity_type && !k.curated_type) || (qid.is_some() && k.wikidata.is_some()) {
                 continue;
             }
             if *alias == exact && exact_hit.is_none() {

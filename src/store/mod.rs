@@ -6,6 +6,9 @@
 //! `ev:{relation}\0{document}\0{n}` → `Evidence`; `men:{entity}\0{document}\0{n}` →
 //! `StoredMention`; `qref:{speaker}\0{document}` → (); `xid:{external id}` → document id;
 //! `wd:{QID}` → id of the entity linked to that Wikidata item.
+//! Curation (see `curate.rs`): `cur:{seq}` → `CurationEvent`; `merged:{id}` → the id it
+//! was merged into; `split:{id}\0{folded alias}` → the id the alias was split off into;
+//! `deleted:{document}` → seq of the event that deleted it.
 //!
 //! Invariants: a document and everything derived from it land in one atomic sled batch,
 //! or not at all; committing a document already stored changes nothing; callers
@@ -13,9 +16,13 @@
 //! pipeline's writer lock) so read-modify-write of aggregates is safe. A commit is
 //! durable once `flush` returns.
 
+mod curate;
+
+pub use curate::{CurateError, CurationOutcome};
+
 use crate::model::{
-    fold, Document, EntityRecord, EntityType, Evidence, RelationRecord, ResolvedDocument, Span, StoredMention,
-    StoredQuote,
+    fold, CuratedFields, Document, EntityRecord, EntityType, Evidence, RelationRecord, ResolvedDocument, Span,
+    StoredMention, StoredQuote,
 };
 use crate::resolve::{KnownEntities, KnownEntity};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
@@ -23,7 +30,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Bumped whenever the on-disk layout or a record's encoding changes.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 const SCHEMA_KEY: &[u8] = b"meta:schema";
 
 #[derive(Debug, thiserror::Error)]
@@ -78,6 +85,9 @@ pub struct StoreCounts {
 
 pub struct Store {
     db: sled::Db,
+    /// Whether any curation was ever made: lets ingestion skip curation-rule lookups
+    /// in the common case of an uncurated store.
+    curated: std::sync::atomic::AtomicBool,
 }
 
 fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
@@ -134,7 +144,8 @@ impl Store {
             }
             None => return Err(StoreError::Schema { path: display, found: 0 }),
         }
-        Ok(Self { db })
+        let curated = db.scan_prefix(b"cur:").next().transpose()?.is_some();
+        Ok(Self { db, curated: curated.into() })
     }
 
     /// Make every commit so far durable.
@@ -185,6 +196,7 @@ impl Store {
                 first_seen: None,
                 last_seen: None,
                 wikidata: None,
+                curated: CuratedFields::default(),
             });
             if let (None, Some(link)) = (&e.wikidata, &c.wikidata) {
                 batch.insert(key(&["wd:", &link.id]), c.id.as_bytes());
@@ -203,7 +215,7 @@ impl Store {
                 *e.roles.entry(r.clone()).or_default() += 1;
             }
             // A person is best named by the longest form seen ("Ahmed Aboutaleb").
-            if e.entity_type == EntityType::Person && c.name.len() > e.name.len() {
+            if e.entity_type == EntityType::Person && c.name.len() > e.name.len() && !e.curated.name {
                 e.name = c.name.clone();
             }
             e.mention_count += c.mention_count;
@@ -337,7 +349,7 @@ impl Store {
             let (folded, id) = (String::from_utf8_lossy(&k[5..sep]), String::from_utf8_lossy(&k[sep + 1..]));
             match entities.get(id.as_ref()) {
                 None => problems.push(format!("name index {folded:?} points at missing entity {id}")),
-                Some(e) if !e.aliases.keys().chain(std::iter::once(&e.name)).any(|a| fold(a) == folded) => {
+                Some(e) if !e.names().any(|a| fold(a) == folded) => {
                     problems.push(format!("name index {folded:?} points at entity {id}, which has no such name"))
                 }
                 Some(_) => {}
@@ -420,10 +432,29 @@ impl KnownEntities for Store {
         for k in self.db.scan_prefix(&prefix).keys().flatten() {
             let id = String::from_utf8_lossy(&k[prefix.len()..]).into_owned();
             if let Ok(Some(e)) = self.get::<EntityRecord>(&key(&["ent:", &id])) {
-                out.push(KnownEntity { id, entity_type: e.entity_type, wikidata: e.wikidata.map(|w| w.id) });
+                out.push(KnownEntity {
+                    id,
+                    entity_type: e.entity_type,
+                    wikidata: e.wikidata.map(|w| w.id),
+                    curated_type: e.curated.entity_type,
+                });
             }
         }
         out
+    }
+
+    fn merged_into(&self, id: &str) -> Option<String> {
+        if !self.curated.load(std::sync::atomic::Ordering::Relaxed) {
+            return None;
+        }
+        self.db.get(key(&["merged:", id])).ok().flatten().map(|v| String::from_utf8_lossy(&v).into_owned())
+    }
+
+    fn split_off(&self, id: &str, folded: &str) -> Option<String> {
+        if !self.curated.load(std::sync::atomic::Ordering::Relaxed) {
+            return None;
+        }
+        self.db.get(key(&["split:", id, folded])).ok().flatten().map(|v| String::from_utf8_lossy(&v).into_owned())
     }
 }
 
@@ -493,7 +524,12 @@ mod tests {
         assert_eq!(rel[0].weight, 2);
         assert_eq!(
             store.by_folded_alias("rotterdam"),
-            vec![KnownEntity { id: "ea".into(), entity_type: EntityType::Location, wikidata: None }]
+            vec![KnownEntity {
+                id: "ea".into(),
+                entity_type: EntityType::Location,
+                wikidata: None,
+                curated_type: false
+            }]
         );
         assert_eq!(store.by_wikidata("Q34370"), None);
     }

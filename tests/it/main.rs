@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod concurrency;
 mod crash;
+mod curation;
 mod explorer;
 mod export;
 mod golden;
