@@ -30,6 +30,7 @@ const GRAPHIQL_HTML: &str = include_str!("../assets/graphiql.html");
 const GRAPHIQL_JS: &str = include_str!("../assets/vendor/graphiql/graphiql.min.js");
 const GRAPHIQL_CSS: &str = include_str!("../assets/vendor/graphiql/graphiql.min.css");
 const REACT_JS: &str = include_str!("../assets/vendor/graphiql/react.production.min.js");
+const GRAPHQL_WS_JS: &str = include_str!("../assets/vendor/graphiql/graphql-ws.min.js");
 const REACT_DOM_JS: &str = include_str!("../assets/vendor/graphiql/react-dom.production.min.js");
 
 /// Largest request body accepted.
@@ -97,6 +98,7 @@ async fn graphiql_asset(Path(file): Path<String>) -> Response {
         "graphiql.min.css" => (GRAPHIQL_CSS, "text/css; charset=utf-8"),
         "react.production.min.js" => (REACT_JS, "text/javascript; charset=utf-8"),
         "react-dom.production.min.js" => (REACT_DOM_JS, "text/javascript; charset=utf-8"),
+        "graphql-ws.min.js" => (GRAPHQL_WS_JS, "text/javascript; charset=utf-8"),
         _ => return (StatusCode::NOT_FOUND, "no such file").into_response(),
     };
     ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=86400")], body).into_response()

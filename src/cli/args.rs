@@ -52,6 +52,9 @@ pub enum Command {
     Check,
     /// Write the graph (or part of it) for Gephi, Cytoscape, Graphviz, networkx or Neo4j.
     Export(ExportArgs),
+    /// Show or replay the curation log (merges, renames, retypes, split aliases, deleted documents).
+    #[command(subcommand)]
+    Curation(CurationCommand),
     /// Train a model from annotated data.
     #[command(subcommand)]
     Train(TrainCommand),
@@ -71,6 +74,9 @@ pub struct ServeArgs {
     /// Do not ingest the corpus, even into an empty store.
     #[arg(long)]
     pub no_seed: bool,
+    /// Curation log replayed after the corpus is ingested into an empty store (if the file exists).
+    #[arg(long, default_value = "data/curations.jsonl")]
+    pub curations: PathBuf,
     /// Bearer token that mutations require; without one, mutations are refused.
     #[arg(long, env = "KENNISGRAAF_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
@@ -99,6 +105,22 @@ pub struct IngestArgs {
 #[derive(Debug, Args)]
 pub struct ExtractArgs {
     /// A .txt or .jsonl file.
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CurationCommand {
+    /// Print every curation made, oldest first, one JSON object a line (the format `replay` reads).
+    Log,
+    /// Apply the curations of a log (from `curation log`) to this store, in order: for a
+    /// store rebuilt from the same documents. Curations whose entities or documents are
+    /// missing are reported and skipped.
+    Replay(ReplayArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// A file written by `kennisgraaf curation log`.
     pub file: PathBuf,
 }
 

@@ -1,6 +1,7 @@
 //! The command line: parse arguments once, turn them into configuration, call the library.
 
 pub mod args;
+mod curation;
 mod extract;
 mod link;
 mod run;
@@ -8,7 +9,7 @@ mod train;
 
 use crate::extract::Extractor;
 pub use args::Cli;
-use args::{Command, EvalCommand, ModelArgs, TrainCommand};
+use args::{Command, CurationCommand, EvalCommand, ModelArgs, TrainCommand};
 
 /// The extractor with the NER model and the Wikidata linker loaded.
 pub fn load_extractor(models: &ModelArgs) -> anyhow::Result<Extractor> {
@@ -42,5 +43,7 @@ fn dispatch(cli: &Cli) -> anyhow::Result<()> {
         Command::Stats => run::stats(&cli.store, &cli.models),
         Command::Check => run::check(&cli.store),
         Command::Export(a) => run::export(&cli.store, a),
+        Command::Curation(CurationCommand::Log) => curation::log(&cli.store),
+        Command::Curation(CurationCommand::Replay(a)) => curation::replay_file(&cli.store, &cli.models, &a.file),
     }
 }

@@ -195,6 +195,9 @@ pub fn serve(store: &Path, models: &ModelArgs, args: &ServeArgs) -> Result<()> {
     if kg.store().is_empty()? && !args.no_seed {
         eprintln!("empty store: ingesting the corpus in {}", args.corpus.display());
         ingest_paths(&kg, std::slice::from_ref(&args.corpus), ReadLimits::default(), usize::MAX)?;
+        if args.curations.exists() {
+            super::curation::replay(&kg, &super::curation::read_log(&args.curations)?)?;
+        }
     }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {

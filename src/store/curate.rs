@@ -426,6 +426,9 @@ impl<'s> Edit<'s> {
             )));
         }
         let mut e = self.existing_entity(id)?;
+        if e.curated.name && e.name == name {
+            return Err(CurateError::BadInput(format!("entity {} is already named {name:?}", e.id)));
+        }
         let old = fold(&e.name);
         e.name = name.to_string();
         e.curated.name = true;
@@ -440,6 +443,9 @@ impl<'s> Edit<'s> {
 
     fn retype(&mut self, id: &str, entity_type: EntityType) -> Result<String, CurateError> {
         let mut e = self.existing_entity(id)?;
+        if e.curated.entity_type && e.entity_type == entity_type {
+            return Err(CurateError::BadInput(format!("entity {} is already of type {}", e.id, entity_type.as_str())));
+        }
         e.entity_type = entity_type;
         e.curated.entity_type = true;
         let id = e.id.clone();

@@ -127,3 +127,30 @@ fn check_reports_a_sound_store() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(String::from_utf8_lossy(&out.stdout).contains("store is sound: 1 documents"));
 }
+
+#[test]
+fn the_bundled_curation_log_replays_onto_a_store_rebuilt_from_the_corpus() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (first, second) = (dir.path().join("a"), dir.path().join("b"));
+    for store in [&first, &second] {
+        assert!(run(store, &["ingest", "data/corpus"]).status.success());
+    }
+    let replay = run(&first, &["curation", "replay", "data/curations.jsonl"]);
+    assert!(stderr(&replay).contains("2 of 2 curations applied"), "{}", stderr(&replay));
+    // The log written by the first store rebuilds the same graph from the same documents.
+    let log = run(&first, &["curation", "log"]);
+    let log_file = dir.path().join("log.jsonl");
+    std::fs::write(&log_file, &log.stdout).expect("write log");
+    assert_eq!(String::from_utf8_lossy(&log.stdout).lines().count(), 2);
+    let replay = run(&second, &["curation", "replay", log_file.to_str().expect("path")]);
+    assert!(stderr(&replay).contains("2 of 2 curations applied"), "{}", stderr(&replay));
+    let stats = |store| String::from_utf8_lossy(&run(store, &["stats"]).stdout).into_owned();
+    assert_eq!(stats(&first), stats(&second));
+    assert!(String::from_utf8_lossy(&run(&second, &["check"]).stdout).contains("store is sound"));
+
+    // A damaged log is refused whole, with the line named.
+    std::fs::write(&log_file, [&log.stdout[..], b"{\"seq\": 3, \"curation\": \"merge\"}\n"].concat()).expect("write");
+    let out = run(&second, &["curation", "replay", log_file.to_str().expect("path")]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("line 3 of") && stderr(&out).contains("nothing was applied"), "{}", stderr(&out));
+}

@@ -56,6 +56,10 @@ fn explorer_draws_the_neighbourhood_of_a_searched_entity() {
     let out = chromium(&["--dump-dom", &format!("{}/", server.url)], &dir.path().join("profile3"));
     let dom = String::from_utf8_lossy(&out.stdout);
     assert!(dom.contains("graphiql-container"), "GraphiQL did not render");
+    // Its subscription client (graphql-ws, for /graphql/ws) loaded without errors.
+    let log = String::from_utf8_lossy(&out.stderr);
+    let console: Vec<&str> = log.lines().filter(|l| l.contains(":CONSOLE")).collect();
+    assert!(console.is_empty(), "GraphiQL console messages: {console:?}");
 
     let shot = dir.path().join("explore.png");
     let out = chromium(

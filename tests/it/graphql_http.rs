@@ -92,7 +92,7 @@ fn a_frontend_using_graphql_request_gets_what_it_asks_for() {
 }
 
 #[test]
-fn a_subscriber_sees_a_document_go_through_the_pipeline_and_the_graph_change() {
+fn a_subscriber_sees_a_document_go_through_the_pipeline_then_its_deletion_by_a_curator() {
     let dir = tempfile::tempdir().expect("tempdir");
     let kg = pipeline(&dir.path().join("store"));
     ingest_reference(&kg);
@@ -115,7 +115,13 @@ fn a_subscriber_sees_a_document_go_through_the_pipeline_and_the_graph_change() {
         .clone();
     assert!(change["entitiesUpdated"].as_array().is_some_and(|ids| ids.contains(&aboutaleb.as_str().into())), "{v}");
     let added = change["relationsAdded"].as_array().expect("ids");
-    assert!(!added.is_empty() && added.iter().all(|id| graph.relation(id.as_str().unwrap_or("")).is_some()), "{v}");
+    // Then the curation deleted the document again: the relations only it stated go.
+    assert_eq!(v["deleted"]["data"]["deleteDocument"]["event"]["seq"], 1, "{v}");
+    let curated = &v["changes"][1];
+    assert_eq!((curated["curation"].as_u64(), curated["document"].is_null()), (Some(1), true), "{v}");
+    let removed = curated["relationsRemoved"].as_array().expect("ids");
+    assert!(!added.is_empty() && added.iter().all(|id| removed.contains(id)), "{v}");
+    assert!(removed.iter().all(|id| graph.relation(id.as_str().unwrap_or("")).is_none()), "{v}");
 }
 
 #[test]
