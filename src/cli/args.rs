@@ -182,6 +182,25 @@ pub enum EvalCommand {
     Ner(EvalNerArgs),
     /// Precision, recall and abstention of Wikidata linking on hand-checked mentions.
     Link(EvalLinkArgs),
+    /// Precision and recall per relation type on hand-annotated articles.
+    Relations(EvalRelationsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EvalRelationsArgs {
+    /// Gold relations: `source<TAB>ARTICLE` declares an annotated article, then
+    /// `source<TAB>TYPE<TAB>from<TAB>to[<TAB>predicate]` per relation (docs/relations.md).
+    #[arg(long, default_value = "tests/relations/dev.tsv")]
+    pub gold: PathBuf,
+    /// Folder the sources are relative to.
+    #[arg(long, default_value = "../shared/data")]
+    pub data: PathBuf,
+    /// Print every wrong and every missed relation.
+    #[arg(long)]
+    pub errors: bool,
+    /// Print each article's sentences and every predicted relation (for annotating).
+    #[arg(long)]
+    pub show: bool,
 }
 
 #[derive(Debug, Args)]

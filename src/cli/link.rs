@@ -139,11 +139,20 @@ fn read_gold(path: &Path) -> Result<Vec<GoldMention>> {
 }
 
 /// The text of a gold source: a file read as `ingest` reads it, or `file#N` for the
-/// N-th article (from 0) of a CoNLL file.
-fn source_text(data: &Path, source: &str, conll_cache: &mut BTreeMap<String, Vec<String>>) -> Result<String> {
+/// N-th article (from 0) of a CoNLL file, its tokens joined by spaces or, with
+/// `detokenized`, as written (`conll::detokenized_articles`).
+pub(super) fn source_text(
+    data: &Path,
+    source: &str,
+    detokenized: bool,
+    conll_cache: &mut BTreeMap<String, Vec<String>>,
+) -> Result<String> {
     if let Some((file, n)) = source.split_once('#') {
         if !conll_cache.contains_key(file) {
-            conll_cache.insert(file.to_string(), conll::articles(&read_conll(&data.join(file))?));
+            let sentences = read_conll(&data.join(file))?;
+            let articles =
+                if detokenized { conll::detokenized_articles(&sentences) } else { conll::articles(&sentences) };
+            conll_cache.insert(file.to_string(), articles);
         }
         let n: usize = n.parse().with_context(|| format!("{source}: article number expected after #"))?;
         return conll_cache[file].get(n).cloned().with_context(|| format!("{file} has no article {n}"));
@@ -169,7 +178,7 @@ pub fn eval_link(models: &ModelArgs, args: &EvalLinkArgs) -> Result<()> {
     let (mut gold_linked, mut nil_kept) = (0usize, 0usize);
     for g in &gold {
         if !extractions.contains_key(&g.source) {
-            let text = source_text(&args.data, &g.source, &mut conll_cache)?;
+            let text = source_text(&args.data, &g.source, false, &mut conll_cache)?;
             let extraction = extractor.extract(&text);
             extractions.insert(g.source.clone(), (text, extraction));
         }

@@ -4,6 +4,7 @@ pub mod args;
 mod curation;
 mod extract;
 mod link;
+mod relations;
 mod run;
 mod train;
 
@@ -37,6 +38,7 @@ fn dispatch(cli: &Cli) -> anyhow::Result<()> {
         Command::Train(TrainCommand::Link(a)) => link::train_link(a),
         Command::Eval(EvalCommand::Ner(a)) => train::eval_ner(&cli.models.model, a),
         Command::Eval(EvalCommand::Link(a)) => link::eval_link(&cli.models, a),
+        Command::Eval(EvalCommand::Relations(a)) => relations::eval_relations(&cli.models, a),
         Command::Extract(a) => extract::run(&load_extractor(&cli.models)?, a),
         Command::Serve(a) => run::serve(&cli.store, &cli.models, a),
         Command::Ingest(a) => run::ingest_cmd(&cli.store, &cli.models, a),

@@ -3,7 +3,7 @@
 
 use super::ner::{self, NerModel};
 use super::tokenize::{Sentence, Token, TokenKind};
-use super::words::{ARTICLES, INSTITUTIONS};
+use super::words::{ARTICLES, INSTITUTIONS, PORTFOLIOS};
 use crate::model::{EntityType, Span};
 use std::ops::Range;
 
@@ -49,6 +49,12 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence], tagger: &NerMo
             }
             while e > s && is_edge(&toks[e - 1]) {
                 e -= 1;
+            }
+            // "minister van Cultuur Bert Anciaux": the portfolio is not part of the name.
+            if ty == "PER" && s > 0 && matches!(words[s - 1], "van" | "voor" | "en") {
+                while e - s > 2 && PORTFOLIOS.contains(&words[s]) {
+                    s += 1;
+                }
             }
             if s == e {
                 continue;

@@ -219,3 +219,37 @@ pub const OBJECT_STOPWORDS: &[&str] = &[
 
 /// Prepositions that can link a verb's object to a second entity ("meldingen van X").
 pub const LINKING_PREPOSITIONS: &[&str] = &["van", "bij", "uit", "aan", "met", "voor", "over", "door", "tegen"];
+
+/// Ministers' portfolios, which the tagger glues to the minister's name ("minister van
+/// Cultuur Bert Anciaux" → "Cultuur Bert Anciaux"); names.rs cuts them off.
+pub const PORTFOLIOS: &[&str] = &[
+    "Asiel",
+    "Begroting",
+    "Binnenlandse",
+    "Buitenlandse",
+    "Cultuur",
+    "Defensie",
+    "Economie",
+    "Economische",
+    "Energie",
+    "Financiën",
+    "Justitie",
+    "Klimaat",
+    "KMO",
+    "Landbouw",
+    "Leefmilieu",
+    "Media",
+    "Migratie",
+    "Milieu",
+    "Mobiliteit",
+    "Onderwijs",
+    "Ontwikkelingssamenwerking",
+    "Sport",
+    "Verkeer",
+    "Volksgezondheid",
+    "Volkshuisvesting",
+    "Welzijn",
+    "Werk",
+    "Wonen",
+    "Zaken",
+];

@@ -12,5 +12,6 @@ mod golden;
 mod graphql_http;
 mod link;
 mod ner;
+mod relations;
 mod robustness;
 mod server;

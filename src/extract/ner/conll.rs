@@ -81,6 +81,69 @@ pub fn articles(sentences: &[LabeledSentence]) -> Vec<String> {
     out
 }
 
+/// The articles as a writer would have typed them: each sentence detokenized
+/// (`detokenize`), sentences separated by blank lines. The CoNLL-2002 Dutch data keeps no
+/// paragraphs and its sentences are not always in their original order, so each
+/// sentence is its own paragraph (a quotation left open ends with its sentence).
+pub fn detokenized_articles(sentences: &[LabeledSentence]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut current = None;
+    for s in sentences {
+        if current != Some(s.document) {
+            current = Some(s.document);
+            out.push(String::new());
+        }
+        if let Some(article) = out.last_mut() {
+            article.push_str(&detokenize(&s.words));
+            article.push_str("\n\n");
+        }
+    }
+    out
+}
+
+/// Join one sentence's tokens as written: no space before `, . : ; ? ! ) ] %` or a
+/// closing quote, none after `( [` or an opening quote. A straight `"` closes when an
+/// odd number of them precede it in the sentence, or when it ends the sentence or comes
+/// before punctuation; otherwise it opens. A lone `'` (no second one in the sentence) is
+/// an apostrophe ("De Prins' werk").
+pub fn detokenize(words: &[String]) -> String {
+    let is_punct = |w: &str| matches!(w, "," | "." | ":" | ";" | "?" | "!" | ")" | "]" | "%" | "...");
+    let singles = words.iter().filter(|w| *w == "'").count();
+    let mut out = String::new();
+    let mut glue_next = false;
+    let mut seen = [0usize; 2];
+    for (i, w) in words.iter().enumerate() {
+        let quote = match w.as_str() {
+            "\"" => Some(0),
+            "'" if singles >= 2 => Some(1),
+            _ => None,
+        };
+        let attach_left = match quote {
+            Some(q) => {
+                let closes = seen[q] % 2 == 1 || i + 1 == words.len() || words.get(i + 1).is_some_and(|n| is_punct(n));
+                seen[q] += 1;
+                if closes {
+                    true
+                } else {
+                    if !out.is_empty() && !glue_next {
+                        out.push(' ');
+                    }
+                    out.push_str(w);
+                    glue_next = true;
+                    continue;
+                }
+            }
+            None => is_punct(w) || w == "'",
+        };
+        if !out.is_empty() && !attach_left && !glue_next {
+            out.push(' ');
+        }
+        out.push_str(w);
+        glue_next = matches!(w.as_str(), "(" | "[");
+    }
+    out
+}
+
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
 pub struct Counts {
     pub gold: usize,
@@ -164,6 +227,22 @@ impl Score {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn detokenizes_punctuation_quotes_and_apostrophes() {
+        let words = |s: &str| s.split(' ').map(str::to_string).collect::<Vec<_>>();
+        assert_eq!(
+            detokenize(&words("\" Sankoh is even slecht als Milosevic \" , zei hij .")),
+            "\"Sankoh is even slecht als Milosevic\", zei hij."
+        );
+        assert_eq!(
+            detokenize(&words("Bert Anciaux : \" Momenteel buig ik mij ( even ) .")),
+            "Bert Anciaux: \"Momenteel buig ik mij (even)."
+        );
+        assert_eq!(detokenize(&words("de kroon op De Prins ' werk .")), "de kroon op De Prins' werk.");
+        assert_eq!(detokenize(&words("Durant : ' NMBS moet vergoeden '")), "Durant: 'NMBS moet vergoeden'");
+        assert_eq!(detokenize(&words("Maar uitstel is geen afstel . \"")), "Maar uitstel is geen afstel.\"");
+    }
 
     #[test]
     fn parses_conll2002_and_scores_exact_spans() {
