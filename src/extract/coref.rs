@@ -203,9 +203,11 @@ fn attach_roles(ctx: &Ctx, out: &mut Entities) {
             continue;
         };
         let sentence = ctx.sentence_of[i];
+        // "van Rotterdam", "van de NMBS", "aan het KMI", "bij de politie"
         let place_after = |k: usize, out: &Entities| -> Option<Ref> {
-            (ctx.lower(k) == "van")
-                .then(|| out.named_at(k + 1))
+            let article = k + 1 < ctx.tokens.len() && matches!(ctx.lower(k + 1).as_str(), "de" | "het");
+            matches!(ctx.lower(k).as_str(), "van" | "aan" | "bij")
+                .then(|| out.named_at(k + 1 + usize::from(article)))
                 .flatten()
                 .filter(|r| {
                     matches!(out.entities[r.entity].entity_type, EntityType::Location | EntityType::Organization)
@@ -221,8 +223,9 @@ fn attach_roles(ctx: &Ctx, out: &mut Entities) {
             .filter(|r| out.entities[r.entity].entity_type == EntityType::Person && same_sentence(person_at))
             .cloned();
         let person = person.or_else(|| {
-            // "Aboutaleb, burgemeester van Rotterdam,"
-            let comma = i.checked_sub(1).filter(|&c| ctx.word(c) == ",")?;
+            // "Aboutaleb, burgemeester van Rotterdam,", "Sankoh, de leider van het RUF"
+            let article = i.checked_sub(1).is_some_and(|a| matches!(ctx.lower(a).as_str(), "de" | "het"));
+            let comma = i.checked_sub(1 + usize::from(article)).filter(|&c| ctx.word(c) == ",")?;
             let r = &out.refs[*out.named_by_end.get(&comma)?];
             (out.entities[r.entity].entity_type == EntityType::Person).then(|| r.clone())
         });
@@ -249,6 +252,9 @@ fn attach_roles(ctx: &Ctx, out: &mut Entities) {
             }
             let name = format!("{role} van {}", out.entities[pl.entity].name);
             let key = fold(&name);
+            let span = Span::new(ctx.tokens[i].span.start, pl.span.end);
+            // As written ("directeur van de Spoorwegen"), beside the name without article.
+            let written = ctx.text[span.start..span.end].to_string();
             let entity =
                 match out.entities.iter().position(|e| e.entity_type == EntityType::Role && fold(&e.name) == key) {
                     Some(e) => e,
@@ -263,7 +269,9 @@ fn attach_roles(ctx: &Ctx, out: &mut Entities) {
                         out.entities.len() - 1
                     }
                 };
-            let span = Span::new(ctx.tokens[i].span.start, pl.span.end);
+            if !out.entities[entity].aliases.contains(&written) {
+                out.entities[entity].aliases.push(written);
+            }
             out.push_named(Ref {
                 entity,
                 sentence,

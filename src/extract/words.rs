@@ -53,6 +53,16 @@ pub const ROLE_NOUNS: &[&str] = &[
     "journalist",
     "schepen",
     "gemeentesecretaris",
+    "bestuurder",
+    "bestuurder-directeur",
+    "secretaris",
+    "leider",
+    "uitgever",
+    "hoofdredacteur",
+    "redacteur",
+    "correspondent",
+    "klimatoloog",
+    "organisator",
 ];
 
 /// Offices held in a municipality: with no place named, the article's main place is meant.

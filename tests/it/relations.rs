@@ -22,5 +22,5 @@ fn typed_relations_keep_their_precision_on_the_annotated_articles() {
     };
     let (precision, recall) = (figure("precision"), figure("recall"));
     assert!(precision >= 0.80, "typed precision {precision} below 0.80\n{stdout}");
-    assert!(recall >= 0.25, "typed recall {recall} collapsed\n{stdout}");
+    assert!(recall >= 0.35, "typed recall {recall} collapsed\n{stdout}");
 }
