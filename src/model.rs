@@ -287,6 +287,23 @@ pub struct EntityRecord {
 }
 
 impl EntityRecord {
+    /// An entity with no mentions yet: commits and curations add them.
+    pub fn new(id: String, name: String, entity_type: EntityType) -> Self {
+        EntityRecord {
+            id,
+            name,
+            entity_type,
+            aliases: Default::default(),
+            roles: Default::default(),
+            mention_count: 0,
+            document_count: 0,
+            first_seen: None,
+            last_seen: None,
+            wikidata: None,
+            curated: CuratedFields::default(),
+        }
+    }
+
     /// Its name and every alias (the name may be among the aliases).
     pub fn names(&self) -> impl Iterator<Item = &String> {
         self.aliases.keys().chain(std::iter::once(&self.name))

@@ -473,19 +473,7 @@ impl<'s> Edit<'s> {
         }
         let new_id = split_entity_id(&e.id, &folded);
         if self.entity(&new_id)?.is_none() {
-            self.put_entity(EntityRecord {
-                id: new_id.clone(),
-                name: spelling.to_string(),
-                entity_type: e.entity_type,
-                aliases: BTreeMap::new(),
-                roles: BTreeMap::new(),
-                mention_count: 0,
-                document_count: 0,
-                first_seen: None,
-                last_seen: None,
-                wikidata: None,
-                curated: Default::default(),
-            });
+            self.put_entity(EntityRecord::new(new_id.clone(), spelling.to_string(), e.entity_type));
         }
         for doc in self.documents_of(&e.id)? {
             self.reassign(&doc, &e.id, Some(&new_id), Some(&folded))?;

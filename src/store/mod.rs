@@ -21,8 +21,8 @@ mod curate;
 pub use curate::{CurateError, CurationOutcome};
 
 use crate::model::{
-    fold, CuratedFields, Document, EntityRecord, EntityType, Evidence, RelationRecord, ResolvedDocument, Span,
-    StoredMention, StoredQuote,
+    fold, Document, EntityRecord, EntityType, Evidence, RelationRecord, ResolvedDocument, Span, StoredMention,
+    StoredQuote,
 };
 use crate::resolve::{KnownEntities, KnownEntity};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
@@ -185,19 +185,8 @@ impl Store {
 
         for c in &doc.entities {
             let k = key(&["ent:", &c.id]);
-            let mut e: EntityRecord = self.get(&k)?.unwrap_or_else(|| EntityRecord {
-                id: c.id.clone(),
-                name: c.name.clone(),
-                entity_type: c.entity_type,
-                aliases: BTreeMap::new(),
-                roles: BTreeMap::new(),
-                mention_count: 0,
-                document_count: 0,
-                first_seen: None,
-                last_seen: None,
-                wikidata: None,
-                curated: CuratedFields::default(),
-            });
+            let mut e: EntityRecord =
+                self.get(&k)?.unwrap_or_else(|| EntityRecord::new(c.id.clone(), c.name.clone(), c.entity_type));
             if let (None, Some(link)) = (&e.wikidata, &c.wikidata) {
                 batch.insert(key(&["wd:", &link.id]), c.id.as_bytes());
                 e.wikidata = Some(link.clone());

@@ -66,6 +66,11 @@ pub fn parse(text: &str) -> Result<Vec<LabeledSentence>, ConllError> {
 /// joined by spaces (the data is tokenised; this is as close to the original text as
 /// it gets, and the pipeline's tokenizer splits it back the same way).
 pub fn articles(sentences: &[LabeledSentence]) -> Vec<String> {
+    by_article(sentences, |words| words.join(" "), "\n")
+}
+
+/// Each article's sentences, each made text by `sentence` and followed by `separator`.
+fn by_article(sentences: &[LabeledSentence], sentence: impl Fn(&[String]) -> String, separator: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut current = None;
     for s in sentences {
@@ -74,8 +79,8 @@ pub fn articles(sentences: &[LabeledSentence]) -> Vec<String> {
             out.push(String::new());
         }
         if let Some(article) = out.last_mut() {
-            article.push_str(&s.words.join(" "));
-            article.push('\n');
+            article.push_str(&sentence(&s.words));
+            article.push_str(separator);
         }
     }
     out
@@ -86,19 +91,7 @@ pub fn articles(sentences: &[LabeledSentence]) -> Vec<String> {
 /// paragraphs and its sentences are not always in their original order, so each
 /// sentence is its own paragraph (a quotation left open ends with its sentence).
 pub fn detokenized_articles(sentences: &[LabeledSentence]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut current = None;
-    for s in sentences {
-        if current != Some(s.document) {
-            current = Some(s.document);
-            out.push(String::new());
-        }
-        if let Some(article) = out.last_mut() {
-            article.push_str(&detokenize(&s.words));
-            article.push_str("\n\n");
-        }
-    }
-    out
+    by_article(sentences, detokenize, "\n\n")
 }
 
 /// Join one sentence's tokens as written: no space before `, . : ; ? ! ) ] %` or a
