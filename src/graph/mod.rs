@@ -110,6 +110,13 @@ impl Graph {
     /// Apply what a curation changed: new and changed records first, then removals.
     pub fn apply_curation(&mut self, outcome: &CurationOutcome) {
         for e in &outcome.entities {
+            // A curation may take names away (ingestion only adds them).
+            if let Some(old) = self.entity(&e.id).cloned() {
+                let kept: HashSet<String> = e.names().map(|a| fold(a)).collect();
+                for name in old.names() {
+                    self.forget_name(&fold(name), &e.id, &kept);
+                }
+            }
             self.upsert_entity(e.clone());
         }
         for r in &outcome.relations {
@@ -184,17 +191,6 @@ impl Graph {
     }
 
     fn upsert_entity(&mut self, e: EntityRecord) {
-        if let Some(&n) = self.by_id.get(&e.id) {
-            // A curation may have taken names away (ingestion only adds them).
-            let old = self.graph[n].clone();
-            let gone: Vec<&String> = old.names().filter(|a| !e.aliases.contains_key(*a) && **a != e.name).collect();
-            if !gone.is_empty() {
-                let kept: HashSet<String> = e.names().map(|a| fold(a)).collect();
-                for name in gone {
-                    self.forget_name(&fold(name), &e.id, &kept);
-                }
-            }
-        }
         for alias in e.names() {
             self.by_name.entry(fold(alias)).or_default().insert(e.id.clone());
         }

@@ -35,8 +35,8 @@ pub trait KnownEntities {
     fn by_folded_alias(&self, folded: &str) -> Vec<KnownEntity>;
     /// The entity a curator merged `id` into, if any.
     fn merged_into(&self, id: &str) -> Option<String>;
-    /// The entity a curator split the alias `folded` off `id` into, if any.
-    fn split_off(&self, id: &str, folded: &str) -> Option<String>;
+    /// The entity a curator split the alias `name` (compared folded) off `id` into, if any.
+    fn split_off(&self, id: &str, name: &str) -> Option<String>;
 }
 
 /// Longest chain of merges and splits followed (a curator cannot make a cycle, but a
@@ -45,9 +45,8 @@ const MAX_CURATION_HOPS: usize = 32;
 
 /// Where curation sends an entity that the extractor named `name` and resolution gave `id`.
 fn follow_curation(mut id: String, name: &str, known: &impl KnownEntities) -> String {
-    let folded = fold(name);
     for _ in 0..MAX_CURATION_HOPS {
-        match known.split_off(&id, &folded).or_else(|| known.merged_into(&id)) {
+        match known.split_off(&id, name).or_else(|| known.merged_into(&id)) {
             Some(next) => id = next,
             None => break,
         }

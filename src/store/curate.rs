@@ -133,6 +133,29 @@ fn is_name(m: &StoredMention) -> bool {
     !m.source.starts_with("coref:")
 }
 
+/// Put every changed record of a cache into the batch under `prefix` (`None`: remove
+/// it); returns the records written and the ids removed.
+fn write_records<T: serde::Serialize>(
+    batch: &mut sled::Batch,
+    prefix: &str,
+    cache: BTreeMap<String, Option<T>>,
+) -> Result<(Vec<T>, Vec<String>), StoreError> {
+    let (mut written, mut removed) = (Vec::new(), Vec::new());
+    for (id, record) in cache {
+        match record {
+            Some(r) => {
+                batch.insert(key(&[prefix, &id]), encode(&r)?);
+                written.push(r);
+            }
+            None => {
+                batch.remove(key(&[prefix, &id]));
+                removed.push(id);
+            }
+        }
+    }
+    Ok((written, removed))
+}
+
 /// Records read and changed by one curation, written as one batch by `apply`.
 /// `Some(None)` in a cache means removed.
 struct Edit<'s> {
@@ -519,45 +542,12 @@ impl<'s> Edit<'s> {
                 self.remove_entity(&e)?;
             }
         }
-        let mut outcome = CurationOutcome {
-            event,
-            entity,
-            entities: Vec::new(),
-            removed_entities: Vec::new(),
-            relations: Vec::new(),
-            removed_relations: Vec::new(),
-            merged,
-        };
-        for (id, e) in std::mem::take(&mut self.entities) {
-            match e {
-                Some(e) => {
-                    self.batch.insert(key(&["ent:", &id]), encode(&e)?);
-                    outcome.entities.push(e);
-                }
-                None => {
-                    self.batch.remove(key(&["ent:", &id]));
-                    outcome.removed_entities.push(id);
-                }
-            }
-        }
-        for (id, r) in std::mem::take(&mut self.relations) {
-            match r {
-                Some(r) => {
-                    self.batch.insert(key(&["rel:", &id]), encode(&r)?);
-                    outcome.relations.push(r);
-                }
-                None => {
-                    self.batch.remove(key(&["rel:", &id]));
-                    outcome.removed_relations.push(id);
-                }
-            }
-        }
-        for (id, d) in std::mem::take(&mut self.documents) {
-            match d {
-                Some(d) => self.batch.insert(key(&["doc:", &id]), encode(&d)?),
-                None => self.batch.remove(key(&["doc:", &id])),
-            }
-        }
+        let (entities, removed_entities) = write_records(&mut self.batch, "ent:", std::mem::take(&mut self.entities))?;
+        let (relations, removed_relations) =
+            write_records(&mut self.batch, "rel:", std::mem::take(&mut self.relations))?;
+        write_records(&mut self.batch, "doc:", std::mem::take(&mut self.documents))?;
+        let outcome =
+            CurationOutcome { event, entity, entities, removed_entities, relations, removed_relations, merged };
         self.store.db.apply_batch(self.batch)?;
         Ok(outcome)
     }

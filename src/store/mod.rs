@@ -439,11 +439,11 @@ impl KnownEntities for Store {
         self.db.get(key(&["merged:", id])).ok().flatten().map(|v| String::from_utf8_lossy(&v).into_owned())
     }
 
-    fn split_off(&self, id: &str, folded: &str) -> Option<String> {
+    fn split_off(&self, id: &str, name: &str) -> Option<String> {
         if !self.curated.load(std::sync::atomic::Ordering::Relaxed) {
             return None;
         }
-        self.db.get(key(&["split:", id, folded])).ok().flatten().map(|v| String::from_utf8_lossy(&v).into_owned())
+        self.db.get(key(&["split:", id, &fold(name)])).ok().flatten().map(|v| String::from_utf8_lossy(&v).into_owned())
     }
 }
 

@@ -22,6 +22,19 @@ pub fn reference_text() -> String {
     std::fs::read_to_string(repo(REFERENCE)).expect("reference article")
 }
 
+/// `kennisgraaf eval <what> --data ../shared/data` as a user runs it; its standard output.
+pub fn eval_command(what: &str) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kennisgraaf"))
+        .current_dir(repo(""))
+        .args(["eval", what, "--data"])
+        .arg(shared(""))
+        .output()
+        .expect("binary runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    stdout
+}
+
 pub fn model() -> NerModel {
     NerModel::from_bytes(&std::fs::read(repo("data/models/ner-nl.kgm")).expect("shipped model")).expect("model loads")
 }

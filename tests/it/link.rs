@@ -76,14 +76,7 @@ fn another_spelling_in_another_article_lands_on_the_same_entity() {
 
 #[test]
 fn shipped_linker_keeps_its_precision_on_the_development_set() {
-    let out = Command::new(env!("CARGO_BIN_EXE_kennisgraaf"))
-        .current_dir(repo(""))
-        .args(["eval", "link", "--data"])
-        .arg(shared(""))
-        .output()
-        .expect("binary runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = eval_command("link");
     let figure = |name: &str| -> f64 {
         let line = stdout.lines().find(|l| l.starts_with(name)).unwrap_or_else(|| panic!("{name} in {stdout}"));
         line[name.len()..].trim().parse().unwrap_or_else(|_| panic!("a number in {line:?}"))

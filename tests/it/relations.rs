@@ -2,18 +2,10 @@
 //! the bar is precision >= 0.80; recall is reported and kept from collapsing.
 
 use crate::common::*;
-use std::process::Command;
 
 #[test]
 fn typed_relations_keep_their_precision_on_the_annotated_articles() {
-    let out = Command::new(env!("CARGO_BIN_EXE_kennisgraaf"))
-        .current_dir(repo(""))
-        .args(["eval", "relations", "--data"])
-        .arg(shared(""))
-        .output()
-        .expect("binary runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = eval_command("relations");
     assert!(stdout.contains("15 articles"), "{stdout}");
     let line = stdout.lines().find(|l| l.starts_with("all typed")).unwrap_or_else(|| panic!("no total in {stdout}"));
     let figure = |name: &str| -> f64 {
