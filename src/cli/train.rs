@@ -37,16 +37,11 @@ fn read_names(path: &Path) -> Result<Vec<String>> {
     Ok(text.lines().flat_map(|l| l.split('\t').skip(1).map(str::to_string).collect::<Vec<_>>()).collect())
 }
 
-fn read_words(path: &Path) -> Result<Vec<String>> {
+/// A word list: hunspell `.dic` lines (`word/FLAGS`; the count line is skipped) or
+/// plain one-word lines.
+fn read_words(path: &Path) -> Result<Vec<ner::WordEntry>> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    Ok(text
-        .lines()
-        .skip_while(|l| l.trim().parse::<u64>().is_ok())
-        .filter_map(|l| l.split('/').next())
-        .map(str::trim)
-        .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect())
+    Ok(text.lines().filter_map(ner::WordEntry::from_dic_line).collect())
 }
 
 pub fn train_ner(args: &TrainNerArgs) -> Result<()> {

@@ -94,12 +94,12 @@ fn curations_keep_the_store_sound_win_over_later_ingests_and_survive_a_restart()
     assert!(renamed.curated.name && renamed.document_count == 2, "{renamed:?}");
     assert_eq!(kg.graph().search("a. aboutaleb", 1)[0].id, aboutaleb.id);
 
-    // The tagger took Buenos Aires for a person; a curator says it is a place.
-    let buenos_aires = named(&kg, "Buenos Aires");
-    assert_eq!(buenos_aires.entity_type, EntityType::Person);
-    kg.curate(Curation::Retype { entity: buenos_aires.id.clone(), entity_type: EntityType::Location }, "a city")
+    // The tagger took Burkina Faso for a person; a curator says it is a place.
+    let burkina_faso = named(&kg, "Burkina Faso");
+    assert_eq!(burkina_faso.entity_type, EntityType::Person);
+    kg.curate(Curation::Retype { entity: burkina_faso.id.clone(), entity_type: EntityType::Location }, "a country")
         .expect("retype");
-    let retyped = named(&kg, "Buenos Aires");
+    let retyped = named(&kg, "Burkina Faso");
     assert_eq!((retyped.entity_type, retyped.curated.entity_type), (EntityType::Location, true));
 
     // "Jansen" in one article is not Eelco Jansen: split the alias off.

@@ -18,11 +18,42 @@ const STANDS_ALONE: u8 = 16;
 #[derive(Debug, Default)]
 pub struct DocumentContext {
     flags: HashMap<String, u8>,
+    /// For each capitalised word (lowercased), what surrounds it anywhere in the document
+    /// ("het Amerikaanse Napster", "bij Tectrade"), as ready feature hashes.
+    neighbours: HashMap<String, Surroundings>,
+}
+
+/// The words around a capitalised word's occurrences, one feature template per place:
+/// right before, right after, two before, before and after its run of capitalised words.
+const SURROUNDING_TEMPLATES: [u8; 5] = [46, 47, 48, 59, 60];
+/// At most this many distinct words per place, so a word that occurs in every sentence
+/// does not drown the rest.
+const MAX_SURROUNDING: u8 = 8;
+
+#[derive(Debug, Default)]
+struct Surroundings {
+    features: Vec<u64>,
+    per_template: [u8; SURROUNDING_TEMPLATES.len()],
+}
+
+impl Surroundings {
+    fn remember(&mut self, place: usize, word: Option<&&str>) {
+        if self.per_template[place] >= MAX_SURROUNDING {
+            return;
+        }
+        let lower = word.map_or_else(|| "<b>".to_string(), |w| w.to_lowercase());
+        let feature = hash(SURROUNDING_TEMPLATES[place], &[&lower]);
+        if !self.features.contains(&feature) {
+            self.features.push(feature);
+            self.per_template[place] += 1;
+        }
+    }
 }
 
 impl DocumentContext {
     pub fn new<'a, S: AsRef<[&'a str]>>(sentences: &[S]) -> Self {
         let mut flags: HashMap<String, u8> = HashMap::new();
+        let mut neighbours: HashMap<String, Surroundings> = HashMap::new();
         for s in sentences {
             for (i, w) in s.as_ref().iter().enumerate() {
                 let first = w.chars().next();
@@ -43,11 +74,25 @@ impl DocumentContext {
                     if bit == CAPITALISED_INSIDE && !before && !cap(i + 1) {
                         bits |= STANDS_ALONE;
                     }
+                    let mut start = i;
+                    while start > 0 && cap(start - 1) {
+                        start -= 1;
+                    }
+                    let mut end = i + 1;
+                    while cap(end) {
+                        end += 1;
+                    }
+                    let seen = neighbours.entry(w.to_lowercase()).or_default();
+                    seen.remember(0, i.checked_sub(1).and_then(|k| words.get(k)));
+                    seen.remember(1, words.get(i + 1));
+                    seen.remember(2, i.checked_sub(2).and_then(|k| words.get(k)));
+                    seen.remember(3, start.checked_sub(1).and_then(|k| words.get(k)));
+                    seen.remember(4, words.get(end));
                 }
                 *flags.entry(w.to_lowercase()).or_default() |= bits;
             }
         }
-        Self { flags }
+        Self { flags, neighbours }
     }
 
     fn flags(&self, lower: &str) -> u8 {
@@ -251,10 +296,24 @@ pub fn sentence_features(words: &[&str], lexicon: &Lexicon, doc: &DocumentContex
             f.push(hash(42, &[name_shape, run_position(i)]));
             f.push(hash(37, &[flags]));
             f.push(hash(38, &[flags, if first { "first" } else { "inner" }]));
+            for flag in lexicon.name_flags(lw) {
+                let flag = std::str::from_utf8(flag).unwrap_or("?");
+                f.push(hash(63, &[flag]));
+                f.push(hash(64, &[flag, run_position(i)]));
+            }
+            if let Some(seen) = doc.neighbours.get(lw.as_str()) {
+                f.extend_from_slice(&seen.features);
+            }
         }
         for mark in &gazetteer[i] {
             f.push(hash(28, &[mark]));
             f.push(hash(29, &[mark, &shapes[i]]));
+        }
+        for mark in i.checked_sub(1).map_or(&[][..], |k| &gazetteer[k][..]) {
+            f.push(hash(57, &[mark]));
+        }
+        for mark in gazetteer.get(i + 1).map_or(&[][..], |g| &g[..]) {
+            f.push(hash(58, &[mark]));
         }
     }
     out.offsets.push(out.feats.len());

@@ -1,8 +1,8 @@
 //! Word lists the tagger consults: which words are common in lowercase, and a
 //! gazetteer of known names (from the training data's entities and Wikidata labels).
 
-use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
+use serde::{Deserialize, Serialize, Serializer};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Bits of a gazetteer entry: the CoNLL types the name was seen with, and Wikidata.
 pub const GAZ_TYPES: [&str; 4] = ["PER", "LOC", "ORG", "MISC"];
@@ -11,13 +11,53 @@ const MAX_PHRASE_TOKENS: usize = 6;
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Lexicon {
+    #[serde(serialize_with = "sorted_set")]
     common_lowercase: HashSet<String>,
     /// Space-joined token sequence → bit set (see `GAZ_TYPES`, `GAZ_WIKIDATA`).
+    #[serde(serialize_with = "sorted_map")]
     gazetteer: HashMap<String, u8>,
     /// Word-list entries by lowercase form → `DICT_LOWERCASE` | `DICT_CAPITALISED`.
+    #[serde(serialize_with = "sorted_map")]
     dictionary: HashMap<String, u8>,
     /// Tokens of multi-word person names by lowercase form → `FIRST_NAME` | `LAST_NAME`.
+    #[serde(serialize_with = "sorted_map")]
     name_parts: HashMap<String, u8>,
+    /// Capitalised word-list entries by lowercase form → their two-letter affix flags
+    /// (hunspell `.dic` entries `Israël/Sv`). OpenTaal's flags encode what a name is:
+    /// places take inhabitant forms and street compounds, acronyms take hyphenated
+    /// compounds, so each flag is a feature and the tagger learns what it says.
+    #[serde(serialize_with = "sorted_map")]
+    name_flags: HashMap<String, Vec<[u8; 2]>>,
+}
+
+/// One word-list entry as written (`Rotterdam`, `fiets`) with its affix flags, if any.
+#[derive(Debug, Clone, Default)]
+pub struct WordEntry {
+    pub word: String,
+    pub flags: Vec<[u8; 2]>,
+}
+
+impl WordEntry {
+    /// Parse a hunspell `.dic` line (`word/FLAGS [morphology]`); long (two-letter) flags,
+    /// as OpenTaal's dictionary declares with `FLAG long`. Lines without a word give `None`.
+    pub fn from_dic_line(line: &str) -> Option<WordEntry> {
+        let line = line.split(['\t', ' ']).next().unwrap_or("").trim();
+        let (word, flags) = line.split_once('/').unwrap_or((line, ""));
+        if word.is_empty() || word.parse::<u64>().is_ok() {
+            return None;
+        }
+        let flags = flags.as_bytes().chunks_exact(2).map(|c| [c[0], c[1]]).collect();
+        Some(WordEntry { word: word.to_string(), flags })
+    }
+}
+
+/// Hash maps are written in key order, so the same training run writes the same bytes.
+fn sorted_map<V: Serialize, S: Serializer>(map: &HashMap<String, V>, s: S) -> Result<S::Ok, S::Error> {
+    map.iter().collect::<BTreeMap<_, _>>().serialize(s)
+}
+
+fn sorted_set<S: Serializer>(set: &HashSet<String>, s: S) -> Result<S::Ok, S::Error> {
+    set.iter().collect::<BTreeSet<_>>().serialize(s)
 }
 
 pub const FIRST_NAME: u8 = 1;
@@ -36,8 +76,14 @@ impl Lexicon {
         gazetteer: HashMap<String, u8>,
         dictionary: HashMap<String, u8>,
         name_parts: HashMap<String, u8>,
+        name_flags: HashMap<String, Vec<[u8; 2]>>,
     ) -> Self {
-        Self { common_lowercase, gazetteer, dictionary, name_parts }
+        Self { common_lowercase, gazetteer, dictionary, name_parts, name_flags }
+    }
+
+    /// The word list's affix flags for a capitalised entry of this (lowercase) word.
+    pub fn name_flags(&self, lower: &str) -> &[[u8; 2]] {
+        self.name_flags.get(lower).map_or(&[], Vec::as_slice)
     }
 
     /// Whether the word opens or closes multi-word person names in the training data.
@@ -67,6 +113,7 @@ impl Lexicon {
             gazetteer,
             dictionary: self.dictionary.clone(),
             name_parts: other.name_parts.clone(),
+            name_flags: self.name_flags.clone(),
         }
     }
 
@@ -114,5 +161,21 @@ impl Lexicon {
             i += matched.max(1);
         }
         marks
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hunspell_lines_give_words_and_two_letter_flags() {
+        let entry = WordEntry::from_dic_line("Jeruzalem/PNSvPI").expect("entry");
+        assert_eq!(entry.word, "Jeruzalem");
+        assert_eq!(entry.flags, vec![*b"PN", *b"Sv", *b"PI"]);
+        let plain = WordEntry::from_dic_line("fiets").expect("entry");
+        assert_eq!((plain.word.as_str(), plain.flags.len()), ("fiets", 0));
+        assert!(WordEntry::from_dic_line("180690").is_none(), "the count line is not a word");
+        assert!(WordEntry::from_dic_line("   ").is_none());
     }
 }

@@ -10,7 +10,7 @@ mod features;
 mod lexicon;
 mod train;
 
-pub use lexicon::{Lexicon, GAZ_TYPES, GAZ_WIKIDATA};
+pub use lexicon::{Lexicon, WordEntry, GAZ_TYPES, GAZ_WIKIDATA};
 pub use train::{build_lexicon, by_document, evaluate, train, train_work, EpochReport, TrainConfig};
 
 use crate::model_file;
@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 pub const MAGIC: &[u8; 8] = b"KGNER\0\0\0";
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// BIO labels in a fixed order; index 0 is `O`.
 pub const LABELS: [&str; 9] = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC"];

@@ -2,7 +2,9 @@
 
 use super::conll::{LabeledSentence, Score};
 use super::features::{history_features, sentence_features, stacked_features, DocumentContext, SentenceFeatures};
-use super::lexicon::{Lexicon, DICT_CAPITALISED, DICT_LOWERCASE, FIRST_NAME, GAZ_TYPES, GAZ_WIKIDATA, LAST_NAME};
+use super::lexicon::{
+    Lexicon, WordEntry, DICT_CAPITALISED, DICT_LOWERCASE, FIRST_NAME, GAZ_TYPES, GAZ_WIKIDATA, LAST_NAME,
+};
 use super::{best_label, chunks, FeatureIndex, NerModel, Stage, Weights, BOS, N_LABELS};
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
@@ -35,11 +37,12 @@ pub struct EpochReport {
 
 /// The lexicon: words seen in lowercase in the training data, and a gazetteer of the
 /// training data's entity names plus any extra known names (e.g. Wikidata labels).
-/// `words` is a word list (e.g. hunspell's `nl.dic` entries), written as the language writes them.
+/// `words` is a word list (e.g. hunspell's `nl.dic` entries), written as the language
+/// writes them, with their affix flags.
 pub fn build_lexicon(
     train: &[LabeledSentence],
     known_names: impl IntoIterator<Item = String>,
-    words: impl IntoIterator<Item = String>,
+    words: impl IntoIterator<Item = WordEntry>,
 ) -> Lexicon {
     let mut lowercase_counts: HashMap<String, u32> = HashMap::new();
     let mut gazetteer: HashMap<String, u8> = HashMap::new();
@@ -66,9 +69,19 @@ pub fn build_lexicon(
     }
     let common: HashSet<String> = lowercase_counts.into_iter().filter(|(_, n)| *n >= 2).map(|(w, _)| w).collect();
     let mut dictionary: HashMap<String, u8> = HashMap::new();
-    for w in words {
-        let bit = if w.chars().next().is_some_and(char::is_uppercase) { DICT_CAPITALISED } else { DICT_LOWERCASE };
-        *dictionary.entry(w.to_lowercase()).or_default() |= bit;
+    let mut name_flags: HashMap<String, Vec<[u8; 2]>> = HashMap::new();
+    for WordEntry { word, flags } in words {
+        let capitalised = word.chars().next().is_some_and(char::is_uppercase);
+        let lower = word.to_lowercase();
+        if capitalised && !flags.is_empty() {
+            let known = name_flags.entry(lower.clone()).or_default();
+            for flag in flags {
+                if !known.contains(&flag) {
+                    known.push(flag);
+                }
+            }
+        }
+        *dictionary.entry(lower).or_default() |= if capitalised { DICT_CAPITALISED } else { DICT_LOWERCASE };
     }
     let mut name_parts: HashMap<String, u8> = HashMap::new();
     for (names, bit) in [(first_names, FIRST_NAME), (last_names, LAST_NAME)] {
@@ -76,7 +89,7 @@ pub fn build_lexicon(
             *name_parts.entry(w).or_default() |= bit;
         }
     }
-    Lexicon::new(common, gazetteer, dictionary, name_parts)
+    Lexicon::new(common, gazetteer, dictionary, name_parts, name_flags)
 }
 
 struct Perceptron {
