@@ -23,7 +23,7 @@ use kennisgraaf::store::Store;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_kennisgraaf");
 
@@ -132,34 +132,70 @@ struct Latency {
     per_second: f64,
 }
 
-/// `clients` threads send requests made by `request(i)` for `seconds`; keep-alive agents.
-fn load(clients: usize, seconds: f64, request: &(dyn Fn(&ureq::Agent, usize) -> bool + Sync)) -> Latency {
-    let deadline = Instant::now() + Duration::from_secs_f64(seconds);
-    let started = Instant::now();
-    let mut all: Vec<f64> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..clients)
-            .map(|c| {
-                s.spawn(move || {
-                    let agent = ureq::AgentBuilder::new().build();
-                    let mut times = Vec::new();
-                    let mut i = c * 7919;
-                    while Instant::now() < deadline {
-                        let t = Instant::now();
-                        assert!(request(&agent, i), "request failed");
-                        times.push(t.elapsed().as_secs_f64() * 1e3);
-                        i += 1;
-                    }
-                    times
-                })
-            })
-            .collect();
-        handles.into_iter().flat_map(|h| h.join().expect("client")).collect()
-    });
-    let elapsed = started.elapsed().as_secs_f64();
-    all.sort_by(f64::total_cmp);
-    let pct =
-        |p: f64| all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1))).copied().unwrap_or(0.0);
-    Latency { p50_ms: pct(0.50), p99_ms: pct(0.99), per_second: all.len() as f64 / elapsed }
+/// One HTTP request as the load generator sends it.
+struct HttpRequest {
+    method: &'static str,
+    path: String,
+    body: Option<String>,
+}
+
+impl HttpRequest {
+    fn get(path: String) -> Self {
+        Self { method: "GET", path, body: None }
+    }
+
+    /// A GraphQL POST as a frontend sends it.
+    fn graphql(query: &str, variables: serde_json::Value) -> Self {
+        let body = serde_json::json!({ "query": query, "variables": variables }).to_string();
+        Self { method: "POST", path: "/graphql".into(), body: Some(body) }
+    }
+
+    /// Send it once with ureq: does it answer 200 without GraphQL errors?
+    fn works(&self, base: &str) -> bool {
+        let agent = ureq::AgentBuilder::new().build();
+        let url = format!("{base}{}", self.path);
+        let response = match &self.body {
+            Some(body) => agent.post(&url).set("Content-Type", "application/json").send_string(body),
+            None => agent.get(&url).call(),
+        };
+        response
+            .ok()
+            .and_then(|r| r.into_json::<serde_json::Value>().ok())
+            .is_some_and(|v| v.get("errors").is_none() && v.get("data").is_some_and(|d| !d.is_null()))
+    }
+}
+
+/// Load on `base` from `wrk` (a separate process, one thread, `clients` keep-alive
+/// connections) for `seconds`, cycling through `requests`. Every request is first sent
+/// once and must succeed; any non-2xx or socket error under load fails the benchmark.
+fn load(base: &str, requests: &[HttpRequest], clients: usize, seconds: f64) -> Latency {
+    for r in requests.iter().take(5) {
+        assert!(r.works(base), "{} {} failed before the load started", r.method, r.path);
+    }
+    let long = |s: &str| format!("[==[{s}]==]");
+    let mut lua = String::from("local reqs = {}\ninit = function(args)\n");
+    for r in requests {
+        let headers = if r.body.is_some() { "{[\"Content-Type\"] = \"application/json\"}" } else { "{}" };
+        let body = r.body.as_deref().map_or("nil".to_string(), long);
+        lua += &format!("  reqs[#reqs + 1] = wrk.format({:?}, {}, {headers}, {body})\n", r.method, long(&r.path));
+    }
+    lua += "end\nlocal i = 0\nrequest = function()\n  i = i + 1\n  return reqs[(i % #reqs) + 1]\nend\n";
+    lua += "done = function(summary, latency, requests)\n  local e = summary.errors\n";
+    lua += "  io.write(string.format(\"KG-RESULT %d %d %d %d %d\\n\", summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), e.status + e.connect + e.read + e.write + e.timeout))\nend\n";
+    let script = tempfile::NamedTempFile::new().expect("temp file");
+    std::fs::write(script.path(), lua).expect("write the wrk script");
+    let output = Command::new("wrk")
+        .args(["-t1", &format!("-c{clients}"), &format!("-d{seconds}s"), "--timeout", "10s", "-s"])
+        .arg(script.path())
+        .arg(base)
+        .output()
+        .expect("the load generator `wrk` (apt-get install wrk)");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let result =
+        stdout.lines().find_map(|l| l.strip_prefix("KG-RESULT ")).unwrap_or_else(|| panic!("wrk said: {stdout}"));
+    let n: Vec<f64> = result.split(' ').map(|x| x.parse().expect("wrk figure")).collect();
+    assert_eq!(n[4], 0.0, "{} requests failed under load", n[4]);
+    Latency { p50_ms: n[2] / 1e3, p99_ms: n[3] / 1e3, per_second: n[0] / (n[1] / 1e6) }
 }
 
 /// The plain axum endpoint: the same entity-with-relations data as the GraphQL query,
@@ -224,15 +260,6 @@ fn spawn_server(router: axum::Router) -> Running {
         });
     });
     Running { url: format!("http://{}", rx.recv().expect("server address")), stop: Some(stop), thread: Some(thread) }
-}
-
-fn graphql(agent: &ureq::Agent, url: &str, query: &str, variables: &serde_json::Value) -> bool {
-    agent
-        .post(url)
-        .send_json(serde_json::json!({ "query": query, "variables": variables }))
-        .ok()
-        .and_then(|r| r.into_json::<serde_json::Value>().ok())
-        .is_some_and(|v| v.get("errors").is_none())
 }
 
 fn main() {
@@ -359,42 +386,62 @@ fn main() {
         let prefixes = ["ams", "bel", "rot", "ned", "pet", "jan", "eur", "bru", "ned", "ver", "de ", "van"];
         let gql_server = spawn_server(server::app(kg.clone(), ServerConfig::default()));
         let plain_server = spawn_server(plain_router(kg.clone()));
-        let (gql, plain) = (format!("{}/graphql", gql_server.url), plain_server.url.clone());
+        let (gql, plain) = (gql_server.url.as_str(), plain_server.url.as_str());
         let entity_query = "query($id: ID!) { entity(id: $id) { id name type relations(first: 20) { type predicate weight source { id name } target { id name } } } }";
+        let neighbourhood_query = "query($id: ID!) { neighborhood(id: $id, depth: 2, limit: 50) { nodes { id name } edges { type source { id } target { id } } } }";
+        let search_query = "query($t: String!) { search(text: $t, first: 10) { id name type } }";
+        let path_query =
+            "query($a: ID!, $b: ID!) { shortestPath(from: $a, to: $b) { type source { name } target { name } } }";
+        let per_id = |make: &dyn Fn(usize) -> HttpRequest| (0..ids.len()).map(make).collect::<Vec<_>>();
         let (clients, secs) = (8, 5.0);
         let figures = [
             (
                 "entity with relations",
-                load(clients, secs, &|a, i| {
-                    graphql(a, &gql, entity_query, &serde_json::json!({ "id": ids[i % ids.len()] }))
-                }),
+                load(
+                    gql,
+                    &per_id(&|i| HttpRequest::graphql(entity_query, serde_json::json!({ "id": ids[i] }))),
+                    clients,
+                    secs,
+                ),
             ),
             (
                 "plain axum, same data",
-                load(clients, secs, &|a, i| a.get(&format!("{plain}/entity/{}", ids[i % ids.len()])).call().is_ok()),
+                load(plain, &per_id(&|i| HttpRequest::get(format!("/entity/{}", ids[i]))), clients, secs),
             ),
             (
                 "neighbourhood depth 2",
-                load(clients, secs, &|a, i| {
-                    graphql(a, &gql, "query($id: ID!) { neighborhood(id: $id, depth: 2, limit: 50) { nodes { id name } edges { type source { id } target { id } } } }", &serde_json::json!({ "id": ids[i % ids.len()] }))
-                }),
+                load(
+                    gql,
+                    &per_id(&|i| HttpRequest::graphql(neighbourhood_query, serde_json::json!({ "id": ids[i] }))),
+                    clients,
+                    secs,
+                ),
             ),
             (
                 "search prefix",
-                load(clients, secs, &|a, i| {
-                    graphql(
-                        a,
-                        &gql,
-                        "query($t: String!) { search(text: $t, first: 10) { id name type } }",
-                        &serde_json::json!({ "t": prefixes[i % prefixes.len()] }),
-                    )
-                }),
+                load(
+                    gql,
+                    &prefixes
+                        .iter()
+                        .map(|t| HttpRequest::graphql(search_query, serde_json::json!({ "t": t })))
+                        .collect::<Vec<_>>(),
+                    clients,
+                    secs,
+                ),
             ),
             (
                 "shortestPath",
-                load(clients, secs, &|a, i| {
-                    graphql(a, &gql, "query($a: ID!, $b: ID!) { shortestPath(from: $a, to: $b) { type source { name } target { name } } }", &serde_json::json!({ "a": ids[i % ids.len()], "b": ids[(i * 31 + 7) % ids.len()] }))
-                }),
+                load(
+                    gql,
+                    &per_id(&|i| {
+                        HttpRequest::graphql(
+                            path_query,
+                            serde_json::json!({ "a": ids[i], "b": ids[(i * 31 + 7) % ids.len()] }),
+                        )
+                    }),
+                    clients,
+                    secs,
+                ),
             ),
         ];
         for (name, l) in &figures {

@@ -52,13 +52,20 @@ pub struct ServerConfig {
 struct AppState {
     kg: Arc<Kennisgraaf>,
     schema: KgSchema,
+    parsed: api::ParsedQueries,
     token: Option<Arc<str>>,
     timeout: Duration,
 }
 
 pub fn app(kg: Arc<Kennisgraaf>, config: ServerConfig) -> Router {
     let timeout = config.request_timeout.unwrap_or(REQUEST_TIMEOUT);
-    let state = AppState { schema: api::schema(kg.clone()), kg, token: config.token.map(Arc::from), timeout };
+    let state = AppState {
+        schema: api::schema(kg.clone()),
+        parsed: api::ParsedQueries::default(),
+        kg,
+        token: config.token.map(Arc::from),
+        timeout,
+    };
     let origins: Vec<HeaderValue> = config.cors_origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
@@ -135,8 +142,9 @@ async fn graphql(State(state): State<AppState>, method: Method, headers: HeaderM
         )
             .into_response();
     }
-    let request = req.into_inner();
-    if method == Method::GET && is_mutation(&request) {
+    let mut request = req.into_inner();
+    state.parsed.attach(&mut request);
+    if method == Method::GET && is_mutation(&mut request) {
         return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "POST")], "mutations need POST; GET is for reads")
             .into_response();
     }
@@ -152,10 +160,11 @@ async fn graphql(State(state): State<AppState>, method: Method, headers: HeaderM
 }
 
 /// Does the request run a mutation? (Unparsable requests are left to the schema to report.)
-fn is_mutation(request: &async_graphql::Request) -> bool {
+fn is_mutation(request: &mut async_graphql::Request) -> bool {
     use async_graphql::parser::types::{DocumentOperations, OperationType};
-    let Ok(doc) = async_graphql::parser::parse_query(&request.query) else { return false };
-    match (&doc.operations, request.operation_name.as_deref()) {
+    let operation_name = request.operation_name.clone();
+    let Ok(doc) = request.parsed_query() else { return false };
+    match (&doc.operations, operation_name.as_deref()) {
         (DocumentOperations::Single(op), _) => op.node.ty == OperationType::Mutation,
         (DocumentOperations::Multiple(ops), Some(name)) => {
             ops.iter().any(|(n, op)| n.as_str() == name && op.node.ty == OperationType::Mutation)
@@ -169,29 +178,27 @@ const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 fn graphql_http_response(headers: &HeaderMap, response: &async_graphql::Response) -> Response {
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
     let graphql_json = accept.contains(GRAPHQL_RESPONSE_JSON);
-    let mut body = match serde_json::to_value(response) {
-        Ok(v) => v,
+    // No data at all and errors: the request itself failed (parse, validation, variables).
+    let request_failed = response.data == async_graphql::Value::Null && response.is_err();
+    let (status, body) = if graphql_json && request_failed {
+        // The spec's 400 answer carries the errors and no `data` key at all.
+        (StatusCode::BAD_REQUEST, serde_json::to_vec(&serde_json::json!({ "errors": response.errors })))
+    } else {
+        (StatusCode::OK, serde_json::to_vec(response))
+    };
+    let body = match body {
+        Ok(body) => body,
         Err(e) => {
             tracing::error!(error = %e, "cannot serialise a GraphQL response");
             return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
         }
-    };
-    // No data at all and errors: the request itself failed (parse, validation, variables).
-    let request_failed = response.data == async_graphql::Value::Null && response.is_err();
-    let status = if graphql_json && request_failed {
-        if let Some(map) = body.as_object_mut() {
-            map.remove("data");
-        }
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
     };
     let content_type = if graphql_json {
         "application/graphql-response+json; charset=utf-8"
     } else {
         "application/json; charset=utf-8"
     };
-    let mut out = (status, [(header::CONTENT_TYPE, content_type)], body.to_string()).into_response();
+    let mut out = (status, [(header::CONTENT_TYPE, content_type)], body).into_response();
     if let Some(cache) = response.cache_control.value().and_then(|v| HeaderValue::from_str(&v).ok()) {
         out.headers_mut().insert(header::CACHE_CONTROL, cache);
     }

@@ -14,11 +14,8 @@ use crate::ingest::RawDocument;
 use crate::model;
 use crate::pipeline::Kennisgraaf;
 use async_graphql::connection::{Connection, Edge, EmptyFields};
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::{
-    Context, ErrorExtensions, InputObject, MergedObject, Object, Schema, ServerResult, SimpleObject, Variables, ID,
-};
+use async_graphql::{Context, ErrorExtensions, InputObject, MergedObject, Object, Schema, SimpleObject, ID};
 use curation::{CurationMutation, CurationQuery};
 pub use live::Subscription;
 use std::sync::Arc;
@@ -51,48 +48,40 @@ pub enum Caller {
 pub fn schema(kg: Arc<Kennisgraaf>) -> KgSchema {
     Schema::build(Query::default(), Mutation::default(), Subscription)
         .data(kg)
-        .extension(ParsedQueries::default())
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .finish()
 }
 
 /// Parsed query documents by query text: frontends send the same few queries with
-/// different variables, and parsing is a large share of a small query's cost. At most
-/// `PARSED_QUERIES_KEPT` are kept; when full, the cache starts over. Validation still
-/// runs on every request.
+/// different variables, and parsing is a large share of a small query's cost. The HTTP
+/// layer hands each request's parsed document to the schema (`attach`), so the schema
+/// needs no extension (an extension would put every field of every response through the
+/// extension chain). At most `PARSED_QUERIES_KEPT` are kept; when full, the cache starts
+/// over. Validation still runs on every request; unparsable queries are not kept and
+/// the schema reports their syntax error as usual.
 #[derive(Default, Clone)]
-struct ParsedQueries(Arc<std::sync::Mutex<std::collections::HashMap<String, ExecutableDocument>>>);
+pub struct ParsedQueries(Arc<std::sync::Mutex<std::collections::HashMap<String, ExecutableDocument>>>);
 
 const PARSED_QUERIES_KEPT: usize = 512;
 
-impl ExtensionFactory for ParsedQueries {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(self.clone())
-    }
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for ParsedQueries {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let cached = self.0.lock().ok().and_then(|c| c.get(query).cloned());
-        if let Some(doc) = cached {
-            return Ok(doc);
-        }
-        let doc = next.run(ctx, query, variables).await?;
-        if let Ok(mut cache) = self.0.lock() {
-            if cache.len() >= PARSED_QUERIES_KEPT {
-                cache.clear();
+impl ParsedQueries {
+    pub fn attach(&self, request: &mut async_graphql::Request) {
+        let cached = self.0.lock().ok().and_then(|c| c.get(&request.query).cloned());
+        let doc = match cached {
+            Some(doc) => doc,
+            None => {
+                let Ok(doc) = async_graphql::parser::parse_query(&request.query) else { return };
+                if let Ok(mut cache) = self.0.lock() {
+                    if cache.len() >= PARSED_QUERIES_KEPT {
+                        cache.clear();
+                    }
+                    cache.insert(request.query.clone(), doc.clone());
+                }
+                doc
             }
-            cache.insert(query.to_string(), doc.clone());
-        }
-        Ok(doc)
+        };
+        request.set_parsed_query(doc);
     }
 }
 
