@@ -145,7 +145,7 @@ impl HttpRequest {
     }
 
     /// A GraphQL POST as a frontend sends it.
-    fn graphql(query: &str, variables: serde_json::Value) -> Self {
+    fn graphql(query: &str, variables: &serde_json::Value) -> Self {
         let body = serde_json::json!({ "query": query, "variables": variables }).to_string();
         Self { method: "POST", path: "/graphql".into(), body: Some(body) }
     }
@@ -399,7 +399,7 @@ fn main() {
                 "entity with relations",
                 load(
                     gql,
-                    &per_id(&|i| HttpRequest::graphql(entity_query, serde_json::json!({ "id": ids[i] }))),
+                    &per_id(&|i| HttpRequest::graphql(entity_query, &serde_json::json!({ "id": ids[i] }))),
                     clients,
                     secs,
                 ),
@@ -412,7 +412,7 @@ fn main() {
                 "neighbourhood depth 2",
                 load(
                     gql,
-                    &per_id(&|i| HttpRequest::graphql(neighbourhood_query, serde_json::json!({ "id": ids[i] }))),
+                    &per_id(&|i| HttpRequest::graphql(neighbourhood_query, &serde_json::json!({ "id": ids[i] }))),
                     clients,
                     secs,
                 ),
@@ -423,7 +423,7 @@ fn main() {
                     gql,
                     &prefixes
                         .iter()
-                        .map(|t| HttpRequest::graphql(search_query, serde_json::json!({ "t": t })))
+                        .map(|t| HttpRequest::graphql(search_query, &serde_json::json!({ "t": t })))
                         .collect::<Vec<_>>(),
                     clients,
                     secs,
