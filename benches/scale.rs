@@ -436,7 +436,7 @@ fn main() {
                     &per_id(&|i| {
                         HttpRequest::graphql(
                             path_query,
-                            serde_json::json!({ "a": ids[i], "b": ids[(i * 31 + 7) % ids.len()] }),
+                            &serde_json::json!({ "a": ids[i], "b": ids[(i * 31 + 7) % ids.len()] }),
                         )
                     }),
                     clients,
