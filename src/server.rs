@@ -7,9 +7,9 @@
 use crate::api::{self, Caller, KgSchema};
 use crate::export;
 use crate::pipeline::Kennisgraaf;
-use async_graphql_axum::{GraphQLRequest, GraphQLSubscription};
-use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use async_graphql_axum::GraphQLSubscription;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -132,17 +132,17 @@ fn caller(token: Option<&str>, headers: &HeaderMap) -> Caller {
 /// say its content type; the answer is `application/graphql-response+json` when the
 /// client accepts it (then a request that could not run — unparsable, invalid, bad
 /// variables — gets status 400 and no `data`), else `application/json` with status 200.
-async fn graphql(State(state): State<AppState>, method: Method, headers: HeaderMap, req: GraphQLRequest) -> Response {
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let accepted_body = ["application/json", "application/graphql", "multipart/form-data"];
-    if method == Method::POST && !accepted_body.iter().any(|t| content_type.starts_with(t)) {
-        return (
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            format!("a GraphQL POST needs Content-Type: application/json, not {content_type:?}"),
-        )
-            .into_response();
-    }
-    let mut request = req.into_inner();
+async fn graphql(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    RawQuery(url_query): RawQuery,
+    body: Bytes,
+) -> Response {
+    let mut request = match read_request(&method, &headers, url_query.as_deref(), &body) {
+        Ok(request) => request,
+        Err(refusal) => return refusal,
+    };
     state.parsed.attach(&mut request);
     if method == Method::GET && is_mutation(&mut request) {
         return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "POST")], "mutations need POST; GET is for reads")
@@ -157,6 +157,41 @@ async fn graphql(State(state): State<AppState>, method: Method, headers: HeaderM
         }
     };
     graphql_http_response(&headers, &response)
+}
+
+/// The GraphQL request in an HTTP request: a GET's URL query (`query`, `variables`,
+/// `operationName`), a POST's JSON body, or a POST's bare query (`application/graphql`).
+/// Anything else is refused with the status and a message that says what to send.
+fn read_request(
+    method: &Method,
+    headers: &HeaderMap,
+    url_query: Option<&str>,
+    body: &[u8],
+) -> Result<async_graphql::Request, Response> {
+    let refuse = |status: StatusCode, message: String| (status, message).into_response();
+    if method == Method::GET {
+        return async_graphql::http::parse_query_string(url_query.unwrap_or_default()).map_err(|e| {
+            refuse(StatusCode::BAD_REQUEST, format!("cannot read a GraphQL request from the URL query: {e}"))
+        });
+    }
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if content_type.starts_with("application/json") {
+        serde_json::from_slice(body).map_err(|e| {
+            let message = format!(
+                "the body is not a GraphQL request ({e}); send one JSON object {{\"query\": \"…\", \"variables\": {{…}}}}"
+            );
+            refuse(StatusCode::BAD_REQUEST, message)
+        })
+    } else if content_type.starts_with("application/graphql") {
+        let query = std::str::from_utf8(body)
+            .map_err(|_| refuse(StatusCode::BAD_REQUEST, "the query is not UTF-8 text".to_string()))?;
+        Ok(async_graphql::Request::new(query))
+    } else {
+        Err(refuse(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format!("a GraphQL POST needs Content-Type: application/json, not {content_type:?}"),
+        ))
+    }
 }
 
 /// Does the request run a mutation? (Unparsable requests are left to the schema to report.)
