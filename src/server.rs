@@ -141,7 +141,7 @@ async fn graphql(
 ) -> Response {
     let mut request = match read_request(&method, &headers, url_query.as_deref(), &body) {
         Ok(request) => request,
-        Err(refusal) => return refusal,
+        Err(refusal) => return refusal.into_response(),
     };
     state.parsed.attach(&mut request);
     if method == Method::GET && is_mutation(&mut request) {
@@ -167,8 +167,8 @@ fn read_request(
     headers: &HeaderMap,
     url_query: Option<&str>,
     body: &[u8],
-) -> Result<async_graphql::Request, Response> {
-    let refuse = |status: StatusCode, message: String| (status, message).into_response();
+) -> Result<async_graphql::Request, (StatusCode, String)> {
+    let refuse = |status: StatusCode, message: String| (status, message);
     if method == Method::GET {
         return async_graphql::http::parse_query_string(url_query.unwrap_or_default()).map_err(|e| {
             refuse(StatusCode::BAD_REQUEST, format!("cannot read a GraphQL request from the URL query: {e}"))
