@@ -214,7 +214,7 @@ impl Entity {
 }
 
 /// A relation between two entities, with the evidence that states it. Repeated evidence raises its weight.
-pub struct Relation(pub RelationRecord);
+pub struct Relation(pub Arc<RelationRecord>);
 
 /// A relation between two entities, with the evidence that states it. Repeated evidence raises its weight.
 #[Object]
@@ -491,7 +491,7 @@ pub struct Subgraph {
     /// The entities, starting with the one asked about.
     nodes: Vec<Arc<EntityRecord>>,
     /// The relations between those entities.
-    edges: Vec<RelationRecord>,
+    edges: Vec<Arc<RelationRecord>>,
 }
 
 impl From<graph::Subgraph> for Subgraph {

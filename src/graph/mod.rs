@@ -73,12 +73,12 @@ impl Selection {
 #[derive(Debug, Default, Clone)]
 pub struct Subgraph {
     pub nodes: Vec<Arc<EntityRecord>>,
-    pub edges: Vec<RelationRecord>,
+    pub edges: Vec<Arc<RelationRecord>>,
 }
 
 #[derive(Debug, Default)]
 pub struct Graph {
-    graph: StableDiGraph<Arc<EntityRecord>, RelationRecord>,
+    graph: StableDiGraph<Arc<EntityRecord>, Arc<RelationRecord>>,
     by_id: HashMap<String, NodeIndex>,
     edges_by_id: HashMap<String, EdgeIndex>,
     /// Folded name or alias → entity ids, for search.
@@ -206,7 +206,7 @@ impl Graph {
 
     fn upsert_relation(&mut self, r: RelationRecord) {
         if let Some(&ix) = self.edges_by_id.get(&r.id) {
-            self.graph[ix] = r;
+            self.graph[ix] = Arc::new(r);
             return;
         }
         let (Some(&a), Some(&b)) = (self.by_id.get(&r.source), self.by_id.get(&r.target)) else {
@@ -214,7 +214,7 @@ impl Graph {
             return;
         };
         let id = r.id.clone();
-        let ix = self.graph.add_edge(a, b, r);
+        let ix = self.graph.add_edge(a, b, Arc::new(r));
         self.edges_by_id.insert(id, ix);
     }
 
@@ -231,7 +231,7 @@ impl Graph {
         self.by_id.get(id).map(|&n| &self.graph[n])
     }
 
-    pub fn relation(&self, id: &str) -> Option<&RelationRecord> {
+    pub fn relation(&self, id: &str) -> Option<&Arc<RelationRecord>> {
         self.edges_by_id.get(id).map(|&e| &self.graph[e])
     }
 
@@ -296,18 +296,23 @@ impl Graph {
     }
 
     /// All relations matching the filter: typed first, then heaviest.
-    pub fn relations(&self, filter: &RelationFilter) -> Vec<&RelationRecord> {
-        let mut out: Vec<&RelationRecord> = self.graph.edge_weights().filter(|r| filter.accepts(r)).collect();
+    pub fn relations(&self, filter: &RelationFilter) -> Vec<&Arc<RelationRecord>> {
+        let mut out: Vec<&Arc<RelationRecord>> = self.graph.edge_weights().filter(|r| filter.accepts(r)).collect();
         out.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.id.cmp(&b.id)));
         out
     }
 
     /// Relations of one entity: typed first, then heaviest.
-    pub fn relations_of(&self, id: &str, direction: Direction, filter: &RelationFilter) -> Vec<&RelationRecord> {
+    pub fn relations_of(
+        &self,
+        id: &str,
+        direction: Direction,
+        filter: &RelationFilter,
+    ) -> Vec<&Arc<RelationRecord>> {
         let Some(&n) = self.by_id.get(id) else {
             return Vec::new();
         };
-        let mut out: Vec<&RelationRecord> = Vec::new();
+        let mut out: Vec<&Arc<RelationRecord>> = Vec::new();
         if direction != Direction::Incoming {
             out.extend(self.graph.edges_directed(n, PgDirection::Outgoing).map(|e| e.weight()));
         }
@@ -365,7 +370,7 @@ impl Graph {
                 }
             }
         }
-        let mut edges: Vec<RelationRecord> = Vec::new();
+        let mut edges: Vec<Arc<RelationRecord>> = Vec::new();
         for &n in &order {
             for e in self.graph.edges_directed(n, PgDirection::Outgoing) {
                 if seen.contains_key(&e.target()) && filter.accepts(e.weight()) {
@@ -378,7 +383,7 @@ impl Graph {
     }
 
     /// Fewest-hop path ignoring direction; the relations along it, in order.
-    pub fn shortest_path(&self, from: &str, to: &str, filter: &RelationFilter) -> Option<Vec<&RelationRecord>> {
+    pub fn shortest_path(&self, from: &str, to: &str, filter: &RelationFilter) -> Option<Vec<&Arc<RelationRecord>>> {
         let (&a, &b) = (self.by_id.get(from)?, self.by_id.get(to)?);
         let mut came_from: HashMap<NodeIndex, Option<EdgeIndex>> = HashMap::from([(a, None)]);
         let mut queue = VecDeque::from([a]);
@@ -433,6 +438,7 @@ impl Graph {
         let mut edges: Vec<&RelationRecord> = self
             .graph
             .edge_weights()
+            .map(|r| &**r)
             .filter(|r| {
                 selection.relations.accepts(r) && kept.contains(r.source.as_str()) && kept.contains(r.target.as_str())
             })
