@@ -208,7 +208,8 @@ impl GraphQuery {
 
     /// One relation by id.
     async fn relation(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Relation>> {
-        Ok(kg(ctx).graph().relation(&id).cloned().map(Relation))
+        let graph = kg(ctx).graph();
+        Ok(graph.relation(&id).map(|r| Relation::with_ends(&graph, r)))
     }
 
     /// Relations, heaviest first.
@@ -221,8 +222,8 @@ impl GraphQuery {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, Relation, ConnectionFields, EmptyFields>> {
         let filter = relation_filter(types, min_weight);
-        let items: Vec<Relation> = kg(ctx).graph().relations(&filter).into_iter().cloned().map(Relation).collect();
-        paginate(items, |r| r.0.id.as_str(), first, after)
+        let items: Vec<Relation> = kg(ctx).graph().relations(&filter).into_iter().cloned().map(Relation::new).collect();
+        paginate(items, Relation::record_id, first, after)
     }
 
     /// One document by id (its content hash).
@@ -283,7 +284,7 @@ impl GraphQuery {
         }
         Ok(graph
             .shortest_path(from, to, &relation_filter(types, None))
-            .map(|p| p.into_iter().cloned().map(Relation).collect()))
+            .map(|p| p.into_iter().map(|r| Relation::with_ends(&graph, r)).collect()))
     }
 
     /// Counts of what the graph holds.

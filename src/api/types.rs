@@ -164,13 +164,12 @@ impl Entity {
             Direction::Incoming => GraphDirection::Incoming,
             Direction::Both => GraphDirection::Both,
         };
-        Ok(kg(ctx)
-            .graph()
+        let graph = kg(ctx).graph();
+        Ok(graph
             .relations_of(&self.0.id, d, &relation_filter(types, None))
             .into_iter()
             .take(n)
-            .cloned()
-            .map(Relation)
+            .map(|r| Relation::with_ends(&graph, r))
             .collect())
     }
     /// Entities one relation away.
@@ -214,47 +213,75 @@ impl Entity {
 }
 
 /// A relation between two entities, with the evidence that states it. Repeated evidence raises its weight.
-pub struct Relation(pub Arc<RelationRecord>);
+pub struct Relation {
+    record: Arc<RelationRecord>,
+    /// Source and target, when read from the graph together with the relation (one graph
+    /// lock for a whole page of relations instead of one per endpoint); looked up when
+    /// asked for otherwise.
+    ends: Option<(Arc<EntityRecord>, Arc<EntityRecord>)>,
+}
+
+impl Relation {
+    pub fn new(record: Arc<RelationRecord>) -> Self {
+        Self { record, ends: None }
+    }
+
+    /// The relation with its two entities, read from `graph` now.
+    pub fn with_ends(graph: &graph::Graph, record: &Arc<RelationRecord>) -> Self {
+        let ends = graph.entity(&record.source).zip(graph.entity(&record.target)).map(|(s, t)| (s.clone(), t.clone()));
+        Self { record: record.clone(), ends }
+    }
+
+    pub fn record_id(&self) -> &str {
+        &self.record.id
+    }
+}
 
 /// A relation between two entities, with the evidence that states it. Repeated evidence raises its weight.
 #[Object]
 impl Relation {
     /// Stable opaque id (from source, type, predicate and target).
     async fn id(&self) -> ID {
-        ID(self.0.id.clone())
+        ID(self.record.id.clone())
     }
     /// What the relation states.
     #[graphql(name = "type")]
     async fn kind(&self) -> RelationType {
-        self.0.kind.into()
+        self.record.kind.into()
     }
     /// Role noun for HOLDS_ROLE, verb lemma for VERB, empty otherwise.
     async fn predicate(&self) -> &str {
-        &self.0.predicate
+        &self.record.predicate
     }
     /// The entity the relation goes from (the holder, speaker, subject).
     async fn source(&self, ctx: &Context<'_>) -> async_graphql::Result<Entity> {
-        endpoint(ctx, &self.0.source)
+        match &self.ends {
+            Some((source, _)) => Ok(Entity(source.clone())),
+            None => endpoint(ctx, &self.record.source),
+        }
     }
     /// The entity the relation goes to.
     async fn target(&self, ctx: &Context<'_>) -> async_graphql::Result<Entity> {
-        endpoint(ctx, &self.0.target)
+        match &self.ends {
+            Some((_, target)) => Ok(Entity(target.clone())),
+            None => endpoint(ctx, &self.record.target),
+        }
     }
     /// Number of evidence instances.
     async fn weight(&self) -> u64 {
-        self.0.weight
+        self.record.weight
     }
     /// Highest confidence among the evidence (0–1).
     async fn confidence(&self) -> f32 {
-        self.0.confidence
+        self.record.confidence
     }
     /// Date of the earliest document stating it.
     async fn first_seen(&self) -> Option<&str> {
-        self.0.first_seen.as_deref()
+        self.record.first_seen.as_deref()
     }
     /// Date of the latest document stating it.
     async fn last_seen(&self) -> Option<&str> {
-        self.0.last_seen.as_deref()
+        self.record.last_seen.as_deref()
     }
     /// The sentences that state it.
     async fn evidence(
@@ -264,7 +291,7 @@ impl Relation {
     ) -> async_graphql::Result<Vec<Evidence>> {
         let n = page_size(Some(first))?;
         let store = kg(ctx).store();
-        let evidence = store.evidence_of(&self.0.id).take(n).collect::<Result<Vec<_>, _>>().map_err(internal)?;
+        let evidence = store.evidence_of(&self.record.id).take(n).collect::<Result<Vec<_>, _>>().map_err(internal)?;
         let docs = load_documents(store, evidence.iter().map(|ev| ev.document.as_str()))?;
         Ok(evidence.into_iter().map(|ev| Evidence { doc: docs[&ev.document].clone(), ev }).collect())
     }
@@ -509,7 +536,7 @@ impl Subgraph {
     }
     /// The relations between those entities.
     async fn edges(&self) -> Vec<Relation> {
-        self.edges.iter().cloned().map(Relation).collect()
+        self.edges.iter().cloned().map(Relation::new).collect()
     }
 }
 

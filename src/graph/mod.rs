@@ -303,12 +303,7 @@ impl Graph {
     }
 
     /// Relations of one entity: typed first, then heaviest.
-    pub fn relations_of(
-        &self,
-        id: &str,
-        direction: Direction,
-        filter: &RelationFilter,
-    ) -> Vec<&Arc<RelationRecord>> {
+    pub fn relations_of(&self, id: &str, direction: Direction, filter: &RelationFilter) -> Vec<&Arc<RelationRecord>> {
         let Some(&n) = self.by_id.get(id) else {
             return Vec::new();
         };
