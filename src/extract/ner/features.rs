@@ -65,15 +65,10 @@ impl DocumentContext {
                 };
                 let words = s.as_ref();
                 let cap = |k: usize| words.get(k).and_then(|w| w.chars().next()).is_some_and(char::is_uppercase);
+                let lower = w.to_lowercase();
                 let mut bits = bit;
                 if bit == CAPITALISED_INSIDE || bit == CAPITALISED_FIRST {
-                    let before = i > 0 && cap(i - 1);
-                    if before && !cap(i + 1) {
-                        bits |= ENDS_NAME;
-                    }
-                    if bit == CAPITALISED_INSIDE && !before && !cap(i + 1) {
-                        bits |= STANDS_ALONE;
-                    }
+                    // The run of capitalised words around this one: words[start..end].
                     let mut start = i;
                     while start > 0 && cap(start - 1) {
                         start -= 1;
@@ -82,14 +77,21 @@ impl DocumentContext {
                     while cap(end) {
                         end += 1;
                     }
-                    let seen = neighbours.entry(w.to_lowercase()).or_default();
+                    let (before, after) = (start < i, end > i + 1);
+                    if before && !after {
+                        bits |= ENDS_NAME;
+                    }
+                    if bit == CAPITALISED_INSIDE && !before && !after {
+                        bits |= STANDS_ALONE;
+                    }
+                    let seen = neighbours.entry(lower.clone()).or_default();
                     seen.remember(0, i.checked_sub(1).and_then(|k| words.get(k)));
                     seen.remember(1, words.get(i + 1));
                     seen.remember(2, i.checked_sub(2).and_then(|k| words.get(k)));
                     seen.remember(3, start.checked_sub(1).and_then(|k| words.get(k)));
                     seen.remember(4, words.get(end));
                 }
-                *flags.entry(w.to_lowercase()).or_default() |= bits;
+                *flags.entry(lower).or_default() |= bits;
             }
         }
         Self { flags, neighbours }
