@@ -37,12 +37,12 @@ struct Surroundings {
 }
 
 impl Surroundings {
-    fn remember(&mut self, place: usize, word: Option<&&str>) {
+    /// Note `lower` (a lowercase word, or `<b>` past the sentence's edge) at `place`.
+    fn remember(&mut self, place: usize, lower: &str) {
         if self.per_template[place] >= MAX_SURROUNDING {
             return;
         }
-        let lower = word.map_or_else(|| "<b>".to_string(), |w| w.to_lowercase());
-        let feature = hash(SURROUNDING_TEMPLATES[place], &[&lower]);
+        let feature = hash(SURROUNDING_TEMPLATES[place], &[lower]);
         if !self.features.contains(&feature) {
             self.features.push(feature);
             self.per_template[place] += 1;
@@ -55,7 +55,10 @@ impl DocumentContext {
         let mut flags: HashMap<String, u8> = HashMap::new();
         let mut neighbours: HashMap<String, Surroundings> = HashMap::new();
         for s in sentences {
-            for (i, w) in s.as_ref().iter().enumerate() {
+            let words = s.as_ref();
+            let lowers: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+            let lower_at = |k: Option<usize>| k.and_then(|k| lowers.get(k)).map_or("<b>", String::as_str);
+            for (i, w) in words.iter().enumerate() {
                 let first = w.chars().next();
                 let bit = match first {
                     Some(c) if c.is_uppercase() && i == 0 => CAPITALISED_FIRST,
@@ -63,9 +66,8 @@ impl DocumentContext {
                     Some(c) if c.is_lowercase() => LOWERCASE,
                     _ => continue,
                 };
-                let words = s.as_ref();
                 let cap = |k: usize| words.get(k).and_then(|w| w.chars().next()).is_some_and(char::is_uppercase);
-                let lower = w.to_lowercase();
+                let lower = &lowers[i];
                 let mut bits = bit;
                 if bit == CAPITALISED_INSIDE || bit == CAPITALISED_FIRST {
                     // The run of capitalised words around this one: words[start..end].
@@ -85,13 +87,13 @@ impl DocumentContext {
                         bits |= STANDS_ALONE;
                     }
                     let seen = neighbours.entry(lower.clone()).or_default();
-                    seen.remember(0, i.checked_sub(1).and_then(|k| words.get(k)));
-                    seen.remember(1, words.get(i + 1));
-                    seen.remember(2, i.checked_sub(2).and_then(|k| words.get(k)));
-                    seen.remember(3, start.checked_sub(1).and_then(|k| words.get(k)));
-                    seen.remember(4, words.get(end));
+                    seen.remember(0, lower_at(i.checked_sub(1)));
+                    seen.remember(1, lower_at(Some(i + 1)));
+                    seen.remember(2, lower_at(i.checked_sub(2)));
+                    seen.remember(3, lower_at(start.checked_sub(1)));
+                    seen.remember(4, lower_at(Some(end)));
                 }
-                *flags.entry(lower).or_default() |= bits;
+                *flags.entry(lower.clone()).or_default() |= bits;
             }
         }
         Self { flags, neighbours }
