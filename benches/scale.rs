@@ -166,8 +166,9 @@ impl HttpRequest {
 }
 
 /// Load on `base` from `wrk` (a separate process, one thread, `clients` keep-alive
-/// connections) for `seconds`, cycling through `requests`. Every request is first sent
-/// once and must succeed; any non-2xx or socket error under load fails the benchmark.
+/// connections) for `seconds`, cycling through `requests`. The first five requests are
+/// first sent once and must answer without errors; any non-2xx or socket error under load
+/// fails the benchmark.
 fn load(base: &str, requests: &[HttpRequest], clients: usize, seconds: f64) -> Latency {
     for r in requests.iter().take(5) {
         assert!(r.works(base), "{} {} failed before the load started", r.method, r.path);

@@ -168,11 +168,9 @@ fn read_request(
     url_query: Option<&str>,
     body: &[u8],
 ) -> Result<async_graphql::Request, (StatusCode, String)> {
-    let refuse = |status: StatusCode, message: String| (status, message);
     if method == Method::GET {
-        return async_graphql::http::parse_query_string(url_query.unwrap_or_default()).map_err(|e| {
-            refuse(StatusCode::BAD_REQUEST, format!("cannot read a GraphQL request from the URL query: {e}"))
-        });
+        return async_graphql::http::parse_query_string(url_query.unwrap_or_default())
+            .map_err(|e| (StatusCode::BAD_REQUEST, format!("cannot read a GraphQL request from the URL query: {e}")));
     }
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if content_type.starts_with("application/json") {
@@ -180,14 +178,14 @@ fn read_request(
             let message = format!(
                 "the body is not a GraphQL request ({e}); send one JSON object {{\"query\": \"…\", \"variables\": {{…}}}}"
             );
-            refuse(StatusCode::BAD_REQUEST, message)
+            (StatusCode::BAD_REQUEST, message)
         })
     } else if content_type.starts_with("application/graphql") {
         let query = std::str::from_utf8(body)
-            .map_err(|_| refuse(StatusCode::BAD_REQUEST, "the query is not UTF-8 text".to_string()))?;
+            .map_err(|_| (StatusCode::BAD_REQUEST, "the query is not UTF-8 text".to_string()))?;
         Ok(async_graphql::Request::new(query))
     } else {
-        Err(refuse(
+        Err((
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             format!("a GraphQL POST needs Content-Type: application/json, not {content_type:?}"),
         ))
