@@ -38,7 +38,7 @@ impl From<model::CurationEvent> for CurationEvent {
 }
 
 /// One human decision, as stored in the curation log.
-#[Object]
+#[Object(serial)]
 impl CurationEvent {
     /// Its number: 1, 2, 3, … in the order curations were made.
     async fn seq(&self) -> u64 {
@@ -115,6 +115,7 @@ impl CurationEvent {
 
 /// What a curation mutation did.
 #[derive(SimpleObject)]
+#[graphql(serial)]
 pub struct CurationResult {
     /// The decision as stored in the log.
     event: CurationEvent,

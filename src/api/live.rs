@@ -26,6 +26,7 @@ pub enum IngestStage {
 
 /// One step of one document through the pipeline.
 #[derive(SimpleObject, Debug)]
+#[graphql(serial)]
 pub struct IngestEvent {
     /// Which step this is.
     pub stage: IngestStage,
@@ -44,6 +45,7 @@ pub struct IngestEvent {
 /// What one committed document or one curation changed in the graph. Ingestion only
 /// adds and updates; curations also remove.
 #[derive(SimpleObject, Debug, Default)]
+#[graphql(serial)]
 pub struct GraphChange {
     /// The document whose commit made the change; absent for curations and DROPPED.
     pub document: Option<ID>,

@@ -155,6 +155,7 @@ fn paginate<T: async_graphql::OutputType>(
 }
 
 #[derive(SimpleObject)]
+#[graphql(serial)]
 pub struct ConnectionFields {
     /// Number of items across all pages.
     total_count: usize,
@@ -310,6 +311,7 @@ pub struct DocumentInput {
 
 /// What an ingest did with each document.
 #[derive(SimpleObject)]
+#[graphql(serial)]
 pub struct IngestResult {
     /// Documents newly stored.
     stored: Vec<ID>,

@@ -1,4 +1,9 @@
 //! GraphQL object types: views over model records.
+//!
+//! Every object type resolves its fields one after another (`serial`): no resolver waits
+//! on I/O (the graph is in memory, the store is read synchronously), so resolving an
+//! object's fields concurrently only costs a `FuturesUnordered` and its waker traffic per
+//! object — a quarter of a typical query's time (docs/performance.md).
 
 use super::{error, internal, kg, page_size, relation_filter};
 use crate::graph::{self, Direction as GraphDirection};
@@ -63,6 +68,7 @@ pub enum Direction {
 
 /// A Wikidata item an entity is linked to.
 #[derive(SimpleObject)]
+#[graphql(serial)]
 pub struct WikidataLink {
     /// The QID, e.g. "Q401107".
     pub id: String,
@@ -76,6 +82,7 @@ pub struct WikidataLink {
 
 /// Which of an entity's fields a curator set.
 #[derive(SimpleObject)]
+#[graphql(serial)]
 pub struct CuratedFields {
     /// The name was set by `renameEntity`.
     pub name: bool,
@@ -88,7 +95,7 @@ pub struct CuratedFields {
 pub struct Entity(pub Arc<EntityRecord>);
 
 /// A person, organisation, place, law or other named thing, merged across all documents that mention it.
-#[Object]
+#[Object(serial)]
 impl Entity {
     /// Stable opaque id (derived from the Wikidata QID when linked, else from type and name).
     async fn id(&self) -> ID {
@@ -238,7 +245,7 @@ impl Relation {
 }
 
 /// A relation between two entities, with the evidence that states it. Repeated evidence raises its weight.
-#[Object]
+#[Object(serial)]
 impl Relation {
     /// Stable opaque id (from source, type, predicate and target).
     async fn id(&self) -> ID {
@@ -334,7 +341,7 @@ pub struct Evidence {
 }
 
 /// One place in one document that states a relation.
-#[Object]
+#[Object(serial)]
 impl Evidence {
     /// The document it is in.
     async fn document(&self) -> Document {
@@ -377,7 +384,7 @@ pub struct Mention {
 }
 
 /// One place in a document that names or refers to an entity.
-#[Object]
+#[Object(serial)]
 impl Mention {
     /// The words as written ("Aboutaleb", "de burgemeester", "hij").
     async fn text(&self) -> &str {
@@ -417,7 +424,7 @@ impl Mention {
 pub struct Quote(model::StoredQuote);
 
 /// Something said, as quoted in a document, with who said it (if found) and whom it names.
-#[Object]
+#[Object(serial)]
 impl Quote {
     /// The quoted words.
     async fn text(&self) -> &str {
@@ -460,7 +467,7 @@ impl From<DocumentRecord> for Document {
 }
 
 /// Shared, because evidence and mentions of one document all point at the same record.
-#[Object]
+#[Object(serial)]
 impl Document {
     /// Content hash of the normalised text.
     async fn id(&self) -> ID {
@@ -528,7 +535,7 @@ impl From<graph::Subgraph> for Subgraph {
 }
 
 /// A part of the graph: nodes and the relations between them.
-#[Object]
+#[Object(serial)]
 impl Subgraph {
     /// The entities, starting with the one asked about.
     async fn nodes(&self) -> Vec<Entity> {
@@ -542,6 +549,7 @@ impl Subgraph {
 
 /// How many entities have a type.
 #[derive(SimpleObject)]
+#[graphql(serial)]
 pub struct TypeCount {
     /// The entity type.
     #[graphql(name = "type")]
@@ -552,6 +560,7 @@ pub struct TypeCount {
 
 /// How many relations have a type.
 #[derive(SimpleObject)]
+#[graphql(serial)]
 pub struct KindCount {
     /// The relation type.
     #[graphql(name = "type")]
@@ -562,6 +571,7 @@ pub struct KindCount {
 
 /// Counts of what the store and graph hold.
 #[derive(SimpleObject)]
+#[graphql(serial)]
 pub struct Stats {
     /// Documents stored.
     documents: u64,
