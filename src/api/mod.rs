@@ -7,6 +7,7 @@
 
 mod curation;
 mod live;
+mod plain;
 mod types;
 
 use crate::graph::{EntityFilter, RelationFilter};
@@ -18,6 +19,7 @@ use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Context, ErrorExtensions, InputObject, MergedObject, Object, Schema, SimpleObject, ID};
 use curation::{CurationMutation, CurationQuery};
 pub use live::Subscription;
+use plain::PlainList;
 use std::sync::Arc;
 pub use types::{Document, Entity, EntityType, Relation, RelationType, Subgraph};
 
@@ -202,9 +204,9 @@ impl GraphQuery {
         ctx: &Context<'_>,
         text: String,
         #[graphql(default = 10)] first: i32,
-    ) -> async_graphql::Result<Vec<Entity>> {
+    ) -> async_graphql::Result<PlainList<Entity>> {
         let n = page_size(Some(first))?;
-        Ok(kg(ctx).graph().search(&text, n).into_iter().cloned().map(Entity).collect())
+        Ok(PlainList(kg(ctx).graph().search(&text, n).into_iter().cloned().map(Entity).collect()))
     }
 
     /// One relation by id.
@@ -275,7 +277,7 @@ impl GraphQuery {
         from: ID,
         to: ID,
         types: Option<Vec<RelationType>>,
-    ) -> async_graphql::Result<Option<Vec<Relation>>> {
+    ) -> async_graphql::Result<Option<PlainList<Relation>>> {
         let graph = kg(ctx).graph();
         let (from, to) = (graph.current_id(&from), graph.current_id(&to));
         for id in [from, to] {
@@ -285,7 +287,7 @@ impl GraphQuery {
         }
         Ok(graph
             .shortest_path(from, to, &relation_filter(types, None))
-            .map(|p| p.into_iter().map(|r| Relation::with_ends(&graph, r)).collect()))
+            .map(|p| PlainList(p.into_iter().map(|r| Relation::with_ends(&graph, r)).collect())))
     }
 
     /// Counts of what the graph holds.

@@ -5,12 +5,14 @@
 //! object's fields concurrently only costs a `FuturesUnordered` and its waker traffic per
 //! object — a quarter of a typical query's time (docs/performance.md).
 
+use super::plain::{PlainField, PlainList, PlainObject};
 use super::{error, internal, kg, page_size, relation_filter};
 use crate::graph::{self, Direction as GraphDirection};
 use crate::model::{self, EntityRecord, RelationRecord, Span};
 use crate::pipeline::Kennisgraaf;
 use crate::store::DocumentRecord;
-use async_graphql::{Context, Enum, Object, SimpleObject, ID};
+use async_graphql::{Context, Enum, InputType, Object, SimpleObject, Value, ID};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// What kind of thing an entity is.
@@ -92,6 +94,7 @@ pub struct CuratedFields {
 }
 
 /// A person, organisation, place, law or other named thing, merged across all documents that mention it.
+#[derive(Clone)]
 pub struct Entity(pub Arc<EntityRecord>);
 
 /// A person, organisation, place, law or other named thing, merged across all documents that mention it.
@@ -112,9 +115,7 @@ impl Entity {
     }
     /// Every surface form seen, most used first.
     async fn aliases(&self) -> Vec<String> {
-        let mut a: Vec<(&String, &u64)> = self.0.aliases.iter().collect();
-        a.sort_by(|x, y| y.1.cmp(x.1).then_with(|| x.0.cmp(y.0)));
-        a.into_iter().map(|(s, _)| s.clone()).collect()
+        self.aliases_by_use()
     }
     /// The Wikidata QID it is linked to ("Q401107"), if the linker was sure enough.
     async fn wikidata_id(&self) -> Option<&str> {
@@ -164,7 +165,7 @@ impl Entity {
         #[graphql(default_with = "Direction::Both")] direction: Direction,
         types: Option<Vec<RelationType>>,
         #[graphql(default = 20)] first: i32,
-    ) -> async_graphql::Result<Vec<Relation>> {
+    ) -> async_graphql::Result<PlainList<Relation>> {
         let n = page_size(Some(first))?;
         let d = match direction {
             Direction::Outgoing => GraphDirection::Outgoing,
@@ -172,12 +173,14 @@ impl Entity {
             Direction::Both => GraphDirection::Both,
         };
         let graph = kg(ctx).graph();
-        Ok(graph
-            .relations_of(&self.0.id, d, &relation_filter(types, None))
-            .into_iter()
-            .take(n)
-            .map(|r| Relation::with_ends(&graph, r))
-            .collect())
+        Ok(PlainList(
+            graph
+                .relations_of(&self.0.id, d, &relation_filter(types, None))
+                .into_iter()
+                .take(n)
+                .map(|r| Relation::with_ends(&graph, r))
+                .collect(),
+        ))
     }
     /// Entities one relation away.
     async fn neighbors(
@@ -185,16 +188,18 @@ impl Entity {
         ctx: &Context<'_>,
         types: Option<Vec<RelationType>>,
         #[graphql(default = 20)] first: i32,
-    ) -> async_graphql::Result<Vec<Entity>> {
+    ) -> async_graphql::Result<PlainList<Entity>> {
         let n = page_size(Some(first))?;
-        Ok(kg(ctx)
-            .graph()
-            .neighbors(&self.0.id, &relation_filter(types, None))
-            .into_iter()
-            .take(n)
-            .cloned()
-            .map(Entity)
-            .collect())
+        Ok(PlainList(
+            kg(ctx)
+                .graph()
+                .neighbors(&self.0.id, &relation_filter(types, None))
+                .into_iter()
+                .take(n)
+                .cloned()
+                .map(Entity)
+                .collect(),
+        ))
     }
     /// Where it is mentioned, in document order.
     async fn mentions(
@@ -219,13 +224,47 @@ impl Entity {
     }
 }
 
+impl Entity {
+    /// Every surface form seen, most used first.
+    fn aliases_by_use(&self) -> Vec<String> {
+        let mut a: Vec<(&String, &u64)> = self.0.aliases.iter().collect();
+        a.sort_by(|x, y| y.1.cmp(x.1).then_with(|| x.0.cmp(y.0)));
+        a.into_iter().map(|(s, _)| s.clone()).collect()
+    }
+}
+
+/// The fields above that need no arguments and no context, as their resolvers answer them.
+impl PlainObject for Entity {
+    fn type_name(&self) -> &'static str {
+        "Entity"
+    }
+
+    fn plain_field(&self, name: &str) -> Option<PlainField<'_>> {
+        let e = &self.0;
+        let value = match name {
+            "id" => ID(e.id.clone()).to_value(),
+            "name" => e.name.to_value(),
+            "type" => EntityType::from(e.entity_type).to_value(),
+            "aliases" => self.aliases_by_use().to_value(),
+            "wikidataId" => e.wikidata.as_ref().map(|w| w.id.clone()).to_value(),
+            "roles" => Value::List(e.roles.keys().map(|r| Value::String(r.clone())).collect()),
+            "mentionCount" => e.mention_count.to_value(),
+            "documentCount" => e.document_count.to_value(),
+            "firstSeen" => e.first_seen.to_value(),
+            "lastSeen" => e.last_seen.to_value(),
+            _ => return None,
+        };
+        Some(PlainField::Value(value))
+    }
+}
+
 /// A relation between two entities, with the evidence that states it. Repeated evidence raises its weight.
 pub struct Relation {
     record: Arc<RelationRecord>,
     /// Source and target, when read from the graph together with the relation (one graph
     /// lock for a whole page of relations instead of one per endpoint); looked up when
     /// asked for otherwise.
-    ends: Option<(Arc<EntityRecord>, Arc<EntityRecord>)>,
+    ends: Option<(Entity, Entity)>,
 }
 
 impl Relation {
@@ -235,8 +274,19 @@ impl Relation {
 
     /// The relation with its two entities, read from `graph` now.
     pub fn with_ends(graph: &graph::Graph, record: &Arc<RelationRecord>) -> Self {
-        let ends = graph.entity(&record.source).zip(graph.entity(&record.target)).map(|(s, t)| (s.clone(), t.clone()));
-        Self { record: record.clone(), ends }
+        match (graph.entity(&record.source), graph.entity(&record.target)) {
+            (Some(source), Some(target)) => Self::with_these_ends(record, source, target),
+            _ => Self::new(record.clone()),
+        }
+    }
+
+    /// The relation with its two entities, already at hand.
+    pub fn with_these_ends(
+        record: &Arc<RelationRecord>,
+        source: &Arc<EntityRecord>,
+        target: &Arc<EntityRecord>,
+    ) -> Self {
+        Self { record: record.clone(), ends: Some((Entity(source.clone()), Entity(target.clone()))) }
     }
 
     pub fn record_id(&self) -> &str {
@@ -263,14 +313,14 @@ impl Relation {
     /// The entity the relation goes from (the holder, speaker, subject).
     async fn source(&self, ctx: &Context<'_>) -> async_graphql::Result<Entity> {
         match &self.ends {
-            Some((source, _)) => Ok(Entity(source.clone())),
+            Some((source, _)) => Ok(source.clone()),
             None => endpoint(ctx, &self.record.source),
         }
     }
     /// The entity the relation goes to.
     async fn target(&self, ctx: &Context<'_>) -> async_graphql::Result<Entity> {
         match &self.ends {
-            Some((_, target)) => Ok(Entity(target.clone())),
+            Some((_, target)) => Ok(target.clone()),
             None => endpoint(ctx, &self.record.target),
         }
     }
@@ -301,6 +351,31 @@ impl Relation {
         let evidence = store.evidence_of(&self.record.id).take(n).collect::<Result<Vec<_>, _>>().map_err(internal)?;
         let docs = load_documents(store, evidence.iter().map(|ev| ev.document.as_str()))?;
         Ok(evidence.into_iter().map(|ev| Evidence { doc: docs[&ev.document].clone(), ev }).collect())
+    }
+}
+
+/// The fields above that need no arguments and no context, as their resolvers answer them;
+/// `source` and `target` when they were read with the relation.
+impl PlainObject for Relation {
+    fn type_name(&self) -> &'static str {
+        "Relation"
+    }
+
+    fn plain_field(&self, name: &str) -> Option<PlainField<'_>> {
+        let r = &self.record;
+        let value = match name {
+            "id" => ID(r.id.clone()).to_value(),
+            "type" => RelationType::from(r.kind).to_value(),
+            "predicate" => r.predicate.to_value(),
+            "source" => return self.ends.as_ref().map(|(source, _)| PlainField::Object(source)),
+            "target" => return self.ends.as_ref().map(|(_, target)| PlainField::Object(target)),
+            "weight" => r.weight.to_value(),
+            "confidence" => r.confidence.to_value(),
+            "firstSeen" => r.first_seen.to_value(),
+            "lastSeen" => r.last_seen.to_value(),
+            _ => return None,
+        };
+        Some(PlainField::Value(value))
     }
 }
 
@@ -435,9 +510,9 @@ impl Quote {
         self.0.speaker.as_ref().and_then(|s| kg(ctx).graph().entity(s).cloned()).map(Entity)
     }
     /// Entities named inside the quote.
-    async fn about(&self, ctx: &Context<'_>) -> Vec<Entity> {
+    async fn about(&self, ctx: &Context<'_>) -> PlainList<Entity> {
         let g = kg(ctx).graph();
-        self.0.about.iter().filter_map(|id| g.entity(id).cloned()).map(Entity).collect()
+        PlainList(self.0.about.iter().filter_map(|id| g.entity(id).cloned()).map(Entity).collect())
     }
     /// The document it is quoted in.
     async fn document(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Document>> {
@@ -510,9 +585,9 @@ impl Document {
         self.0.mention_count
     }
     /// Entities mentioned in it.
-    async fn entities(&self, ctx: &Context<'_>) -> Vec<Entity> {
+    async fn entities(&self, ctx: &Context<'_>) -> PlainList<Entity> {
         let g = kg(ctx).graph();
-        self.0.entity_ids.iter().filter_map(|id| g.entity(id).cloned()).map(Entity).collect()
+        PlainList(self.0.entity_ids.iter().filter_map(|id| g.entity(id).cloned()).map(Entity).collect())
     }
     /// Quotes in it.
     async fn quotes(&self) -> Vec<Quote> {
@@ -538,12 +613,21 @@ impl From<graph::Subgraph> for Subgraph {
 #[Object(serial)]
 impl Subgraph {
     /// The entities, starting with the one asked about.
-    async fn nodes(&self) -> Vec<Entity> {
-        self.nodes.iter().cloned().map(Entity).collect()
+    async fn nodes(&self) -> PlainList<Entity> {
+        PlainList(self.nodes.iter().cloned().map(Entity).collect())
     }
     /// The relations between those entities.
-    async fn edges(&self) -> Vec<Relation> {
-        self.edges.iter().cloned().map(Relation::new).collect()
+    async fn edges(&self) -> PlainList<Relation> {
+        let nodes: HashMap<&str, &Arc<EntityRecord>> = self.nodes.iter().map(|e| (e.id.as_str(), e)).collect();
+        PlainList(
+            self.edges
+                .iter()
+                .map(|r| match (nodes.get(r.source.as_str()), nodes.get(r.target.as_str())) {
+                    (Some(&source), Some(&target)) => Relation::with_these_ends(r, source, target),
+                    _ => Relation::new(r.clone()),
+                })
+                .collect(),
+        )
     }
 }
 

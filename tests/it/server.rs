@@ -160,6 +160,59 @@ fn neighborhood_shortest_path_stats_and_paging() {
     assert_eq!(r["data"]["entities"]["edges"][0]["node"]["name"], "Opiumwet");
 }
 
+/// Every plain field of an entity and a relation, with aliases and `__typename`.
+const PLAIN_ENTITY: &str =
+    "__typename id name type aliases wikidataId roles mentionCount documentCount firstSeen lastSeen also: name";
+const PLAIN_RELATION: &str = "__typename id type predicate weight confidence firstSeen lastSeen";
+
+/// Lists whose selections are plain are answered without the executor (api/plain.rs);
+/// the same selection inside an inline fragment goes through the executor. Both must give
+/// the same answer, for every list that can take the plain walk.
+#[test]
+fn plain_lists_answer_exactly_as_the_executor_does() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kg = pipeline(dir.path());
+    ingest_reference(&kg);
+    let server = TestServer::start(kg, ServerConfig::default());
+    let a = find_entity(&server, "Aboutaleb")["id"].clone();
+    let mma = find_entity(&server, "Meld Misdaad Anoniem")["id"].clone();
+    let entity = format!("{{ {PLAIN_ENTITY} }}");
+    let relation = format!("{{ {PLAIN_RELATION} source {entity} target {{ id n: name type }} }}");
+    let query = format!(
+        "query($a: ID!, $b: ID!) {{
+            entity(id: $a) {{ relations(first: 50) {relation} neighbors(first: 50) {entity}
+                quotes {{ about {entity} }} }}
+            search(text: \"r\", first: 50) {entity}
+            neighborhood(id: $a, depth: 2, limit: 100) {{ nodes {entity} edges {relation} }}
+            shortestPath(from: $a, to: $b) {relation}
+            documents(first: 1) {{ edges {{ node {{ entities {entity} }} }} }}
+        }}"
+    );
+    // The executor's walk: the same fields inside a fragment (a fragment is never plain).
+    let through_executor = query
+        .replace(&entity, &format!("{{ ... on Entity {entity} }}"))
+        .replace(&format!("{PLAIN_RELATION} source"), &format!("... on Relation {{ {PLAIN_RELATION} }} source"));
+    let variables = json!({ "a": a, "b": mma });
+    let plain = server.query(&query, &variables, None);
+    let executed = server.query(&through_executor, &variables, None);
+    assert!(plain.get("errors").is_none(), "{plain}");
+    let data = &plain["data"];
+    for list in [
+        &data["entity"]["relations"],
+        &data["entity"]["neighbors"],
+        &data["entity"]["quotes"][0]["about"],
+        &data["search"],
+        &data["neighborhood"]["nodes"],
+        &data["neighborhood"]["edges"],
+        &data["shortestPath"],
+        &data["documents"]["edges"][0]["node"]["entities"],
+    ] {
+        assert!(list.as_array().is_some_and(|l| !l.is_empty()), "an empty list compares nothing: {plain}");
+    }
+    assert_eq!(data["entity"]["relations"][0]["source"]["__typename"], "Entity");
+    assert_eq!(plain, executed);
+}
+
 #[test]
 fn limits_and_bad_requests_get_precise_errors() {
     let dir = tempfile::tempdir().expect("tempdir");

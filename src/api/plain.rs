@@ -1,0 +1,146 @@
+//! Plain selections: a list of objects of which a query asks only stored values.
+//!
+//! The executor resolves every field of every object through a boxed future, a field
+//! context and a value map of its own; for a page of twenty relations with their two
+//! entities that is most of a request's time (docs/performance.md). Most frontend queries
+//! ask such lists for plain values only (`relations { type weight source { id name } }`),
+//! and those need none of it: [`PlainList`] walks the selection once, synchronously, and
+//! builds the same value the executor would.
+//!
+//! Invariant: the answer is the same either way. The plain walk is taken only when every
+//! selected field, at every level, is one the object answers from what it holds
+//! ([`PlainObject::plain_field`]) — no arguments, no directives, no fragments, no response
+//! key twice; anything else sends the whole list to the executor. Extensions would not see
+//! plain fields resolve, so the schema installs none (`api::schema`). tests/it/graphql.rs
+//! compares both walks field by field.
+
+use async_graphql::indexmap::IndexMap;
+use async_graphql::parser::types::{Field, Selection, SelectionSet};
+use async_graphql::registry::Registry;
+use async_graphql::{ContextSelectionSet, OutputType, Positioned, ServerResult, Value};
+use std::borrow::Cow;
+
+/// An object that can answer some of its fields from what it holds.
+pub trait PlainObject: Sync {
+    /// Its GraphQL type name, the answer to `__typename`.
+    fn type_name(&self) -> &'static str;
+    /// Field `name` (its schema name, not an alias) as a value or a nested object; `None`
+    /// when the field takes arguments or needs the request's context.
+    fn plain_field(&self, name: &str) -> Option<PlainField<'_>>;
+}
+
+/// A field answered without the executor.
+pub enum PlainField<'a> {
+    /// A scalar or enum value, exactly as the field's resolver would return it.
+    Value(Value),
+    /// A nested object, walked with the field's own selection.
+    Object(&'a dyn PlainObject),
+}
+
+/// A list-valued field; its GraphQL type is `[T!]!`, as if it returned `Vec<T>`.
+pub struct PlainList<T>(pub Vec<T>);
+
+impl<T: OutputType + PlainObject> OutputType for PlainList<T> {
+    fn type_name() -> Cow<'static, str> {
+        Vec::<T>::type_name()
+    }
+
+    fn qualified_type_name() -> String {
+        Vec::<T>::qualified_type_name()
+    }
+
+    fn create_type_info(registry: &mut Registry) -> String {
+        Vec::<T>::create_type_info(registry)
+    }
+
+    async fn resolve(&self, ctx: &ContextSelectionSet<'_>, field: &Positioned<Field>) -> ServerResult<Value> {
+        let items: Option<Vec<Value>> = self.0.iter().map(|item| plain_value(item, &ctx.item.node)).collect();
+        match items {
+            Some(items) => Ok(Value::List(items)),
+            None => self.0.resolve(ctx, field).await,
+        }
+    }
+}
+
+/// `object` with `selection`, or `None` when a selected field is not plain.
+fn plain_value(object: &dyn PlainObject, selection: &SelectionSet) -> Option<Value> {
+    let mut fields = IndexMap::with_capacity(selection.items.len());
+    for item in &selection.items {
+        let Selection::Field(field) = &item.node else { return None };
+        let field = &field.node;
+        if !field.arguments.is_empty() || !field.directives.is_empty() {
+            return None;
+        }
+        let value = match field.name.node.as_str() {
+            "__typename" => Value::String(object.type_name().to_string()),
+            name => match object.plain_field(name)? {
+                PlainField::Value(value) => value,
+                PlainField::Object(nested) => plain_value(nested, &field.selection_set.node)?,
+            },
+        };
+        if fields.insert(field.response_key().node.clone(), value).is_some() {
+            return None;
+        }
+    }
+    Some(Value::Object(fields))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_graphql::parser::parse_query;
+    use async_graphql::parser::types::DocumentOperations;
+
+    struct Town;
+    struct Person;
+
+    impl PlainObject for Town {
+        fn type_name(&self) -> &'static str {
+            "Town"
+        }
+        fn plain_field(&self, name: &str) -> Option<PlainField<'_>> {
+            (name == "name").then(|| PlainField::Value(Value::from("Rotterdam")))
+        }
+    }
+
+    impl PlainObject for Person {
+        fn type_name(&self) -> &'static str {
+            "Person"
+        }
+        fn plain_field(&self, name: &str) -> Option<PlainField<'_>> {
+            match name {
+                "name" => Some(PlainField::Value(Value::from("Aboutaleb"))),
+                "town" => Some(PlainField::Object(&Town)),
+                _ => None,
+            }
+        }
+    }
+
+    /// The plain walk of `Person` under the first field of `query`.
+    fn walk(query: &str) -> Option<Value> {
+        let doc = parse_query(query).expect("query parses");
+        let DocumentOperations::Single(op) = doc.operations else { panic!("one operation") };
+        let Selection::Field(field) = &op.node.selection_set.node.items[0].node else { panic!("a field") };
+        plain_value(&Person, &field.node.selection_set.node)
+    }
+
+    #[test]
+    fn plain_selections_are_walked_with_aliases_nesting_and_typename() {
+        let value = walk("{ p { __typename n: name town { name } } }").expect("plain");
+        assert_eq!(value.to_string(), r#"{__typename: "Person", n: "Aboutaleb", town: {name: "Rotterdam"}}"#);
+    }
+
+    #[test]
+    fn anything_else_goes_to_the_executor() {
+        for query in [
+            "{ p { name age } }",                 // a field the object cannot answer alone
+            "{ p { name town { name mayor } } }", // the same, nested
+            "{ p { ... on Person { name } } }",   // a fragment
+            "{ p { name(lang: NL) } }",           // arguments
+            "{ p { name @include(if: true) } }",  // a directive
+            "{ p { name name } }",                // a response key twice (the executor merges)
+        ] {
+            assert!(walk(query).is_none(), "{query} was walked plainly");
+        }
+    }
+}
