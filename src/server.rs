@@ -4,7 +4,7 @@
 //! Only this module knows axum. `app` builds the whole service so tests can drive it
 //! directly or bind it to `127.0.0.1:0`.
 
-use crate::api::{self, Caller, KgSchema};
+use crate::api::{self, Caller};
 use crate::export;
 use crate::pipeline::Kennisgraaf;
 use async_graphql_axum::GraphQLSubscription;
@@ -51,21 +51,14 @@ pub struct ServerConfig {
 #[derive(Clone)]
 struct AppState {
     kg: Arc<Kennisgraaf>,
-    schema: KgSchema,
-    parsed: api::ParsedQueries,
+    api: api::Executor,
     token: Option<Arc<str>>,
     timeout: Duration,
 }
 
 pub fn app(kg: Arc<Kennisgraaf>, config: ServerConfig) -> Router {
     let timeout = config.request_timeout.unwrap_or(REQUEST_TIMEOUT);
-    let state = AppState {
-        schema: api::schema(kg.clone()),
-        parsed: api::ParsedQueries::default(),
-        kg,
-        token: config.token.map(Arc::from),
-        timeout,
-    };
+    let state = AppState { api: api::Executor::new(kg.clone()), kg, token: config.token.map(Arc::from), timeout };
     let origins: Vec<HeaderValue> = config.cors_origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
@@ -74,7 +67,7 @@ pub fn app(kg: Arc<Kennisgraaf>, config: ServerConfig) -> Router {
     Router::new()
         .route("/", get(graphiql))
         .route("/graphql", get(graphql).post(graphql))
-        .route_service("/graphql/ws", GraphQLSubscription::new(state.schema.clone()))
+        .route_service("/graphql/ws", GraphQLSubscription::new(state.api.schema().clone()))
         .route("/health", get(|| async { "ok" }))
         .route("/explore", get(|| async { Html(EXPLORE_HTML) }))
         .route("/graphiql/{file}", get(graphiql_asset))
@@ -143,13 +136,13 @@ async fn graphql(
         Ok(request) => request,
         Err(refusal) => return refusal.into_response(),
     };
-    state.parsed.attach(&mut request);
+    let prepared = state.api.prepare(&mut request);
     if method == Method::GET && is_mutation(&mut request) {
         return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "POST")], "mutations need POST; GET is for reads")
             .into_response();
     }
     let who = caller(state.token.as_deref(), &headers);
-    let response = match tokio::time::timeout(state.timeout, state.schema.execute(request.data(who))).await {
+    let response = match tokio::time::timeout(state.timeout, state.api.execute(request.data(who), prepared)).await {
         Ok(response) => response,
         Err(_) => {
             let message = format!("the request ran past the time limit of {:?}; ask for less (smaller `first`, lower `depth`) or split it", state.timeout);

@@ -8,6 +8,7 @@
 mod curation;
 mod live;
 mod plain;
+mod queries;
 mod types;
 
 use crate::graph::{EntityFilter, RelationFilter};
@@ -15,11 +16,11 @@ use crate::ingest::RawDocument;
 use crate::model;
 use crate::pipeline::Kennisgraaf;
 use async_graphql::connection::{Connection, Edge, EmptyFields};
-use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Context, ErrorExtensions, InputObject, MergedObject, Object, Schema, SimpleObject, ID};
 use curation::{CurationMutation, CurationQuery};
 pub use live::Subscription;
 use plain::PlainList;
+pub use queries::Executor;
 use std::sync::Arc;
 pub use types::{Document, Entity, EntityType, Relation, RelationType, Subgraph};
 
@@ -47,44 +48,15 @@ pub enum Caller {
     Authorised,
 }
 
-pub fn schema(kg: Arc<Kennisgraaf>) -> KgSchema {
+/// The schema, validating requests in `mode` (see `queries` for when fast validation is
+/// enough).
+fn schema_with(kg: Arc<Kennisgraaf>, mode: async_graphql::ValidationMode) -> KgSchema {
     Schema::build(Query::default(), Mutation::default(), Subscription)
         .data(kg)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
+        .validation_mode(mode)
         .finish()
-}
-
-/// Parsed query documents by query text: frontends send the same few queries with
-/// different variables, and parsing is a large share of a small query's cost. The HTTP
-/// layer hands each request's parsed document to the schema (`attach`), so the schema
-/// needs no extension (an extension would put every field of every response through the
-/// extension chain). At most `PARSED_QUERIES_KEPT` are kept; when full, the cache starts
-/// over. Validation still runs on every request; unparsable queries are not kept and
-/// the schema reports their syntax error as usual.
-#[derive(Default, Clone)]
-pub struct ParsedQueries(Arc<std::sync::Mutex<std::collections::HashMap<String, ExecutableDocument>>>);
-
-const PARSED_QUERIES_KEPT: usize = 512;
-
-impl ParsedQueries {
-    pub fn attach(&self, request: &mut async_graphql::Request) {
-        let cached = self.0.lock().ok().and_then(|c| c.get(&request.query).cloned());
-        let doc = match cached {
-            Some(doc) => doc,
-            None => {
-                let Ok(doc) = async_graphql::parser::parse_query(&request.query) else { return };
-                if let Ok(mut cache) = self.0.lock() {
-                    if cache.len() >= PARSED_QUERIES_KEPT {
-                        cache.clear();
-                    }
-                    cache.insert(request.query.clone(), doc.clone());
-                }
-                doc
-            }
-        };
-        request.set_parsed_query(doc);
-    }
 }
 
 /// The schema's SDL, as committed in `schema.graphql`.

@@ -11,7 +11,7 @@
 //! selected field, at every level, is one the object answers from what it holds
 //! ([`PlainObject::plain_field`]) — no arguments, no directives, no fragments, no response
 //! key twice; anything else sends the whole list to the executor. Extensions would not see
-//! plain fields resolve, so the schema installs none (`api::schema`). tests/it/graphql.rs
+//! plain fields resolve, so the schema installs none (`api::schema_with`). tests/it/server.rs
 //! compares both walks field by field.
 
 use async_graphql::indexmap::IndexMap;

@@ -213,6 +213,36 @@ fn plain_lists_answer_exactly_as_the_executor_does() {
     assert_eq!(plain, executed);
 }
 
+/// A document that passed strict validation once runs with fast validation after (see
+/// api/queries.rs), but only with variables that are certainly valid: bad variables stay
+/// request errors (no data at all), and a document that fails a rule fails every time.
+#[test]
+fn a_query_seen_before_is_validated_as_strictly_as_a_new_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kg = pipeline(dir.path());
+    ingest_reference(&kg);
+    let server = TestServer::start(kg, ServerConfig::default());
+    let a = find_entity(&server, "Aboutaleb")["id"].clone();
+    let query = "query($id: ID!, $n: Int!) { entity(id: $id) { relations(first: $n) { id } } }";
+    for _ in 0..2 {
+        let ok = server.query(query, &json!({ "id": a, "n": 2 }), None);
+        assert_eq!(ok["data"]["entity"]["relations"].as_array().map(Vec::len), Some(2), "{ok}");
+    }
+    for bad in [json!({ "id": a, "n": "two" }), json!({ "id": a, "n": null })] {
+        let r = server.query(query, &bad, None);
+        assert!(r["data"].is_null() && r["errors"][0]["message"].is_string(), "{bad}: {r}");
+    }
+    // Strict validation lets an Int past 32 bits through to the executor; so does the cache.
+    let big = json!({ "id": a, "n": 5_000_000_000u64 });
+    assert_eq!(server.query(query, &big, None), server.query(query, &big, None));
+    let unused = "query($unused: Int) { stats { documents } }";
+    for attempt in 0..2 {
+        let r = server.query(unused, &json!({ "unused": 1 }), None);
+        let message = r["errors"][0]["message"].as_str().unwrap_or_default().to_string();
+        assert!(r["data"].is_null() && message.contains("unused"), "attempt {attempt}: {r}");
+    }
+}
+
 #[test]
 fn limits_and_bad_requests_get_precise_errors() {
     let dir = tempfile::tempdir().expect("tempdir");
