@@ -210,7 +210,10 @@ fn graphql_http_response(headers: &HeaderMap, response: &async_graphql::Response
         // The spec's 400 answer carries the errors and no `data` key at all.
         (StatusCode::BAD_REQUEST, serde_json::to_vec(&serde_json::json!({ "errors": response.errors })))
     } else {
-        (StatusCode::OK, serde_json::to_vec(response))
+        // Written into a buffer the size of a typical answer: growing from empty copies it
+        // over and over.
+        let mut body = Vec::with_capacity(8 * 1024);
+        (StatusCode::OK, serde_json::to_writer(&mut body, response).map(|()| body))
     };
     let body = match body {
         Ok(body) => body,

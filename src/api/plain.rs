@@ -17,7 +17,7 @@
 use async_graphql::indexmap::IndexMap;
 use async_graphql::parser::types::{Field, Selection, SelectionSet};
 use async_graphql::registry::Registry;
-use async_graphql::{ContextSelectionSet, OutputType, Positioned, ServerResult, Value};
+use async_graphql::{ContextSelectionSet, Name, OutputType, Positioned, ServerResult, Value};
 use std::borrow::Cow;
 
 /// An object that can answer some of its fields from what it holds.
@@ -54,7 +54,8 @@ impl<T: OutputType + PlainObject> OutputType for PlainList<T> {
     }
 
     async fn resolve(&self, ctx: &ContextSelectionSet<'_>, field: &Positioned<Field>) -> ServerResult<Value> {
-        let items: Option<Vec<Value>> = self.0.iter().map(|item| plain_value(item, &ctx.item.node)).collect();
+        let items: Option<Vec<Value>> =
+            plan(&ctx.item.node).and_then(|plan| self.0.iter().map(|item| plain_value(item, &plan)).collect());
         match items {
             Some(items) => Ok(Value::List(items)),
             None => self.0.resolve(ctx, field).await,
@@ -62,25 +63,48 @@ impl<T: OutputType + PlainObject> OutputType for PlainList<T> {
     }
 }
 
-/// `object` with `selection`, or `None` when a selected field is not plain.
-fn plain_value(object: &dyn PlainObject, selection: &SelectionSet) -> Option<Value> {
-    let mut fields = IndexMap::with_capacity(selection.items.len());
+/// A selection, checked once for a whole list: only fields, each without arguments or
+/// directives, each response key once.
+struct Plan<'s> {
+    fields: Vec<PlannedField<'s>>,
+}
+
+struct PlannedField<'s> {
+    key: &'s Name,
+    name: &'s str,
+    /// The selection of an object-valued field.
+    nested: Option<Plan<'s>>,
+}
+
+fn plan(selection: &SelectionSet) -> Option<Plan<'_>> {
+    let mut fields: Vec<PlannedField> = Vec::with_capacity(selection.items.len());
     for item in &selection.items {
         let Selection::Field(field) = &item.node else { return None };
         let field = &field.node;
-        if !field.arguments.is_empty() || !field.directives.is_empty() {
+        let key = &field.response_key().node;
+        if !field.arguments.is_empty() || !field.directives.is_empty() || fields.iter().any(|f| f.key == key) {
             return None;
         }
-        let value = match field.name.node.as_str() {
-            "__typename" => Value::String(object.type_name().to_string()),
-            name => match object.plain_field(name)? {
-                PlainField::Value(value) => value,
-                PlainField::Object(nested) => plain_value(nested, &field.selection_set.node)?,
+        let nested = &field.selection_set.node;
+        let nested = if nested.items.is_empty() { None } else { Some(plan(nested)?) };
+        fields.push(PlannedField { key, name: field.name.node.as_str(), nested });
+    }
+    Some(Plan { fields })
+}
+
+/// `object` with the planned selection, or `None` when a field is not plain for it.
+fn plain_value(object: &dyn PlainObject, plan: &Plan) -> Option<Value> {
+    let mut fields = IndexMap::with_capacity(plan.fields.len());
+    for field in &plan.fields {
+        let value = match (field.name, &field.nested) {
+            ("__typename", None) => Value::String(object.type_name().to_string()),
+            (name, nested) => match (object.plain_field(name)?, nested) {
+                (PlainField::Value(value), None) => value,
+                (PlainField::Object(object), Some(nested)) => plain_value(object, nested)?,
+                _ => return None,
             },
         };
-        if fields.insert(field.response_key().node.clone(), value).is_some() {
-            return None;
-        }
+        fields.insert(field.key.clone(), value);
     }
     Some(Value::Object(fields))
 }
@@ -121,7 +145,7 @@ mod tests {
         let doc = parse_query(query).expect("query parses");
         let DocumentOperations::Single(op) = doc.operations else { panic!("one operation") };
         let Selection::Field(field) = &op.node.selection_set.node.items[0].node else { panic!("a field") };
-        plain_value(&Person, &field.node.selection_set.node)
+        plan(&field.node.selection_set.node).and_then(|plan| plain_value(&Person, &plan))
     }
 
     #[test]
