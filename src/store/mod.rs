@@ -125,10 +125,23 @@ impl Store {
     /// Open (or create) the store at `path`.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let display = path.display().to_string();
-        let db = sled::Config::new().path(path).flush_every_ms(Some(500)).open().map_err(|e| match e {
-            sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("lock") => {
-                StoreError::Locked { path: display.clone() }
+        let config = sled::Config::new().path(path).flush_every_ms(Some(500));
+        let is_locked = |e: &sled::Error| matches!(e, sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("lock"));
+        // sled's background threads let go of a store's lock a moment after its last
+        // handle is dropped (a store just closed in this process, or a process exiting):
+        // wait up to a second for that before calling the store in use.
+        let mut opened = config.open();
+        for _ in 0..20 {
+            match &opened {
+                Err(e) if is_locked(e) => {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                    opened = config.open();
+                }
+                _ => break,
             }
+        }
+        let db = opened.map_err(|e| match e {
+            e if is_locked(&e) => StoreError::Locked { path: display.clone() },
             other => StoreError::Open { path: display.clone(), reason: other.to_string() },
         })?;
         match db.get(SCHEMA_KEY)? {
