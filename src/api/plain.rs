@@ -70,7 +70,10 @@ struct Plan<'s> {
 }
 
 struct PlannedField<'s> {
-    key: &'s Name,
+    /// The response key, made for this request: the document's own names are shared by
+    /// every request that runs it, and cloning them for every item of every answer made
+    /// the cores fight over their reference counts.
+    key: Name,
     name: &'s str,
     /// The selection of an object-valued field.
     nested: Option<Plan<'s>>,
@@ -82,12 +85,12 @@ fn plan(selection: &SelectionSet) -> Option<Plan<'_>> {
         let Selection::Field(field) = &item.node else { return None };
         let field = &field.node;
         let key = &field.response_key().node;
-        if !field.arguments.is_empty() || !field.directives.is_empty() || fields.iter().any(|f| f.key == key) {
+        if !field.arguments.is_empty() || !field.directives.is_empty() || fields.iter().any(|f| f.key == *key) {
             return None;
         }
         let nested = &field.selection_set.node;
         let nested = if nested.items.is_empty() { None } else { Some(plan(nested)?) };
-        fields.push(PlannedField { key, name: field.name.node.as_str(), nested });
+        fields.push(PlannedField { key: Name::new(key.as_str()), name: field.name.node.as_str(), nested });
     }
     Some(Plan { fields })
 }

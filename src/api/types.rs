@@ -11,10 +11,9 @@ use crate::graph::{self, Direction as GraphDirection};
 use crate::model::{self, EntityRecord, RelationRecord, Span};
 use crate::pipeline::Kennisgraaf;
 use crate::store::DocumentRecord;
-use async_graphql::resolver_utils::EnumType;
 use async_graphql::{Context, Enum, InputType, Object, SimpleObject, Value, ID};
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 /// What kind of thing an entity is.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
@@ -245,7 +244,7 @@ impl PlainObject for Entity {
         let value = match name {
             "id" => ID(e.id.clone()).to_value(),
             "name" => e.name.to_value(),
-            "type" => shared_enum_value(&ENTITY_TYPES, EntityType::from(e.entity_type)),
+            "type" => EntityType::from(e.entity_type).to_value(),
             "aliases" => self.aliases_by_use().to_value(),
             "wikidataId" => e.wikidata.as_ref().map(|w| w.id.clone()).to_value(),
             "roles" => Value::List(e.roles.keys().map(|r| Value::String(r.clone())).collect()),
@@ -366,7 +365,7 @@ impl PlainObject for Relation {
         let r = &self.record;
         let value = match name {
             "id" => ID(r.id.clone()).to_value(),
-            "type" => shared_enum_value(&RELATION_TYPES, RelationType::from(r.kind)),
+            "type" => RelationType::from(r.kind).to_value(),
             "predicate" => r.predicate.to_value(),
             "source" => return self.ends.as_ref().map(|(source, _)| PlainField::Object(source)),
             "target" => return self.ends.as_ref().map(|(_, target)| PlainField::Object(target)),
@@ -378,16 +377,6 @@ impl PlainObject for Relation {
         };
         Some(PlainField::Value(value))
     }
-}
-
-static ENTITY_TYPES: OnceLock<Vec<(EntityType, Value)>> = OnceLock::new();
-static RELATION_TYPES: OnceLock<Vec<(RelationType, Value)>> = OnceLock::new();
-
-/// An enum value as its resolver answers it, the value made once per variant (each answer
-/// would otherwise allocate the variant's name).
-fn shared_enum_value<T: EnumType + InputType + Copy + Eq + Sync>(cache: &OnceLock<Vec<(T, Value)>>, value: T) -> Value {
-    let values = cache.get_or_init(|| T::items().iter().map(|item| (item.value, item.value.to_value())).collect());
-    values.iter().find(|(v, _)| *v == value).map_or_else(|| value.to_value(), |(_, shared)| shared.clone())
 }
 
 /// Each document record named by a list of evidence or mentions, read once (they repeat).
