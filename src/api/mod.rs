@@ -23,6 +23,7 @@ use plain::PlainList;
 pub use queries::Executor;
 use std::sync::Arc;
 pub use types::{Document, Entity, EntityType, Relation, RelationType, Subgraph};
+use types::{EntityView, RelationView};
 
 /// Largest page a client may ask for.
 pub const MAX_PAGE_SIZE: usize = 100;
@@ -178,7 +179,9 @@ impl GraphQuery {
         #[graphql(default = 10)] first: i32,
     ) -> async_graphql::Result<PlainList<Entity>> {
         let n = page_size(Some(first))?;
-        Ok(PlainList(kg(ctx).graph().search(&text, n).into_iter().cloned().map(Entity).collect()))
+        let graph = kg(ctx).graph();
+        let views: Vec<EntityView> = graph.search(&text, n).into_iter().map(EntityView).collect();
+        Ok(PlainList::answer(ctx, &views))
     }
 
     /// One relation by id.
@@ -257,9 +260,9 @@ impl GraphQuery {
                 return Err(error("NOT_FOUND", format!("no entity with id {id:?}")));
             }
         }
-        Ok(graph
-            .shortest_path(from, to, &relation_filter(types, None))
-            .map(|p| PlainList(p.into_iter().map(|r| Relation::with_ends(&graph, r)).collect())))
+        let path = graph.shortest_path(from, to, &relation_filter(types, None));
+        let views = path.map(|p| p.into_iter().map(|r| RelationView::new(&graph, r)).collect::<Vec<_>>());
+        Ok(views.map(|views| PlainList::answer(ctx, &views)))
     }
 
     /// Counts of what the graph holds.

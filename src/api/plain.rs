@@ -4,8 +4,9 @@
 //! context and a value map of its own; for a page of twenty relations with their two
 //! entities that is most of a request's time (docs/performance.md). Most frontend queries
 //! ask such lists for plain values only (`relations { type weight source { id name } }`),
-//! and those need none of it: [`PlainList`] walks the selection once, synchronously, and
-//! builds the same value the executor would.
+//! and those need none of it: [`PlainList::answer`] walks the selection once,
+//! synchronously, over borrowed views of the records (under the graph's lock, so no
+//! reference count is touched), and builds the same value the executor would.
 //!
 //! Invariant: the answer is the same either way. The plain walk is taken only when every
 //! selected field, at every level, is one the object answers from what it holds
@@ -17,8 +18,9 @@
 use async_graphql::indexmap::IndexMap;
 use async_graphql::parser::types::{Field, Selection, SelectionSet};
 use async_graphql::registry::Registry;
-use async_graphql::{ContextSelectionSet, Name, OutputType, Positioned, ServerResult, Value};
+use async_graphql::{Context, ContextSelectionSet, Name, OutputType, Positioned, ServerError, ServerResult, Value};
 use std::borrow::Cow;
+use std::sync::Mutex;
 
 /// An object that can answer some of its fields from what it holds.
 pub trait PlainObject: Sync {
@@ -37,10 +39,35 @@ pub enum PlainField<'a> {
     Object(&'a dyn PlainObject),
 }
 
-/// A list-valued field; its GraphQL type is `[T!]!`, as if it returned `Vec<T>`.
-pub struct PlainList<T>(pub Vec<T>);
+/// A borrowed view of a GraphQL object (read under the graph's lock, no reference counts
+/// touched) that can make the object itself for the executor.
+pub trait PlainView: PlainObject {
+    type Object: OutputType;
+    fn object(&self) -> Self::Object;
+}
 
-impl<T: OutputType + PlainObject> OutputType for PlainList<T> {
+/// A list-valued field; its GraphQL type is `[T!]!`, as if it returned `Vec<T>`.
+pub enum PlainList<T> {
+    /// The value, already made from a plain selection; taken by `resolve`.
+    Answered(Mutex<Option<Value>>),
+    /// The objects, for the executor.
+    Items(Vec<T>),
+}
+
+impl<T: OutputType> PlainList<T> {
+    /// The answer to the list field `ctx` resolves: made now from `views` when the field's
+    /// selection is plain, else the objects for the executor.
+    pub fn answer<V: PlainView<Object = T>>(ctx: &Context<'_>, views: &[V]) -> Self {
+        let values: Option<Vec<Value>> = plan(&ctx.item.node.selection_set.node)
+            .and_then(|plan| views.iter().map(|view| plain_value(view, &plan)).collect());
+        match values {
+            Some(values) => PlainList::Answered(Mutex::new(Some(Value::List(values)))),
+            None => PlainList::Items(views.iter().map(PlainView::object).collect()),
+        }
+    }
+}
+
+impl<T: OutputType> OutputType for PlainList<T> {
     fn type_name() -> Cow<'static, str> {
         Vec::<T>::type_name()
     }
@@ -54,11 +81,12 @@ impl<T: OutputType + PlainObject> OutputType for PlainList<T> {
     }
 
     async fn resolve(&self, ctx: &ContextSelectionSet<'_>, field: &Positioned<Field>) -> ServerResult<Value> {
-        let items: Option<Vec<Value>> =
-            plan(&ctx.item.node).and_then(|plan| self.0.iter().map(|item| plain_value(item, &plan)).collect());
-        match items {
-            Some(items) => Ok(Value::List(items)),
-            None => self.0.resolve(ctx, field).await,
+        match self {
+            PlainList::Answered(value) => {
+                let value = value.lock().ok().and_then(|mut v| v.take());
+                value.ok_or_else(|| ServerError::new("a plain list was resolved twice", Some(field.pos)))
+            }
+            PlainList::Items(items) => items.resolve(ctx, field).await,
         }
     }
 }

@@ -5,7 +5,7 @@
 //! object's fields concurrently only costs a `FuturesUnordered` and its waker traffic per
 //! object — a quarter of a typical query's time (docs/performance.md).
 
-use super::plain::{PlainField, PlainList, PlainObject};
+use super::plain::{PlainField, PlainList, PlainObject, PlainView};
 use super::{error, internal, kg, page_size, relation_filter};
 use crate::graph::{self, Direction as GraphDirection};
 use crate::model::{self, EntityRecord, RelationRecord, Span};
@@ -115,7 +115,7 @@ impl Entity {
     }
     /// Every surface form seen, most used first.
     async fn aliases(&self) -> Vec<String> {
-        self.aliases_by_use()
+        aliases_by_use(&self.0)
     }
     /// The Wikidata QID it is linked to ("Q401107"), if the linker was sure enough.
     async fn wikidata_id(&self) -> Option<&str> {
@@ -173,14 +173,9 @@ impl Entity {
             Direction::Both => GraphDirection::Both,
         };
         let graph = kg(ctx).graph();
-        Ok(PlainList(
-            graph
-                .relations_of(&self.0.id, d, &relation_filter(types, None))
-                .into_iter()
-                .take(n)
-                .map(|r| Relation::with_ends(&graph, r))
-                .collect(),
-        ))
+        let relations = graph.relations_of(&self.0.id, d, &relation_filter(types, None));
+        let views: Vec<RelationView> = relations.into_iter().take(n).map(|r| RelationView::new(&graph, r)).collect();
+        Ok(PlainList::answer(ctx, &views))
     }
     /// Entities one relation away.
     async fn neighbors(
@@ -190,16 +185,10 @@ impl Entity {
         #[graphql(default = 20)] first: i32,
     ) -> async_graphql::Result<PlainList<Entity>> {
         let n = page_size(Some(first))?;
-        Ok(PlainList(
-            kg(ctx)
-                .graph()
-                .neighbors(&self.0.id, &relation_filter(types, None))
-                .into_iter()
-                .take(n)
-                .cloned()
-                .map(Entity)
-                .collect(),
-        ))
+        let graph = kg(ctx).graph();
+        let neighbours = graph.neighbors(&self.0.id, &relation_filter(types, None));
+        let views: Vec<EntityView> = neighbours.into_iter().take(n).map(EntityView).collect();
+        Ok(PlainList::answer(ctx, &views))
     }
     /// Where it is mentioned, in document order.
     async fn mentions(
@@ -224,28 +213,29 @@ impl Entity {
     }
 }
 
-impl Entity {
-    /// Every surface form seen, most used first.
-    fn aliases_by_use(&self) -> Vec<String> {
-        let mut a: Vec<(&String, &u64)> = self.0.aliases.iter().collect();
-        a.sort_by(|x, y| y.1.cmp(x.1).then_with(|| x.0.cmp(y.0)));
-        a.into_iter().map(|(s, _)| s.clone()).collect()
-    }
+/// Every surface form of an entity, most used first.
+fn aliases_by_use(e: &EntityRecord) -> Vec<String> {
+    let mut a: Vec<(&String, &u64)> = e.aliases.iter().collect();
+    a.sort_by(|x, y| y.1.cmp(x.1).then_with(|| x.0.cmp(y.0)));
+    a.into_iter().map(|(s, _)| s.clone()).collect()
 }
 
-/// The fields above that need no arguments and no context, as their resolvers answer them.
-impl PlainObject for Entity {
+/// An entity in the graph, borrowed for a plain list (`plain.rs`).
+pub struct EntityView<'a>(pub &'a Arc<EntityRecord>);
+
+/// The fields of `Entity` that need no arguments and no context, as its resolvers answer them.
+impl PlainObject for EntityView<'_> {
     fn type_name(&self) -> &'static str {
         "Entity"
     }
 
     fn plain_field(&self, name: &str) -> Option<PlainField<'_>> {
-        let e = &self.0;
+        let e = self.0;
         let value = match name {
             "id" => ID(e.id.clone()).to_value(),
             "name" => e.name.to_value(),
             "type" => EntityType::from(e.entity_type).to_value(),
-            "aliases" => self.aliases_by_use().to_value(),
+            "aliases" => aliases_by_use(e).to_value(),
             "wikidataId" => e.wikidata.as_ref().map(|w| w.id.clone()).to_value(),
             "roles" => Value::List(e.roles.keys().map(|r| Value::String(r.clone())).collect()),
             "mentionCount" => e.mention_count.to_value(),
@@ -255,6 +245,13 @@ impl PlainObject for Entity {
             _ => return None,
         };
         Some(PlainField::Value(value))
+    }
+}
+
+impl PlainView for EntityView<'_> {
+    type Object = Entity;
+    fn object(&self) -> Entity {
+        Entity(self.0.clone())
     }
 }
 
@@ -274,19 +271,7 @@ impl Relation {
 
     /// The relation with its two entities, read from `graph` now.
     pub fn with_ends(graph: &graph::Graph, record: &Arc<RelationRecord>) -> Self {
-        match (graph.entity(&record.source), graph.entity(&record.target)) {
-            (Some(source), Some(target)) => Self::with_these_ends(record, source, target),
-            _ => Self::new(record.clone()),
-        }
-    }
-
-    /// The relation with its two entities, already at hand.
-    pub fn with_these_ends(
-        record: &Arc<RelationRecord>,
-        source: &Arc<EntityRecord>,
-        target: &Arc<EntityRecord>,
-    ) -> Self {
-        Self { record: record.clone(), ends: Some((Entity(source.clone()), Entity(target.clone()))) }
+        RelationView::new(graph, record).object()
     }
 
     pub fn record_id(&self) -> &str {
@@ -354,15 +339,34 @@ impl Relation {
     }
 }
 
-/// The fields above that need no arguments and no context, as their resolvers answer them;
-/// `source` and `target` when they were read with the relation.
-impl PlainObject for Relation {
+/// A relation in the graph with its two entities, borrowed for a plain list (`plain.rs`).
+pub struct RelationView<'a> {
+    record: &'a Arc<RelationRecord>,
+    /// Source and target; `None` when one is not in the graph (the executor reports it).
+    ends: Option<(EntityView<'a>, EntityView<'a>)>,
+}
+
+impl<'a> RelationView<'a> {
+    pub fn new(graph: &'a graph::Graph, record: &'a Arc<RelationRecord>) -> Self {
+        let ends = graph.entity(&record.source).zip(graph.entity(&record.target));
+        Self { record, ends: ends.map(|(s, t)| (EntityView(s), EntityView(t))) }
+    }
+
+    /// The relation between two entities at hand.
+    fn between(record: &'a Arc<RelationRecord>, source: &'a Arc<EntityRecord>, target: &'a Arc<EntityRecord>) -> Self {
+        Self { record, ends: Some((EntityView(source), EntityView(target))) }
+    }
+}
+
+/// The fields of `Relation` that need no arguments and no context, as its resolvers answer
+/// them.
+impl PlainObject for RelationView<'_> {
     fn type_name(&self) -> &'static str {
         "Relation"
     }
 
     fn plain_field(&self, name: &str) -> Option<PlainField<'_>> {
-        let r = &self.record;
+        let r = self.record;
         let value = match name {
             "id" => ID(r.id.clone()).to_value(),
             "type" => RelationType::from(r.kind).to_value(),
@@ -376,6 +380,14 @@ impl PlainObject for Relation {
             _ => return None,
         };
         Some(PlainField::Value(value))
+    }
+}
+
+impl PlainView for RelationView<'_> {
+    type Object = Relation;
+    fn object(&self) -> Relation {
+        let ends = self.ends.as_ref().map(|(s, t)| (s.object(), t.object()));
+        Relation { record: self.record.clone(), ends }
     }
 }
 
@@ -512,7 +524,8 @@ impl Quote {
     /// Entities named inside the quote.
     async fn about(&self, ctx: &Context<'_>) -> PlainList<Entity> {
         let g = kg(ctx).graph();
-        PlainList(self.0.about.iter().filter_map(|id| g.entity(id).cloned()).map(Entity).collect())
+        let views: Vec<EntityView> = self.0.about.iter().filter_map(|id| g.entity(id)).map(EntityView).collect();
+        PlainList::answer(ctx, &views)
     }
     /// The document it is quoted in.
     async fn document(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Document>> {
@@ -587,7 +600,8 @@ impl Document {
     /// Entities mentioned in it.
     async fn entities(&self, ctx: &Context<'_>) -> PlainList<Entity> {
         let g = kg(ctx).graph();
-        PlainList(self.0.entity_ids.iter().filter_map(|id| g.entity(id).cloned()).map(Entity).collect())
+        let views: Vec<EntityView> = self.0.entity_ids.iter().filter_map(|id| g.entity(id)).map(EntityView).collect();
+        PlainList::answer(ctx, &views)
     }
     /// Quotes in it.
     async fn quotes(&self) -> Vec<Quote> {
@@ -613,21 +627,23 @@ impl From<graph::Subgraph> for Subgraph {
 #[Object(serial)]
 impl Subgraph {
     /// The entities, starting with the one asked about.
-    async fn nodes(&self) -> PlainList<Entity> {
-        PlainList(self.nodes.iter().cloned().map(Entity).collect())
+    async fn nodes(&self, ctx: &Context<'_>) -> PlainList<Entity> {
+        let views: Vec<EntityView> = self.nodes.iter().map(EntityView).collect();
+        PlainList::answer(ctx, &views)
     }
     /// The relations between those entities.
-    async fn edges(&self) -> PlainList<Relation> {
+    async fn edges(&self, ctx: &Context<'_>) -> PlainList<Relation> {
         let nodes: HashMap<&str, &Arc<EntityRecord>> = self.nodes.iter().map(|e| (e.id.as_str(), e)).collect();
-        PlainList(
-            self.edges
-                .iter()
-                .map(|r| match (nodes.get(r.source.as_str()), nodes.get(r.target.as_str())) {
-                    (Some(&source), Some(&target)) => Relation::with_these_ends(r, source, target),
-                    _ => Relation::new(r.clone()),
-                })
-                .collect(),
-        )
+        let views: Vec<RelationView> = self
+            .edges
+            .iter()
+            .map(|r| match (nodes.get(r.source.as_str()), nodes.get(r.target.as_str())) {
+                (Some(source), Some(target)) => RelationView::between(r, source, target),
+                // Not plain: the executor looks the ends up (and says if one is gone).
+                _ => RelationView { record: r, ends: None },
+            })
+            .collect();
+        PlainList::answer(ctx, &views)
     }
 }
 
