@@ -110,7 +110,7 @@ impl ParsedQueries {
 /// one operation (or the one named), every variable it declares given a non-null value of
 /// its built-in scalar type (ID and String as strings, Int within 32 bits, Float, Boolean)
 /// or a list of those, and no other variables. `false` means "not certain", not "invalid".
-pub fn variables_plainly_valid(doc: &ExecutableDocument, request: &Request) -> bool {
+fn variables_plainly_valid(doc: &ExecutableDocument, request: &Request) -> bool {
     let operation: Option<&OperationDefinition> = match (&doc.operations, &request.operation_name) {
         (DocumentOperations::Single(op), None) => Some(&op.node),
         (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name.as_str()).map(|op| &op.node),

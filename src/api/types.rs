@@ -3,7 +3,7 @@
 //! Every object type resolves its fields one after another (`serial`): no resolver waits
 //! on I/O (the graph is in memory, the store is read synchronously), so resolving an
 //! object's fields concurrently only costs a `FuturesUnordered` and its waker traffic per
-//! object — a quarter of a typical query's time (docs/performance.md).
+//! object — about a fifth of a typical query's time (docs/performance.md).
 
 use super::plain::{PlainField, PlainList, PlainObject, PlainView};
 use super::{error, internal, kg, page_size, relation_filter};
