@@ -15,6 +15,20 @@ fn find_entity(server: &TestServer, text: &str) -> Value {
     r["data"]["search"][0].clone()
 }
 
+/// A server over a fresh store holding the reference article; the store's folder goes
+/// when the server has stopped (fields drop in order).
+struct ReferenceServer {
+    server: TestServer,
+    _dir: tempfile::TempDir,
+}
+
+fn reference_server() -> ReferenceServer {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kg = pipeline(dir.path());
+    ingest_reference(&kg);
+    ReferenceServer { server: TestServer::start(kg, ServerConfig::default()), _dir: dir }
+}
+
 #[test]
 fn reference_article_entities_relations_and_evidence_survive_a_restart() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -100,10 +114,8 @@ fn reference_article_entities_relations_and_evidence_survive_a_restart() {
 
 #[test]
 fn neighborhood_shortest_path_stats_and_paging() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let kg = pipeline(dir.path());
-    ingest_reference(&kg);
-    let server = TestServer::start(kg, ServerConfig::default());
+    let reference = reference_server();
+    let server = &reference.server;
     let a = find_entity(&server, "Aboutaleb")["id"].clone();
     let mma = find_entity(&server, "Meld Misdaad Anoniem")["id"].clone();
     let r = server.query(
@@ -170,10 +182,8 @@ const PLAIN_RELATION: &str = "__typename id type predicate weight confidence fir
 /// the same answer, for every list that can take the plain walk.
 #[test]
 fn plain_lists_answer_exactly_as_the_executor_does() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let kg = pipeline(dir.path());
-    ingest_reference(&kg);
-    let server = TestServer::start(kg, ServerConfig::default());
+    let reference = reference_server();
+    let server = &reference.server;
     let a = find_entity(&server, "Aboutaleb")["id"].clone();
     let mma = find_entity(&server, "Meld Misdaad Anoniem")["id"].clone();
     let entity = format!("{{ {PLAIN_ENTITY} }}");
@@ -218,10 +228,8 @@ fn plain_lists_answer_exactly_as_the_executor_does() {
 /// request errors (no data at all), and a document that fails a rule fails every time.
 #[test]
 fn a_query_seen_before_is_validated_as_strictly_as_a_new_one() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let kg = pipeline(dir.path());
-    ingest_reference(&kg);
-    let server = TestServer::start(kg, ServerConfig::default());
+    let reference = reference_server();
+    let server = &reference.server;
     let a = find_entity(&server, "Aboutaleb")["id"].clone();
     let query = "query($id: ID!, $n: Int!) { entity(id: $id) { relations(first: $n) { id } } }";
     for _ in 0..2 {
