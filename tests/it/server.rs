@@ -116,8 +116,8 @@ fn reference_article_entities_relations_and_evidence_survive_a_restart() {
 fn neighborhood_shortest_path_stats_and_paging() {
     let reference = reference_server();
     let server = &reference.server;
-    let a = find_entity(&server, "Aboutaleb")["id"].clone();
-    let mma = find_entity(&server, "Meld Misdaad Anoniem")["id"].clone();
+    let a = find_entity(server, "Aboutaleb")["id"].clone();
+    let mma = find_entity(server, "Meld Misdaad Anoniem")["id"].clone();
     let r = server.query(
         "query($id: ID!) { neighborhood(id: $id, depth: 1) { nodes { name } edges { id source { id } target { id } } } }",
         &json!({ "id": a }),
@@ -184,8 +184,8 @@ const PLAIN_RELATION: &str = "__typename id type predicate weight confidence fir
 fn plain_lists_answer_exactly_as_the_executor_does() {
     let reference = reference_server();
     let server = &reference.server;
-    let a = find_entity(&server, "Aboutaleb")["id"].clone();
-    let mma = find_entity(&server, "Meld Misdaad Anoniem")["id"].clone();
+    let a = find_entity(server, "Aboutaleb")["id"].clone();
+    let mma = find_entity(server, "Meld Misdaad Anoniem")["id"].clone();
     let entity = format!("{{ {PLAIN_ENTITY} }}");
     let relation = format!("{{ {PLAIN_RELATION} source {entity} target {{ id n: name type }} }}");
     let query = format!(
@@ -230,7 +230,7 @@ fn plain_lists_answer_exactly_as_the_executor_does() {
 fn a_query_seen_before_is_validated_as_strictly_as_a_new_one() {
     let reference = reference_server();
     let server = &reference.server;
-    let a = find_entity(&server, "Aboutaleb")["id"].clone();
+    let a = find_entity(server, "Aboutaleb")["id"].clone();
     let query = "query($id: ID!, $n: Int!) { entity(id: $id) { relations(first: $n) { id } } }";
     for _ in 0..2 {
         let ok = server.query(query, &json!({ "id": a, "n": 2 }), None);
