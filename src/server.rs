@@ -143,7 +143,10 @@ async fn graphql(
     }
     let who = caller(state.token.as_deref(), &headers);
     let response = match tokio::time::timeout(state.timeout, state.api.execute(request.data(who), prepared)).await {
-        Ok(response) => response,
+        Ok(api::Answer::Executed(response)) => response,
+        Ok(api::Answer::Direct(body)) => {
+            return (StatusCode::OK, [(header::CONTENT_TYPE, json_content_type(&headers))], body).into_response()
+        }
         Err(_) => {
             let message = format!("the request ran past the time limit of {:?}; ask for less (smaller `first`, lower `depth`) or split it", state.timeout);
             async_graphql::Response::from_errors(vec![api::limit_error(message)])
@@ -201,9 +204,25 @@ fn is_mutation(request: &mut async_graphql::Request) -> bool {
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 
+/// Does the client accept `application/graphql-response+json`?
+fn accepts_graphql_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains(GRAPHQL_RESPONSE_JSON))
+}
+
+/// The content type of a GraphQL answer to the client that sent `headers`.
+fn json_content_type(headers: &HeaderMap) -> &'static str {
+    if accepts_graphql_json(headers) {
+        "application/graphql-response+json; charset=utf-8"
+    } else {
+        "application/json; charset=utf-8"
+    }
+}
+
 fn graphql_http_response(headers: &HeaderMap, response: &async_graphql::Response) -> Response {
-    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let graphql_json = accept.contains(GRAPHQL_RESPONSE_JSON);
+    let graphql_json = accepts_graphql_json(headers);
     // No data at all and errors: the request itself failed (parse, validation, variables).
     let request_failed = response.data == async_graphql::Value::Null && response.is_err();
     let (status, body) = if graphql_json && request_failed {
@@ -222,12 +241,7 @@ fn graphql_http_response(headers: &HeaderMap, response: &async_graphql::Response
             return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
         }
     };
-    let content_type = if graphql_json {
-        "application/graphql-response+json; charset=utf-8"
-    } else {
-        "application/json; charset=utf-8"
-    };
-    let mut out = (status, [(header::CONTENT_TYPE, content_type)], body).into_response();
+    let mut out = (status, [(header::CONTENT_TYPE, json_content_type(headers))], body).into_response();
     if let Some(cache) = response.cache_control.value().and_then(|v| HeaderValue::from_str(&v).ok()) {
         out.headers_mut().insert(header::CACHE_CONTROL, cache);
     }

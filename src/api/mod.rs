@@ -11,16 +11,17 @@ mod plain;
 mod queries;
 mod types;
 
-use crate::graph::{EntityFilter, RelationFilter};
+use crate::graph::{EntityFilter, Graph, RelationFilter};
 use crate::ingest::RawDocument;
 use crate::model;
 use crate::pipeline::Kennisgraaf;
 use async_graphql::connection::{Connection, Edge, EmptyFields};
+use async_graphql::Value::Null;
 use async_graphql::{Context, ErrorExtensions, InputObject, MergedObject, Object, Schema, SimpleObject, ID};
 use curation::{CurationMutation, CurationQuery};
 pub use live::Subscription;
-use plain::PlainList;
-pub use queries::Executor;
+use plain::{Arguments, PlainField, PlainList, PlainObject};
+pub use queries::{Answer, Executor};
 use std::sync::Arc;
 pub use types::{Document, Entity, EntityType, Relation, RelationType, Subgraph};
 use types::{EntityView, RelationView};
@@ -176,12 +177,11 @@ impl GraphQuery {
         &self,
         ctx: &Context<'_>,
         text: String,
-        #[graphql(default = 10)] first: i32,
+        #[graphql(default_with = "SEARCH_PAGE")] first: i32,
     ) -> async_graphql::Result<PlainList<Entity>> {
-        let n = page_size(Some(first))?;
         let graph = kg(ctx).graph();
-        let views: Vec<EntityView> = graph.search(&text, n).into_iter().map(EntityView).collect();
-        Ok(PlainList::answer(ctx, &views))
+        let views = search_hits(&graph, &text, first)?;
+        Ok(PlainList::answer(ctx, &graph, &views))
     }
 
     /// One relation by id.
@@ -226,23 +226,12 @@ impl GraphQuery {
         &self,
         ctx: &Context<'_>,
         id: ID,
-        #[graphql(default = 1)] depth: i32,
-        #[graphql(default = 50)] limit: i32,
+        #[graphql(default_with = "NEIGHBORHOOD_DEPTH")] depth: i32,
+        #[graphql(default_with = "NEIGHBORHOOD_LIMIT")] limit: i32,
         types: Option<Vec<RelationType>>,
         min_weight: Option<i32>,
     ) -> async_graphql::Result<Subgraph> {
-        if !(0..=4).contains(&depth) {
-            return Err(error("LIMIT_EXCEEDED", format!("depth is {depth}; allowed 0 to 4")));
-        }
-        if !(1..=500).contains(&limit) {
-            return Err(error("LIMIT_EXCEEDED", format!("limit is {limit}; allowed 1 to 500")));
-        }
-        let graph = kg(ctx).graph();
-        let id = graph.current_id(&id);
-        if graph.entity(id).is_none() {
-            return Err(error("NOT_FOUND", format!("no entity with id {id:?}")));
-        }
-        Ok(Subgraph::from(graph.neighborhood(id, depth as usize, limit as usize, &relation_filter(types, min_weight))))
+        neighborhood_of(&kg(ctx).graph(), &id, depth, limit, types, min_weight)
     }
 
     /// The fewest-hop chain of relations between two entities (direction ignored); null when unconnected.
@@ -254,20 +243,108 @@ impl GraphQuery {
         types: Option<Vec<RelationType>>,
     ) -> async_graphql::Result<Option<PlainList<Relation>>> {
         let graph = kg(ctx).graph();
-        let (from, to) = (graph.current_id(&from), graph.current_id(&to));
-        for id in [from, to] {
-            if graph.entity(id).is_none() {
-                return Err(error("NOT_FOUND", format!("no entity with id {id:?}")));
-            }
-        }
-        let path = graph.shortest_path(from, to, &relation_filter(types, None));
-        let views = path.map(|p| p.into_iter().map(|r| RelationView::new(&graph, r)).collect::<Vec<_>>());
-        Ok(views.map(|views| PlainList::answer(ctx, &views)))
+        let path = path_between(&graph, &from, &to, types)?;
+        Ok(path.map(|views| PlainList::answer(ctx, &graph, &views)))
     }
 
     /// Counts of what the graph holds.
     async fn stats(&self, ctx: &Context<'_>) -> async_graphql::Result<types::Stats> {
         types::Stats::gather(kg(ctx))
+    }
+}
+
+/// The page size of `search` when `first` is left out.
+const SEARCH_PAGE: i32 = 10;
+/// `neighborhood`'s depth and size when left out.
+const NEIGHBORHOOD_DEPTH: i32 = 1;
+const NEIGHBORHOOD_LIMIT: i32 = 50;
+
+/// `search`'s hits.
+fn search_hits<'g>(graph: &'g Graph, text: &str, first: i32) -> async_graphql::Result<Vec<EntityView<'g>>> {
+    let n = page_size(Some(first))?;
+    Ok(graph.search(text, n).into_iter().map(EntityView).collect())
+}
+
+/// `neighborhood`'s subgraph.
+fn neighborhood_of(
+    graph: &Graph,
+    id: &str,
+    depth: i32,
+    limit: i32,
+    types: Option<Vec<RelationType>>,
+    min_weight: Option<i32>,
+) -> async_graphql::Result<Subgraph> {
+    if !(0..=4).contains(&depth) {
+        return Err(error("LIMIT_EXCEEDED", format!("depth is {depth}; allowed 0 to 4")));
+    }
+    if !(1..=500).contains(&limit) {
+        return Err(error("LIMIT_EXCEEDED", format!("limit is {limit}; allowed 1 to 500")));
+    }
+    let id = graph.current_id(id);
+    if graph.entity(id).is_none() {
+        return Err(error("NOT_FOUND", format!("no entity with id {id:?}")));
+    }
+    Ok(Subgraph::from(graph.neighborhood(id, depth as usize, limit as usize, &relation_filter(types, min_weight))))
+}
+
+/// `shortestPath`'s relations; `None` when the two are not connected.
+fn path_between<'g>(
+    graph: &'g Graph,
+    from: &str,
+    to: &str,
+    types: Option<Vec<RelationType>>,
+) -> async_graphql::Result<Option<Vec<RelationView<'g>>>> {
+    let (from, to) = (graph.current_id(from), graph.current_id(to));
+    for id in [from, to] {
+        if graph.entity(id).is_none() {
+            return Err(error("NOT_FOUND", format!("no entity with id {id:?}")));
+        }
+    }
+    let path = graph.shortest_path(from, to, &relation_filter(types, None));
+    Ok(path.map(|p| p.into_iter().map(|r| RelationView::new(graph, r)).collect()))
+}
+
+/// The root query's fields that need no context, as `GraphQuery`'s resolvers answer them
+/// (`plain::answer_directly`).
+pub struct QueryRoot;
+
+impl PlainObject for QueryRoot {
+    fn type_name(&self) -> &'static str {
+        "Query"
+    }
+
+    fn plain_field<'s>(&'s self, graph: &'s Graph, name: &str, args: &Arguments) -> Option<PlainField<'s>> {
+        let found =
+            |view: Option<Box<dyn PlainObject + 's>>| Some(view.map_or(PlainField::Value(Null), PlainField::Made));
+        match name {
+            "entity" => {
+                let id: ID = args.get("id")?;
+                found(graph.entity(graph.current_id(&id)).map(|e| Box::new(EntityView(e)) as _))
+            }
+            "relation" => {
+                let id: ID = args.get("id")?;
+                found(graph.relation(&id).map(|r| Box::new(RelationView::new(graph, r)) as _))
+            }
+            "search" => {
+                let text: String = args.get("text")?;
+                search_hits(graph, &text, args.get_or("first", SEARCH_PAGE)?).ok().map(PlainField::list)
+            }
+            "neighborhood" => {
+                let id: ID = args.get("id")?;
+                let (depth, limit) =
+                    (args.get_or("depth", NEIGHBORHOOD_DEPTH)?, args.get_or("limit", NEIGHBORHOOD_LIMIT)?);
+                let subgraph = neighborhood_of(graph, &id, depth, limit, args.get("types")?, args.get("minWeight")?);
+                subgraph.ok().map(|s| PlainField::Made(Box::new(s)))
+            }
+            "shortestPath" => {
+                let (from, to): (ID, ID) = (args.get("from")?, args.get("to")?);
+                match path_between(graph, &from, &to, args.get("types")?).ok()? {
+                    Some(path) => Some(PlainField::list(path)),
+                    None => Some(PlainField::Value(Null)),
+                }
+            }
+            _ => None,
+        }
     }
 }
 

@@ -1,42 +1,237 @@
-//! Plain selections: a list of objects of which a query asks only stored values.
+//! Plain selections: objects of which a query asks only what the graph holds.
 //!
 //! The executor resolves every field of every object through a boxed future, a field
-//! context and a value map of its own; for a page of twenty relations with their two
-//! entities that is most of a request's time (docs/performance.md). Most frontend queries
-//! ask such lists for plain values only (`relations { type weight source { id name } }`),
-//! and those need none of it: [`PlainList::answer`] walks the selection once,
-//! synchronously, over borrowed views of the records (under the graph's lock, so no
-//! reference count is touched), and builds the same value the executor would.
+//! context and a value map of its own, and the answer is built as a tree of values before
+//! it is written out; for an entity with a page of twenty relations that is most of a
+//! request's time (docs/performance.md). Most frontend queries need none of it: they ask
+//! fields, with arguments, aliases and nesting, but no fragments or directives. Such a
+//! selection is planned once ([`Plan`]) and walked synchronously over borrowed views of the
+//! records, under the graph's lock ([`Walk`], a `serde::Serialize`). The walk serves twice:
+//! - [`answer_directly`]: a whole query document, written straight to JSON without the
+//!   executor (used by `queries::Executor` for documents that passed validation before);
+//! - [`PlainList`]: a list field inside a query the executor runs, turned into the
+//!   executor's value (arguments are not read there: the executor's own are not at hand).
 //!
 //! Invariant: the answer is the same either way. The plain walk is taken only when every
 //! selected field, at every level, is one the object answers from what it holds
-//! ([`PlainObject::plain_field`]) — no arguments, no directives, no fragments, no response
-//! key twice; anything else sends the whole list to the executor. Extensions would not see
-//! plain fields resolve, so the schema installs none (`api::schema_with`). tests/it/server.rs
-//! compares both walks field by field.
+//! ([`PlainObject::plain_field`]) — no directives, no fragments, no response key twice, no
+//! argument that cannot be read, no error; anything else goes to the executor (the whole
+//! document, or the whole list). Extensions would not see plain fields resolve, so the
+//! schema installs none (`api::schema_with`). tests/it/server.rs compares the walks with
+//! the executor field by field.
 
-use async_graphql::indexmap::IndexMap;
+use crate::graph::Graph;
 use async_graphql::parser::types::{Field, Selection, SelectionSet};
 use async_graphql::registry::Registry;
-use async_graphql::{Context, ContextSelectionSet, Name, OutputType, Positioned, ServerError, ServerResult, Value};
+use async_graphql::{
+    Context, ContextSelectionSet, InputType, OutputType, Positioned, ServerError, ServerResult, Value, Variables,
+};
+use serde::ser::{Error as _, SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::sync::Mutex;
 
-/// An object that can answer some of its fields from what it holds.
-pub trait PlainObject: Sync {
+/// Most objects one plain walk writes. A larger answer is left to the executor, which
+/// enforces the request time limit between fields.
+pub const MAX_PLAIN_OBJECTS: usize = 20_000;
+
+/// An object that can answer some of its fields from what it holds and the graph.
+pub trait PlainObject {
     /// Its GraphQL type name, the answer to `__typename`.
     fn type_name(&self) -> &'static str;
-    /// Field `name` (its schema name, not an alias) as a value or a nested object; `None`
-    /// when the field takes arguments or needs the request's context.
-    fn plain_field(&self, name: &str) -> Option<PlainField<'_>>;
+    /// Field `name` (its schema name, not an alias) with `args`, as its resolver answers
+    /// it; `None` when the field needs the request's context, an argument cannot be read
+    /// here, or the resolver would answer with an error.
+    fn plain_field<'s>(&'s self, graph: &'s Graph, name: &str, args: &Arguments) -> Option<PlainField<'s>>;
 }
 
 /// A field answered without the executor.
-pub enum PlainField<'a> {
-    /// A scalar or enum value, exactly as the field's resolver would return it.
+pub enum PlainField<'s> {
+    /// A scalar or enum value (or null), exactly as the field's resolver would return it.
     Value(Value),
-    /// A nested object, walked with the field's own selection.
-    Object(&'a dyn PlainObject),
+    /// A string, borrowed (written as the resolver's `String` value would be).
+    Str(&'s str),
+    /// An object the asked one holds.
+    Object(&'s dyn PlainObject),
+    /// An object made for this answer.
+    Made(Box<dyn PlainObject + 's>),
+    /// A list of objects.
+    List(Vec<Box<dyn PlainObject + 's>>),
+}
+
+impl<'s> PlainField<'s> {
+    /// A list of the objects in `items`.
+    pub fn list<T: PlainObject + 's>(items: Vec<T>) -> Self {
+        PlainField::List(items.into_iter().map(|item| Box::new(item) as Box<dyn PlainObject + 's>).collect())
+    }
+
+    /// A nullable string.
+    pub fn text(text: Option<&'s str>) -> Self {
+        text.map_or(PlainField::Value(Value::Null), PlainField::Str)
+    }
+}
+
+impl PlainObject for Box<dyn PlainObject + '_> {
+    fn type_name(&self) -> &'static str {
+        (**self).type_name()
+    }
+    fn plain_field<'s>(&'s self, graph: &'s Graph, name: &str, args: &Arguments) -> Option<PlainField<'s>> {
+        (**self).plain_field(graph, name, args)
+    }
+}
+
+/// A field's arguments, read as its resolver's parameters.
+pub struct Arguments<'a> {
+    field: Option<&'a Field>,
+    /// The request's variables; `None` where they are not at hand (then only arguments
+    /// left out, which take their defaults, can be read).
+    variables: Option<&'a Variables>,
+}
+
+impl Arguments<'_> {
+    /// Argument `name` as the resolver's parameter type `T` (`T::parse(None)` when left out,
+    /// as for an `Option`); `None` when it cannot be read here.
+    pub fn get<T: InputType>(&self, name: &str) -> Option<T> {
+        T::parse(self.given(name)?).ok()
+    }
+
+    /// Argument `name` as `T`, `default` when left out (the schema's default for it).
+    pub fn get_or<T: InputType>(&self, name: &str, default: T) -> Option<T> {
+        match self.given(name)? {
+            None => Some(default),
+            value => T::parse(value).ok(),
+        }
+    }
+
+    /// The value given for argument `name`: `Some(None)` when left out, `None` when it
+    /// cannot be read.
+    fn given(&self, name: &str) -> Option<Option<Value>> {
+        let Some((_, value)) = self.field.and_then(|f| f.arguments.iter().find(|(n, _)| n.node == name)) else {
+            return Some(None);
+        };
+        let variables = self.variables?;
+        value.node.clone().into_const_with(|var| variables.get(&var).cloned().ok_or(())).ok().map(Some)
+    }
+}
+
+/// A selection, checked once for all the objects it is walked over: only fields, each
+/// without directives, each response key once.
+pub struct Plan<'s> {
+    fields: Vec<PlannedField<'s>>,
+}
+
+struct PlannedField<'s> {
+    key: &'s str,
+    field: &'s Field,
+    /// The selection of an object-valued field.
+    nested: Option<Plan<'s>>,
+}
+
+/// The plan for `selection`, or `None` when it is not plain.
+pub fn plan(selection: &SelectionSet) -> Option<Plan<'_>> {
+    let mut fields: Vec<PlannedField> = Vec::with_capacity(selection.items.len());
+    for item in &selection.items {
+        let Selection::Field(field) = &item.node else { return None };
+        let field = &field.node;
+        let key = field.response_key().node.as_str();
+        if !field.directives.is_empty() || fields.iter().any(|f| f.key == key) {
+            return None;
+        }
+        let nested = &field.selection_set.node;
+        let nested = if nested.items.is_empty() { None } else { Some(plan(nested)?) };
+        fields.push(PlannedField { key, field, nested });
+    }
+    Some(Plan { fields })
+}
+
+/// What a walk shares: the graph, the variables and what is left of its object budget.
+struct Env<'a> {
+    graph: &'a Graph,
+    variables: Option<&'a Variables>,
+    objects_left: Cell<usize>,
+}
+
+/// Said by a walk that met a field it cannot answer; the caller hands the work to the executor.
+const NOT_PLAIN: &str = "not a plain selection";
+
+/// One object walked with a plan: serialises as the executor's answer for it.
+struct Walk<'a> {
+    object: &'a dyn PlainObject,
+    plan: &'a Plan<'a>,
+    env: &'a Env<'a>,
+}
+
+impl Serialize for Walk<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let Walk { object, plan, env } = *self;
+        let left = env.objects_left.get().checked_sub(1).ok_or_else(|| S::Error::custom(NOT_PLAIN))?;
+        env.objects_left.set(left);
+        let mut map = serializer.serialize_map(Some(plan.fields.len()))?;
+        for planned in &plan.fields {
+            let name = planned.field.name.node.as_str();
+            if name == "__typename" {
+                map.serialize_entry(planned.key, object.type_name())?;
+                continue;
+            }
+            let args = Arguments { field: Some(planned.field), variables: env.variables };
+            let value = object.plain_field(env.graph, name, &args).ok_or_else(|| S::Error::custom(NOT_PLAIN))?;
+            match (value, &planned.nested) {
+                (PlainField::Value(value), None) => map.serialize_entry(planned.key, &value)?,
+                (PlainField::Value(Value::Null), Some(_)) => map.serialize_entry(planned.key, &())?,
+                (PlainField::Str(text), None) => map.serialize_entry(planned.key, text)?,
+                (PlainField::Object(object), Some(plan)) => {
+                    map.serialize_entry(planned.key, &Walk { object, plan, env })?
+                }
+                (PlainField::Made(object), Some(plan)) => {
+                    map.serialize_entry(planned.key, &Walk { object: &*object, plan, env })?
+                }
+                (PlainField::List(items), Some(plan)) => {
+                    map.serialize_entry(planned.key, &WalkList { items: &items, plan, env })?
+                }
+                _ => return Err(S::Error::custom(NOT_PLAIN)),
+            }
+        }
+        map.end()
+    }
+}
+
+/// A list of objects walked with one plan.
+struct WalkList<'a, T> {
+    items: &'a [T],
+    plan: &'a Plan<'a>,
+    env: &'a Env<'a>,
+}
+
+impl<T: PlainObject> Serialize for WalkList<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.items.len()))?;
+        for item in self.items {
+            seq.serialize_element(&Walk { object: item, plan: self.plan, env: self.env })?;
+        }
+        seq.end()
+    }
+}
+
+/// The JSON answer (`{"data": …}`) to the operation whose selection is `selection`, with
+/// `root` as its root object; `None` when the selection is not plain, or the answer would
+/// not be the same as the executor's.
+pub fn answer_directly(
+    root: &dyn PlainObject,
+    graph: &Graph,
+    selection: &SelectionSet,
+    variables: &Variables,
+) -> Option<Vec<u8>> {
+    #[derive(Serialize)]
+    struct Answer<'a> {
+        data: Walk<'a>,
+    }
+    let plan = plan(selection)?;
+    let env = Env { graph, variables: Some(variables), objects_left: Cell::new(MAX_PLAIN_OBJECTS) };
+    // Written into a buffer the size of a typical answer: growing from empty copies it over and over.
+    let mut body = Vec::with_capacity(8 * 1024);
+    serde_json::to_writer(&mut body, &Answer { data: Walk { object: root, plan: &plan, env: &env } }).ok()?;
+    Some(body)
 }
 
 /// A borrowed view of a GraphQL object (read under the graph's lock, no reference counts
@@ -57,11 +252,13 @@ pub enum PlainList<T> {
 impl<T: OutputType> PlainList<T> {
     /// The answer to the list field `ctx` resolves: made now from `views` when the field's
     /// selection is plain, else the objects for the executor.
-    pub fn answer<V: PlainView<Object = T>>(ctx: &Context<'_>, views: &[V]) -> Self {
-        let values: Option<Vec<Value>> = plan(&ctx.item.node.selection_set.node)
-            .and_then(|plan| views.iter().map(|view| plain_value(view, &plan)).collect());
-        match values {
-            Some(values) => PlainList::Answered(Mutex::new(Some(Value::List(values)))),
+    pub fn answer<V: PlainView<Object = T>>(ctx: &Context<'_>, graph: &Graph, views: &[V]) -> Self {
+        let value = plan(&ctx.item.node.selection_set.node).and_then(|plan| {
+            let env = Env { graph, variables: None, objects_left: Cell::new(MAX_PLAIN_OBJECTS) };
+            async_graphql::to_value(WalkList { items: views, plan: &plan, env: &env }).ok()
+        });
+        match value {
+            Some(value) => PlainList::Answered(Mutex::new(Some(value))),
             None => PlainList::Items(views.iter().map(PlainView::object).collect()),
         }
     }
@@ -91,60 +288,11 @@ impl<T: OutputType> OutputType for PlainList<T> {
     }
 }
 
-/// A selection, checked once for a whole list: only fields, each without arguments or
-/// directives, each response key once.
-struct Plan<'s> {
-    fields: Vec<PlannedField<'s>>,
-}
-
-struct PlannedField<'s> {
-    /// The response key, made for this request: the document's own names are shared by
-    /// every request that runs it, and cloning them for every item of every answer made
-    /// the cores fight over their reference counts.
-    key: Name,
-    name: &'s str,
-    /// The selection of an object-valued field.
-    nested: Option<Plan<'s>>,
-}
-
-fn plan(selection: &SelectionSet) -> Option<Plan<'_>> {
-    let mut fields: Vec<PlannedField> = Vec::with_capacity(selection.items.len());
-    for item in &selection.items {
-        let Selection::Field(field) = &item.node else { return None };
-        let field = &field.node;
-        let key = &field.response_key().node;
-        if !field.arguments.is_empty() || !field.directives.is_empty() || fields.iter().any(|f| f.key == *key) {
-            return None;
-        }
-        let nested = &field.selection_set.node;
-        let nested = if nested.items.is_empty() { None } else { Some(plan(nested)?) };
-        fields.push(PlannedField { key: Name::new(key.as_str()), name: field.name.node.as_str(), nested });
-    }
-    Some(Plan { fields })
-}
-
-/// `object` with the planned selection, or `None` when a field is not plain for it.
-fn plain_value(object: &dyn PlainObject, plan: &Plan) -> Option<Value> {
-    let mut fields = IndexMap::with_capacity(plan.fields.len());
-    for field in &plan.fields {
-        let value = match (field.name, &field.nested) {
-            ("__typename", None) => Value::String(object.type_name().to_string()),
-            (name, nested) => match (object.plain_field(name)?, nested) {
-                (PlainField::Value(value), None) => value,
-                (PlainField::Object(object), Some(nested)) => plain_value(object, nested)?,
-                _ => return None,
-            },
-        };
-        fields.insert(field.key.clone(), value);
-    }
-    Some(Value::Object(fields))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use async_graphql::parser::parse_query;
-    use async_graphql::parser::types::DocumentOperations;
+    use async_graphql::parser::types::{DocumentOperations, ExecutableDocument};
 
     struct Town;
     struct Person;
@@ -153,8 +301,8 @@ mod tests {
         fn type_name(&self) -> &'static str {
             "Town"
         }
-        fn plain_field(&self, name: &str) -> Option<PlainField<'_>> {
-            (name == "name").then(|| PlainField::Value(Value::from("Rotterdam")))
+        fn plain_field<'s>(&'s self, _: &'s Graph, name: &str, _: &Arguments) -> Option<PlainField<'s>> {
+            (name == "name").then_some(PlainField::Str("Rotterdam"))
         }
     }
 
@@ -162,40 +310,65 @@ mod tests {
         fn type_name(&self) -> &'static str {
             "Person"
         }
-        fn plain_field(&self, name: &str) -> Option<PlainField<'_>> {
+        fn plain_field<'s>(&'s self, _: &'s Graph, name: &str, args: &Arguments) -> Option<PlainField<'s>> {
             match name {
                 "name" => Some(PlainField::Value(Value::from("Aboutaleb"))),
                 "town" => Some(PlainField::Object(&Town)),
+                "towns" => {
+                    let n: i32 = args.get_or("first", 1)?;
+                    Some(PlainField::List((0..n).map(|_| Box::new(Town) as Box<dyn PlainObject>).collect()))
+                }
                 _ => None,
             }
         }
     }
 
-    /// The plain walk of `Person` under the first field of `query`.
-    fn walk(query: &str) -> Option<Value> {
+    fn selection(doc: &ExecutableDocument) -> &SelectionSet {
+        let DocumentOperations::Single(op) = &doc.operations else { panic!("one operation") };
+        &op.node.selection_set.node
+    }
+
+    /// The JSON answer to `query` with `Person` as its root.
+    fn answer(query: &str, variables: serde_json::Value) -> Option<String> {
         let doc = parse_query(query).expect("query parses");
-        let DocumentOperations::Single(op) = doc.operations else { panic!("one operation") };
-        let Selection::Field(field) = &op.node.selection_set.node.items[0].node else { panic!("a field") };
-        plan(&field.node.selection_set.node).and_then(|plan| plain_value(&Person, &plan))
+        let variables = Variables::from_json(variables);
+        let body = answer_directly(&Person, &Graph::default(), selection(&doc), &variables)?;
+        Some(String::from_utf8(body).expect("UTF-8"))
     }
 
     #[test]
-    fn plain_selections_are_walked_with_aliases_nesting_and_typename() {
-        let value = walk("{ p { __typename n: name town { name } } }").expect("plain");
-        assert_eq!(value.to_string(), r#"{__typename: "Person", n: "Aboutaleb", town: {name: "Rotterdam"}}"#);
+    fn plain_selections_are_walked_with_aliases_nesting_arguments_and_typename() {
+        let json = answer(
+            "query($n: Int!) { __typename n: name town { name } towns(first: $n) { name } }",
+            serde_json::json!({ "n": 2 }),
+        );
+        let expected = r#"{"data":{"__typename":"Person","n":"Aboutaleb","town":{"name":"Rotterdam"},"towns":[{"name":"Rotterdam"},{"name":"Rotterdam"}]}}"#;
+        assert_eq!(json.as_deref(), Some(expected));
     }
 
     #[test]
     fn anything_else_goes_to_the_executor() {
         for query in [
-            "{ p { name age } }",                 // a field the object cannot answer alone
-            "{ p { name town { name mayor } } }", // the same, nested
-            "{ p { ... on Person { name } } }",   // a fragment
-            "{ p { name(lang: NL) } }",           // arguments
-            "{ p { name @include(if: true) } }",  // a directive
-            "{ p { name name } }",                // a response key twice (the executor merges)
+            "{ name age }",                       // a field the object cannot answer alone
+            "{ name town { name mayor } }",       // the same, nested
+            "{ ... on Person { name } }",         // a fragment
+            "{ name @include(if: true) }",        // a directive
+            "{ name name }",                      // a response key twice (the executor merges)
+            "{ towns(first: \"two\") { name } }", // an argument the resolver would refuse
+            "{ towns(first: 30000) { name } }",   // more objects than one walk may write
         ] {
-            assert!(walk(query).is_none(), "{query} was walked plainly");
+            assert_eq!(answer(query, serde_json::json!({})), None, "{query} was walked plainly");
         }
+    }
+
+    #[test]
+    fn without_variables_only_defaults_are_read() {
+        let doc = parse_query("{ towns { name } more: towns(first: 2) { name } }").expect("parses");
+        let Selection::Field(left_out) = &selection(&doc).items[0].node else { panic!("a field") };
+        let Selection::Field(given) = &selection(&doc).items[1].node else { panic!("a field") };
+        let left_out = Arguments { field: Some(&left_out.node), variables: None };
+        assert_eq!(left_out.get_or::<i32>("first", 1), Some(1));
+        assert_eq!(left_out.get::<Option<i32>>("first"), Some(None));
+        assert_eq!(Arguments { field: Some(&given.node), variables: None }.get_or::<i32>("first", 1), None);
     }
 }

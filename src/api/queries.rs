@@ -13,33 +13,52 @@
 //! values against the arguments' types, and the executor would report a bad value as a
 //! field error instead of a request error.
 //!
-//! Invariant: every request gets the answer strict validation would give. Anything not
-//! certain (an unseen or failed document, several operations, a variable that is null,
-//! missing or of a type other than the built-in scalars and lists of them) goes through
-//! the strict schema.
+//! Such a request is answered directly ([`plain::answer_directly`]: straight from the
+//! graph to JSON, without the executor) when its operation is the document's only one, a
+//! query, and plain. It skips the fast validation too, which checks nothing that can differ
+//! between requests with the same one-operation document: depth, complexity (no field's
+//! cost depends on its arguments) and fragment cycles are the document's own.
+//!
+//! Invariant: every request gets the answer strict validation and the executor would give.
+//! Anything not certain (an unseen or failed document, several operations, a variable that
+//! is null, missing or of a type other than the built-in scalars and lists of them) goes
+//! through the strict schema.
 
-use super::{schema_with, KgSchema};
+use super::{plain, schema_with, KgSchema, QueryRoot};
 use crate::pipeline::Kennisgraaf;
-use async_graphql::parser::types::{BaseType, DocumentOperations, ExecutableDocument, OperationDefinition, Type};
+use async_graphql::parser::types::{
+    BaseType, DocumentOperations, ExecutableDocument, OperationDefinition, OperationType, Type,
+};
 use async_graphql::{Request, Response, ValidationMode, Value};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-/// The schema twice (strict and fast validation) and the documents seen.
+/// The schema twice (strict and fast validation), the documents seen, and the graph for
+/// direct answers.
 #[derive(Clone)]
 pub struct Executor {
     strict: KgSchema,
     validated: KgSchema,
     parsed: ParsedQueries,
+    kg: Arc<Kennisgraaf>,
+}
+
+/// What a request is answered with.
+pub enum Answer {
+    /// The executor's response.
+    Executed(Response),
+    /// A direct answer, already JSON: data and no errors.
+    Direct(Vec<u8>),
 }
 
 impl Executor {
     pub fn new(kg: Arc<Kennisgraaf>) -> Self {
         Self {
             strict: schema_with(kg.clone(), ValidationMode::Strict),
-            validated: schema_with(kg, ValidationMode::Fast),
+            validated: schema_with(kg.clone(), ValidationMode::Fast),
             parsed: ParsedQueries::default(),
+            kg,
         }
     }
 
@@ -53,17 +72,31 @@ impl Executor {
         Prepared(self.parsed.attach(request))
     }
 
-    pub async fn execute(&self, request: Request, prepared: Prepared) -> Response {
-        let Some(document) = prepared.0 else { return self.strict.execute(request).await };
-        if document.passed_strict.load(Ordering::Relaxed) && variables_plainly_valid(&document.doc, &request) {
-            return self.validated.execute(request).await;
+    pub async fn execute(&self, request: Request, prepared: Prepared) -> Answer {
+        let Some(document) = prepared.0 else { return Answer::Executed(self.strict.execute(request).await) };
+        if document.passed_strict.load(Ordering::Relaxed) {
+            if let Some(operation) =
+                operation(&document.doc, &request).filter(|op| variables_plainly_valid(op, &request))
+            {
+                // One operation only: complexity and depth are checked per operation, and
+                // only the document as a whole is known to have passed.
+                let only_operation = matches!(document.doc.operations, DocumentOperations::Single(_));
+                if operation.ty == OperationType::Query && only_operation {
+                    let graph = self.kg.graph();
+                    let selection = &operation.selection_set.node;
+                    if let Some(body) = plain::answer_directly(&QueryRoot, &graph, selection, &request.variables) {
+                        return Answer::Direct(body);
+                    }
+                }
+                return Answer::Executed(self.validated.execute(request).await);
+            }
         }
         let response = self.strict.execute(request).await;
         // Data means the request passed validation, and so did the document.
         if response.data != Value::Null {
             document.passed_strict.store(true, Ordering::Relaxed);
         }
-        response
+        Answer::Executed(response)
     }
 }
 
@@ -106,17 +139,20 @@ impl ParsedQueries {
     }
 }
 
-/// Are the request's variables certainly valid for its operation? Only for a document with
-/// one operation (or the one named), every variable it declares given a non-null value of
-/// its built-in scalar type (ID and String as strings, Int within 32 bits, Float, Boolean)
-/// or a list of those, and no other variables. `false` means "not certain", not "invalid".
-fn variables_plainly_valid(doc: &ExecutableDocument, request: &Request) -> bool {
-    let operation: Option<&OperationDefinition> = match (&doc.operations, &request.operation_name) {
+/// The operation `request` runs: the document's only one, or the one it names.
+fn operation<'d>(doc: &'d ExecutableDocument, request: &Request) -> Option<&'d OperationDefinition> {
+    match (&doc.operations, &request.operation_name) {
         (DocumentOperations::Single(op), None) => Some(&op.node),
         (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name.as_str()).map(|op| &op.node),
         _ => None,
-    };
-    let Some(operation) = operation else { return false };
+    }
+}
+
+/// Are the request's variables certainly valid for its `operation`? Only when every
+/// variable it declares is given a non-null value of its built-in scalar type (ID and
+/// String as strings, Int within 32 bits, Float, Boolean) or a list of those, and no other
+/// variables. `false` means "not certain", not "invalid".
+fn variables_plainly_valid(operation: &OperationDefinition, request: &Request) -> bool {
     let declared = &operation.variable_definitions;
     declared.len() == request.variables.len()
         && declared.iter().all(|d| {
@@ -145,7 +181,8 @@ mod tests {
 
     fn plainly_valid(query: &str, vars: serde_json::Value) -> bool {
         let doc = async_graphql::parser::parse_query(query).expect("parses");
-        variables_plainly_valid(&doc, &Request::new(query).variables(Variables::from_json(vars)))
+        let request = Request::new(query).variables(Variables::from_json(vars));
+        operation(&doc, &request).is_some_and(|op| variables_plainly_valid(op, &request))
     }
 
     #[test]

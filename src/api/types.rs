@@ -5,7 +5,7 @@
 //! object's fields concurrently only costs a `FuturesUnordered` and its waker traffic per
 //! object — about a fifth of a typical query's time (docs/performance.md).
 
-use super::plain::{PlainField, PlainList, PlainObject, PlainView};
+use super::plain::{Arguments, PlainField, PlainList, PlainObject, PlainView};
 use super::{error, internal, kg, page_size, relation_filter};
 use crate::graph::{self, Direction as GraphDirection};
 use crate::model::{self, EntityRecord, RelationRecord, Span};
@@ -162,39 +162,30 @@ impl Entity {
     async fn relations(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default_with = "Direction::Both")] direction: Direction,
+        #[graphql(default_with = "RELATIONS_DIRECTION")] direction: Direction,
         types: Option<Vec<RelationType>>,
-        #[graphql(default = 20)] first: i32,
+        #[graphql(default_with = "LIST_PAGE")] first: i32,
     ) -> async_graphql::Result<PlainList<Relation>> {
-        let n = page_size(Some(first))?;
-        let d = match direction {
-            Direction::Outgoing => GraphDirection::Outgoing,
-            Direction::Incoming => GraphDirection::Incoming,
-            Direction::Both => GraphDirection::Both,
-        };
         let graph = kg(ctx).graph();
-        let relations = graph.relations_of(&self.0.id, d, &relation_filter(types, None));
-        let views: Vec<RelationView> = relations.into_iter().take(n).map(|r| RelationView::new(&graph, r)).collect();
-        Ok(PlainList::answer(ctx, &views))
+        let views = relations_page(&graph, &self.0.id, direction, types, first)?;
+        Ok(PlainList::answer(ctx, &graph, &views))
     }
     /// Entities one relation away.
     async fn neighbors(
         &self,
         ctx: &Context<'_>,
         types: Option<Vec<RelationType>>,
-        #[graphql(default = 20)] first: i32,
+        #[graphql(default_with = "LIST_PAGE")] first: i32,
     ) -> async_graphql::Result<PlainList<Entity>> {
-        let n = page_size(Some(first))?;
         let graph = kg(ctx).graph();
-        let neighbours = graph.neighbors(&self.0.id, &relation_filter(types, None));
-        let views: Vec<EntityView> = neighbours.into_iter().take(n).map(EntityView).collect();
-        Ok(PlainList::answer(ctx, &views))
+        let views = neighbors_page(&graph, &self.0.id, types, first)?;
+        Ok(PlainList::answer(ctx, &graph, &views))
     }
     /// Where it is mentioned, in document order.
     async fn mentions(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 20)] first: i32,
+        #[graphql(default_with = "LIST_PAGE")] first: i32,
     ) -> async_graphql::Result<Vec<Mention>> {
         let n = page_size(Some(first))?;
         let store = kg(ctx).store();
@@ -206,11 +197,45 @@ impl Entity {
     async fn quotes(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 20)] first: i32,
+        #[graphql(default_with = "LIST_PAGE")] first: i32,
     ) -> async_graphql::Result<Vec<Quote>> {
         let n = page_size(Some(first))?;
         Ok(kg(ctx).store().quotes_of(&self.0.id).map_err(internal)?.into_iter().take(n).map(Quote).collect())
     }
+}
+
+/// The page size of an entity's lists when `first` is left out.
+pub const LIST_PAGE: i32 = 20;
+/// Which of an entity's relations, when `direction` is left out.
+const RELATIONS_DIRECTION: Direction = Direction::Both;
+
+/// The first relations of entity `id` (`Entity.relations`).
+fn relations_page<'g>(
+    graph: &'g graph::Graph,
+    id: &str,
+    direction: Direction,
+    types: Option<Vec<RelationType>>,
+    first: i32,
+) -> async_graphql::Result<Vec<RelationView<'g>>> {
+    let n = page_size(Some(first))?;
+    let direction = match direction {
+        Direction::Outgoing => GraphDirection::Outgoing,
+        Direction::Incoming => GraphDirection::Incoming,
+        Direction::Both => GraphDirection::Both,
+    };
+    let relations = graph.relations_of(id, direction, &relation_filter(types, None));
+    Ok(relations.into_iter().take(n).map(|r| RelationView::new(graph, r)).collect())
+}
+
+/// The first neighbours of entity `id` (`Entity.neighbors`).
+fn neighbors_page<'g>(
+    graph: &'g graph::Graph,
+    id: &str,
+    types: Option<Vec<RelationType>>,
+    first: i32,
+) -> async_graphql::Result<Vec<EntityView<'g>>> {
+    let n = page_size(Some(first))?;
+    Ok(graph.neighbors(id, &relation_filter(types, None)).into_iter().take(n).map(EntityView).collect())
 }
 
 /// Every surface form of an entity, most used first.
@@ -223,25 +248,35 @@ fn aliases_by_use(e: &EntityRecord) -> Vec<String> {
 /// An entity in the graph, borrowed for a plain list (`plain.rs`).
 pub struct EntityView<'a>(pub &'a Arc<EntityRecord>);
 
-/// The fields of `Entity` that need no arguments and no context, as its resolvers answer them.
+/// The fields of `Entity` that need no context, as its resolvers answer them.
 impl PlainObject for EntityView<'_> {
     fn type_name(&self) -> &'static str {
         "Entity"
     }
 
-    fn plain_field(&self, name: &str) -> Option<PlainField<'_>> {
+    fn plain_field<'s>(&'s self, graph: &'s graph::Graph, name: &str, args: &Arguments) -> Option<PlainField<'s>> {
         let e = self.0;
         let value = match name {
-            "id" => ID(e.id.clone()).to_value(),
-            "name" => e.name.to_value(),
+            "id" => return Some(PlainField::Str(&e.id)),
+            "name" => return Some(PlainField::Str(&e.name)),
             "type" => EntityType::from(e.entity_type).to_value(),
             "aliases" => aliases_by_use(e).to_value(),
-            "wikidataId" => e.wikidata.as_ref().map(|w| w.id.clone()).to_value(),
+            "wikidataId" => return Some(PlainField::text(e.wikidata.as_ref().map(|w| w.id.as_str()))),
             "roles" => Value::List(e.roles.keys().map(|r| Value::String(r.clone())).collect()),
             "mentionCount" => e.mention_count.to_value(),
             "documentCount" => e.document_count.to_value(),
-            "firstSeen" => e.first_seen.to_value(),
-            "lastSeen" => e.last_seen.to_value(),
+            "firstSeen" => return Some(PlainField::text(e.first_seen.as_deref())),
+            "lastSeen" => return Some(PlainField::text(e.last_seen.as_deref())),
+            "degree" => graph.degree(&e.id).to_value(),
+            "relations" => {
+                let direction = args.get_or("direction", RELATIONS_DIRECTION)?;
+                let first = args.get_or("first", LIST_PAGE)?;
+                return relations_page(graph, &e.id, direction, args.get("types")?, first).ok().map(PlainField::list);
+            }
+            "neighbors" => {
+                let first = args.get_or("first", LIST_PAGE)?;
+                return neighbors_page(graph, &e.id, args.get("types")?, first).ok().map(PlainField::list);
+            }
             _ => return None,
         };
         Some(PlainField::Value(value))
@@ -358,25 +393,24 @@ impl<'a> RelationView<'a> {
     }
 }
 
-/// The fields of `Relation` that need no arguments and no context, as its resolvers answer
-/// them.
+/// The fields of `Relation` that need no context, as its resolvers answer them.
 impl PlainObject for RelationView<'_> {
     fn type_name(&self) -> &'static str {
         "Relation"
     }
 
-    fn plain_field(&self, name: &str) -> Option<PlainField<'_>> {
+    fn plain_field<'s>(&'s self, _: &'s graph::Graph, name: &str, _: &Arguments) -> Option<PlainField<'s>> {
         let r = self.record;
         let value = match name {
-            "id" => ID(r.id.clone()).to_value(),
+            "id" => return Some(PlainField::Str(&r.id)),
             "type" => RelationType::from(r.kind).to_value(),
-            "predicate" => r.predicate.to_value(),
+            "predicate" => return Some(PlainField::Str(&r.predicate)),
             "source" => return self.ends.as_ref().map(|(source, _)| PlainField::Object(source)),
             "target" => return self.ends.as_ref().map(|(_, target)| PlainField::Object(target)),
             "weight" => r.weight.to_value(),
             "confidence" => r.confidence.to_value(),
-            "firstSeen" => r.first_seen.to_value(),
-            "lastSeen" => r.last_seen.to_value(),
+            "firstSeen" => return Some(PlainField::text(r.first_seen.as_deref())),
+            "lastSeen" => return Some(PlainField::text(r.last_seen.as_deref())),
             _ => return None,
         };
         Some(PlainField::Value(value))
@@ -523,9 +557,9 @@ impl Quote {
     }
     /// Entities named inside the quote.
     async fn about(&self, ctx: &Context<'_>) -> PlainList<Entity> {
-        let g = kg(ctx).graph();
-        let views: Vec<EntityView> = self.0.about.iter().filter_map(|id| g.entity(id)).map(EntityView).collect();
-        PlainList::answer(ctx, &views)
+        let graph = kg(ctx).graph();
+        let views: Vec<EntityView> = self.0.about.iter().filter_map(|id| graph.entity(id)).map(EntityView).collect();
+        PlainList::answer(ctx, &graph, &views)
     }
     /// The document it is quoted in.
     async fn document(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Document>> {
@@ -599,9 +633,10 @@ impl Document {
     }
     /// Entities mentioned in it.
     async fn entities(&self, ctx: &Context<'_>) -> PlainList<Entity> {
-        let g = kg(ctx).graph();
-        let views: Vec<EntityView> = self.0.entity_ids.iter().filter_map(|id| g.entity(id)).map(EntityView).collect();
-        PlainList::answer(ctx, &views)
+        let graph = kg(ctx).graph();
+        let views: Vec<EntityView> =
+            self.0.entity_ids.iter().filter_map(|id| graph.entity(id)).map(EntityView).collect();
+        PlainList::answer(ctx, &graph, &views)
     }
     /// Quotes in it.
     async fn quotes(&self) -> Vec<Quote> {
@@ -628,22 +663,45 @@ impl From<graph::Subgraph> for Subgraph {
 impl Subgraph {
     /// The entities, starting with the one asked about.
     async fn nodes(&self, ctx: &Context<'_>) -> PlainList<Entity> {
-        let views: Vec<EntityView> = self.nodes.iter().map(EntityView).collect();
-        PlainList::answer(ctx, &views)
+        PlainList::answer(ctx, &kg(ctx).graph(), &self.node_views())
     }
     /// The relations between those entities.
     async fn edges(&self, ctx: &Context<'_>) -> PlainList<Relation> {
+        PlainList::answer(ctx, &kg(ctx).graph(), &self.edge_views())
+    }
+}
+
+impl Subgraph {
+    fn node_views(&self) -> Vec<EntityView<'_>> {
+        self.nodes.iter().map(EntityView).collect()
+    }
+
+    /// The edges with their ends, read from the nodes.
+    fn edge_views(&self) -> Vec<RelationView<'_>> {
         let nodes: HashMap<&str, &Arc<EntityRecord>> = self.nodes.iter().map(|e| (e.id.as_str(), e)).collect();
-        let views: Vec<RelationView> = self
-            .edges
+        self.edges
             .iter()
             .map(|r| match (nodes.get(r.source.as_str()), nodes.get(r.target.as_str())) {
                 (Some(source), Some(target)) => RelationView::between(r, source, target),
                 // Not plain: the executor looks the ends up (and says if one is gone).
                 _ => RelationView { record: r, ends: None },
             })
-            .collect();
-        PlainList::answer(ctx, &views)
+            .collect()
+    }
+}
+
+/// The fields of `Subgraph`, as its resolvers answer them.
+impl PlainObject for Subgraph {
+    fn type_name(&self) -> &'static str {
+        "Subgraph"
+    }
+
+    fn plain_field<'s>(&'s self, _: &'s graph::Graph, name: &str, _: &Arguments) -> Option<PlainField<'s>> {
+        match name {
+            "nodes" => Some(PlainField::list(self.node_views())),
+            "edges" => Some(PlainField::list(self.edge_views())),
+            _ => None,
+        }
     }
 }
 

@@ -1,6 +1,8 @@
 //! The GraphQL API over real HTTP, on the reference article.
 
 use crate::common::*;
+use async_graphql::Variables;
+use kennisgraaf::api::{Answer, Executor};
 use kennisgraaf::server::ServerConfig;
 use serde_json::{json, Value};
 
@@ -174,7 +176,7 @@ fn neighborhood_shortest_path_stats_and_paging() {
 
 /// Every plain field of an entity and a relation, with aliases and `__typename`.
 const PLAIN_ENTITY: &str =
-    "__typename id name type aliases wikidataId roles mentionCount documentCount firstSeen lastSeen also: name";
+    "__typename id name type aliases wikidataId roles mentionCount documentCount firstSeen lastSeen degree also: name";
 const PLAIN_RELATION: &str = "__typename id type predicate weight confidence firstSeen lastSeen";
 
 /// Lists whose selections are plain are answered without the executor (api/plain.rs);
@@ -198,13 +200,9 @@ fn plain_lists_answer_exactly_as_the_executor_does() {
             documents(first: 1) {{ edges {{ node {{ entities {entity} }} }} }}
         }}"
     );
-    // The executor's walk: the same fields inside a fragment (a fragment is never plain).
-    let through_executor = query
-        .replace(&entity, &format!("{{ ... on Entity {entity} }}"))
-        .replace(&format!("{PLAIN_RELATION} source"), &format!("... on Relation {{ {PLAIN_RELATION} }} source"));
     let variables = json!({ "a": a, "b": mma });
     let plain = server.query(&query, &variables, None);
-    let executed = server.query(&through_executor, &variables, None);
+    let executed = server.query(&through_resolvers(&query, &entity), &variables, None);
     assert!(plain.get("errors").is_none(), "{plain}");
     let data = &plain["data"];
     for list in [
@@ -221,6 +219,90 @@ fn plain_lists_answer_exactly_as_the_executor_does() {
     }
     assert_eq!(data["entity"]["relations"][0]["source"]["__typename"], "Entity");
     assert_eq!(plain, executed);
+}
+
+/// The same selection with every entity and relation field inside an inline fragment,
+/// which neither plain walk takes: the resolvers answer it.
+fn through_resolvers(query: &str, entity: &str) -> String {
+    query
+        .replace(entity, &format!("{{ ... on Entity {entity} }}"))
+        .replace(&format!("{PLAIN_RELATION} source"), &format!("... on Relation {{ {PLAIN_RELATION} }} source"))
+}
+
+/// A plain query asked again is answered straight from the graph (api/plain.rs,
+/// `answer_directly`), with arguments from variables and literals, aliases, `__typename`
+/// and nulls: byte for byte what the executor answered the first time, and what the
+/// resolvers answer. Anything else (a field that needs the store, an error) stays with the
+/// executor.
+#[test]
+fn plain_queries_asked_again_are_answered_directly_as_the_executor_does() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kg = pipeline(dir.path());
+    ingest_reference(&kg);
+    let executor = Executor::new(kg.clone());
+    let runtime = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+    // (answered directly?, the JSON answer)
+    let ask = |query: &str, variables: &Value| -> (bool, String) {
+        let mut request = async_graphql::Request::new(query).variables(Variables::from_json(variables.clone()));
+        let prepared = executor.prepare(&mut request);
+        match runtime.block_on(executor.execute(request, prepared)) {
+            Answer::Direct(body) => (true, String::from_utf8(body).expect("UTF-8")),
+            Answer::Executed(response) => (false, serde_json::to_string(&response).expect("JSON")),
+        }
+    };
+    let id_of = |name: &str| kg.graph().search(name, 1)[0].id.clone();
+    let (a, mma) = (id_of("Aboutaleb"), id_of("Meld Misdaad Anoniem"));
+    let (_, first_relation) =
+        ask("query($a: ID!) { entity(id: $a) { relations(first: 1) { id } } }", &json!({ "a": a }));
+    let first_relation: Value = serde_json::from_str(&first_relation).expect("JSON");
+    let r = first_relation["data"]["entity"]["relations"][0]["id"].clone();
+
+    let entity = format!("{{ {PLAIN_ENTITY} }}");
+    let relation = format!("{{ {PLAIN_RELATION} source {entity} target {{ id n: name type }} }}");
+    let query = format!(
+        "query($a: ID!, $b: ID!, $r: ID!, $n: Int!, $t: String!) {{
+            __typename
+            entity(id: $a) {{ {PLAIN_ENTITY} relations(first: $n) {relation} neighbors(first: 50) {entity}
+                outgoing: relations(direction: OUTGOING, types: [HOLDS_ROLE, QUOTED_ABOUT, CO_OCCURS]) {{ id type }} }}
+            relation(id: $r) {relation}
+            search(text: $t) {entity}
+            neighborhood(id: $a, depth: 2, limit: 100) {{ nodes {entity} edges {relation} }}
+            shortestPath(from: $a, to: $b) {relation}
+            gone: entity(id: \"nope\") {{ id }}
+        }}"
+    );
+    let variables = json!({ "a": a, "b": mma, "r": r, "n": 50, "t": "r" });
+    let (direct, executed) = ask(&query, &variables);
+    assert!(!direct, "a document seen for the first time goes through strict validation and the executor");
+    assert_eq!(ask(&query, &variables), (true, executed.clone()), "asked again: answered directly, the same");
+    let resolved = through_resolvers(&query, &entity);
+    assert_eq!(ask(&resolved, &variables), (false, executed.clone()));
+    assert_eq!(ask(&resolved, &variables), (false, executed.clone()), "fragments are never answered directly");
+
+    let answer: Value = serde_json::from_str(&executed).expect("JSON");
+    let data = &answer["data"];
+    for list in [
+        &data["entity"]["relations"],
+        &data["entity"]["neighbors"],
+        &data["entity"]["outgoing"],
+        &data["search"],
+        &data["neighborhood"]["nodes"],
+        &data["neighborhood"]["edges"],
+        &data["shortestPath"],
+    ] {
+        assert!(list.as_array().is_some_and(|l| !l.is_empty()), "an empty list compares nothing: {answer}");
+    }
+    assert!(data["relation"]["id"].is_string() && data["gone"].is_null(), "{answer}");
+
+    for (query, variables) in [
+        ("query($a: ID!) { entity(id: $a) { name mentions { text } } }", json!({ "a": a })), // needs the store
+        ("query($a: ID!) { neighborhood(id: $a, depth: 9) { nodes { id } } }", json!({ "a": a })), // an error
+        ("query($a: ID!) { shortestPath(from: $a, to: \"nope\") { id } }", json!({ "a": a })), // an error
+    ] {
+        let first = ask(query, &variables);
+        assert_eq!(ask(query, &variables), first, "{query}");
+        assert!(!first.0, "{query} was answered directly");
+    }
 }
 
 /// A document that passed strict validation once runs with fast validation after (see
