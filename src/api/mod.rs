@@ -22,6 +22,7 @@ use curation::{CurationMutation, CurationQuery};
 pub use live::Subscription;
 use plain::{Arguments, PlainField, PlainList, PlainObject};
 pub use queries::{Answer, Executor};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 pub use types::{Document, Entity, EntityType, Relation, RelationType, Subgraph};
 use types::{EntityView, RelationView};
@@ -30,6 +31,49 @@ use types::{EntityView, RelationView};
 pub const MAX_PAGE_SIZE: usize = 100;
 pub const MAX_DEPTH: usize = 16;
 pub const MAX_COMPLEXITY: usize = 5_000;
+/// Most list items (entities, relations, mentions, quotes, evidence) in one answer. Lists
+/// nest — the relations of the sources of the relations of an entity — so without a limit
+/// a short query could ask for billions: the depth and complexity limits count fields, not
+/// items.
+pub const MAX_ANSWER_ITEMS: usize = 20_000;
+
+/// How many more list items a request's answer may hold: request data, put in by
+/// `Executor::execute`. (A request without it, a subscription's, has a budget per list.)
+pub(crate) struct AnswerBudget(AtomicUsize);
+
+impl AnswerBudget {
+    fn new() -> Self {
+        Self(AtomicUsize::new(MAX_ANSWER_ITEMS))
+    }
+
+    /// The items the answer may still hold.
+    pub(crate) fn left(ctx: &Context<'_>) -> usize {
+        ctx.data_opt::<AnswerBudget>().map_or(MAX_ANSWER_ITEMS, |budget| budget.0.load(Ordering::Relaxed))
+    }
+
+    /// Count `n` more items into the answer: LIMIT_EXCEEDED past the limit.
+    pub(crate) fn charge(ctx: &Context<'_>, n: usize) -> async_graphql::Result<()> {
+        let charged = match ctx.data_opt::<AnswerBudget>() {
+            Some(budget) => {
+                budget.0.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| left.checked_sub(n)).is_ok()
+            }
+            None => n <= MAX_ANSWER_ITEMS,
+        };
+        if charged {
+            Ok(())
+        } else {
+            Err(Self::exceeded())
+        }
+    }
+
+    pub(crate) fn exceeded() -> async_graphql::Error {
+        let message = format!(
+            "the answer would hold more than {MAX_ANSWER_ITEMS} list items (entities, relations, mentions, …); \
+             ask for smaller pages (`first`) or nest fewer lists"
+        );
+        error("LIMIT_EXCEEDED", message)
+    }
+}
 
 /// The root query: reading the graph, and the curation log.
 #[derive(MergedObject, Default)]
@@ -181,7 +225,7 @@ impl GraphQuery {
     ) -> async_graphql::Result<PlainList<Entity>> {
         let graph = kg(ctx).graph();
         let views = search_hits(&graph, &text, first)?;
-        Ok(PlainList::answer(ctx, &graph, &views))
+        PlainList::answer(ctx, &graph, &views)
     }
 
     /// One relation by id.
@@ -244,7 +288,7 @@ impl GraphQuery {
     ) -> async_graphql::Result<Option<PlainList<Relation>>> {
         let graph = kg(ctx).graph();
         let path = path_between(&graph, &from, &to, types)?;
-        Ok(path.map(|views| PlainList::answer(ctx, &graph, &views)))
+        path.map(|views| PlainList::answer(ctx, &graph, &views)).transpose()
     }
 
     /// Counts of what the graph holds.

@@ -15,11 +15,13 @@
 //! Invariant: the answer is the same either way. The plain walk is taken only when every
 //! selected field, at every level, is one the object answers from what it holds
 //! ([`PlainObject::plain_field`]) — no directives, no fragments, no response key twice, no
-//! argument that cannot be read, no error; anything else goes to the executor (the whole
-//! document, or the whole list). Extensions would not see plain fields resolve, so the
+//! argument that cannot be read, no error, no more list items than the answer's budget
+//! allows ([`AnswerBudget`], counted the same way); anything else goes to the executor (the
+//! whole document, or the whole list). Extensions would not see plain fields resolve, so the
 //! schema installs none (`api::schema_with`). tests/it/server.rs compares the walks with
 //! the executor field by field.
 
+use super::{AnswerBudget, MAX_ANSWER_ITEMS};
 use crate::graph::Graph;
 use async_graphql::parser::types::{Field, Selection, SelectionSet};
 use async_graphql::registry::Registry;
@@ -31,10 +33,6 @@ use serde::{Serialize, Serializer};
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::sync::Mutex;
-
-/// Most objects one plain walk writes. A larger answer is left to the executor, which
-/// enforces the request time limit between fields.
-pub const MAX_PLAIN_OBJECTS: usize = 20_000;
 
 /// An object that can answer some of its fields from what it holds and the graph.
 pub trait PlainObject {
@@ -145,15 +143,18 @@ pub fn plan(selection: &SelectionSet) -> Option<Plan<'_>> {
     Some(Plan { fields })
 }
 
-/// What a walk shares: the graph, the variables and what is left of its object budget.
+/// What a walk shares: the graph, the variables and how many more list items the answer
+/// may hold (counted as the executor counts them: [`AnswerBudget`]).
 struct Env<'a> {
     graph: &'a Graph,
     variables: Option<&'a Variables>,
-    objects_left: Cell<usize>,
+    items_left: Cell<usize>,
 }
 
 /// Said by a walk that met a field it cannot answer; the caller hands the work to the executor.
 const NOT_PLAIN: &str = "not a plain selection";
+/// Said by a walk whose lists hold more items than the answer may.
+const OVER_BUDGET: &str = "over the answer's budget";
 
 /// One object walked with a plan: serialises as the executor's answer for it.
 struct Walk<'a> {
@@ -165,8 +166,6 @@ struct Walk<'a> {
 impl Serialize for Walk<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let Walk { object, plan, env } = *self;
-        let left = env.objects_left.get().checked_sub(1).ok_or_else(|| S::Error::custom(NOT_PLAIN))?;
-        env.objects_left.set(left);
         let mut map = serializer.serialize_map(Some(plan.fields.len()))?;
         for planned in &plan.fields {
             let name = planned.field.name.node.as_str();
@@ -205,6 +204,9 @@ struct WalkList<'a, T> {
 
 impl<T: PlainObject> Serialize for WalkList<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let left =
+            self.env.items_left.get().checked_sub(self.items.len()).ok_or_else(|| S::Error::custom(OVER_BUDGET))?;
+        self.env.items_left.set(left);
         let mut seq = serializer.serialize_seq(Some(self.items.len()))?;
         for item in self.items {
             seq.serialize_element(&Walk { object: item, plan: self.plan, env: self.env })?;
@@ -215,7 +217,7 @@ impl<T: PlainObject> Serialize for WalkList<'_, T> {
 
 /// The JSON answer (`{"data": …}`) to the operation whose selection is `selection`, with
 /// `root` as its root object; `None` when the selection is not plain, or the answer would
-/// not be the same as the executor's.
+/// not be the same as the executor's (an error, or more list items than an answer may hold).
 pub fn answer_directly(
     root: &dyn PlainObject,
     graph: &Graph,
@@ -227,7 +229,7 @@ pub fn answer_directly(
         data: Walk<'a>,
     }
     let plan = plan(selection)?;
-    let env = Env { graph, variables: Some(variables), objects_left: Cell::new(MAX_PLAIN_OBJECTS) };
+    let env = Env { graph, variables: Some(variables), items_left: Cell::new(MAX_ANSWER_ITEMS) };
     // Written into a buffer the size of a typical answer: growing from empty copies it over and over.
     let mut body = Vec::with_capacity(8 * 1024);
     serde_json::to_writer(&mut body, &Answer { data: Walk { object: root, plan: &plan, env: &env } }).ok()?;
@@ -251,15 +253,31 @@ pub enum PlainList<T> {
 
 impl<T: OutputType> PlainList<T> {
     /// The answer to the list field `ctx` resolves: made now from `views` when the field's
-    /// selection is plain, else the objects for the executor.
-    pub fn answer<V: PlainView<Object = T>>(ctx: &Context<'_>, graph: &Graph, views: &[V]) -> Self {
-        let value = plan(&ctx.item.node.selection_set.node).and_then(|plan| {
-            let env = Env { graph, variables: None, objects_left: Cell::new(MAX_PLAIN_OBJECTS) };
-            async_graphql::to_value(WalkList { items: views, plan: &plan, env: &env }).ok()
-        });
-        match value {
-            Some(value) => PlainList::Answered(Mutex::new(Some(value))),
-            None => PlainList::Items(views.iter().map(PlainView::object).collect()),
+    /// selection is plain, else the objects for the executor. Its items, and those of the
+    /// lists in it, are charged to the answer's budget either way.
+    pub fn answer<V: PlainView<Object = T>>(
+        ctx: &Context<'_>,
+        graph: &Graph,
+        views: &[V],
+    ) -> async_graphql::Result<Self> {
+        let items = || PlainList::Items(views.iter().map(PlainView::object).collect());
+        let Some(plan) = plan(&ctx.item.node.selection_set.node) else {
+            AnswerBudget::charge(ctx, views.len())?;
+            return Ok(items());
+        };
+        let left = AnswerBudget::left(ctx);
+        let env = Env { graph, variables: None, items_left: Cell::new(left) };
+        match async_graphql::to_value(WalkList { items: views, plan: &plan, env: &env }) {
+            Ok(value) => {
+                AnswerBudget::charge(ctx, left - env.items_left.get())?;
+                Ok(PlainList::Answered(Mutex::new(Some(value))))
+            }
+            // The executor would count the same items and stop at the same place.
+            Err(e) if e.to_string() == OVER_BUDGET => Err(AnswerBudget::exceeded()),
+            Err(_) => {
+                AnswerBudget::charge(ctx, views.len())?;
+                Ok(items())
+            }
         }
     }
 }
@@ -355,7 +373,7 @@ mod tests {
             "{ name @include(if: true) }",        // a directive
             "{ name name }",                      // a response key twice (the executor merges)
             "{ towns(first: \"two\") { name } }", // an argument the resolver would refuse
-            "{ towns(first: 30000) { name } }",   // more objects than one walk may write
+            "{ towns(first: 30000) { name } }",   // more list items than an answer may hold
         ] {
             assert_eq!(answer(query, serde_json::json!({})), None, "{query} was walked plainly");
         }

@@ -24,7 +24,7 @@
 //! is null, missing or of a type other than the built-in scalars and lists of them) goes
 //! through the strict schema.
 
-use super::{plain, schema_with, KgSchema, QueryRoot};
+use super::{plain, schema_with, AnswerBudget, KgSchema, QueryRoot};
 use crate::pipeline::Kennisgraaf;
 use async_graphql::parser::types::{
     BaseType, DocumentOperations, ExecutableDocument, OperationDefinition, OperationType, Type,
@@ -73,6 +73,7 @@ impl Executor {
     }
 
     pub async fn execute(&self, request: Request, prepared: Prepared) -> Answer {
+        let request = request.data(AnswerBudget::new());
         let Some(document) = prepared.0 else { return Answer::Executed(self.strict.execute(request).await) };
         if document.passed_strict.load(Ordering::Relaxed) {
             if let Some(operation) =

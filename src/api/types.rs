@@ -6,7 +6,7 @@
 //! object — about a fifth of a typical query's time (docs/performance.md).
 
 use super::plain::{Arguments, PlainField, PlainList, PlainObject, PlainView};
-use super::{error, internal, kg, page_size, relation_filter};
+use super::{error, internal, kg, page_size, relation_filter, AnswerBudget};
 use crate::graph::{self, Direction as GraphDirection};
 use crate::model::{self, EntityRecord, RelationRecord, Span};
 use crate::pipeline::Kennisgraaf;
@@ -168,7 +168,7 @@ impl Entity {
     ) -> async_graphql::Result<PlainList<Relation>> {
         let graph = kg(ctx).graph();
         let views = relations_page(&graph, &self.0.id, direction, types, first)?;
-        Ok(PlainList::answer(ctx, &graph, &views))
+        PlainList::answer(ctx, &graph, &views)
     }
     /// Entities one relation away.
     async fn neighbors(
@@ -179,7 +179,7 @@ impl Entity {
     ) -> async_graphql::Result<PlainList<Entity>> {
         let graph = kg(ctx).graph();
         let views = neighbors_page(&graph, &self.0.id, types, first)?;
-        Ok(PlainList::answer(ctx, &graph, &views))
+        PlainList::answer(ctx, &graph, &views)
     }
     /// Where it is mentioned, in document order.
     async fn mentions(
@@ -190,6 +190,7 @@ impl Entity {
         let n = page_size(Some(first))?;
         let store = kg(ctx).store();
         let mentions = store.mentions_of(&self.0.id).take(n).collect::<Result<Vec<_>, _>>().map_err(internal)?;
+        AnswerBudget::charge(ctx, mentions.len())?;
         let docs = load_documents(store, mentions.iter().map(|m| m.document.as_str()))?;
         Ok(mentions.into_iter().map(|m| Mention { doc: docs[&m.document].clone(), m }).collect())
     }
@@ -200,7 +201,10 @@ impl Entity {
         #[graphql(default_with = "LIST_PAGE")] first: i32,
     ) -> async_graphql::Result<Vec<Quote>> {
         let n = page_size(Some(first))?;
-        Ok(kg(ctx).store().quotes_of(&self.0.id).map_err(internal)?.into_iter().take(n).map(Quote).collect())
+        let quotes: Vec<Quote> =
+            kg(ctx).store().quotes_of(&self.0.id).map_err(internal)?.into_iter().take(n).map(Quote).collect();
+        AnswerBudget::charge(ctx, quotes.len())?;
+        Ok(quotes)
     }
 }
 
@@ -369,6 +373,7 @@ impl Relation {
         let n = page_size(Some(first))?;
         let store = kg(ctx).store();
         let evidence = store.evidence_of(&self.record.id).take(n).collect::<Result<Vec<_>, _>>().map_err(internal)?;
+        AnswerBudget::charge(ctx, evidence.len())?;
         let docs = load_documents(store, evidence.iter().map(|ev| ev.document.as_str()))?;
         Ok(evidence.into_iter().map(|ev| Evidence { doc: docs[&ev.document].clone(), ev }).collect())
     }
@@ -556,7 +561,7 @@ impl Quote {
         self.0.speaker.as_ref().and_then(|s| kg(ctx).graph().entity(s).cloned()).map(Entity)
     }
     /// Entities named inside the quote.
-    async fn about(&self, ctx: &Context<'_>) -> PlainList<Entity> {
+    async fn about(&self, ctx: &Context<'_>) -> async_graphql::Result<PlainList<Entity>> {
         let graph = kg(ctx).graph();
         let views: Vec<EntityView> = self.0.about.iter().filter_map(|id| graph.entity(id)).map(EntityView).collect();
         PlainList::answer(ctx, &graph, &views)
@@ -632,15 +637,16 @@ impl Document {
         self.0.mention_count
     }
     /// Entities mentioned in it.
-    async fn entities(&self, ctx: &Context<'_>) -> PlainList<Entity> {
+    async fn entities(&self, ctx: &Context<'_>) -> async_graphql::Result<PlainList<Entity>> {
         let graph = kg(ctx).graph();
         let views: Vec<EntityView> =
             self.0.entity_ids.iter().filter_map(|id| graph.entity(id)).map(EntityView).collect();
         PlainList::answer(ctx, &graph, &views)
     }
     /// Quotes in it.
-    async fn quotes(&self) -> Vec<Quote> {
-        self.0.quotes.iter().cloned().map(Quote).collect()
+    async fn quotes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Quote>> {
+        AnswerBudget::charge(ctx, self.0.quotes.len())?;
+        Ok(self.0.quotes.iter().cloned().map(Quote).collect())
     }
 }
 
@@ -662,11 +668,11 @@ impl From<graph::Subgraph> for Subgraph {
 #[Object(serial)]
 impl Subgraph {
     /// The entities, starting with the one asked about.
-    async fn nodes(&self, ctx: &Context<'_>) -> PlainList<Entity> {
+    async fn nodes(&self, ctx: &Context<'_>) -> async_graphql::Result<PlainList<Entity>> {
         PlainList::answer(ctx, &kg(ctx).graph(), &self.node_views())
     }
     /// The relations between those entities.
-    async fn edges(&self, ctx: &Context<'_>) -> PlainList<Relation> {
+    async fn edges(&self, ctx: &Context<'_>) -> async_graphql::Result<PlainList<Relation>> {
         PlainList::answer(ctx, &kg(ctx).graph(), &self.edge_views())
     }
 }

@@ -305,6 +305,35 @@ fn plain_queries_asked_again_are_answered_directly_as_the_executor_does() {
     }
 }
 
+/// Lists nest, so a short query can ask for a huge answer: `levels` of neighbours of
+/// neighbours, each level's items the sum of the degrees of the last.
+fn nested_neighbors(levels: usize) -> String {
+    let inner = (0..levels).fold("id".to_string(), |inner, _| format!("id neighbors(first: 100) {{ {inner} }}"));
+    format!("query($a: ID!) {{ entity(id: $a) {{ {inner} }} }}")
+}
+
+/// Past MAX_ANSWER_ITEMS list items an answer is refused with LIMIT_EXCEEDED (api/mod.rs,
+/// `AnswerBudget`) instead of being built: the first time and again, through plain walks
+/// and through the executor's resolvers.
+#[test]
+fn answers_that_would_hold_too_many_list_items_are_refused() {
+    let reference = reference_server();
+    let server = &reference.server;
+    let a = json!({ "a": find_entity(server, "Aboutaleb")["id"] });
+    let fits = nested_neighbors(2);
+    let r = server.query(&fits, &a, None);
+    assert!(r.get("errors").is_none() && r["data"]["entity"]["neighbors"][0]["neighbors"].is_array(), "{r}");
+    // Six levels hold about 17,000 items on the reference article; eight, about a million.
+    let too_many = nested_neighbors(8);
+    let through_resolvers = too_many.replace("{ id neighbors", "{ ... on Entity { id } neighbors");
+    for query in [&too_many, &too_many, &through_resolvers] {
+        let r = server.query(query, &a, None);
+        assert_eq!(r["errors"][0]["extensions"]["code"], "LIMIT_EXCEEDED", "{r}");
+        let message = r["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(&kennisgraaf::api::MAX_ANSWER_ITEMS.to_string()), "{message}");
+    }
+}
+
 /// A document that passed strict validation once runs with fast validation after (see
 /// api/queries.rs), but only with variables that are certainly valid: bad variables stay
 /// request errors (no data at all), and a document that fails a rule fails every time.
