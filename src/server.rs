@@ -132,12 +132,12 @@ async fn graphql(
     RawQuery(url_query): RawQuery,
     body: Bytes,
 ) -> Response {
-    let mut request = match read_request(&method, &headers, url_query.as_deref(), &body) {
+    let request = match read_request(&method, &headers, url_query.as_deref(), &body) {
         Ok(request) => request,
         Err(refusal) => return refusal.into_response(),
     };
-    let prepared = state.api.prepare(&mut request);
-    if method == Method::GET && is_mutation(&mut request) {
+    let prepared = state.api.prepare(&request);
+    if method == Method::GET && prepared.is_mutation(&request) {
         return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "POST")], "mutations need POST; GET is for reads")
             .into_response();
     }
@@ -185,20 +185,6 @@ fn read_request(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             format!("a GraphQL POST needs Content-Type: application/json, not {content_type:?}"),
         ))
-    }
-}
-
-/// Does the request run a mutation? (Unparsable requests are left to the schema to report.)
-fn is_mutation(request: &mut async_graphql::Request) -> bool {
-    use async_graphql::parser::types::{DocumentOperations, OperationType};
-    let operation_name = request.operation_name.clone();
-    let Ok(doc) = request.parsed_query() else { return false };
-    match (&doc.operations, operation_name.as_deref()) {
-        (DocumentOperations::Single(op), _) => op.node.ty == OperationType::Mutation,
-        (DocumentOperations::Multiple(ops), Some(name)) => {
-            ops.iter().any(|(n, op)| n.as_str() == name && op.node.ty == OperationType::Mutation)
-        }
-        (DocumentOperations::Multiple(ops), None) => ops.values().any(|op| op.node.ty == OperationType::Mutation),
     }
 }
 

@@ -67,14 +67,13 @@ impl Executor {
         &self.strict
     }
 
-    /// Hand `request` its parsed document, from the cache when it was seen before.
-    pub fn prepare(&self, request: &mut Request) -> Prepared {
-        Prepared(self.parsed.attach(request))
+    /// The request's parsed document, from the cache when it was seen before.
+    pub fn prepare(&self, request: &Request) -> Prepared {
+        Prepared(self.parsed.get(&request.query))
     }
 
-    pub async fn execute(&self, request: Request, prepared: Prepared) -> Answer {
-        let request = request.data(AnswerBudget::new());
-        let Some(document) = prepared.0 else { return Answer::Executed(self.strict.execute(request).await) };
+    pub async fn execute(&self, mut request: Request, prepared: Prepared) -> Answer {
+        let Some(document) = prepared.0 else { return Answer::Executed(run(&self.strict, request).await) };
         if document.passed_strict.load(Ordering::Relaxed) {
             if let Some(operation) =
                 operation(&document.doc, &request).filter(|op| variables_plainly_valid(op, &request))
@@ -89,10 +88,12 @@ impl Executor {
                         return Answer::Direct(body);
                     }
                 }
-                return Answer::Executed(self.validated.execute(request).await);
+                request.set_parsed_query(document.doc.clone());
+                return Answer::Executed(run(&self.validated, request).await);
             }
         }
-        let response = self.strict.execute(request).await;
+        request.set_parsed_query(document.doc.clone());
+        let response = run(&self.strict, request).await;
         // Data means the request passed validation, and so did the document.
         if response.data != Value::Null {
             document.passed_strict.store(true, Ordering::Relaxed);
@@ -101,8 +102,28 @@ impl Executor {
     }
 }
 
-/// What `Executor::prepare` found out about a request.
+/// `request` run by `schema`'s executor, with a budget for the answer's list items.
+async fn run(schema: &KgSchema, request: Request) -> Response {
+    schema.execute(request.data(AnswerBudget::new())).await
+}
+
+/// What `Executor::prepare` found out about a request: its parsed document, unless the
+/// query does not parse (the schema reports that).
 pub struct Prepared(Option<Arc<ParsedQuery>>);
+
+impl Prepared {
+    /// Does `request` run a mutation? (An unparsable request is left to the schema to report.)
+    pub fn is_mutation(&self, request: &Request) -> bool {
+        let Some(document) = &self.0 else { return false };
+        match (&document.doc.operations, request.operation_name.as_deref()) {
+            (DocumentOperations::Single(op), _) => op.node.ty == OperationType::Mutation,
+            (DocumentOperations::Multiple(ops), Some(name)) => {
+                ops.iter().any(|(n, op)| n.as_str() == name && op.node.ty == OperationType::Mutation)
+            }
+            (DocumentOperations::Multiple(ops), None) => ops.values().any(|op| op.node.ty == OperationType::Mutation),
+        }
+    }
+}
 
 struct ParsedQuery {
     doc: ExecutableDocument,
@@ -119,23 +140,19 @@ struct ParsedQueries(Arc<Mutex<HashMap<String, Arc<ParsedQuery>>>>);
 const PARSED_QUERIES_KEPT: usize = 512;
 
 impl ParsedQueries {
-    fn attach(&self, request: &mut Request) -> Option<Arc<ParsedQuery>> {
-        let cached = self.0.lock().ok().and_then(|c| c.get(&request.query).cloned());
-        let parsed = match cached {
-            Some(parsed) => parsed,
-            None => {
-                let doc = async_graphql::parser::parse_query(&request.query).ok()?;
-                let parsed = Arc::new(ParsedQuery { doc, passed_strict: AtomicBool::new(false) });
-                if let Ok(mut cache) = self.0.lock() {
-                    if cache.len() >= PARSED_QUERIES_KEPT {
-                        cache.clear();
-                    }
-                    cache.insert(request.query.clone(), parsed.clone());
-                }
-                parsed
+    /// The document `query` parses to; `None` when it does not parse.
+    fn get(&self, query: &str) -> Option<Arc<ParsedQuery>> {
+        if let Some(parsed) = self.0.lock().ok().and_then(|cache| cache.get(query).cloned()) {
+            return Some(parsed);
+        }
+        let doc = async_graphql::parser::parse_query(query).ok()?;
+        let parsed = Arc::new(ParsedQuery { doc, passed_strict: AtomicBool::new(false) });
+        if let Ok(mut cache) = self.0.lock() {
+            if cache.len() >= PARSED_QUERIES_KEPT {
+                cache.clear();
             }
-        };
-        request.set_parsed_query(parsed.doc.clone());
+            cache.insert(query.to_string(), parsed.clone());
+        }
         Some(parsed)
     }
 }

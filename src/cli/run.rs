@@ -23,6 +23,7 @@ pub fn open(store: &Path, models: &ModelArgs) -> Result<Kennisgraaf> {
         entities = kg.graph().entity_count(),
         relations = kg.graph().relation_count(),
         ms = started.elapsed().as_millis() as u64,
+        peak_rss_mb = super::peak_rss_mb().unwrap_or(0.0),
         "store and models loaded"
     );
     Ok(kg)

@@ -243,8 +243,8 @@ fn plain_queries_asked_again_are_answered_directly_as_the_executor_does() {
     let runtime = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
     // (answered directly?, the JSON answer)
     let ask = |query: &str, variables: &Value| -> (bool, String) {
-        let mut request = async_graphql::Request::new(query).variables(Variables::from_json(variables.clone()));
-        let prepared = executor.prepare(&mut request);
+        let request = async_graphql::Request::new(query).variables(Variables::from_json(variables.clone()));
+        let prepared = executor.prepare(&request);
         match runtime.block_on(executor.execute(request, prepared)) {
             Answer::Direct(body) => (true, String::from_utf8(body).expect("UTF-8")),
             Answer::Executed(response) => (false, serde_json::to_string(&response).expect("JSON")),
