@@ -119,12 +119,12 @@ fn run_binary(args: &[&str]) -> (f64, String) {
     (seconds, log)
 }
 
-/// The number after `key=` in a log (the last occurrence).
 /// The log line a process writes once models, store and graph are loaded.
 fn loaded_line(log: &str) -> &str {
     log.lines().find(|line| line.contains("store and models loaded")).unwrap_or_default()
 }
 
+/// The number after `key=` in a log (the last occurrence).
 fn field(log: &str, key: &str) -> Option<f64> {
     let pat = format!("{key}=");
     let at = log.rfind(&pat)? + pat.len();

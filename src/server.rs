@@ -51,14 +51,16 @@ pub struct ServerConfig {
 #[derive(Clone)]
 struct AppState {
     kg: Arc<Kennisgraaf>,
-    api: api::Executor,
+    /// Shared, not cloned per request: it holds two schemas and the document cache.
+    api: Arc<api::Executor>,
     token: Option<Arc<str>>,
     timeout: Duration,
 }
 
 pub fn app(kg: Arc<Kennisgraaf>, config: ServerConfig) -> Router {
     let timeout = config.request_timeout.unwrap_or(REQUEST_TIMEOUT);
-    let state = AppState { api: api::Executor::new(kg.clone()), kg, token: config.token.map(Arc::from), timeout };
+    let state =
+        AppState { api: Arc::new(api::Executor::new(kg.clone())), kg, token: config.token.map(Arc::from), timeout };
     let origins: Vec<HeaderValue> = config.cors_origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))

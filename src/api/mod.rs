@@ -358,16 +358,14 @@ impl PlainObject for QueryRoot {
     }
 
     fn plain_field<'s>(&'s self, graph: &'s Graph, name: &str, args: &Arguments) -> Option<PlainField<'s>> {
-        let found =
-            |view: Option<Box<dyn PlainObject + 's>>| Some(view.map_or(PlainField::Value(Null), PlainField::Made));
         match name {
             "entity" => {
                 let id: ID = args.get("id")?;
-                found(graph.entity(graph.current_id(&id)).map(|e| Box::new(EntityView(e)) as _))
+                Some(PlainField::made(graph.entity(graph.current_id(&id)).map(EntityView)))
             }
             "relation" => {
                 let id: ID = args.get("id")?;
-                found(graph.relation(&id).map(|r| Box::new(RelationView::new(graph, r)) as _))
+                Some(PlainField::made(graph.relation(&id).map(|r| RelationView::new(graph, r))))
             }
             "search" => {
                 let text: String = args.get("text")?;
@@ -382,10 +380,8 @@ impl PlainObject for QueryRoot {
             }
             "shortestPath" => {
                 let (from, to): (ID, ID) = (args.get("from")?, args.get("to")?);
-                match path_between(graph, &from, &to, args.get("types")?).ok()? {
-                    Some(path) => Some(PlainField::list(path)),
-                    None => Some(PlainField::Value(Null)),
-                }
+                let path = path_between(graph, &from, &to, args.get("types")?).ok()?;
+                Some(path.map_or(PlainField::Value(Null), PlainField::list))
             }
             _ => None,
         }

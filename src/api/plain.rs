@@ -64,6 +64,11 @@ impl<'s> PlainField<'s> {
         PlainField::List(items.into_iter().map(|item| Box::new(item) as Box<dyn PlainObject + 's>).collect())
     }
 
+    /// A nullable object made for this answer.
+    pub fn made<T: PlainObject + 's>(object: Option<T>) -> Self {
+        object.map_or(PlainField::Value(Value::Null), |object| PlainField::Made(Box::new(object)))
+    }
+
     /// A nullable string.
     pub fn text(text: Option<&'s str>) -> Self {
         text.map_or(PlainField::Value(Value::Null), PlainField::Str)
@@ -81,7 +86,7 @@ impl PlainObject for Box<dyn PlainObject + '_> {
 
 /// A field's arguments, read as its resolver's parameters.
 pub struct Arguments<'a> {
-    field: Option<&'a Field>,
+    field: &'a Field,
     /// The request's variables; `None` where they are not at hand (then only arguments
     /// left out, which take their defaults, can be read).
     variables: Option<&'a Variables>,
@@ -105,7 +110,7 @@ impl Arguments<'_> {
     /// The value given for argument `name`: `Some(None)` when left out, `None` when it
     /// cannot be read.
     fn given(&self, name: &str) -> Option<Option<Value>> {
-        let Some((_, value)) = self.field.and_then(|f| f.arguments.iter().find(|(n, _)| n.node == name)) else {
+        let Some((_, value)) = self.field.arguments.iter().find(|(n, _)| n.node == name) else {
             return Some(None);
         };
         let variables = self.variables?;
@@ -149,12 +154,19 @@ struct Env<'a> {
     graph: &'a Graph,
     variables: Option<&'a Variables>,
     items_left: Cell<usize>,
+    /// Set when the walk stopped because its lists held more items than the answer may;
+    /// any other stop means a field it cannot answer.
+    over_budget: Cell<bool>,
 }
 
-/// Said by a walk that met a field it cannot answer; the caller hands the work to the executor.
+impl<'a> Env<'a> {
+    fn new(graph: &'a Graph, variables: Option<&'a Variables>, items_left: usize) -> Self {
+        Self { graph, variables, items_left: Cell::new(items_left), over_budget: Cell::new(false) }
+    }
+}
+
+/// The error a walk stops with; the caller hands the work to the executor.
 const NOT_PLAIN: &str = "not a plain selection";
-/// Said by a walk whose lists hold more items than the answer may.
-const OVER_BUDGET: &str = "over the answer's budget";
 
 /// One object walked with a plan: serialises as the executor's answer for it.
 struct Walk<'a> {
@@ -173,7 +185,7 @@ impl Serialize for Walk<'_> {
                 map.serialize_entry(planned.key, object.type_name())?;
                 continue;
             }
-            let args = Arguments { field: Some(planned.field), variables: env.variables };
+            let args = Arguments { field: planned.field, variables: env.variables };
             let value = object.plain_field(env.graph, name, &args).ok_or_else(|| S::Error::custom(NOT_PLAIN))?;
             match (value, &planned.nested) {
                 (PlainField::Value(value), None) => map.serialize_entry(planned.key, &value)?,
@@ -204,8 +216,10 @@ struct WalkList<'a, T> {
 
 impl<T: PlainObject> Serialize for WalkList<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let left =
-            self.env.items_left.get().checked_sub(self.items.len()).ok_or_else(|| S::Error::custom(OVER_BUDGET))?;
+        let Some(left) = self.env.items_left.get().checked_sub(self.items.len()) else {
+            self.env.over_budget.set(true);
+            return Err(S::Error::custom(NOT_PLAIN));
+        };
         self.env.items_left.set(left);
         let mut seq = serializer.serialize_seq(Some(self.items.len()))?;
         for item in self.items {
@@ -229,7 +243,7 @@ pub fn answer_directly(
         data: Walk<'a>,
     }
     let plan = plan(selection)?;
-    let env = Env { graph, variables: Some(variables), items_left: Cell::new(MAX_ANSWER_ITEMS) };
+    let env = Env::new(graph, Some(variables), MAX_ANSWER_ITEMS);
     // Written into a buffer the size of a typical answer: growing from empty copies it over and over.
     let mut body = Vec::with_capacity(8 * 1024);
     serde_json::to_writer(&mut body, &Answer { data: Walk { object: root, plan: &plan, env: &env } }).ok()?;
@@ -266,14 +280,14 @@ impl<T: OutputType> PlainList<T> {
             return Ok(items());
         };
         let left = AnswerBudget::left(ctx);
-        let env = Env { graph, variables: None, items_left: Cell::new(left) };
+        let env = Env::new(graph, None, left);
         match async_graphql::to_value(WalkList { items: views, plan: &plan, env: &env }) {
             Ok(value) => {
                 AnswerBudget::charge(ctx, left - env.items_left.get())?;
                 Ok(PlainList::Answered(Mutex::new(Some(value))))
             }
             // The executor would count the same items and stop at the same place.
-            Err(e) if e.to_string() == OVER_BUDGET => Err(AnswerBudget::exceeded()),
+            Err(_) if env.over_budget.get() => Err(AnswerBudget::exceeded()),
             Err(_) => {
                 AnswerBudget::charge(ctx, views.len())?;
                 Ok(items())
@@ -384,9 +398,9 @@ mod tests {
         let doc = parse_query("{ towns { name } more: towns(first: 2) { name } }").expect("parses");
         let Selection::Field(left_out) = &selection(&doc).items[0].node else { panic!("a field") };
         let Selection::Field(given) = &selection(&doc).items[1].node else { panic!("a field") };
-        let left_out = Arguments { field: Some(&left_out.node), variables: None };
+        let left_out = Arguments { field: &left_out.node, variables: None };
         assert_eq!(left_out.get_or::<i32>("first", 1), Some(1));
         assert_eq!(left_out.get::<Option<i32>>("first"), Some(None));
-        assert_eq!(Arguments { field: Some(&given.node), variables: None }.get_or::<i32>("first", 1), None);
+        assert_eq!(Arguments { field: &given.node, variables: None }.get_or::<i32>("first", 1), None);
     }
 }
