@@ -4,6 +4,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use kennisgraaf::extract::ner::NerModel;
+use kennisgraaf::extract::syntax::SyntaxModel;
 use kennisgraaf::extract::{tokenize, Extractor};
 use kennisgraaf::ingest::{self, ReadLimits};
 use kennisgraaf::link::{Linker, WikidataIndex};
@@ -27,6 +28,12 @@ fn stages(c: &mut Criterion) {
     let extractor = Extractor::new(model());
     let index = std::fs::read("data/models/wikidata-nl.kgw").expect("run from the repository root");
     let linking = Extractor::new(model()).with_linker(Linker::new(WikidataIndex::from_bytes(&index).expect("index")));
+    let syntax_bytes = std::fs::read("data/models/syntax-nl.kgs").expect("run from the repository root");
+    let syntax = || SyntaxModel::from_bytes(&syntax_bytes).expect("syntax model");
+    let parser = syntax();
+    let full = Extractor::new(model())
+        .with_syntax(syntax())
+        .with_linker(Linker::new(WikidataIndex::from_bytes(&index).expect("index")));
 
     let mut g = c.benchmark_group("tokenize");
     g.throughput(Throughput::Bytes(bytes as u64));
@@ -52,6 +59,17 @@ fn stages(c: &mut Criterion) {
     });
     g.finish();
 
+    // Words per second: divide the corpus's word count (printed) by the time per iteration.
+    let words: usize = tokenised.iter().flatten().map(Vec::len).sum();
+    eprintln!("syntax corpus: {words} words, {bytes} bytes");
+    let mut g = c.benchmark_group("syntax");
+    g.throughput(Throughput::Elements(words as u64));
+    g.bench_function("corpus (tag, lemmatise, parse; elements are words)", |b| {
+        b.iter(|| tokenised.iter().flatten().map(|s| parser.analyse(black_box(s)).len()).sum::<usize>())
+    });
+    g.bench_function("load model", |b| b.iter(|| syntax().weight_count()));
+    g.finish();
+
     let mut g = c.benchmark_group("extract");
     g.throughput(Throughput::Bytes(bytes as u64));
     g.bench_function("corpus (tokenize, NER, rules, quotes, coref, relations)", |b| {
@@ -59,6 +77,9 @@ fn stages(c: &mut Criterion) {
     });
     g.bench_function("corpus with Wikidata linking", |b| {
         b.iter(|| texts.iter().map(|t| linking.extract(black_box(t)).relations.len()).sum::<usize>())
+    });
+    g.bench_function("corpus with syntax and linking (as serve runs it)", |b| {
+        b.iter(|| texts.iter().map(|t| full.extract(black_box(t)).relations.len()).sum::<usize>())
     });
     g.finish();
 

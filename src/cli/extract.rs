@@ -1,7 +1,7 @@
 //! `extract`: show what the pipeline finds in one file, storing nothing.
 
 use super::args::ExtractArgs;
-use crate::extract::Extractor;
+use crate::extract::{Extractor, ParsedSentence};
 use crate::ingest::{self, ReadLimits};
 use crate::model::{Document, Extraction};
 use anyhow::Result;
@@ -11,6 +11,8 @@ struct Shown<'a> {
     document: &'a Document,
     #[serde(flatten)]
     extraction: &'a Extraction,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    syntax: Option<&'a [ParsedSentence]>,
 }
 
 pub fn run(extractor: &Extractor, args: &ExtractArgs) -> Result<()> {
@@ -20,8 +22,9 @@ pub fn run(extractor: &Extractor, args: &ExtractArgs) -> Result<()> {
     }
     for raw in report.documents {
         let document = ingest::prepare(raw)?;
-        let extraction = extractor.extract(&document.text);
-        println!("{}", serde_json::to_string_pretty(&Shown { document: &document, extraction: &extraction })?);
+        let (extraction, parses) = extractor.extract_with_syntax(&document.text);
+        let syntax = args.syntax.then_some(parses.as_slice());
+        println!("{}", serde_json::to_string_pretty(&Shown { document: &document, extraction: &extraction, syntax })?);
     }
     Ok(())
 }

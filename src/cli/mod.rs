@@ -6,15 +6,18 @@ mod extract;
 mod link;
 mod relations;
 mod run;
+mod syntax;
 mod train;
 
 use crate::extract::Extractor;
 pub use args::Cli;
 use args::{Command, CurationCommand, EvalCommand, ModelArgs, TrainCommand};
 
-/// The extractor with the NER model and the Wikidata linker loaded.
+/// The extractor with the NER model, the syntax model and the Wikidata linker loaded.
 pub fn load_extractor(models: &ModelArgs) -> anyhow::Result<Extractor> {
-    Ok(Extractor::new(train::load_model(&models.model)?).with_linker(link::load_linker(&models.wikidata)?))
+    Ok(Extractor::new(train::load_model(&models.model)?)
+        .with_syntax(syntax::load_model(&models.syntax_model)?)
+        .with_linker(link::load_linker(&models.wikidata)?))
 }
 
 /// Peak resident memory of this process in MB (Linux `/proc/self/status` VmHWM).
@@ -36,9 +39,11 @@ fn dispatch(cli: &Cli) -> anyhow::Result<()> {
     match &cli.command {
         Command::Train(TrainCommand::Ner(a)) => train::train_ner(a),
         Command::Train(TrainCommand::Link(a)) => link::train_link(a),
+        Command::Train(TrainCommand::Syntax(a)) => syntax::train_syntax(a),
         Command::Eval(EvalCommand::Ner(a)) => train::eval_ner(&cli.models.model, a),
         Command::Eval(EvalCommand::Link(a)) => link::eval_link(&cli.models, a),
         Command::Eval(EvalCommand::Relations(a)) => relations::eval_relations(&cli.models, a),
+        Command::Eval(EvalCommand::Syntax(a)) => syntax::eval_syntax(&cli.models.syntax_model, a),
         Command::Extract(a) => extract::run(&load_extractor(&cli.models)?, a),
         Command::Serve(a) => run::serve(&cli.store, &cli.models, a),
         Command::Ingest(a) => run::ingest_cmd(&cli.store, &cli.models, a),

@@ -5,21 +5,24 @@
 //! `Extraction::diagnostics`. Local entity indices in the output point into
 //! `Extraction::entities`; every span is a char-boundary range of the input text.
 //!
-//! Order: tokenize → names (NER + rules) → quotes → coref (entities, roles,
-//! references, quote speakers) → relations → Wikidata links (`crate::link`, when the
-//! extractor has a linker).
+//! Order: tokenize → syntax (tags, lemmas, dependency tree per sentence, when the
+//! extractor has a syntax model) → names (NER + rules) → quotes → coref (entities,
+//! roles, references, quote speakers) → relations → Wikidata links (`crate::link`, when
+//! the extractor has a linker).
 
 pub mod coref;
 pub mod names;
 pub mod ner;
 pub mod quotes;
 pub mod relations;
+pub mod syntax;
 pub mod tokenize;
 mod words;
 
 use crate::link::Linker;
-use crate::model::{Extraction, Mention, Quote};
+use crate::model::{Extraction, Mention, Quote, Span};
 use ner::NerModel;
+use syntax::SyntaxModel;
 
 /// Sentences longer than this many tokens are reported: usually a file without
 /// punctuation or line breaks, whose names will be poorly recognised.
@@ -28,11 +31,32 @@ const LONG_SENTENCE_TOKENS: usize = 400;
 pub struct Extractor {
     tagger: NerModel,
     linker: Option<Linker>,
+    syntax: Option<SyntaxModel>,
+}
+
+/// One sentence's words with their syntax (`Word::head` indexes `words`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ParsedSentence {
+    pub span: Span,
+    pub words: Vec<ParsedWord>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ParsedWord {
+    pub text: String,
+    pub span: Span,
+    #[serde(flatten)]
+    pub syntax: syntax::Word,
 }
 
 impl Extractor {
     pub fn new(tagger: NerModel) -> Self {
-        Self { tagger, linker: None }
+        Self { tagger, linker: None, syntax: None }
+    }
+
+    /// Also tag, lemmatise and parse every sentence.
+    pub fn with_syntax(self, model: SyntaxModel) -> Self {
+        Self { syntax: Some(model), ..self }
     }
 
     pub fn linker(&self) -> Option<&Linker> {
@@ -45,7 +69,33 @@ impl Extractor {
     }
 
     pub fn extract(&self, text: &str) -> Extraction {
+        self.extract_with_syntax(text).0
+    }
+
+    /// The extraction and, when the extractor has a syntax model, every sentence's parse.
+    pub fn extract_with_syntax(&self, text: &str) -> (Extraction, Vec<ParsedSentence>) {
         let (tokens, sentences) = tokenize::tokenize(text);
+        let parses: Vec<ParsedSentence> = match &self.syntax {
+            Some(model) => sentences
+                .iter()
+                .map(|s| {
+                    let toks = &tokens[s.tokens.clone()];
+                    let words: Vec<&str> = toks.iter().map(|t| &text[t.span.start..t.span.end]).collect();
+                    let analysed = model.analyse(&words);
+                    let words = toks
+                        .iter()
+                        .zip(analysed)
+                        .map(|(t, w)| ParsedWord {
+                            text: text[t.span.start..t.span.end].to_string(),
+                            span: t.span,
+                            syntax: w,
+                        })
+                        .collect();
+                    ParsedSentence { span: s.span, words }
+                })
+                .collect(),
+            None => Vec::new(),
+        };
         let diagnostics = sentences
             .iter()
             .filter(|s| s.tokens.len() > LONG_SENTENCE_TOKENS)
@@ -99,6 +149,6 @@ impl Extractor {
         if let Some(linker) = &self.linker {
             linker.link(text, &mut extraction);
         }
-        extraction
+        (extraction, parses)
     }
 }

@@ -154,3 +154,37 @@ fn the_bundled_curation_log_replays_onto_a_store_rebuilt_from_the_corpus() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("line 3 of") && stderr(&out).contains("nothing was applied"), "{}", stderr(&out));
 }
+
+#[test]
+fn extract_with_syntax_shows_the_parse_of_every_sentence() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("s");
+    let plain = run(&store, &["extract", REFERENCE]);
+    let plain: serde_json::Value = serde_json::from_slice(&plain.stdout).expect("JSON on stdout");
+    assert!(plain.get("syntax").is_none(), "the parse is shown only when asked for");
+
+    let out = run(&store, &["extract", "--syntax", REFERENCE]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    let sentences = json["syntax"].as_array().expect("syntax");
+    assert_eq!(sentences.len(), json["sentences"].as_array().expect("sentences").len());
+    for s in sentences {
+        let words = s["words"].as_array().expect("words");
+        assert_eq!(words.iter().filter(|w| w["head"].is_null()).count(), 1, "one root in {s}");
+        for w in words {
+            for key in ["text", "span", "upos", "feats", "lemma", "deprel"] {
+                assert!(w.get(key).is_some(), "{key} missing from {w}");
+            }
+        }
+    }
+    let aboutaleb = sentences
+        .iter()
+        .flat_map(|s| s["words"].as_array().expect("words"))
+        .find(|w| w["text"] == "Aboutaleb")
+        .expect("Aboutaleb is a word");
+    assert_eq!(aboutaleb["upos"], "PROPN");
+
+    let missing = run(&store, &["--syntax-model", "no/such/model.kgs", "extract", REFERENCE]);
+    assert!(!missing.status.success());
+    assert!(stderr(&missing).contains("kennisgraaf train syntax"), "{}", stderr(&missing));
+}

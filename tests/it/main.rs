@@ -15,3 +15,4 @@ mod ner;
 mod relations;
 mod robustness;
 mod server;
+mod syntax;

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The README's test command: installs what the tests' real consumers need, if missing
+# (Graphviz, Chromium, networkx, the npm packages cytoscape, graphql-http and
+# graphql-request), then runs every test. Safe to run again: it only installs what is
+# not there yet. Needs ../shared/data beside the checkout.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -f ../shared/data/conll2002/ned.testa ]; then
+  echo "../shared/data is missing: the tests read ../shared/data (CoNLL-2002, UD Dutch, the reference article)" >&2
+  exit 1
+fi
+
+need_apt=()
+command -v dot >/dev/null || need_apt+=(graphviz)
+command -v chromium >/dev/null || need_apt+=(chromium)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "the tests need ${need_apt[*]}: install them (apt-get install ${need_apt[*]}) or run this as root" >&2
+    exit 1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+python3 -c "import networkx" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check networkx
+if [ ! -d tests/js/node_modules ] || [ tests/js/package-lock.json -nt tests/js/node_modules ]; then
+  npm ci --prefix tests/js --no-audit --no-fund --silent
+fi
+
+cargo test --locked "$@"
