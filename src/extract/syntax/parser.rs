@@ -327,20 +327,18 @@ pub fn projectivise(heads: &[usize], rels: &[Deprel]) -> (Vec<usize>, Vec<Option
         false
     };
     for _ in 0..heads.len() * heads.len() {
-        let mut worst: Option<(usize, usize)> = None;
+        let mut shortest: Option<(usize, usize)> = None;
         for d in 1..h.len() {
             let head = h[d];
             let (lo, hi) = (head.min(d), head.max(d));
             if head != 0 && (lo + 1..hi).any(|k| !dominates(&h, head, k)) {
                 let span = hi - lo;
-                if worst.is_none_or(|(_, s)| span < s) {
-                    worst = Some((d, span));
+                if shortest.is_none_or(|(_, s)| span < s) {
+                    shortest = Some((d, span));
                 }
-            } else if head == 0 && (1..d).chain(d + 1..h.len()).any(|k| !dominates(&h, 0, k)) {
-                // a broken input tree (a cycle): leave it to the oracle's costs
             }
         }
-        let Some((d, _)) = worst else { break };
+        let Some((d, _)) = shortest else { break };
         let old = h[d];
         if lifted[d].is_none() {
             lifted[d] = Some(rels[old - 1]);

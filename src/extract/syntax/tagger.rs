@@ -279,7 +279,7 @@ impl Tagger {
                 allowed[k.unwrap_or(0)]
             };
             prev_bundle = u64::from(b);
-            let listed = hashes[i].listed & LISTED_LOWERCASE != 0 && hashes[i].listed != 0;
+            let listed = hashes[i].listed & LISTED_LOWERCASE != 0;
             out.push(Tag { upos: Upos::ALL[upos[i] as usize], feats: b, listed });
         }
         out
