@@ -68,14 +68,21 @@ impl Extractor {
         Self { linker: Some(linker), ..self }
     }
 
+    /// The extraction. No rule reads the parse yet, so this does not parse: parsing costs
+    /// ten times the rest of extraction (docs/syntax.md), and the relations built on it
+    /// are the next step.
     pub fn extract(&self, text: &str) -> Extraction {
-        self.extract_with_syntax(text).0
+        self.extract_parsed(text, false).0
     }
 
     /// The extraction and, when the extractor has a syntax model, every sentence's parse.
     pub fn extract_with_syntax(&self, text: &str) -> (Extraction, Vec<ParsedSentence>) {
+        self.extract_parsed(text, true)
+    }
+
+    fn extract_parsed(&self, text: &str, parse: bool) -> (Extraction, Vec<ParsedSentence>) {
         let (tokens, sentences) = tokenize::tokenize(text);
-        let parses: Vec<ParsedSentence> = match &self.syntax {
+        let parses: Vec<ParsedSentence> = match self.syntax.as_ref().filter(|_| parse) {
             Some(model) => sentences
                 .iter()
                 .map(|s| {
