@@ -22,7 +22,11 @@ pub fn run(extractor: &Extractor, args: &ExtractArgs) -> Result<()> {
     }
     for raw in report.documents {
         let document = ingest::prepare(raw)?;
-        let (extraction, parses) = extractor.extract_with_syntax(&document.text);
+        let (extraction, parses) = if args.syntax {
+            extractor.extract_with_syntax(&document.text)
+        } else {
+            (extractor.extract(&document.text), Vec::new())
+        };
         let syntax = args.syntax.then_some(parses.as_slice());
         println!("{}", serde_json::to_string_pretty(&Shown { document: &document, extraction: &extraction, syntax })?);
     }

@@ -14,12 +14,7 @@ use std::path::Path;
 use std::time::Instant;
 
 pub fn load_linker(path: &Path) -> Result<Linker> {
-    let bytes = std::fs::read(path).with_context(|| {
-        format!(
-            "cannot read the Wikidata index {}; build one with `kennisgraaf train link` or run from the repository root",
-            path.display()
-        )
-    })?;
+    let bytes = super::train::read_model_file(path, "the Wikidata index", "train link")?;
     let index = WikidataIndex::from_bytes(&bytes).with_context(|| format!("cannot load {}", path.display()))?;
     Ok(Linker::new(index))
 }

@@ -13,11 +13,10 @@ use crate::extract::Extractor;
 pub use args::Cli;
 use args::{Command, CurationCommand, EvalCommand, ModelArgs, TrainCommand};
 
-/// The extractor with the NER model, the syntax model and the Wikidata linker loaded.
+/// The extractor with the NER model and the Wikidata linker loaded (the syntax model is
+/// loaded only where a command shows the parse: no rule reads it yet).
 pub fn load_extractor(models: &ModelArgs) -> anyhow::Result<Extractor> {
-    Ok(Extractor::new(train::load_model(&models.model)?)
-        .with_syntax(syntax::load_model(&models.syntax_model)?)
-        .with_linker(link::load_linker(&models.wikidata)?))
+    Ok(Extractor::new(train::load_model(&models.model)?).with_linker(link::load_linker(&models.wikidata)?))
 }
 
 /// Peak resident memory of this process in MB (Linux `/proc/self/status` VmHWM).
@@ -44,7 +43,12 @@ fn dispatch(cli: &Cli) -> anyhow::Result<()> {
         Command::Eval(EvalCommand::Link(a)) => link::eval_link(&cli.models, a),
         Command::Eval(EvalCommand::Relations(a)) => relations::eval_relations(&cli.models, a),
         Command::Eval(EvalCommand::Syntax(a)) => syntax::eval_syntax(&cli.models.syntax_model, a),
-        Command::Extract(a) => extract::run(&load_extractor(&cli.models)?, a),
+        Command::Extract(a) => {
+            let extractor = load_extractor(&cli.models)?;
+            let extractor =
+                if a.syntax { extractor.with_syntax(syntax::load_model(&cli.models.syntax_model)?) } else { extractor };
+            extract::run(&extractor, a)
+        }
         Command::Serve(a) => run::serve(&cli.store, &cli.models, a),
         Command::Ingest(a) => run::ingest_cmd(&cli.store, &cli.models, a),
         Command::Stats => run::stats(&cli.store, &cli.models),

@@ -1,7 +1,7 @@
 //! `train syntax` and `eval syntax`: the tagger, lemmatiser and parser on CoNLL-U data.
 
 use super::args::{EvalSyntaxArgs, TrainSyntaxArgs};
-use super::train::write_model_file;
+use super::train::{read_model_file, write_model_file};
 use crate::extract::ner::WordEntry;
 use crate::extract::syntax::{self, conllu, eval, EpochReport, SyntaxModel, TrainConfig};
 use anyhow::{Context, Result};
@@ -11,12 +11,7 @@ use std::time::Instant;
 
 /// The syntax model file, with a message that says how to get one.
 pub fn load_model(path: &Path) -> Result<SyntaxModel> {
-    let bytes = std::fs::read(path).with_context(|| {
-        format!(
-            "cannot read the syntax model {}; train one with `kennisgraaf train syntax` or run from the repository root",
-            path.display()
-        )
-    })?;
+    let bytes = read_model_file(path, "the syntax model", "train syntax")?;
     SyntaxModel::from_bytes(&bytes).with_context(|| format!("cannot load {}", path.display()))
 }
 
@@ -129,12 +124,13 @@ pub fn eval_syntax(model_path: &Path, args: &EvalSyntaxArgs) -> Result<()> {
     let w = &r.words;
     println!("raw text     {}", scores_line(w));
     println!(
-        "raw text     Tokens {:.2}  Sentences {:.2}  ({} gold words, {} system words, {} aligned)",
+        "raw text     Tokens {:.2}  Sentences {:.2}  ({} gold words, {} system words, {} aligned, {} not found in the text)",
         w.f1(w.aligned),
         200.0 * r.matched_sentences as f64 / (r.gold_sentences + r.system_sentences).max(1) as f64,
         w.gold_words,
         w.system_words,
-        w.aligned
+        w.aligned,
+        r.unplaced
     );
     println!(
         "speed        {:.0} words/s tagging, lemmatising and parsing on one core; model load {:.3} s",

@@ -22,13 +22,19 @@ pub fn read_conll(path: &Path) -> Result<Vec<conll::LabeledSentence>> {
     conll::parse(&text).with_context(|| format!("{} is not CoNLL NER data", path.display()))
 }
 
-pub fn load_model(path: &Path) -> Result<NerModel> {
-    let bytes = std::fs::read(path).with_context(|| {
+/// A shipped model file's bytes; the error names the file and the command that makes it
+/// (`what`: "the NER model"; `made_by`: "train ner").
+pub fn read_model_file(path: &Path, what: &str, made_by: &str) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| {
         format!(
-            "cannot read the NER model {}; train one with `kennisgraaf train ner` or run from the repository root",
+            "cannot read {what} {}; make one with `kennisgraaf {made_by}` or run from the repository root",
             path.display()
         )
-    })?;
+    })
+}
+
+pub fn load_model(path: &Path) -> Result<NerModel> {
+    let bytes = read_model_file(path, "the NER model", "train ner")?;
     NerModel::from_bytes(&bytes).with_context(|| format!("cannot load {}", path.display()))
 }
 

@@ -72,17 +72,17 @@ impl Extractor {
     /// ten times the rest of extraction (docs/syntax.md), and the relations built on it
     /// are the next step.
     pub fn extract(&self, text: &str) -> Extraction {
-        self.extract_parsed(text, false).0
+        self.extract_parsed(text, None).0
     }
 
     /// The extraction and, when the extractor has a syntax model, every sentence's parse.
     pub fn extract_with_syntax(&self, text: &str) -> (Extraction, Vec<ParsedSentence>) {
-        self.extract_parsed(text, true)
+        self.extract_parsed(text, self.syntax.as_ref())
     }
 
-    fn extract_parsed(&self, text: &str, parse: bool) -> (Extraction, Vec<ParsedSentence>) {
+    fn extract_parsed(&self, text: &str, syntax: Option<&SyntaxModel>) -> (Extraction, Vec<ParsedSentence>) {
         let (tokens, sentences) = tokenize::tokenize(text);
-        let parses: Vec<ParsedSentence> = match self.syntax.as_ref().filter(|_| parse) {
+        let parses: Vec<ParsedSentence> = match syntax {
             Some(model) => sentences
                 .iter()
                 .map(|s| {

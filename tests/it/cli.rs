@@ -184,7 +184,7 @@ fn extract_with_syntax_shows_the_parse_of_every_sentence() {
         .expect("Aboutaleb is a word");
     assert_eq!(aboutaleb["upos"], "PROPN");
 
-    let missing = run(&store, &["--syntax-model", "no/such/model.kgs", "extract", REFERENCE]);
+    let missing = run(&store, &["--syntax-model", "no/such/model.kgs", "extract", "--syntax", REFERENCE]);
     assert!(!missing.status.success());
     assert!(stderr(&missing).contains("kennisgraaf train syntax"), "{}", stderr(&missing));
 }

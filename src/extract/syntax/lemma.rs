@@ -293,7 +293,7 @@ impl Lemmatizer {
         let mut lower: Counts = HashMap::new();
         let mut exact_whole: Counts = HashMap::new();
         let mut parts = CompoundParts::default();
-        let mut types: BTreeMap<(String, Upos, u16, String), ()> = BTreeMap::new();
+        let mut types: BTreeSet<(String, Upos, u16, String)> = BTreeSet::new();
         for s in train {
             for w in &s.words {
                 if w.lemma.is_empty() || w.lemma == "_" {
@@ -302,7 +302,7 @@ impl Lemmatizer {
                 let key = (w.upos, w.lemma.clone());
                 let b = bundle(&w.feats).unwrap_or(u16::MAX);
                 // Edit rules learn the lemma without compound marks: `split` adds them.
-                types.insert((w.form.clone(), w.upos, b, w.lemma.replace('_', "")), ());
+                types.insert((w.form.clone(), w.upos, b, w.lemma.replace('_', "")));
                 if !s.compounds_marked {
                     *exact_whole.entry(w.form.clone()).or_default().entry(key).or_default() += 1;
                     continue;
@@ -315,7 +315,7 @@ impl Lemmatizer {
         let mut script_ids: HashMap<Script, u32> = HashMap::new();
         let mut scripts = Vec::new();
         let mut counts: HashMap<(Upos, u16, String), HashMap<u32, u32>> = HashMap::new();
-        for (form, upos, b, lemma) in types.into_keys() {
+        for (form, upos, b, lemma) in types {
             let Some(script) = Script::between(&form, &lemma) else { continue };
             let id = *script_ids.entry(script.clone()).or_insert_with(|| {
                 scripts.push(script);

@@ -202,12 +202,15 @@ impl SyntaxModel {
             let end = (start + MAX_PARSED_WORDS).min(words.len());
             let piece = &words[start..end];
             let tags = self.tagger.tag(piece);
-            let feats: Vec<Features> = tags.iter().map(|t| self.tagger.features(t.feats)).collect();
             let tree = self.parser.parse(piece, &tags);
             for (i, word) in piece.iter().enumerate() {
-                let lemma = self.lemmas.lemma(word, tags[i]);
-                let head = tree.heads[i].map(|h| h + start);
-                out.push(Word { upos: tags[i].upos, feats: feats[i].clone(), lemma, head, deprel: tree.labels[i] });
+                out.push(Word {
+                    upos: tags[i].upos,
+                    feats: self.tagger.features(tags[i].feats),
+                    lemma: self.lemmas.lemma(word, tags[i]),
+                    head: tree.heads[i].map(|h| h + start),
+                    deprel: tree.labels[i],
+                });
             }
             if start > 0 {
                 // Pieces after the first hang under the first piece's root.
@@ -240,19 +243,7 @@ impl SyntaxModel {
 
     /// The parser's UAS and LAS when it is given the gold tags (what tagging errors cost).
     pub fn score_with_gold_tags(&self, gold: &[conllu::GoldSentence]) -> eval::Scores {
-        let tags: Vec<Vec<tagger::Tag>> = gold
-            .iter()
-            .map(|s| {
-                s.words
-                    .iter()
-                    .map(|w| tagger::Tag {
-                        upos: w.upos,
-                        feats: self.tagger.bundle_index(&w.feats).unwrap_or(0),
-                        listed: false,
-                    })
-                    .collect()
-            })
-            .collect();
+        let tags: Vec<Vec<tagger::Tag>> = gold.iter().map(|s| self.tagger.gold_tags(s)).collect();
         eval::score_trees(gold, &tags, &self.parser)
     }
 

@@ -424,13 +424,15 @@ impl Parser {
         }
     }
 
-    /// Trains the parser for `epochs` passes; `report` hears each pass's mistakes.
+    /// Trains the parser for `epochs` passes; `report` hears each pass's mistakes and,
+    /// with `snapshots`, the averaged parser so far (averaging costs a pass over the weights).
     pub fn train(
         sentences: &[TrainSentence],
         epochs: usize,
         seed: u64,
         min_weight: f32,
-        mut report: impl FnMut(usize, usize, &Parser),
+        snapshots: bool,
+        mut report: impl FnMut(usize, usize, Option<&Parser>),
     ) -> Parser {
         let mut labels: Vec<Label> = vec![Label { rel: Deprel::Root, lifted: None }];
         let gold: Vec<(Vec<usize>, Vec<usize>)> = sentences
@@ -493,9 +495,9 @@ impl Parser {
                     st.apply(next, &labels);
                 }
             }
-            let mut snapshot = Parser { weights: trainer.averaged(min_weight), labels: labels.clone(), root_label };
-            snapshot.weights.build_index();
-            report(epoch, mistakes, &snapshot);
+            let snapshot =
+                snapshots.then(|| Parser { weights: trainer.averaged(min_weight), labels: labels.clone(), root_label });
+            report(epoch, mistakes, snapshot.as_ref());
         }
         Parser { weights: trainer.averaged(min_weight), labels, root_label }
     }

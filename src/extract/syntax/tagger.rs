@@ -272,12 +272,7 @@ impl Tagger {
             feats_features(&hashes, &upos, i, prev_bundle, &mut feats);
             self.feats.scores(&feats, &mut bundle_scores);
             let allowed = &self.bundles_of[upos[i] as usize];
-            let b = if allowed.is_empty() {
-                0
-            } else {
-                let k = best(&allowed.iter().map(|&b| bundle_scores[b as usize]).collect::<Vec<_>>(), |_| true);
-                allowed[k.unwrap_or(0)]
-            };
+            let b = best(&bundle_scores, |b| allowed.binary_search(&(b as u16)).is_ok()).unwrap_or(0) as u16;
             prev_bundle = u64::from(b);
             let listed = hashes[i].listed & LISTED_LOWERCASE != 0;
             out.push(Tag { upos: Upos::ALL[upos[i] as usize], feats: b, listed });
@@ -287,6 +282,14 @@ impl Tagger {
 
     pub fn features(&self, bundle: u16) -> Features {
         Features(self.shared[bundle as usize].clone())
+    }
+
+    /// A treebank sentence's own tags (UPOS and bundle), as the parser reads tags.
+    pub fn gold_tags(&self, s: &GoldSentence) -> Vec<Tag> {
+        s.words
+            .iter()
+            .map(|w| Tag { upos: w.upos, feats: self.bundle_index(&w.feats).unwrap_or(0), listed: false })
+            .collect()
     }
 
     pub fn bundle_index(&self, feats: &str) -> Option<u16> {

@@ -77,15 +77,7 @@ pub fn train(
         }
         tags
     } else {
-        train
-            .iter()
-            .map(|s| {
-                s.words
-                    .iter()
-                    .map(|w| Tag { upos: w.upos, feats: tagger.bundle_index(&w.feats).unwrap_or(0), listed: false })
-                    .collect()
-            })
-            .collect()
+        train.iter().map(|s| tagger.gold_tags(s)).collect()
     };
     let sentences: Vec<TrainSentence> = train
         .iter()
@@ -98,10 +90,16 @@ pub fn train(
         })
         .collect();
     let dev_tags: Vec<Vec<Tag>> = dev.iter().map(|s| tags_of(&tagger, s)).collect();
-    let parser =
-        Parser::train(&sentences, config.parser_epochs, config.seed, config.min_weight, |epoch, mistakes, snapshot| {
-            let dev = (!dev.is_empty()).then(|| eval::score_trees(dev, &dev_tags, snapshot));
+    let parser = Parser::train(
+        &sentences,
+        config.parser_epochs,
+        config.seed,
+        config.min_weight,
+        !dev.is_empty(),
+        |epoch, mistakes, snapshot| {
+            let dev = snapshot.map(|p| eval::score_trees(dev, &dev_tags, p));
             report(EpochReport::Parser { epoch, mistakes, dev });
-        });
+        },
+    );
     SyntaxModel { tagger, lemmas, parser, about: String::new() }
 }
