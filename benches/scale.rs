@@ -289,7 +289,13 @@ impl Drop for Running {
     }
 }
 
-fn spawn_server(router: axum::Router) -> Running {
+/// What a benchmark server runs: kennisgraaf's server, or a plain axum router beside it.
+enum App {
+    Kennisgraaf(server::Server),
+    Plain(axum::Router),
+}
+
+fn spawn_server(app: App) -> Running {
     let (tx, rx) = std::sync::mpsc::channel();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let thread = std::thread::spawn(move || {
@@ -297,12 +303,15 @@ fn spawn_server(router: axum::Router) -> Running {
         rt.block_on(async move {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
             tx.send(listener.local_addr().expect("addr")).expect("send");
-            axum::serve(listener, router)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await
-                .expect("serve");
+            let stopped = async {
+                let _ = stopped.await;
+            };
+            match app {
+                App::Kennisgraaf(server) => server.serve(listener, stopped).await.expect("serve"),
+                App::Plain(router) => {
+                    axum::serve(listener, router).with_graceful_shutdown(stopped).await.expect("serve")
+                }
+            }
         });
     });
     Running { url: format!("http://{}", rx.recv().expect("server address")), stop: Some(stop), thread: Some(thread) }
@@ -437,8 +446,8 @@ fn main() {
             all.into_iter().rev().take(200).map(|(_, id)| id).collect()
         };
         let prefixes = ["ams", "bel", "rot", "ned", "pet", "jan", "eur", "bru", "ned", "ver", "de ", "van"];
-        let gql_server = spawn_server(server::app(kg.clone(), ServerConfig::default()));
-        let plain_server = spawn_server(plain_router(kg.clone()));
+        let gql_server = spawn_server(App::Kennisgraaf(server::app(kg.clone(), ServerConfig::default())));
+        let plain_server = spawn_server(App::Plain(plain_router(kg.clone())));
         let (gql, plain) = (gql_server.url.as_str(), plain_server.url.as_str());
         let entity_query = "query($id: ID!) { entity(id: $id) { id name type relations(first: 20) { type predicate weight source { id name } target { id name } } } }";
         let neighbourhood_query = "query($id: ID!) { neighborhood(id: $id, depth: 2, limit: 50) { nodes { id name } edges { type source { id } target { id } } } }";

@@ -4,11 +4,15 @@
 //! Only this module knows axum. `app` builds the whole service so tests can drive it
 //! directly or bind it to `127.0.0.1:0`.
 
+mod connection;
+
 use crate::api::{self, Caller};
 use crate::export;
 use crate::pipeline::Kennisgraaf;
-use async_graphql_axum::GraphQLSubscription;
-use axum::body::{Body, Bytes};
+use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use axum::extract::ws::{Message as WsMessage, WebSocketUpgrade};
+use axum::body::Body;
 use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -18,7 +22,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 /// The graph explorer: one page, bundled into the binary with the cytoscape.js it uses
@@ -33,19 +36,48 @@ const REACT_JS: &str = include_str!("../assets/vendor/graphiql/react.production.
 const GRAPHQL_WS_JS: &str = include_str!("../assets/vendor/graphiql/graphql-ws.min.js");
 const REACT_DOM_JS: &str = include_str!("../assets/vendor/graphiql/react-dom.production.min.js");
 
-/// Largest request body accepted.
+/// Largest request body (and WebSocket message) accepted.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
-/// Longest a request may run.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Debug, Clone, Default)]
 pub struct ServerConfig {
     /// Bearer token for mutations; `None` disables mutations.
     pub token: Option<String>,
-    /// Browser origins allowed by CORS; empty means none.
+    /// Browser origins allowed besides the server's own (CORS, and WebSocket `Origin`).
     pub cors_origins: Vec<String>,
-    /// Longest a GraphQL request may run (`REQUEST_TIMEOUT` when `None`).
-    pub request_timeout: Option<Duration>,
+    /// `Host` headers accepted besides the served address (`name` or `name:port`).
+    pub allowed_hosts: Vec<String>,
+    /// What one GraphQL request may cost, on every transport.
+    pub limits: api::Limits,
+    /// How long connections may wait and how many may be open.
+    pub connections: ConnectionLimits,
+}
+
+/// Limits on connections, so that slow or idle clients cannot lock others out.
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionLimits {
+    /// Connections open at once; past it a new one gets 503 and is closed.
+    pub max_open: usize,
+    /// Time for a request's headers to arrive (also the idle time of a kept-alive connection).
+    pub header_read: Duration,
+    /// Time for a request's body to arrive.
+    pub body_read: Duration,
+    /// Time a WebSocket may take to send `connection_init`.
+    pub ws_init: Duration,
+    /// Time a write may wait on a client that does not read (an export, a large answer).
+    pub write_stall: Duration,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        Self {
+            max_open: 512,
+            header_read: Duration::from_secs(10),
+            body_read: Duration::from_secs(30),
+            ws_init: Duration::from_secs(10),
+            write_stall: Duration::from_secs(30),
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -54,22 +86,33 @@ struct AppState {
     /// Shared, not cloned per request: it holds two schemas and the document cache.
     api: Arc<api::Executor>,
     token: Option<Arc<str>>,
-    timeout: Duration,
+    connections: ConnectionLimits,
 }
 
-pub fn app(kg: Arc<Kennisgraaf>, config: ServerConfig) -> Router {
-    let timeout = config.request_timeout.unwrap_or(REQUEST_TIMEOUT);
-    let state =
-        AppState { api: Arc::new(api::Executor::new(kg.clone())), kg, token: config.token.map(Arc::from), timeout };
+/// The service and the limits it is served with (`Server::serve`).
+pub struct Server {
+    router: Router,
+    cors_origins: Arc<[String]>,
+    allowed_hosts: Vec<String>,
+    connections: ConnectionLimits,
+}
+
+pub fn app(kg: Arc<Kennisgraaf>, config: ServerConfig) -> Server {
+    let state = AppState {
+        api: Arc::new(api::Executor::new(kg.clone(), config.limits)),
+        kg,
+        token: config.token.map(Arc::from),
+        connections: config.connections,
+    };
     let origins: Vec<HeaderValue> = config.cors_origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION]);
-    Router::new()
+    let router = Router::new()
         .route("/", get(graphiql))
         .route("/graphql", get(graphql).post(graphql))
-        .route_service("/graphql/ws", GraphQLSubscription::new(state.api.schema().clone()))
+        .route("/graphql/ws", get(graphql_ws))
         .route("/health", get(|| async { "ok" }))
         .route("/explore", get(|| async { Html(EXPLORE_HTML) }))
         .route("/graphiql/{file}", get(graphiql_asset))
@@ -81,12 +124,13 @@ pub fn app(kg: Arc<Kennisgraaf>, config: ServerConfig) -> Router {
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(cors)
-        // A backstop for requests that never reach the GraphQL handler's own time limit.
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            timeout + Duration::from_secs(5),
-        ))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http());
+    Server {
+        router,
+        cors_origins: config.cors_origins.into(),
+        allowed_hosts: config.allowed_hosts,
+        connections: config.connections,
+    }
 }
 
 async fn graphiql() -> impl IntoResponse {
@@ -127,13 +171,26 @@ fn caller(token: Option<&str>, headers: &HeaderMap) -> Caller {
 /// say its content type; the answer is `application/graphql-response+json` when the
 /// client accepts it (then a request that could not run — unparsable, invalid, bad
 /// variables — gets status 400 and no `data`), else `application/json` with status 200.
+/// The request runs through `api::Executor`, as WebSocket requests do.
 async fn graphql(
     State(state): State<AppState>,
     method: Method,
     headers: HeaderMap,
     RawQuery(url_query): RawQuery,
-    body: Bytes,
+    body: Body,
 ) -> Response {
+    let body = match tokio::time::timeout(state.connections.body_read, axum::body::to_bytes(body, MAX_BODY_BYTES)).await
+    {
+        Ok(Ok(body)) => body,
+        Ok(Err(e)) => {
+            let message = format!("cannot read the request body ({e}); send at most {MAX_BODY_BYTES} bytes");
+            return (StatusCode::PAYLOAD_TOO_LARGE, message).into_response();
+        }
+        Err(_) => {
+            let message = format!("the request body did not arrive within {:?}", state.connections.body_read);
+            return (StatusCode::REQUEST_TIMEOUT, message).into_response();
+        }
+    };
     let request = match read_request(&method, &headers, url_query.as_deref(), &body) {
         Ok(request) => request,
         Err(refusal) => return refusal.into_response(),
@@ -144,22 +201,25 @@ async fn graphql(
             .into_response();
     }
     let who = caller(state.token.as_deref(), &headers);
-    let response = match tokio::time::timeout(state.timeout, state.api.execute(request.data(who), prepared)).await {
-        Ok(api::Answer::Executed(response)) => response,
-        Ok(api::Answer::Direct(body)) => {
-            return (StatusCode::OK, [(header::CONTENT_TYPE, json_content_type(&headers))], body).into_response()
-        }
-        Err(_) => {
-            let message = format!("the request ran past the time limit of {:?}; ask for less (smaller `first`, lower `depth`) or split it", state.timeout);
-            async_graphql::Response::from_errors(vec![api::limit_error(message)])
-        }
-    };
+    let response = state.api.run(request.data(who), prepared).await;
     graphql_http_response(&headers, &response)
 }
 
+/// A GET's GraphQL request, as the GraphQL-over-HTTP spec names its parameters.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GetRequest {
+    #[serde(default)]
+    query: String,
+    operation_name: Option<String>,
+    variables: Option<String>,
+    extensions: Option<String>,
+}
+
 /// The GraphQL request in an HTTP request: a GET's URL query (`query`, `variables`,
-/// `operationName`), a POST's JSON body, or a POST's bare query (`application/graphql`).
-/// Anything else is refused with the status and a message that says what to send.
+/// `operationName`, `extensions`), a POST's JSON body, or a POST's bare query
+/// (`application/graphql`). Anything else is refused with the status and a message that
+/// says what to send.
 fn read_request(
     method: &Method,
     headers: &HeaderMap,
@@ -167,8 +227,22 @@ fn read_request(
     body: &[u8],
 ) -> Result<async_graphql::Request, (StatusCode, String)> {
     if method == Method::GET {
-        return async_graphql::http::parse_query_string(url_query.unwrap_or_default())
-            .map_err(|e| (StatusCode::BAD_REQUEST, format!("cannot read a GraphQL request from the URL query: {e}")));
+        let bad = |what: String| (StatusCode::BAD_REQUEST, format!("cannot read a GraphQL request from the URL: {what}"));
+        let uri: axum::http::Uri =
+            format!("/?{}", url_query.unwrap_or_default()).parse().map_err(|e| bad(format!("{e}")))?;
+        let Query(get) = Query::<GetRequest>::try_from_uri(&uri).map_err(|e| bad(e.body_text()))?;
+        let json = |name: &str, text: Option<String>| -> Result<serde_json::Value, (StatusCode, String)> {
+            text.map_or(Ok(serde_json::Value::Null), |t| {
+                serde_json::from_str(&t).map_err(|e| bad(format!("`{name}` is not JSON ({e})")))
+            })
+        };
+        let variables = json("variables", get.variables)?;
+        let extensions = json("extensions", get.extensions)?;
+        let mut request =
+            async_graphql::Request::new(get.query).variables(async_graphql::Variables::from_json(variables));
+        request.operation_name = get.operation_name;
+        request.extensions = serde_json::from_value(extensions).unwrap_or_default();
+        return Ok(request);
     }
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if content_type.starts_with("application/json") {
@@ -188,6 +262,40 @@ fn read_request(
             format!("a GraphQL POST needs Content-Type: application/json, not {content_type:?}"),
         ))
     }
+}
+
+/// `/graphql/ws`: GraphQL over WebSocket (graphql-transport-ws, and the older graphql-ws),
+/// every message run through `api::Executor` with the same budget as HTTP. A message may
+/// be at most `MAX_BODY_BYTES`; a connection that sends nothing within
+/// `ConnectionLimits::ws_init` is closed.
+async fn graphql_ws(State(state): State<AppState>, protocol: GraphQLProtocol, upgrade: WebSocketUpgrade) -> Response {
+    let executor = (*state.api).clone();
+    let init = state.connections.ws_init;
+    upgrade
+        .max_message_size(MAX_BODY_BYTES)
+        .max_frame_size(MAX_BODY_BYTES)
+        .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| {
+            let (sink, stream) = futures_util::StreamExt::split(socket);
+            GraphQLWebSocket::new_with_pair(sink, first_message_within(stream, init), executor, protocol).serve()
+        })
+}
+
+/// `stream`, ended unless its first text or binary message arrives within `limit`.
+fn first_message_within<S>(stream: S, limit: Duration) -> impl futures_util::Stream<Item = S::Item>
+where
+    S: futures_util::Stream<Item = Result<WsMessage, axum::Error>> + Unpin,
+{
+    use futures_util::StreamExt;
+    let deadline = tokio::time::Instant::now() + limit;
+    futures_util::stream::unfold((stream, true), move |(mut stream, waiting)| async move {
+        if !waiting {
+            return stream.next().await.map(|item| (item, (stream, false)));
+        }
+        let item = tokio::time::timeout_at(deadline, stream.next()).await.ok().flatten()?;
+        let data = matches!(item, Ok(WsMessage::Text(_) | WsMessage::Binary(_)));
+        Some((item, (stream, !data)))
+    })
 }
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
@@ -310,14 +418,95 @@ async fn export(
         .into_response()
 }
 
-/// Serve until Ctrl-C.
-pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
+impl Server {
+    /// Serve on `listener` until `shutdown` completes: only `Host` headers naming the served
+    /// address, only browser origins of the server itself or `cors_origins`, and the
+    /// connection limits.
+    pub async fn serve(
+        self,
+        listener: tokio::net::TcpListener,
+        shutdown: impl std::future::Future<Output = ()> + Send,
+    ) -> std::io::Result<()> {
+        let guard = Guard { hosts: served_hosts(listener.local_addr()?, &self.allowed_hosts), origins: self.cors_origins };
+        let router = self.router.layer(axum::middleware::from_fn_with_state(Arc::new(guard), guard_request));
+        connection::serve(listener, router, self.connections, shutdown).await
+    }
+
+    /// Serve until Ctrl-C.
+    pub async fn serve_until_ctrl_c(self, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+        self.serve(listener, async {
             let _ = tokio::signal::ctrl_c().await;
             tracing::info!("shutting down");
         })
         .await
+    }
+}
+
+/// Which `Host` headers and `Origin`s a request may carry.
+struct Guard {
+    hosts: Vec<String>,
+    origins: Arc<[String]>,
+}
+
+/// The `Host` values that name the served address: the address itself, its loopback names
+/// when it is a loopback address, any IP literal with its port when it listens on every
+/// address (an IP cannot be rebound by DNS), and those the user allowed.
+fn served_hosts(addr: std::net::SocketAddr, allowed: &[String]) -> Vec<String> {
+    let port = addr.port();
+    let mut hosts = vec![addr.to_string()];
+    if addr.ip().is_loopback() || addr.ip().is_unspecified() {
+        hosts.extend([format!("localhost:{port}"), format!("127.0.0.1:{port}"), format!("[::1]:{port}")]);
+    }
+    hosts.extend(allowed.iter().flat_map(|h| [h.to_ascii_lowercase(), format!("{}:{port}", h.to_ascii_lowercase())]));
+    hosts
+}
+
+impl Guard {
+    fn host_allowed(&self, host: &str, any_ip: bool) -> bool {
+        let host = host.to_ascii_lowercase();
+        self.hosts.contains(&host)
+            || (any_ip
+                && host.rsplit_once(':').is_some_and(|(ip, _)| {
+                    ip.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>().is_ok()
+                }))
+    }
+}
+
+/// Refuse requests whose `Host` does not name this server (DNS rebinding) and browser
+/// requests (and WebSocket upgrades) from other sites, before any route sees them.
+async fn guard_request(
+    State(guard): State<Arc<Guard>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let headers = request.headers();
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_string)
+        .or_else(|| request.uri().authority().map(|a| a.to_string()));
+    let Some(host) = host else {
+        return (StatusCode::BAD_REQUEST, "a Host header is required").into_response();
+    };
+    let any_ip = guard.hosts.first().is_some_and(|h| h.starts_with("0.0.0.0:") || h.starts_with("[::]:"));
+    if !guard.host_allowed(&host, any_ip) {
+        let message = format!(
+            "this server does not answer to Host {host:?}; start it with --allowed-host {} to allow that name",
+            host.split(':').next().unwrap_or_default()
+        );
+        return (StatusCode::MISDIRECTED_REQUEST, message).into_response();
+    }
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
+        let own = origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://"));
+        let same_origin = own.is_some_and(|o| o.eq_ignore_ascii_case(&host));
+        if !same_origin && !guard.origins.iter().any(|o| o == origin) {
+            let message = format!(
+                "requests from the web page at {origin} are refused; start the server with --cors-origin {origin} to allow it"
+            );
+            return (StatusCode::FORBIDDEN, message).into_response();
+        }
+    }
+    next.run(request).await
 }
 
 #[cfg(test)]

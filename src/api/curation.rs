@@ -5,7 +5,7 @@
 //! decision as an event before it answers; nothing here writes the store directly.
 
 use super::types::{Entity, EntityType};
-use super::{error, internal, kg, paginate, require_authorised, ConnectionFields};
+use super::{error, internal, kg, paginate, require_authorised, ConnectionFields, ErrorCode};
 use crate::model::{self, Curation};
 use crate::store::CurateError;
 use async_graphql::connection::{Connection, EmptyFields};
@@ -130,11 +130,11 @@ pub struct CurationResult {
 
 async fn curate(ctx: &Context<'_>, curation: Curation, reason: String) -> async_graphql::Result<CurationResult> {
     require_authorised(ctx)?;
-    let kg = kg(ctx).clone();
+    let kg = kg(ctx)?.clone();
     let outcome = tokio::task::spawn_blocking(move || kg.curate(curation, &reason)).await.map_err(internal)?.map_err(
         |e| match e {
-            CurateError::NotFound(m) => error("NOT_FOUND", m),
-            CurateError::BadInput(m) => error("BAD_INPUT", m),
+            CurateError::NotFound(m) => error(ErrorCode::NotFound, m),
+            CurateError::BadInput(m) => error(ErrorCode::BadInput, m),
             CurateError::Store(e) => internal(e),
         },
     )?;
@@ -224,8 +224,8 @@ impl CurationQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, CurationEvent, ConnectionFields, EmptyFields>> {
-        let events = kg(ctx).store().curations().collect::<Result<Vec<_>, _>>().map_err(internal)?;
+        let events = kg(ctx)?.store().curations().collect::<Result<Vec<_>, _>>().map_err(internal)?;
         let items: Vec<CurationEvent> = events.into_iter().map(CurationEvent::from).collect();
-        paginate(items, |e| e.1.as_str(), first, after)
+        paginate(ctx, items, |e| e.1.as_str(), first, after)
     }
 }

@@ -86,14 +86,14 @@ impl GraphChange {
 pub struct Subscription;
 
 /// Pipeline events as a stream, with lag reported as `Err(missed)`.
-fn events(ctx: &Context<'_>) -> impl Stream<Item = Result<PipelineEvent, u64>> {
-    stream::unfold(kg(ctx).subscribe(), |mut rx| async move {
+fn events(ctx: &Context<'_>) -> async_graphql::Result<impl Stream<Item = Result<PipelineEvent, u64>>> {
+    Ok(stream::unfold(kg(ctx)?.subscribe(), |mut rx| async move {
         match rx.recv().await {
             Ok(event) => Some((Ok(event), rx)),
             Err(RecvError::Lagged(missed)) => Some((Err(missed), rx)),
             Err(RecvError::Closed) => None,
         }
-    })
+    }))
 }
 
 fn ids(v: Vec<String>) -> Vec<ID> {
@@ -104,9 +104,9 @@ fn ids(v: Vec<String>) -> Vec<ID> {
 #[Subscription]
 impl Subscription {
     /// Every document ingested from now on, stage by stage, in order per document.
-    async fn ingest_progress(&self, ctx: &Context<'_>) -> impl Stream<Item = IngestEvent> {
+    async fn ingest_progress(&self, ctx: &Context<'_>) -> async_graphql::Result<impl Stream<Item = IngestEvent>> {
         use futures_util::StreamExt;
-        events(ctx).filter_map(|e| async move {
+        Ok(events(ctx)?.filter_map(|e| async move {
             Some(match e {
                 Ok(PipelineEvent::Accepted { document, source }) => IngestEvent {
                     stage: IngestStage::Accepted,
@@ -142,13 +142,13 @@ impl Subscription {
                     dropped: Some(missed),
                 },
             })
-        })
+        }))
     }
 
     /// The entities and relations each committed document or curation adds, updates or removes, with ids.
-    async fn graph_changes(&self, ctx: &Context<'_>) -> impl Stream<Item = GraphChange> {
+    async fn graph_changes(&self, ctx: &Context<'_>) -> async_graphql::Result<impl Stream<Item = GraphChange>> {
         use futures_util::StreamExt;
-        events(ctx).filter_map(|e| async move {
+        Ok(events(ctx)?.filter_map(|e| async move {
             match e {
                 Ok(PipelineEvent::Committed { document, changes }) => {
                     Some(GraphChange::new(Some(document), None, changes))
@@ -157,6 +157,6 @@ impl Subscription {
                 Ok(_) => None,
                 Err(missed) => Some(GraphChange { dropped: Some(missed), ..Default::default() }),
             }
-        })
+        }))
     }
 }

@@ -5,13 +5,12 @@
 //! object's fields concurrently only costs a `FuturesUnordered` and its waker traffic per
 //! object — about a fifth of a typical query's time (docs/performance.md).
 
-use super::plain::{Arguments, PlainField, PlainList, PlainObject, PlainView};
-use super::{error, internal, kg, page_size, relation_filter, AnswerBudget};
+use super::{charge, error, internal, kg, page_size, relation_filter, ErrorCode};
 use crate::graph::{self, Direction as GraphDirection};
 use crate::model::{self, EntityRecord, RelationRecord, Span};
 use crate::pipeline::Kennisgraaf;
 use crate::store::DocumentRecord;
-use async_graphql::{Context, Enum, InputType, Object, SimpleObject, Value, ID};
+use async_graphql::{Context, Enum, Object, SimpleObject, ID};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -114,8 +113,9 @@ impl Entity {
         self.0.entity_type.into()
     }
     /// Every surface form seen, most used first.
-    async fn aliases(&self) -> Vec<String> {
-        aliases_by_use(&self.0)
+    async fn aliases(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
+        charge(ctx, self.0.aliases.len(), 0)?;
+        Ok(aliases_by_use(&self.0))
     }
     /// The Wikidata QID it is linked to ("Q401107"), if the linker was sure enough.
     async fn wikidata_id(&self) -> Option<&str> {
@@ -135,8 +135,9 @@ impl Entity {
         CuratedFields { name: self.0.curated.name, entity_type: self.0.curated.entity_type }
     }
     /// Role nouns stated for it ("burgemeester").
-    async fn roles(&self) -> Vec<String> {
-        self.0.roles.keys().cloned().collect()
+    async fn roles(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
+        charge(ctx, self.0.roles.len(), 0)?;
+        Ok(self.0.roles.keys().cloned().collect())
     }
     /// Number of mentions across all documents (names, and references like "hij" resolved to it).
     async fn mention_count(&self) -> u64 {
@@ -155,8 +156,8 @@ impl Entity {
         self.0.last_seen.as_deref()
     }
     /// Number of relations, both directions.
-    async fn degree(&self, ctx: &Context<'_>) -> usize {
-        kg(ctx).graph().degree(&self.0.id)
+    async fn degree(&self, ctx: &Context<'_>) -> async_graphql::Result<usize> {
+        Ok(kg(ctx)?.graph().degree(&self.0.id))
     }
     /// Relations of this entity, heaviest first.
     async fn relations(
@@ -165,10 +166,9 @@ impl Entity {
         #[graphql(default_with = "RELATIONS_DIRECTION")] direction: Direction,
         types: Option<Vec<RelationType>>,
         #[graphql(default_with = "LIST_PAGE")] first: i32,
-    ) -> async_graphql::Result<PlainList<Relation>> {
-        let graph = kg(ctx).graph();
-        let views = relations_page(&graph, &self.0.id, direction, types, first)?;
-        PlainList::answer(ctx, &graph, &views)
+    ) -> async_graphql::Result<Vec<Relation>> {
+        let graph = kg(ctx)?.graph();
+        relations_page(ctx, &graph, &self.0.id, direction, types, first)
     }
     /// Entities one relation away.
     async fn neighbors(
@@ -176,10 +176,11 @@ impl Entity {
         ctx: &Context<'_>,
         types: Option<Vec<RelationType>>,
         #[graphql(default_with = "LIST_PAGE")] first: i32,
-    ) -> async_graphql::Result<PlainList<Entity>> {
-        let graph = kg(ctx).graph();
-        let views = neighbors_page(&graph, &self.0.id, types, first)?;
-        PlainList::answer(ctx, &graph, &views)
+    ) -> async_graphql::Result<Vec<Entity>> {
+        let n = page_size(Some(first))?;
+        let graph = kg(ctx)?.graph();
+        let neighbors = graph.neighbors(&self.0.id, &relation_filter(types, None));
+        entities(ctx, neighbors.into_iter().take(n))
     }
     /// Where it is mentioned, in document order.
     async fn mentions(
@@ -188,9 +189,9 @@ impl Entity {
         #[graphql(default_with = "LIST_PAGE")] first: i32,
     ) -> async_graphql::Result<Vec<Mention>> {
         let n = page_size(Some(first))?;
-        let store = kg(ctx).store();
+        let store = kg(ctx)?.store();
         let mentions = store.mentions_of(&self.0.id).take(n).collect::<Result<Vec<_>, _>>().map_err(internal)?;
-        AnswerBudget::charge(ctx, mentions.len())?;
+        charge(ctx, mentions.len(), 0)?;
         let docs = load_documents(store, mentions.iter().map(|m| m.document.as_str()))?;
         Ok(mentions.into_iter().map(|m| Mention { doc: docs[&m.document].clone(), m }).collect())
     }
@@ -202,8 +203,8 @@ impl Entity {
     ) -> async_graphql::Result<Vec<Quote>> {
         let n = page_size(Some(first))?;
         let quotes: Vec<Quote> =
-            kg(ctx).store().quotes_of(&self.0.id).map_err(internal)?.into_iter().take(n).map(Quote).collect();
-        AnswerBudget::charge(ctx, quotes.len())?;
+            kg(ctx)?.store().quotes_of(&self.0.id).map_err(internal)?.into_iter().take(n).map(Quote).collect();
+        charge(ctx, quotes.len(), 0)?;
         Ok(quotes)
     }
 }
@@ -213,14 +214,15 @@ pub const LIST_PAGE: i32 = 20;
 /// Which of an entity's relations, when `direction` is left out.
 const RELATIONS_DIRECTION: Direction = Direction::Both;
 
-/// The first relations of entity `id` (`Entity.relations`).
-fn relations_page<'g>(
-    graph: &'g graph::Graph,
+/// The first relations of entity `id` (`Entity.relations`), with their ends.
+fn relations_page(
+    ctx: &Context<'_>,
+    graph: &graph::Graph,
     id: &str,
     direction: Direction,
     types: Option<Vec<RelationType>>,
     first: i32,
-) -> async_graphql::Result<Vec<RelationView<'g>>> {
+) -> async_graphql::Result<Vec<Relation>> {
     let n = page_size(Some(first))?;
     let direction = match direction {
         Direction::Outgoing => GraphDirection::Outgoing,
@@ -228,18 +230,19 @@ fn relations_page<'g>(
         Direction::Both => GraphDirection::Both,
     };
     let relations = graph.relations_of(id, direction, &relation_filter(types, None));
-    Ok(relations.into_iter().take(n).map(|r| RelationView::new(graph, r)).collect())
+    let page: Vec<_> = relations.into_iter().take(n).collect();
+    charge(ctx, page.len(), 0)?;
+    Ok(page.into_iter().map(|r| Relation::with_ends(graph, r)).collect())
 }
 
-/// The first neighbours of entity `id` (`Entity.neighbors`).
-fn neighbors_page<'g>(
-    graph: &'g graph::Graph,
-    id: &str,
-    types: Option<Vec<RelationType>>,
-    first: i32,
-) -> async_graphql::Result<Vec<EntityView<'g>>> {
-    let n = page_size(Some(first))?;
-    Ok(graph.neighbors(id, &relation_filter(types, None)).into_iter().take(n).map(EntityView).collect())
+/// `records` as a list of entities, counted into the answer.
+fn entities<'g>(
+    ctx: &Context<'_>,
+    records: impl Iterator<Item = &'g Arc<EntityRecord>>,
+) -> async_graphql::Result<Vec<Entity>> {
+    let list: Vec<Entity> = records.cloned().map(Entity).collect();
+    charge(ctx, list.len(), 0)?;
+    Ok(list)
 }
 
 /// Every surface form of an entity, most used first.
@@ -247,51 +250,6 @@ fn aliases_by_use(e: &EntityRecord) -> Vec<String> {
     let mut a: Vec<(&String, &u64)> = e.aliases.iter().collect();
     a.sort_by(|x, y| y.1.cmp(x.1).then_with(|| x.0.cmp(y.0)));
     a.into_iter().map(|(s, _)| s.clone()).collect()
-}
-
-/// An entity in the graph, borrowed for a plain list (`plain.rs`).
-pub struct EntityView<'a>(pub &'a Arc<EntityRecord>);
-
-/// The fields of `Entity` that need no context, as its resolvers answer them.
-impl PlainObject for EntityView<'_> {
-    fn type_name(&self) -> &'static str {
-        "Entity"
-    }
-
-    fn plain_field<'s>(&'s self, graph: &'s graph::Graph, name: &str, args: &Arguments) -> Option<PlainField<'s>> {
-        let e = self.0;
-        let value = match name {
-            "id" => return Some(PlainField::Str(&e.id)),
-            "name" => return Some(PlainField::Str(&e.name)),
-            "type" => EntityType::from(e.entity_type).to_value(),
-            "aliases" => aliases_by_use(e).to_value(),
-            "wikidataId" => return Some(PlainField::text(e.wikidata.as_ref().map(|w| w.id.as_str()))),
-            "roles" => Value::List(e.roles.keys().map(|r| Value::String(r.clone())).collect()),
-            "mentionCount" => e.mention_count.to_value(),
-            "documentCount" => e.document_count.to_value(),
-            "firstSeen" => return Some(PlainField::text(e.first_seen.as_deref())),
-            "lastSeen" => return Some(PlainField::text(e.last_seen.as_deref())),
-            "degree" => graph.degree(&e.id).to_value(),
-            "relations" => {
-                let direction = args.get_or("direction", RELATIONS_DIRECTION)?;
-                let first = args.get_or("first", LIST_PAGE)?;
-                return relations_page(graph, &e.id, direction, args.get("types")?, first).ok().map(PlainField::list);
-            }
-            "neighbors" => {
-                let first = args.get_or("first", LIST_PAGE)?;
-                return neighbors_page(graph, &e.id, args.get("types")?, first).ok().map(PlainField::list);
-            }
-            _ => return None,
-        };
-        Some(PlainField::Value(value))
-    }
-}
-
-impl PlainView for EntityView<'_> {
-    type Object = Entity;
-    fn object(&self) -> Entity {
-        Entity(self.0.clone())
-    }
 }
 
 /// A relation between two entities, with the evidence that states it. Repeated evidence raises its weight.
@@ -310,7 +268,8 @@ impl Relation {
 
     /// The relation with its two entities, read from `graph` now.
     pub fn with_ends(graph: &graph::Graph, record: &Arc<RelationRecord>) -> Self {
-        RelationView::new(graph, record).object()
+        let ends = graph.entity(&record.source).zip(graph.entity(&record.target));
+        Self { record: record.clone(), ends: ends.map(|(s, t)| (Entity(s.clone()), Entity(t.clone()))) }
     }
 
     pub fn record_id(&self) -> &str {
@@ -371,62 +330,11 @@ impl Relation {
         #[graphql(default = 10)] first: i32,
     ) -> async_graphql::Result<Vec<Evidence>> {
         let n = page_size(Some(first))?;
-        let store = kg(ctx).store();
+        let store = kg(ctx)?.store();
         let evidence = store.evidence_of(&self.record.id).take(n).collect::<Result<Vec<_>, _>>().map_err(internal)?;
-        AnswerBudget::charge(ctx, evidence.len())?;
+        charge(ctx, evidence.len(), 0)?;
         let docs = load_documents(store, evidence.iter().map(|ev| ev.document.as_str()))?;
         Ok(evidence.into_iter().map(|ev| Evidence { doc: docs[&ev.document].clone(), ev }).collect())
-    }
-}
-
-/// A relation in the graph with its two entities, borrowed for a plain list (`plain.rs`).
-pub struct RelationView<'a> {
-    record: &'a Arc<RelationRecord>,
-    /// Source and target; `None` when one is not in the graph (the executor reports it).
-    ends: Option<(EntityView<'a>, EntityView<'a>)>,
-}
-
-impl<'a> RelationView<'a> {
-    pub fn new(graph: &'a graph::Graph, record: &'a Arc<RelationRecord>) -> Self {
-        let ends = graph.entity(&record.source).zip(graph.entity(&record.target));
-        Self { record, ends: ends.map(|(s, t)| (EntityView(s), EntityView(t))) }
-    }
-
-    /// The relation between two entities at hand.
-    fn between(record: &'a Arc<RelationRecord>, source: &'a Arc<EntityRecord>, target: &'a Arc<EntityRecord>) -> Self {
-        Self { record, ends: Some((EntityView(source), EntityView(target))) }
-    }
-}
-
-/// The fields of `Relation` that need no context, as its resolvers answer them.
-impl PlainObject for RelationView<'_> {
-    fn type_name(&self) -> &'static str {
-        "Relation"
-    }
-
-    fn plain_field<'s>(&'s self, _: &'s graph::Graph, name: &str, _: &Arguments) -> Option<PlainField<'s>> {
-        let r = self.record;
-        let value = match name {
-            "id" => return Some(PlainField::Str(&r.id)),
-            "type" => RelationType::from(r.kind).to_value(),
-            "predicate" => return Some(PlainField::Str(&r.predicate)),
-            "source" => return self.ends.as_ref().map(|(source, _)| PlainField::Object(source)),
-            "target" => return self.ends.as_ref().map(|(_, target)| PlainField::Object(target)),
-            "weight" => r.weight.to_value(),
-            "confidence" => r.confidence.to_value(),
-            "firstSeen" => return Some(PlainField::text(r.first_seen.as_deref())),
-            "lastSeen" => return Some(PlainField::text(r.last_seen.as_deref())),
-            _ => return None,
-        };
-        Some(PlainField::Value(value))
-    }
-}
-
-impl PlainView for RelationView<'_> {
-    type Object = Relation;
-    fn object(&self) -> Relation {
-        let ends = self.ends.as_ref().map(|(s, t)| (s.object(), t.object()));
-        Relation { record: self.record.clone(), ends }
     }
 }
 
@@ -449,15 +357,20 @@ fn load_documents<'a>(
 }
 
 fn endpoint(ctx: &Context<'_>, id: &str) -> async_graphql::Result<Entity> {
-    kg(ctx).graph().entity(id).cloned().map(Entity).ok_or_else(|| error("NOT_FOUND", format!("entity {id} is gone")))
+    kg(ctx)?.graph().entity(id).cloned().map(Entity).ok_or_else(|| error(ErrorCode::NotFound, format!("entity {id} is gone")))
 }
 
-fn sentence_text(doc: &DocumentRecord, index: usize) -> String {
-    doc.sentences.get(index).and_then(|s| doc.document.text.get(s.start..s.end)).unwrap_or_default().to_string()
+/// A sentence's text, counted into the answer's bytes.
+fn sentence_text(ctx: &Context<'_>, doc: &DocumentRecord, index: usize) -> async_graphql::Result<String> {
+    let span = doc.sentences.get(index).map_or(Span { start: 0, end: 0 }, |s| Span { start: s.start, end: s.end });
+    span_text(ctx, doc, span)
 }
 
-fn span_text(doc: &DocumentRecord, span: Span) -> String {
-    doc.document.text.get(span.start..span.end).unwrap_or_default().to_string()
+/// A stretch of a document's text, counted into the answer's bytes.
+fn span_text(ctx: &Context<'_>, doc: &DocumentRecord, span: Span) -> async_graphql::Result<String> {
+    let text = doc.document.text.get(span.start..span.end).unwrap_or_default();
+    charge(ctx, 0, text.len())?;
+    Ok(text.to_string())
 }
 
 /// One place in one document that states a relation.
@@ -478,12 +391,12 @@ impl Evidence {
         self.ev.sentence
     }
     /// The whole sentence the relation was found in.
-    async fn sentence(&self) -> String {
-        sentence_text(&self.doc, self.ev.sentence)
+    async fn sentence(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        sentence_text(ctx, &self.doc, self.ev.sentence)
     }
     /// The stretch of text that states the relation.
-    async fn text(&self) -> String {
-        span_text(&self.doc, self.ev.span)
+    async fn text(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        span_text(ctx, &self.doc, self.ev.span)
     }
     /// Byte offset in the document text.
     async fn start(&self) -> usize {
@@ -525,8 +438,8 @@ impl Mention {
         self.m.sentence
     }
     /// The whole sentence.
-    async fn sentence(&self) -> String {
-        sentence_text(&self.doc, self.m.sentence)
+    async fn sentence(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        sentence_text(ctx, &self.doc, self.m.sentence)
     }
     /// Byte offset in the document text.
     async fn start(&self) -> usize {
@@ -553,22 +466,23 @@ pub struct Quote(model::StoredQuote);
 #[Object(serial)]
 impl Quote {
     /// The quoted words.
-    async fn text(&self) -> &str {
-        &self.0.text
+    async fn text(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
+        charge(ctx, 0, self.0.text.len())?;
+        Ok(&self.0.text)
     }
     /// Who said it, if the extractor found out.
-    async fn speaker(&self, ctx: &Context<'_>) -> Option<Entity> {
-        self.0.speaker.as_ref().and_then(|s| kg(ctx).graph().entity(s).cloned()).map(Entity)
+    async fn speaker(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Entity>> {
+        let graph = kg(ctx)?.graph();
+        Ok(self.0.speaker.as_ref().and_then(|s| graph.entity(s).cloned()).map(Entity))
     }
     /// Entities named inside the quote.
-    async fn about(&self, ctx: &Context<'_>) -> async_graphql::Result<PlainList<Entity>> {
-        let graph = kg(ctx).graph();
-        let views: Vec<EntityView> = self.0.about.iter().filter_map(|id| graph.entity(id)).map(EntityView).collect();
-        PlainList::answer(ctx, &graph, &views)
+    async fn about(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Entity>> {
+        let graph = kg(ctx)?.graph();
+        entities(ctx, self.0.about.iter().filter_map(|id| graph.entity(id)))
     }
     /// The document it is quoted in.
     async fn document(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Document>> {
-        Ok(kg(ctx).store().document(&self.0.document).map_err(internal)?.map(Document::from))
+        Ok(kg(ctx)?.store().document(&self.0.document).map_err(internal)?.map(Document::from))
     }
     /// Byte offset in the document text.
     async fn start(&self) -> usize {
@@ -621,8 +535,9 @@ impl Document {
         &self.0.document.language
     }
     /// The normalised text; all byte offsets point into it.
-    async fn text(&self) -> &str {
-        &self.0.document.text
+    async fn text(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
+        charge(ctx, 0, self.0.document.text.len())?;
+        Ok(&self.0.document.text)
     }
     /// When it was ingested, seconds since the Unix epoch.
     async fn ingested_at(&self) -> u64 {
@@ -637,15 +552,13 @@ impl Document {
         self.0.mention_count
     }
     /// Entities mentioned in it.
-    async fn entities(&self, ctx: &Context<'_>) -> async_graphql::Result<PlainList<Entity>> {
-        let graph = kg(ctx).graph();
-        let views: Vec<EntityView> =
-            self.0.entity_ids.iter().filter_map(|id| graph.entity(id)).map(EntityView).collect();
-        PlainList::answer(ctx, &graph, &views)
+    async fn entities(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Entity>> {
+        let graph = kg(ctx)?.graph();
+        entities(ctx, self.0.entity_ids.iter().filter_map(|id| graph.entity(id)))
     }
     /// Quotes in it.
     async fn quotes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Quote>> {
-        AnswerBudget::charge(ctx, self.0.quotes.len())?;
+        charge(ctx, self.0.quotes.len(), 0)?;
         Ok(self.0.quotes.iter().cloned().map(Quote).collect())
     }
 }
@@ -668,46 +581,23 @@ impl From<graph::Subgraph> for Subgraph {
 #[Object(serial)]
 impl Subgraph {
     /// The entities, starting with the one asked about.
-    async fn nodes(&self, ctx: &Context<'_>) -> async_graphql::Result<PlainList<Entity>> {
-        PlainList::answer(ctx, &kg(ctx).graph(), &self.node_views())
+    async fn nodes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Entity>> {
+        entities(ctx, self.nodes.iter())
     }
     /// The relations between those entities.
-    async fn edges(&self, ctx: &Context<'_>) -> async_graphql::Result<PlainList<Relation>> {
-        PlainList::answer(ctx, &kg(ctx).graph(), &self.edge_views())
-    }
-}
-
-impl Subgraph {
-    fn node_views(&self) -> Vec<EntityView<'_>> {
-        self.nodes.iter().map(EntityView).collect()
-    }
-
-    /// The edges with their ends, read from the nodes.
-    fn edge_views(&self) -> Vec<RelationView<'_>> {
+    async fn edges(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Relation>> {
+        charge(ctx, self.edges.len(), 0)?;
         let nodes: HashMap<&str, &Arc<EntityRecord>> = self.nodes.iter().map(|e| (e.id.as_str(), e)).collect();
-        self.edges
+        Ok(self
+            .edges
             .iter()
-            .map(|r| match (nodes.get(r.source.as_str()), nodes.get(r.target.as_str())) {
-                (Some(source), Some(target)) => RelationView::between(r, source, target),
-                // Not plain: the executor looks the ends up (and says if one is gone).
-                _ => RelationView { record: r, ends: None },
+            .map(|r| {
+                let ends = nodes.get(r.source.as_str()).zip(nodes.get(r.target.as_str()));
+                // An end outside the nodes is looked up when asked for (and reported if gone).
+                let ends = ends.map(|(s, t)| (Entity((*s).clone()), Entity((*t).clone())));
+                Relation { record: r.clone(), ends }
             })
-            .collect()
-    }
-}
-
-/// The fields of `Subgraph`, as its resolvers answer them.
-impl PlainObject for Subgraph {
-    fn type_name(&self) -> &'static str {
-        "Subgraph"
-    }
-
-    fn plain_field<'s>(&'s self, _: &'s graph::Graph, name: &str, _: &Arguments) -> Option<PlainField<'s>> {
-        match name {
-            "nodes" => Some(PlainField::list(self.node_views())),
-            "edges" => Some(PlainField::list(self.edge_views())),
-            _ => None,
-        }
+            .collect())
     }
 }
 

@@ -68,9 +68,16 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to listen on. Binding beyond loopback exposes the API to the network.
+    /// Address to listen on. An address beyond loopback needs --public.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: String,
+    /// Allow --addr beyond loopback: anyone who can reach it can read the whole store.
+    #[arg(long)]
+    pub public: bool,
+    /// A host name clients may use besides the address served (the `Host` header; repeatable),
+    /// e.g. the name of a reverse proxy.
+    #[arg(long = "allowed-host")]
+    pub allowed_hosts: Vec<String>,
     /// Corpus ingested when the store is empty.
     #[arg(long, default_value = "data/corpus")]
     pub corpus: PathBuf,
@@ -83,12 +90,16 @@ pub struct ServeArgs {
     /// Bearer token that mutations require; without one, mutations are refused.
     #[arg(long, env = "KENNISGRAAF_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
-    /// Origins allowed to call the API from a browser (CORS); none by default.
+    /// Web origins besides the server's own allowed to call the API from a browser (CORS and
+    /// WebSocket; repeatable), e.g. https://app.example; none by default.
     #[arg(long = "cors-origin")]
     pub cors_origins: Vec<String>,
-    /// Longest a GraphQL request may run, in seconds.
+    /// Longest a GraphQL query may run, in seconds (a mutation checks it before it starts).
     #[arg(long, default_value_t = 30)]
     pub timeout_secs: u64,
+    /// Most connections open at once; past it new ones get 503.
+    #[arg(long, default_value_t = 512)]
+    pub max_connections: usize,
 }
 
 #[derive(Debug, Args)]

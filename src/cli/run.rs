@@ -190,6 +190,11 @@ pub fn check(store: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The request budget `serve` runs with: the defaults, and the time limit given.
+fn serve_limits(args: &ServeArgs) -> crate::api::Limits {
+    crate::api::Limits { time: std::time::Duration::from_secs(args.timeout_secs), ..Default::default() }
+}
+
 pub fn serve(store: &Path, models: &ModelArgs, args: &ServeArgs) -> Result<()> {
     let started = Instant::now();
     let kg = open(store, models)?;
@@ -202,14 +207,28 @@ pub fn serve(store: &Path, models: &ModelArgs, args: &ServeArgs) -> Result<()> {
     }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(&args.addr).await.with_context(|| {
-            format!("cannot listen on {}; is another server running there? try --addr 127.0.0.1:0", args.addr)
+        let addr: std::net::SocketAddr = args.addr.parse().with_context(|| {
+            format!("--addr {:?} is not an address and port like 127.0.0.1:8080", args.addr)
+        })?;
+        if !addr.ip().is_loopback() && !args.public {
+            anyhow::bail!(
+                "--addr {addr} is reachable from other machines, and anyone who reaches it can read the whole \
+                 store; add --public to serve there anyway, or use 127.0.0.1"
+            );
+        }
+        let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
+            format!("cannot listen on {addr}; is another server running there? try --addr 127.0.0.1:0")
         })?;
         let addr = listener.local_addr()?;
+        if !addr.ip().is_loopback() {
+            tracing::warn!(%addr, "serving beyond loopback (--public): every read is open to whoever reaches it");
+        }
         let config = ServerConfig {
             token: args.token.clone().filter(|t| !t.is_empty()),
             cors_origins: args.cors_origins.clone(),
-            request_timeout: Some(std::time::Duration::from_secs(args.timeout_secs)),
+            allowed_hosts: args.allowed_hosts.clone(),
+            limits: serve_limits(args),
+            connections: server::ConnectionLimits { max_open: args.max_connections, ..Default::default() },
         };
         if config.token.is_none() {
             tracing::warn!("no --token given: mutations are disabled");
@@ -218,7 +237,7 @@ pub fn serve(store: &Path, models: &ModelArgs, args: &ServeArgs) -> Result<()> {
             "serving GraphiQL at http://{addr}/ and GraphQL at http://{addr}/graphql (ready in {:.1} s)",
             started.elapsed().as_secs_f64()
         );
-        server::serve(listener, server::app(Arc::new(kg), config)).await?;
+        server::app(Arc::new(kg), config).serve_until_ctrl_c(listener).await?;
         Ok(())
     })
 }

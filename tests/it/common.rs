@@ -76,8 +76,8 @@ impl TestServer {
             rt.block_on(async move {
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
                 addr_tx.send(listener.local_addr().expect("addr")).expect("send addr");
-                axum::serve(listener, server::app(kg, config))
-                    .with_graceful_shutdown(async {
+                server::app(kg, config)
+                    .serve(listener, async {
                         let _ = stopped.await;
                     })
                     .await
