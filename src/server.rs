@@ -11,8 +11,8 @@ use crate::export;
 use crate::pipeline::Kennisgraaf;
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
-use axum::extract::ws::{Message as WsMessage, WebSocketUpgrade};
 use axum::body::Body;
+use axum::extract::ws::{Message as WsMessage, WebSocketUpgrade};
 use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -227,7 +227,8 @@ fn read_request(
     body: &[u8],
 ) -> Result<async_graphql::Request, (StatusCode, String)> {
     if method == Method::GET {
-        let bad = |what: String| (StatusCode::BAD_REQUEST, format!("cannot read a GraphQL request from the URL: {what}"));
+        let bad =
+            |what: String| (StatusCode::BAD_REQUEST, format!("cannot read a GraphQL request from the URL: {what}"));
         let uri: axum::http::Uri =
             format!("/?{}", url_query.unwrap_or_default()).parse().map_err(|e| bad(format!("{e}")))?;
         let Query(get) = Query::<GetRequest>::try_from_uri(&uri).map_err(|e| bad(e.body_text()))?;
@@ -427,7 +428,8 @@ impl Server {
         listener: tokio::net::TcpListener,
         shutdown: impl std::future::Future<Output = ()> + Send,
     ) -> std::io::Result<()> {
-        let guard = Guard { hosts: served_hosts(listener.local_addr()?, &self.allowed_hosts), origins: self.cors_origins };
+        let guard =
+            Guard { hosts: served_hosts(listener.local_addr()?, &self.allowed_hosts), origins: self.cors_origins };
         let router = self.router.layer(axum::middleware::from_fn_with_state(Arc::new(guard), guard_request));
         connection::serve(listener, router, self.connections, shutdown).await
     }

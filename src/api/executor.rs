@@ -124,7 +124,10 @@ impl async_graphql::Executor for Executor {
             Ok(document) if subscription => {
                 request = request.data(RequestBudget::new(self.limits, None));
                 request.set_parsed_query((*document.doc).clone());
-                self.strict.execute_stream_with_session_data(request, session_data.unwrap_or_default()).map(with_codes).boxed()
+                self.strict
+                    .execute_stream_with_session_data(request, session_data.unwrap_or_default())
+                    .map(with_codes)
+                    .boxed()
             }
             _ => {
                 let this = self.clone();

@@ -257,8 +257,10 @@ pub fn check_document(doc: &ExecutableDocument, limits: &Limits) -> Result<(), E
     for (_, op) in doc.operations.iter() {
         let size = expanded.size(&op.node.selection_set.node);
         if size.depth > limits.depth {
-            let message =
-                format!("the query is nested too deep: {} levels of fields; the limit is {} (depth)", size.depth, limits.depth);
+            let message = format!(
+                "the query is nested too deep: {} levels of fields; the limit is {} (depth)",
+                size.depth, limits.depth
+            );
             return Err(Exceeded::new(Limit::Depth, limits.depth, message));
         }
         if size.fields > limits.complexity {
@@ -350,7 +352,12 @@ pub struct RequestBudget {
 
 impl RequestBudget {
     pub fn new(limits: Limits, deadline: Option<Instant>) -> Self {
-        Self { items: AtomicUsize::new(limits.answer_items), bytes: AtomicUsize::new(limits.answer_bytes), limits, deadline }
+        Self {
+            items: AtomicUsize::new(limits.answer_items),
+            bytes: AtomicUsize::new(limits.answer_bytes),
+            limits,
+            deadline,
+        }
     }
 
     /// LIMIT_EXCEEDED once the request's time is up.

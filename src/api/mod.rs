@@ -19,8 +19,8 @@ use async_graphql::connection::{Connection, Edge, EmptyFields};
 use async_graphql::{Context, ErrorExtensions, InputObject, MergedObject, Object, Schema, SimpleObject, ID};
 use curation::{CurationMutation, CurationQuery};
 pub use executor::{Executor, Prepared};
-pub use limits::{Limit, Limits};
 use limits::RequestBudget;
+pub use limits::{Limit, Limits};
 pub use live::Subscription;
 use std::sync::Arc;
 pub use types::{Document, Entity, EntityType, Relation, RelationType, Subgraph};
@@ -89,10 +89,7 @@ pub enum Caller {
 /// The schema, validating requests in `mode` (see `executor` for when fast validation is
 /// enough). Depth and complexity are the request budget's (`limits`), checked before.
 fn schema_with(kg: Arc<Kennisgraaf>, mode: async_graphql::ValidationMode) -> KgSchema {
-    Schema::build(Query::default(), Mutation::default(), Subscription)
-        .data(kg)
-        .validation_mode(mode)
-        .finish()
+    Schema::build(Query::default(), Mutation::default(), Subscription).data(kg).validation_mode(mode).finish()
 }
 
 /// The schema's SDL, as committed in `schema.graphql`.
@@ -237,7 +234,8 @@ impl GraphQuery {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, Relation, ConnectionFields, EmptyFields>> {
         let filter = relation_filter(types, min_weight);
-        let items: Vec<Relation> = kg(ctx)?.graph().relations(&filter).into_iter().cloned().map(Relation::new).collect();
+        let items: Vec<Relation> =
+            kg(ctx)?.graph().relations(&filter).into_iter().cloned().map(Relation::new).collect();
         paginate(ctx, items, Relation::record_id, first, after)
     }
 
@@ -368,9 +366,10 @@ pub struct IngestResult {
 pub(crate) fn require_authorised(ctx: &Context<'_>) -> async_graphql::Result<()> {
     match ctx.data_opt::<Caller>().copied().unwrap_or(Caller::Anonymous) {
         Caller::Authorised => Ok(()),
-        Caller::NoTokenConfigured => {
-            Err(error(ErrorCode::Unauthenticated, "mutations are disabled: start the server with --token or KENNISGRAAF_TOKEN"))
-        }
+        Caller::NoTokenConfigured => Err(error(
+            ErrorCode::Unauthenticated,
+            "mutations are disabled: start the server with --token or KENNISGRAAF_TOKEN",
+        )),
         Caller::Anonymous => Err(error(
             ErrorCode::Unauthenticated,
             "mutations need the header `Authorization: Bearer <token>` with the server's token",

@@ -357,7 +357,12 @@ fn load_documents<'a>(
 }
 
 fn endpoint(ctx: &Context<'_>, id: &str) -> async_graphql::Result<Entity> {
-    kg(ctx)?.graph().entity(id).cloned().map(Entity).ok_or_else(|| error(ErrorCode::NotFound, format!("entity {id} is gone")))
+    kg(ctx)?
+        .graph()
+        .entity(id)
+        .cloned()
+        .map(Entity)
+        .ok_or_else(|| error(ErrorCode::NotFound, format!("entity {id} is gone")))
 }
 
 /// A sentence's text, counted into the answer's bytes.

@@ -207,9 +207,10 @@ pub fn serve(store: &Path, models: &ModelArgs, args: &ServeArgs) -> Result<()> {
     }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
-        let addr: std::net::SocketAddr = args.addr.parse().with_context(|| {
-            format!("--addr {:?} is not an address and port like 127.0.0.1:8080", args.addr)
-        })?;
+        let addr: std::net::SocketAddr = args
+            .addr
+            .parse()
+            .with_context(|| format!("--addr {:?} is not an address and port like 127.0.0.1:8080", args.addr))?;
         if !addr.ip().is_loopback() && !args.public {
             anyhow::bail!(
                 "--addr {addr} is reachable from other machines, and anyone who reaches it can read the whole \
