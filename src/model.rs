@@ -71,8 +71,16 @@ impl EntityType {
 pub enum RelationKind {
     /// Person holds a role (property `predicate`, e.g. "burgemeester") in a place or organisation.
     HoldsRole,
+    /// Person → organisation they work for, stated without a role noun ("werkt bij ING").
+    WorksFor,
+    /// Person → party, team or group they belong to.
     MemberOf,
+    /// Organisation, facility or place → the place it lies in.
     LocatedIn,
+    /// Part → whole: a subsidiary, division or programme → the organisation it belongs to.
+    PartOf,
+    /// Owner → what it owns or took over ("X neemt Y over", "moederbedrijf van Y").
+    Owns,
     /// Speaker → entity mentioned in something the speaker is quoted saying.
     QuotedAbout,
     /// An office (ROLE entity) → the place or organisation it belongs to.
@@ -87,12 +95,15 @@ pub enum RelationKind {
 }
 
 impl RelationKind {
-    pub const ALL: [RelationKind; 8] = [
+    pub const ALL: [RelationKind; 11] = [
         RelationKind::HoldsRole,
         RelationKind::RoleOf,
         RelationKind::Grants,
+        RelationKind::WorksFor,
         RelationKind::MemberOf,
         RelationKind::LocatedIn,
+        RelationKind::PartOf,
+        RelationKind::Owns,
         RelationKind::QuotedAbout,
         RelationKind::Verb,
         RelationKind::CoOccurs,
@@ -101,8 +112,11 @@ impl RelationKind {
     pub fn as_str(self) -> &'static str {
         match self {
             RelationKind::HoldsRole => "HOLDS_ROLE",
+            RelationKind::WorksFor => "WORKS_FOR",
             RelationKind::MemberOf => "MEMBER_OF",
             RelationKind::LocatedIn => "LOCATED_IN",
+            RelationKind::PartOf => "PART_OF",
+            RelationKind::Owns => "OWNS",
             RelationKind::QuotedAbout => "QUOTED_ABOUT",
             RelationKind::RoleOf => "ROLE_OF",
             RelationKind::Grants => "GRANTS",

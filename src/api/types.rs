@@ -44,10 +44,16 @@ pub enum RelationType {
     RoleOf,
     /// A law lets (or obliges) an office to do something; the `predicate` says what.
     Grants,
+    /// A person works for an organisation (stated without a role noun).
+    WorksFor,
     /// A person belongs to an organisation.
     MemberOf,
     /// A place or organisation lies in a place.
     LocatedIn,
+    /// A part (subsidiary, division) belongs to an organisation.
+    PartOf,
+    /// The source owns (or took over) the target.
+    Owns,
     /// The source is quoted saying something that names the target.
     QuotedAbout,
     /// Subject –verb→ object; the verb lemma is the `predicate`.
