@@ -6,7 +6,8 @@
 //! a source written as one of the predicted source's names, a target written as one of
 //! the predicted target's names (case and accents folded) and, for VERB, the same verb
 //! lemma (the predicate's first word). A HOLDS_ROLE whose gold target is `-` (a role with
-//! no organisation or place) is matched on the role noun instead of the target.
+//! no organisation or place) is matched on the role noun instead of the target, and is
+//! also found when the holder's entity carries that role (`LocalEntity::roles`).
 //! Co-occurrence is not scored: it is no typed fact.
 //!
 //! Two kinds are scored apart (`tests/relations/alpino.tsv`):
@@ -179,6 +180,15 @@ fn said_matches(p: &PredictedQuote, g: &GoldRelation) -> bool {
     g.kind == GoldKind::Said && p.opening == opening(&g.target, 3) && p.speaker.contains(&fold(&g.source))
 }
 
+/// A role with no organisation or place is kept on the entity (`roles`): is it there?
+fn role_stated(extraction: &Extraction, g: &GoldRelation) -> bool {
+    let (holder, role) = (fold(&g.source), fold(&g.predicate));
+    extraction.entities.iter().any(|e| {
+        let named = std::iter::once(&e.name).chain(&e.aliases).any(|n| fold(n) == holder);
+        named && e.roles.iter().any(|r| fold(r) == role)
+    })
+}
+
 /// Does one extracted entity carry both names of a gold ALIAS?
 fn alias_found(extraction: &Extraction, g: &GoldRelation) -> bool {
     let (a, b) = (fold(&g.source), fold(&g.target));
@@ -245,6 +255,9 @@ pub fn eval_relations(models: &ModelArgs, args: &EvalRelationsArgs) -> Result<()
         }
         for g in gold {
             let found = match g.kind {
+                GoldKind::Relation(RelationKind::HoldsRole) if g.target == "-" => {
+                    predicted.iter().any(|p| matches(p, g)) || role_stated(&extraction, g)
+                }
                 GoldKind::Relation(_) => predicted.iter().any(|p| matches(p, g)),
                 GoldKind::Said => quotes.iter().any(|q| said_matches(q, g)),
                 GoldKind::Alias => alias_found(&extraction, g),

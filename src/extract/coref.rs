@@ -8,7 +8,10 @@
 use super::names::{token_text, Name};
 use super::quotes::QuoteRegion;
 use super::tokenize::{Sentence, Token};
-use super::words::{ARTICLES, FIRST_PERSON_SINGULAR, ROLE_NOUNS, SPEECH_VERBS, THIRD_PERSON_SINGULAR};
+use super::words::{
+    demonym_country, role_noun, ARTICLES, FIRST_PERSON_SINGULAR, LINKING_PREPOSITIONS, NAME_TITLES, ROLE_NOUNS,
+    SPEECH_VERBS, THIRD_PERSON_SINGULAR,
+};
 use crate::model::{fold, EntityType, LocalEntity, Span};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -190,9 +193,27 @@ fn group_names(ctx: &Ctx, names: &[Name], out: &mut Entities) {
     }
 }
 
+/// Most words ("61-jarige Amerikaanse", "industriële concern") between an article and a
+/// role noun, or between a preposition and the organisation after a role.
+const ROLE_MODIFIERS: usize = 3;
+
+/// A lowercase word that can stand inside a noun phrase before its head: an adjective or
+/// a noun, not a preposition, article, verb-like function word or punctuation.
+fn is_modifier(ctx: &Ctx, k: usize) -> bool {
+    if k >= ctx.tokens.len() {
+        return false;
+    }
+    let word = ctx.word(k);
+    let lower = ctx.lower(k);
+    word.chars().next().is_some_and(|c| c.is_lowercase() || c.is_ascii_digit())
+        && word.chars().any(char::is_alphabetic)
+        && !LINKING_PREPOSITIONS.contains(&lower.as_str())
+        && !ARTICLES.contains(&lower.as_str())
+        && !matches!(lower.as_str(), "en" | "of" | "is" | "was" | "zijn" | "die" | "dat" | "een")
+}
+
 fn role_at(ctx: &Ctx, i: usize) -> Option<String> {
-    let lower = ctx.lower(i);
-    ROLE_NOUNS.contains(&lower.as_str()).then_some(lower)
+    role_noun(ctx.word(i))
 }
 
 /// Roles stated next to a name: "burgemeester (van X) Aboutaleb", "Aboutaleb, burgemeester van X,";
@@ -203,43 +224,88 @@ fn attach_roles(ctx: &Ctx, out: &mut Entities) {
             continue;
         };
         let sentence = ctx.sentence_of[i];
-        // "van Rotterdam", "van de NMBS", "aan het KMI", "bij de politie"
+        // "van Rotterdam", "van de NMBS", "aan het KMI", "bij de politie", "van het
+        // Amerikaanse industriële concern General Electric"
         let place_after = |k: usize, out: &Entities| -> Option<Ref> {
-            let article = k + 1 < ctx.tokens.len() && matches!(ctx.lower(k + 1).as_str(), "de" | "het");
-            matches!(ctx.lower(k).as_str(), "van" | "aan" | "bij")
-                .then(|| out.named_at(k + 1 + usize::from(article)))
-                .flatten()
-                .filter(|r| {
-                    matches!(out.entities[r.entity].entity_type, EntityType::Location | EntityType::Organization)
-                })
-                .cloned()
+            if !matches!(ctx.lower(k).as_str(), "van" | "aan" | "bij" | "namens") {
+                return None;
+            }
+            let mut at = k + 1;
+            if at < ctx.tokens.len() && matches!(ctx.lower(at).as_str(), "de" | "het") {
+                at += 1;
+            }
+            for _ in 0..=ROLE_MODIFIERS {
+                if let Some(r) = out.named_at(at) {
+                    return matches!(
+                        out.entities[r.entity].entity_type,
+                        EntityType::Location | EntityType::Organization
+                    )
+                    .then(|| r.clone());
+                }
+                if !is_modifier(ctx, at) {
+                    return None;
+                }
+                at += 1;
+            }
+            None
         };
         let same_sentence = |k: usize| ctx.sentence_of.get(k) == Some(&sentence);
         // "burgemeester van Rotterdam Ahmed Aboutaleb" / "burgemeester Aboutaleb (van Rotterdam)"
+        // / "de bisschop van Brugge, mgr. Robert Vangheluwe"
         let mut place = place_after(i + 1, out);
-        let person_at = place.as_ref().map_or(i + 1, |p| p.tokens.end);
+        let mut person_at = place.as_ref().map_or(i + 1, |p| p.tokens.end);
+        if place.is_some() && ctx.tokens.get(person_at).is_some_and(|_| ctx.word(person_at) == ",") {
+            person_at += 1;
+        }
+        if ctx.tokens.get(person_at).is_some_and(|_| NAME_TITLES.contains(&ctx.lower(person_at).as_str())) {
+            person_at += 1;
+        }
         let person = out
             .named_at(person_at)
             .filter(|r| out.entities[r.entity].entity_type == EntityType::Person && same_sentence(person_at))
             .cloned();
         let person = person.or_else(|| {
-            // "Aboutaleb, burgemeester van Rotterdam,", "Sankoh, de leider van het RUF"
-            let article = i.checked_sub(1).is_some_and(|a| matches!(ctx.lower(a).as_str(), "de" | "het"));
-            let comma = i.checked_sub(1 + usize::from(article)).filter(|&c| ctx.word(c) == ",")?;
+            // "Aboutaleb, burgemeester van Rotterdam,", "Sankoh, de leider van het RUF",
+            // "Davenport, de 61-jarige Amerikaanse coach van de Italianen"
+            let mut k = i.checked_sub(1)?;
+            for _ in 0..ROLE_MODIFIERS {
+                if !is_modifier(ctx, k) {
+                    break;
+                }
+                k = k.checked_sub(1)?;
+            }
+            if matches!(ctx.lower(k).as_str(), "de" | "het") {
+                k = k.checked_sub(1)?;
+            }
+            let comma = Some(k).filter(|&c| ctx.word(c) == ",")?;
             let r = &out.refs[*out.named_by_end.get(&comma)?];
             (out.entities[r.entity].entity_type == EntityType::Person).then(|| r.clone())
         });
+        // "CSF-voorzitter Leoz": the organisation in the compound, when the text names it;
+        // "de Colombiaanse president Pastrana": the country, when the text names it.
+        let implied_place = || -> Option<usize> {
+            let word = ctx.word(i);
+            let prefix =
+                word.split_once('-').map(|(p, _)| p).filter(|p| p.chars().next().is_some_and(char::is_uppercase));
+            let country = i.checked_sub(1).and_then(|a| demonym_country(ctx.word(a)));
+            let wanted = fold(prefix.or(country)?);
+            out.entities.iter().position(|e| {
+                matches!(e.entity_type, EntityType::Location | EntityType::Organization)
+                    && std::iter::once(&e.name).chain(&e.aliases).any(|n| fold(n) == wanted)
+            })
+        };
         if let Some(p) = person {
             if place.is_none() {
                 place = place_after(p.tokens.end, out).filter(|_| p.tokens.start > i);
             }
             let end = place.as_ref().map_or(p.tokens.end, |pl| pl.tokens.end).max(p.tokens.end).max(i + 1);
             let start = p.tokens.start.min(i);
+            let place = place.map(|pl| pl.entity).or_else(implied_place);
             add_role(out, p.entity, &role);
             out.roles.push(RoleFact {
                 person: p.entity,
                 role,
-                place: place.map(|pl| pl.entity),
+                place,
                 sentence,
                 span: Span::new(ctx.tokens[start].span.start, ctx.tokens[end - 1].span.end),
                 confidence: 0.85,

@@ -3,7 +3,7 @@
 
 use super::ner::{self, NerModel};
 use super::tokenize::{Sentence, Token, TokenKind};
-use super::words::{ARTICLES, INSTITUTIONS, PORTFOLIOS};
+use super::words::{role_noun, ARTICLES, INSTITUTIONS, NATIONALITY_NOUNS, PORTFOLIOS};
 use crate::model::{EntityType, Span};
 use std::ops::Range;
 
@@ -27,6 +27,11 @@ fn is_law_word(word: &str) -> bool {
     word.chars().next().is_some_and(char::is_uppercase)
         && lower.chars().count() > 4
         && (lower.ends_with("wet") || lower.ends_with("wetten") || lower.starts_with("wetboek"))
+}
+
+/// A role or nationality noun that the tagger may read as the first word of a name.
+fn is_glued_prefix(word: &str) -> bool {
+    role_noun(word).is_some() || NATIONALITY_NOUNS.contains(&word.to_lowercase().as_str())
 }
 
 /// Find the named mentions in every sentence.
@@ -53,6 +58,17 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence], tagger: &NerMo
             // "minister van Cultuur Bert Anciaux": the portfolio is not part of the name.
             if ty == "PER" && s > 0 && matches!(words[s - 1], "van" | "voor" | "en") {
                 while e - s > 2 && PORTFOLIOS.contains(&words[s]) {
+                    s += 1;
+                }
+            }
+            // "Zeilster Carolijn Brouwer", "CEO Jan Smit", "Duitser Beerbaum": a role or
+            // nationality noun glued before a person's name is no part of it (the role is
+            // attached to the person by coref).
+            if ty == "PER" {
+                while e - s > 1
+                    && is_glued_prefix(words[s])
+                    && words[s + 1].chars().next().is_some_and(char::is_uppercase)
+                {
                     s += 1;
                 }
             }
