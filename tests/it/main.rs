@@ -10,6 +10,7 @@ mod explorer;
 mod export;
 mod golden;
 mod graphql_http;
+mod hostile;
 mod link;
 mod ner;
 mod relations;
