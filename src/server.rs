@@ -70,7 +70,7 @@ pub fn app(kg: Arc<Kennisgraaf>, config: ServerConfig) -> Router {
         .route("/", get(graphiql))
         .route("/graphql", get(graphql).post(graphql))
         .route_service("/graphql/ws", GraphQLSubscription::new(state.api.schema().clone()))
-        .route("/health", get(|| async { "ok" }))
+        .route("/health", get(health))
         .route("/explore", get(|| async { Html(EXPLORE_HTML) }))
         .route("/graphiql/{file}", get(graphiql_asset))
         .route(
@@ -87,6 +87,19 @@ pub fn app(kg: Arc<Kennisgraaf>, config: ServerConfig) -> Router {
             timeout + Duration::from_secs(5),
         ))
         .layer(TraceLayer::new_for_http())
+}
+
+/// 200 `ok` while the store takes writes; 503 saying since when and why it does not.
+async fn health(State(state): State<AppState>) -> Response {
+    let kg = state.kg.clone();
+    match tokio::task::spawn_blocking(move || kg.store_health()).await {
+        Ok(crate::pipeline::StoreHealth::Healthy) => "ok".into_response(),
+        Ok(unhealthy) => (StatusCode::SERVICE_UNAVAILABLE, unhealthy.to_string()).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
 }
 
 async fn graphiql() -> impl IntoResponse {

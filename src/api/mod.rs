@@ -3,7 +3,8 @@
 //! for structure and the store for text (documents, mentions, evidence).
 //!
 //! Errors carry `extensions.code`: NOT_FOUND, BAD_INPUT, LIMIT_EXCEEDED,
-//! UNAUTHENTICATED, INTERNAL (details of internal failures go to the log, not the client).
+//! UNAUTHENTICATED, STORE_UNAVAILABLE (a write failed, e.g. a full disk; the message says
+//! what to do), INTERNAL (details of internal failures go to the log, not the client).
 
 mod curation;
 mod live;
@@ -126,6 +127,14 @@ pub fn limit_error(message: String) -> async_graphql::ServerError {
 pub(crate) fn internal(e: impl std::fmt::Display) -> async_graphql::Error {
     tracing::error!(error = %e, "request failed");
     error("INTERNAL", "internal error; the server log has details")
+}
+
+/// A failed store call: STORE_UNAVAILABLE while the store cannot be written, else INTERNAL.
+pub(crate) fn store_error(e: crate::store::StoreError) -> async_graphql::Error {
+    match e {
+        crate::store::StoreError::Unavailable { .. } => error("STORE_UNAVAILABLE", e.to_string()),
+        other => internal(other),
+    }
 }
 
 pub(crate) fn kg<'a>(ctx: &Context<'a>) -> &'a Arc<Kennisgraaf> {
@@ -460,8 +469,10 @@ impl IngestMutation {
             })
             .collect();
         let kg = kg(ctx).clone();
-        let report =
-            tokio::task::spawn_blocking(move || kg.ingest(raws, || {})).await.map_err(internal)?.map_err(internal)?;
+        let report = tokio::task::spawn_blocking(move || kg.ingest(raws, || {}))
+            .await
+            .map_err(internal)?
+            .map_err(store_error)?;
         Ok(IngestResult {
             stored: report.stored.into_iter().map(ID).collect(),
             unchanged: report.unchanged.into_iter().map(ID).collect(),
