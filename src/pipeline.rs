@@ -6,6 +6,12 @@
 //! read-modified-written by one writer at a time); the
 //! graph is updated under its write lock right after each commit, entities before
 //! relations, so readers never see a relation whose entity is missing.
+//!
+//! After a store write fails with an I/O error (a full disk) the store is unhealthy:
+//! writes are refused with `StoreError::Unavailable` until a recovery attempt (by the
+//! next write, or by `store_health`, at most once per `RECOVERY_INTERVAL`) reopens the
+//! store, writes a probe, and reloads the graph from what the store holds, under the
+//! writer lock.
 
 use crate::extract::Extractor;
 use crate::graph::Graph;
@@ -13,7 +19,8 @@ use crate::ingest::{self, RawDocument};
 use crate::model::{Curation, Document, Extraction};
 use crate::resolve;
 use crate::store::{CurateError, CurationOutcome, Store, StoreError};
-use std::sync::{Mutex, RwLock, RwLockReadGuard};
+use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard};
+use std::time::{Duration, Instant};
 
 #[derive(Debug, Default, Clone, serde::Serialize)]
 pub struct IngestReport {
@@ -82,11 +89,46 @@ impl GraphDelta {
 /// many it missed; ingestion never waits for it).
 pub const EVENT_BUFFER: usize = 4096;
 
+/// Whether the store takes writes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StoreHealth {
+    Healthy,
+    /// A write failed with `reason` at `since` (seconds since the Unix epoch) and no
+    /// recovery attempt has succeeded since.
+    Unhealthy {
+        reason: String,
+        since: u64,
+    },
+}
+
+impl std::fmt::Display for StoreHealth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreHealth::Healthy => f.write_str("ok"),
+            StoreHealth::Unhealthy { reason, since } => write!(
+                f,
+                "unhealthy: the store cannot be written since {} ({reason}); free disk space or fix the disk: \
+                 writes resume by themselves, no restart is needed",
+                crate::model::iso8601_utc(*since)
+            ),
+        }
+    }
+}
+
+/// Least time between two attempts to recover an unhealthy store (each reopens it).
+pub const RECOVERY_INTERVAL: Duration = Duration::from_secs(1);
+
+struct Health {
+    state: StoreHealth,
+    last_attempt: Option<Instant>,
+}
+
 pub struct Kennisgraaf {
     extractor: Extractor,
     store: Store,
     graph: RwLock<Graph>,
     writer: Mutex<()>,
+    health: Mutex<Health>,
     events: tokio::sync::broadcast::Sender<PipelineEvent>,
 }
 
@@ -94,7 +136,67 @@ impl Kennisgraaf {
     pub fn new(extractor: Extractor, store: Store) -> Result<Self, StoreError> {
         let graph = Graph::load(&store)?;
         let (events, _) = tokio::sync::broadcast::channel(EVENT_BUFFER);
-        Ok(Self { extractor, store, graph: RwLock::new(graph), writer: Mutex::new(()), events })
+        let health = Mutex::new(Health { state: StoreHealth::Healthy, last_attempt: None });
+        Ok(Self { extractor, store, graph: RwLock::new(graph), writer: Mutex::new(()), health, events })
+    }
+
+    /// Whether the store takes writes; when it has not, first try to recover it (unless a
+    /// write is under way or the last attempt was less than `RECOVERY_INTERVAL` ago).
+    pub fn store_health(&self) -> StoreHealth {
+        if let Ok(writer) = self.writer.try_lock() {
+            // An unhealthy store stays so until it recovers; the health answers why.
+            let _ = self.writable(&writer);
+        }
+        self.health.lock().unwrap_or_else(|p| p.into_inner()).state.clone()
+    }
+
+    /// `Ok` when the store takes writes, recovering it first if it did not. Needs the
+    /// writer lock: recovery reopens the store and reloads the graph.
+    fn writable(&self, _writer: &MutexGuard<'_, ()>) -> Result<(), StoreError> {
+        let mut health = self.health.lock().unwrap_or_else(|p| p.into_inner());
+        let StoreHealth::Unhealthy { reason, .. } = &health.state else {
+            return Ok(());
+        };
+        let unavailable = StoreError::Unavailable { reason: reason.clone() };
+        if health.last_attempt.is_some_and(|at| at.elapsed() < RECOVERY_INTERVAL) {
+            return Err(unavailable);
+        }
+        health.last_attempt = Some(Instant::now());
+        drop(health);
+        let recovered = self.store.reopen().and_then(|()| self.store.write_probe()).and_then(|()| {
+            // Commits applied to the graph but never flushed are gone from the store.
+            let graph = Graph::load(&self.store)?;
+            *self.graph.write().unwrap_or_else(|p| p.into_inner()) = graph;
+            Ok(())
+        });
+        let mut health = self.health.lock().unwrap_or_else(|p| p.into_inner());
+        match recovered {
+            Ok(()) => {
+                tracing::info!("the store takes writes again");
+                health.state = StoreHealth::Healthy;
+                Ok(())
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "the store still cannot be written");
+                Err(unavailable)
+            }
+        }
+    }
+
+    /// Note a failed store call: an I/O error makes the store unhealthy, and the caller
+    /// gets `StoreError::Unavailable` saying so.
+    fn failed(&self, e: StoreError) -> StoreError {
+        let StoreError::Io(reason) = e else {
+            return e;
+        };
+        tracing::error!(%reason, "a store write failed: the store is unhealthy until it takes writes again");
+        let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let mut health = self.health.lock().unwrap_or_else(|p| p.into_inner());
+        if health.state == StoreHealth::Healthy {
+            health.state = StoreHealth::Unhealthy { reason: reason.clone(), since };
+            health.last_attempt = Some(Instant::now());
+        }
+        StoreError::Unavailable { reason }
     }
 
     /// Live events from now on; see `PipelineEvent` and `EVENT_BUFFER`.
@@ -125,8 +227,20 @@ impl Kennisgraaf {
     /// resolved and committed in turn under the writer lock. Store failures stop the run
     /// (documents before it stay stored); bad input is reported and skipped. The store is
     /// flushed after every `flush_every` stored documents and at the end; `on_acknowledged`
-    /// then gets the ids made durable by that flush.
+    /// then gets the ids made durable by that flush. While the store is unhealthy (see
+    /// `store_health`) nothing is ingested: `StoreError::Unavailable`.
     pub fn ingest_with(
+        &self,
+        raws: Vec<RawDocument>,
+        flush_every: usize,
+        on_document: impl FnMut(),
+        on_acknowledged: impl FnMut(&[String]),
+    ) -> Result<IngestReport, StoreError> {
+        self.writable(&self.writer.lock().unwrap_or_else(|p| p.into_inner()))?;
+        self.ingest_batches(raws, flush_every, on_document, on_acknowledged).map_err(|e| self.failed(e))
+    }
+
+    fn ingest_batches(
         &self,
         raws: Vec<RawDocument>,
         flush_every: usize,
@@ -165,9 +279,13 @@ impl Kennisgraaf {
     /// it as the next curation event with `reason` and the time, and tell subscribers.
     /// Serialised with commits by the writer lock; durable when it returns.
     pub fn curate(&self, curation: Curation, reason: &str) -> Result<CurationOutcome, CurateError> {
-        let _writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        self.writable(&writer)?;
         let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-        let outcome = self.store.curate(curation, reason, crate::model::iso8601_utc(now))?;
+        let outcome = self.store.curate(curation, reason, crate::model::iso8601_utc(now)).map_err(|e| match e {
+            CurateError::Store(e) => CurateError::Store(self.failed(e)),
+            other => other,
+        })?;
         let mut graph = self.graph.write().unwrap_or_else(|p| p.into_inner());
         let mut changes = GraphDelta::before_applying(
             &graph,

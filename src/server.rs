@@ -113,7 +113,7 @@ pub fn app(kg: Arc<Kennisgraaf>, config: ServerConfig) -> Server {
         .route("/", get(graphiql))
         .route("/graphql", get(graphql).post(graphql))
         .route("/graphql/ws", get(graphql_ws))
-        .route("/health", get(|| async { "ok" }))
+        .route("/health", get(health))
         .route("/explore", get(|| async { Html(EXPLORE_HTML) }))
         .route("/graphiql/{file}", get(graphiql_asset))
         .route(
@@ -130,6 +130,19 @@ pub fn app(kg: Arc<Kennisgraaf>, config: ServerConfig) -> Server {
         cors_origins: config.cors_origins.into(),
         allowed_hosts: config.allowed_hosts,
         connections: config.connections,
+    }
+}
+
+/// 200 `ok` while the store takes writes; 503 saying since when and why it does not.
+async fn health(State(state): State<AppState>) -> Response {
+    let kg = state.kg.clone();
+    match tokio::task::spawn_blocking(move || kg.store_health()).await {
+        Ok(crate::pipeline::StoreHealth::Healthy) => "ok".into_response(),
+        Ok(unhealthy) => (StatusCode::SERVICE_UNAVAILABLE, unhealthy.to_string()).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
     }
 }
 

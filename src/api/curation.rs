@@ -5,7 +5,7 @@
 //! decision as an event before it answers; nothing here writes the store directly.
 
 use super::types::{Entity, EntityType};
-use super::{error, internal, kg, paginate, require_authorised, ConnectionFields, ErrorCode};
+use super::{error, internal, kg, paginate, require_authorised, store_error, ConnectionFields, ErrorCode};
 use crate::model::{self, Curation};
 use crate::store::CurateError;
 use async_graphql::connection::{Connection, EmptyFields};
@@ -135,7 +135,7 @@ async fn curate(ctx: &Context<'_>, curation: Curation, reason: String) -> async_
         |e| match e {
             CurateError::NotFound(m) => error(ErrorCode::NotFound, m),
             CurateError::BadInput(m) => error(ErrorCode::BadInput, m),
-            CurateError::Store(e) => internal(e),
+            CurateError::Store(e) => store_error(e),
         },
     )?;
     Ok(CurationResult {

@@ -3,7 +3,8 @@
 //! for structure and the store for text (documents, mentions, evidence).
 //!
 //! Errors carry `extensions.code`: NOT_FOUND, BAD_INPUT, LIMIT_EXCEEDED,
-//! UNAUTHENTICATED, INTERNAL (details of internal failures go to the log, not the client).
+//! UNAUTHENTICATED, STORE_UNAVAILABLE (a write failed, e.g. a full disk; the message says
+//! what to do), INTERNAL (details of internal failures go to the log, not the client).
 
 mod curation;
 mod executor;
@@ -45,8 +46,8 @@ pub enum ErrorCode {
     NotFound,
     /// A mutation without the server's token.
     Unauthenticated,
-    /// The store cannot be written now (see `/health`).
-    Unavailable,
+    /// The store cannot be written now (see `/health`); it recovers without a restart.
+    StoreUnavailable,
     /// A failure of the server; the log has details.
     Internal,
 }
@@ -61,7 +62,7 @@ impl ErrorCode {
             ErrorCode::LimitExceeded => "LIMIT_EXCEEDED",
             ErrorCode::NotFound => "NOT_FOUND",
             ErrorCode::Unauthenticated => "UNAUTHENTICATED",
-            ErrorCode::Unavailable => "UNAVAILABLE",
+            ErrorCode::StoreUnavailable => "STORE_UNAVAILABLE",
             ErrorCode::Internal => "INTERNAL",
         }
     }
@@ -104,6 +105,14 @@ pub(crate) fn error(code: ErrorCode, message: impl Into<String>) -> async_graphq
 pub(crate) fn internal(e: impl std::fmt::Display) -> async_graphql::Error {
     tracing::error!(error = %e, "request failed");
     error(ErrorCode::Internal, "internal error; the server log has details")
+}
+
+/// A failed store call: STORE_UNAVAILABLE while the store cannot be written, else INTERNAL.
+pub(crate) fn store_error(e: crate::store::StoreError) -> async_graphql::Error {
+    match e {
+        crate::store::StoreError::Unavailable { .. } => error(ErrorCode::StoreUnavailable, e.to_string()),
+        other => internal(other),
+    }
 }
 
 /// The knowledge graph, for a resolver: every resolver that reads the graph or the store
@@ -406,8 +415,10 @@ impl IngestMutation {
             })
             .collect();
         let kg = kg(ctx)?.clone();
-        let report =
-            tokio::task::spawn_blocking(move || kg.ingest(raws, || {})).await.map_err(internal)?.map_err(internal)?;
+        let report = tokio::task::spawn_blocking(move || kg.ingest(raws, || {}))
+            .await
+            .map_err(internal)?
+            .map_err(store_error)?;
         Ok(IngestResult {
             stored: report.stored.into_iter().map(ID).collect(),
             unchanged: report.unchanged.into_iter().map(ID).collect(),

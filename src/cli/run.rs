@@ -198,6 +198,20 @@ fn serve_limits(args: &ServeArgs) -> crate::api::Limits {
 pub fn serve(store: &Path, models: &ModelArgs, args: &ServeArgs) -> Result<()> {
     let started = Instant::now();
     let kg = open(store, models)?;
+    // A store `check` refuses is not served: ingesting into it would build on the damage.
+    let problems = kg.store().check_quick()?;
+    if !problems.is_empty() {
+        for p in problems.iter().take(10) {
+            eprintln!("problem: {p}");
+        }
+        anyhow::bail!(
+            "the store at {} fails its integrity check ({} problems, the first listed above); not serving it. \
+             Run `kennisgraaf --store {} check` for the full list, then restore a backup or re-ingest into a new store",
+            store.display(),
+            problems.len(),
+            store.display()
+        );
+    }
     if kg.store().is_empty()? && !args.no_seed {
         eprintln!("empty store: ingesting the corpus in {}", args.corpus.display());
         ingest_paths(&kg, std::slice::from_ref(&args.corpus), ReadLimits::default(), usize::MAX)?;

@@ -24,6 +24,16 @@ pub enum IngestError {
     Empty { path: String },
     #[error("{path}: is {size} bytes, over the limit of {limit} bytes; split it or raise --max-file-bytes")]
     TooLarge { path: String, size: u64, limit: u64 },
+    #[error("{path}: gave more than the limit of {limit} bytes when read, though its size reads {claimed} bytes; skipped (copy it to a regular file, or raise --max-file-bytes)")]
+    ReadPastLimit { path: String, claimed: u64, limit: u64 },
+    #[error("{path}: is {kind}, not a regular file; skipped without opening it (only regular .txt and .jsonl files are ingested)")]
+    NotAFile { path: String, kind: FileKind },
+    #[error("{path}: is a link to {target}, outside the paths given; skipped (give {target} itself to ingest it)")]
+    LinkOutside { path: String, target: String },
+    #[error("{path}: is a link to {target}, a folder read already (a link loop or a second way in); skipped")]
+    LinkLoop { path: String, target: String },
+    #[error("{path}: is a link that leads nowhere ({reason}); skipped (fix or remove the link)")]
+    BrokenLink { path: String, reason: String },
     #[error("{path}: looks like a binary file (NUL byte at byte {offset}); only UTF-8 text is ingested")]
     Binary { path: String, offset: usize },
     #[error("{path}: invalid UTF-8 at byte {offset}; convert the file to UTF-8 (e.g. iconv -f WINDOWS-1252 -t UTF-8)")]
@@ -36,6 +46,50 @@ pub enum IngestError {
     BadDate { origin: String, date: String },
     #[error("{path}: nothing ingestible here (looked for .txt and .jsonl files)")]
     NothingToIngest { path: String },
+}
+
+/// What a path is when it is not a regular file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Folder,
+    NamedPipe,
+    CharacterDevice,
+    BlockDevice,
+    Socket,
+    Unknown,
+}
+
+impl FileKind {
+    fn of(meta: &std::fs::Metadata) -> Self {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_dir() {
+            FileKind::Folder
+        } else if t.is_fifo() {
+            FileKind::NamedPipe
+        } else if t.is_char_device() {
+            FileKind::CharacterDevice
+        } else if t.is_block_device() {
+            FileKind::BlockDevice
+        } else if t.is_socket() {
+            FileKind::Socket
+        } else {
+            FileKind::Unknown
+        }
+    }
+}
+
+impl std::fmt::Display for FileKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            FileKind::Folder => "a folder",
+            FileKind::NamedPipe => "a named pipe (FIFO)",
+            FileKind::CharacterDevice => "a character device",
+            FileKind::BlockDevice => "a block device",
+            FileKind::Socket => "a socket",
+            FileKind::Unknown => "of an unknown file type",
+        })
+    }
 }
 
 /// A document as supplied by a user, before normalisation.

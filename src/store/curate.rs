@@ -84,7 +84,7 @@ impl Store {
 
     /// Every curation made, in order.
     pub fn curations(&self) -> impl DoubleEndedIterator<Item = Result<CurationEvent, StoreError>> + '_ {
-        self.db.scan_prefix(b"cur:").map(|kv| {
+        self.scan_pairs(b"cur:").map(|kv| {
             let (k, v) = kv?;
             decode(&k, &v)
         })
@@ -92,7 +92,7 @@ impl Store {
 
     /// `(old id, id it was merged into)` for every merge.
     pub fn merges(&self) -> impl Iterator<Item = Result<(String, String), StoreError>> + '_ {
-        self.db.scan_prefix(b"merged:").map(|kv| {
+        self.scan_pairs(b"merged:").map(|kv| {
             let (k, v) = kv?;
             Ok((String::from_utf8_lossy(&k[7..]).into_owned(), String::from_utf8_lossy(&v).into_owned()))
         })
@@ -103,14 +103,17 @@ impl Store {
         if !self.curated.load(std::sync::atomic::Ordering::Relaxed) {
             return Ok(None);
         }
-        Ok(self.db.get(key(&["deleted:", document]))?.and_then(|v| v.as_ref().try_into().ok().map(u64::from_le_bytes)))
+        Ok(self
+            .db()?
+            .get(key(&["deleted:", document]))?
+            .and_then(|v| v.as_ref().try_into().ok().map(u64::from_le_bytes)))
     }
 
     /// The id an entity answers as now: itself, or where merges took it.
     pub fn current_id(&self, id: &str) -> Result<String, StoreError> {
         let mut id = id.to_string();
         for _ in 0..MAX_MERGE_HOPS {
-            match self.db.get(key(&["merged:", &id]))? {
+            match self.db()?.get(key(&["merged:", &id]))? {
                 Some(next) => id = String::from_utf8_lossy(&next).into_owned(),
                 None => break,
             }
@@ -213,7 +216,7 @@ impl<'s> Edit<'s> {
 
     fn scan_raw<T: serde::de::DeserializeOwned>(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, T)>, StoreError> {
         let mut out = Vec::new();
-        for kv in self.store.db.scan_prefix(prefix) {
+        for kv in self.store.scan_pairs(prefix) {
             let (k, v) = kv?;
             out.push((k.to_vec(), decode(&k, &v)?));
         }
@@ -255,7 +258,7 @@ impl<'s> Edit<'s> {
         }
         if let Some(w) = &e.wikidata {
             let wd = key(&["wd:", &w.id]);
-            if self.store.db.get(&wd)?.is_some_and(|v| v.as_ref() == e.id.as_bytes()) {
+            if self.store.db()?.get(&wd)?.is_some_and(|v| v.as_ref() == e.id.as_bytes()) {
                 self.batch.remove(wd);
             }
         }
@@ -548,7 +551,7 @@ impl<'s> Edit<'s> {
         write_records(&mut self.batch, "doc:", std::mem::take(&mut self.documents))?;
         let outcome =
             CurationOutcome { event, entity, entities, removed_entities, relations, removed_relations, merged };
-        self.store.db.apply_batch(self.batch)?;
+        self.store.db()?.apply_batch(self.batch)?;
         Ok(outcome)
     }
 }

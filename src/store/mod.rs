@@ -14,7 +14,10 @@
 //! or not at all; committing a document already stored changes nothing; callers
 //! serialise commits (`Store::commit` takes `&mut self`-like exclusivity through the
 //! pipeline's writer lock) so read-modify-write of aggregates is safe. A commit is
-//! durable once `flush` returns.
+//! durable once `flush` returns. After a write fails (a full disk) sled refuses every
+//! later write; `reopen` closes it and opens it again, and in between every call returns
+//! `StoreError::Unavailable` instead of waiting.
+//! `meta:probe` → time of the last `write_probe` (whether the disk takes writes again).
 
 mod curate;
 
@@ -27,11 +30,13 @@ use crate::model::{
 use crate::resolve::{KnownEntities, KnownEntity};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::RwLock;
 
 /// Bumped whenever the on-disk layout or a record's encoding changes.
 pub const SCHEMA_VERSION: u32 = 3;
 const SCHEMA_KEY: &[u8] = b"meta:schema";
+const PROBE_KEY: &[u8] = b"meta:probe";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -43,6 +48,8 @@ pub enum StoreError {
     Schema { path: String, found: u32 },
     #[error("store I/O failed: {0}")]
     Io(String),
+    #[error("the store cannot be written right now ({reason}); free disk space or fix the disk, then try again (no restart is needed)")]
+    Unavailable { reason: String },
     #[error("store record {key} is corrupt ({reason}); run `kennisgraaf check` or restore a backup")]
     Corrupt { key: String, reason: String },
 }
@@ -84,7 +91,9 @@ pub struct StoreCounts {
 }
 
 pub struct Store {
-    db: sled::Db,
+    path: PathBuf,
+    /// None while `reopen` replaces it (or when reopening failed).
+    db: RwLock<Option<sled::Db>>,
     /// Whether any curation was ever made: lets ingestion skip curation-rule lookups
     /// in the common case of an uncurated store.
     curated: std::sync::atomic::AtomicBool,
@@ -121,69 +130,115 @@ fn seen_range(first: &mut Option<String>, last: &mut Option<String>, date: Optio
     }
 }
 
+/// Open sled at `path` and check its schema version (writing it into a new store).
+fn open_db(path: &Path) -> Result<sled::Db, StoreError> {
+    let display = path.display().to_string();
+    let config = sled::Config::new().path(path).flush_every_ms(Some(500));
+    let is_locked = |e: &sled::Error| matches!(e, sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("lock"));
+    // sled's background threads let go of a store's lock a moment after its last
+    // handle is dropped (a store just closed in this process, or a process exiting):
+    // wait up to a second for that before calling the store in use.
+    let mut opened = config.open();
+    for _ in 0..20 {
+        match &opened {
+            Err(e) if is_locked(e) => {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                opened = config.open();
+            }
+            _ => break,
+        }
+    }
+    let db = opened.map_err(|e| match e {
+        e if is_locked(&e) => StoreError::Locked { path: display.clone() },
+        other => StoreError::Open { path: display.clone(), reason: other.to_string() },
+    })?;
+    match db.get(SCHEMA_KEY)? {
+        Some(v) => {
+            let found = v.as_ref().try_into().map(u32::from_le_bytes).unwrap_or(0);
+            if found != SCHEMA_VERSION {
+                return Err(StoreError::Schema { path: display, found });
+            }
+        }
+        None if db.is_empty() => {
+            db.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_le_bytes())?;
+            db.flush()?;
+        }
+        None => return Err(StoreError::Schema { path: display, found: 0 }),
+    }
+    Ok(db)
+}
+
 impl Store {
     /// Open (or create) the store at `path`.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let display = path.display().to_string();
-        let config = sled::Config::new().path(path).flush_every_ms(Some(500));
-        let is_locked = |e: &sled::Error| matches!(e, sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("lock"));
-        // sled's background threads let go of a store's lock a moment after its last
-        // handle is dropped (a store just closed in this process, or a process exiting):
-        // wait up to a second for that before calling the store in use.
-        let mut opened = config.open();
-        for _ in 0..20 {
-            match &opened {
-                Err(e) if is_locked(e) => {
-                    std::thread::sleep(std::time::Duration::from_millis(50));
-                    opened = config.open();
-                }
-                _ => break,
-            }
-        }
-        let db = opened.map_err(|e| match e {
-            e if is_locked(&e) => StoreError::Locked { path: display.clone() },
-            other => StoreError::Open { path: display.clone(), reason: other.to_string() },
-        })?;
-        match db.get(SCHEMA_KEY)? {
-            Some(v) => {
-                let found = v.as_ref().try_into().map(u32::from_le_bytes).unwrap_or(0);
-                if found != SCHEMA_VERSION {
-                    return Err(StoreError::Schema { path: display, found });
-                }
-            }
-            None if db.is_empty() => {
-                db.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_le_bytes())?;
-                db.flush()?;
-            }
-            None => return Err(StoreError::Schema { path: display, found: 0 }),
-        }
+        let db = open_db(path)?;
         let curated = db.scan_prefix(b"cur:").next().transpose()?.is_some();
-        Ok(Self { db, curated: curated.into() })
+        Ok(Self { path: path.to_path_buf(), db: RwLock::new(Some(db)), curated: curated.into() })
+    }
+
+    /// Close sled and open it again: after a failed write sled refuses every later write,
+    /// even once the disk has room. Calls made meanwhile get `StoreError::Unavailable`;
+    /// if opening fails the store stays unavailable until a later `reopen` succeeds.
+    pub fn reopen(&self) -> Result<(), StoreError> {
+        let old = self.db.write().unwrap_or_else(|p| p.into_inner()).take();
+        // Its background threads and any reader's iterator let go of the lock soon after.
+        drop(old);
+        let db = open_db(&self.path)?;
+        let curated = db.scan_prefix(b"cur:").next().transpose()?.is_some();
+        self.curated.store(curated, std::sync::atomic::Ordering::Relaxed);
+        *self.db.write().unwrap_or_else(|p| p.into_inner()) = Some(db);
+        Ok(())
+    }
+
+    /// Write and flush one small record: whether the disk takes writes (again).
+    pub fn write_probe(&self) -> Result<(), StoreError> {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let db = self.db()?;
+        db.insert(PROBE_KEY, &now.to_le_bytes())?;
+        db.flush()?;
+        Ok(())
+    }
+
+    fn db(&self) -> Result<sled::Db, StoreError> {
+        let db = self.db.read().unwrap_or_else(|p| p.into_inner()).clone();
+        db.ok_or_else(|| StoreError::Unavailable { reason: "it is being reopened after a failed write".into() })
+    }
+
+    /// The records under a prefix, or the one error saying why the store cannot be read.
+    fn scan_pairs(
+        &self,
+        prefix: &[u8],
+    ) -> impl DoubleEndedIterator<Item = Result<(sled::IVec, sled::IVec), StoreError>> + use<> {
+        let (records, unavailable) = match self.db() {
+            Ok(db) => (Some(db.scan_prefix(prefix)), None),
+            Err(e) => (None, Some(Err(e))),
+        };
+        unavailable.into_iter().chain(records.into_iter().flatten().map(|kv| kv.map_err(StoreError::from)))
     }
 
     /// Make every commit so far durable.
     pub fn flush(&self) -> Result<(), StoreError> {
-        self.db.flush()?;
+        self.db()?.flush()?;
         Ok(())
     }
 
     fn get<T: DeserializeOwned>(&self, key: &[u8]) -> Result<Option<T>, StoreError> {
-        self.db.get(key)?.map(|v| decode(key, &v)).transpose()
+        self.db()?.get(key)?.map(|v| decode(key, &v)).transpose()
     }
 
     fn scan<T: DeserializeOwned>(&self, prefix: &[u8]) -> impl Iterator<Item = Result<T, StoreError>> + '_ {
-        self.db.scan_prefix(prefix).map(|kv| {
+        self.scan_pairs(prefix).map(|kv| {
             let (k, v) = kv?;
             decode(&k, &v)
         })
     }
 
     pub fn contains_document(&self, id: &str) -> Result<bool, StoreError> {
-        Ok(self.db.contains_key(key(&["doc:", id]))?)
+        Ok(self.db()?.contains_key(key(&["doc:", id]))?)
     }
 
     pub fn is_empty(&self) -> Result<bool, StoreError> {
-        Ok(self.db.scan_prefix(b"doc:").next().transpose()?.is_none())
+        Ok(self.scan_pairs(b"doc:").next().transpose()?.is_none())
     }
 
     /// Store a document with everything extracted from it, in one atomic batch.
@@ -276,20 +331,31 @@ impl Store {
             batch.insert(key(&["xid:", xid]), doc_id.as_bytes());
         }
         batch.insert(key(&["doc:", doc_id]), encode(&record)?);
-        self.db.apply_batch(batch)?;
+        self.db()?.apply_batch(batch)?;
         Ok(outcome)
     }
 
     /// The document stored under a source's own id (JSONL `id`), if any.
     pub fn document_for_external_id(&self, external_id: &str) -> Result<Option<String>, StoreError> {
-        Ok(self.db.get(key(&["xid:", external_id]))?.map(|v| String::from_utf8_lossy(&v).into_owned()))
+        Ok(self.db()?.get(key(&["xid:", external_id]))?.map(|v| String::from_utf8_lossy(&v).into_owned()))
     }
 
     /// Verify that the records agree: every mention's entity and document exist, every
     /// relation's endpoints exist and its weight equals its evidence, the name index and
     /// the entities' aliases match, documents' counts match their mentions. Returns the
-    /// problems found (empty when the store is sound).
+    /// problems found (empty when the store is sound). Reads every record.
     pub fn check(&self) -> Result<Vec<String>, StoreError> {
+        self.check_records(true)
+    }
+
+    /// The part of `check` that reads only what serving loads anyway or looks up for every
+    /// ingested name: entities, relations and their endpoints, the name index. Leaves out
+    /// documents, mentions and evidence (nearly all of a big store).
+    pub fn check_quick(&self) -> Result<Vec<String>, StoreError> {
+        self.check_records(false)
+    }
+
+    fn check_records(&self, everything: bool) -> Result<Vec<String>, StoreError> {
         let mut problems = Vec::new();
         let mut entities: std::collections::HashMap<String, EntityRecord> = std::collections::HashMap::new();
         for e in self.entities() {
@@ -297,31 +363,12 @@ impl Store {
             entities.insert(e.id.clone(), e);
         }
         let mut documents: std::collections::HashMap<String, DocumentRecord> = std::collections::HashMap::new();
-        for d in self.documents() {
-            let d = d?;
-            documents.insert(d.document.id.clone(), d);
-        }
-        let mut mentions_per_doc: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
-        for m in self.scan::<StoredMention>(b"men:") {
-            let m = m?;
-            if !entities.contains_key(&m.entity) {
-                problems
-                    .push(format!("mention {:?} in document {} names missing entity {}", m.text, m.document, m.entity));
+        if everything {
+            for d in self.documents() {
+                let d = d?;
+                documents.insert(d.document.id.clone(), d);
             }
-            if !documents.contains_key(&m.document) {
-                problems.push(format!("mention {:?} names missing document {}", m.text, m.document));
-            }
-            *mentions_per_doc.entry(m.document).or_default() += 1;
-        }
-        for (id, d) in &documents {
-            let found = mentions_per_doc.get(id).copied().unwrap_or(0);
-            if found != d.mention_count {
-                problems
-                    .push(format!("document {id} should have {} mentions, the store holds {found}", d.mention_count));
-            }
-            for e in d.entity_ids.iter().filter(|e| !entities.contains_key(*e)) {
-                problems.push(format!("document {id} names missing entity {e}"));
-            }
+            self.check_mentions(&entities, &documents, &mut problems)?;
         }
         for r in self.relations() {
             let r = r?;
@@ -329,6 +376,9 @@ impl Store {
                 if !entities.contains_key(end) {
                     problems.push(format!("relation {} names missing entity {end}", r.id));
                 }
+            }
+            if !everything {
+                continue;
             }
             let mut evidence = 0u64;
             for ev in self.evidence_of(&r.id) {
@@ -342,8 +392,8 @@ impl Store {
                 problems.push(format!("relation {} has weight {} but {evidence} evidence records", r.id, r.weight));
             }
         }
-        for k in self.db.scan_prefix(b"name:").keys() {
-            let k = k?;
+        for kv in self.scan_pairs(b"name:") {
+            let (k, _) = kv?;
             let Some(sep) = k.iter().position(|&b| b == 0) else {
                 problems.push(format!("malformed name index key {}", String::from_utf8_lossy(&k)));
                 continue;
@@ -357,14 +407,47 @@ impl Store {
                 Some(_) => {}
             }
         }
+        let db = self.db()?;
         for e in entities.values() {
             for alias in e.aliases.keys() {
-                if !self.db.contains_key(key(&["name:", &fold(alias), &e.id]))? {
+                if !db.contains_key(key(&["name:", &fold(alias), &e.id]))? {
                     problems.push(format!("alias {alias:?} of entity {} is missing from the name index", e.id));
                 }
             }
         }
         Ok(problems)
+    }
+
+    /// Every mention's entity and document exist; documents' mention counts match.
+    fn check_mentions(
+        &self,
+        entities: &std::collections::HashMap<String, EntityRecord>,
+        documents: &std::collections::HashMap<String, DocumentRecord>,
+        problems: &mut Vec<String>,
+    ) -> Result<(), StoreError> {
+        let mut mentions_per_doc: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
+        for m in self.scan::<StoredMention>(b"men:") {
+            let m = m?;
+            if !entities.contains_key(&m.entity) {
+                problems
+                    .push(format!("mention {:?} in document {} names missing entity {}", m.text, m.document, m.entity));
+            }
+            if !documents.contains_key(&m.document) {
+                problems.push(format!("mention {:?} names missing document {}", m.text, m.document));
+            }
+            *mentions_per_doc.entry(m.document).or_default() += 1;
+        }
+        for (id, d) in documents {
+            let found = mentions_per_doc.get(id).copied().unwrap_or(0);
+            if found != d.mention_count {
+                problems
+                    .push(format!("document {id} should have {} mentions, the store holds {found}", d.mention_count));
+            }
+            for e in d.entity_ids.iter().filter(|e| !entities.contains_key(*e)) {
+                problems.push(format!("document {id} names missing entity {e}"));
+            }
+        }
+        Ok(())
     }
 
     pub fn document(&self, id: &str) -> Result<Option<DocumentRecord>, StoreError> {
@@ -400,7 +483,7 @@ impl Store {
         let mut prefix = key(&["qref:", entity]);
         prefix.push(0);
         let mut out = Vec::new();
-        for kv in self.db.scan_prefix(&prefix) {
+        for kv in self.scan_pairs(&prefix) {
             let (k, _) = kv?;
             let doc_id = String::from_utf8_lossy(&k[prefix.len()..]).into_owned();
             if let Some(d) = self.document(&doc_id)? {
@@ -411,7 +494,7 @@ impl Store {
     }
 
     pub fn counts(&self) -> Result<StoreCounts, StoreError> {
-        let count = |p: &[u8]| self.db.scan_prefix(p).keys().try_fold(0u64, |n, k| k.map(|_| n + 1));
+        let count = |p: &[u8]| self.scan_pairs(p).try_fold(0u64, |n, kv| kv.map(|_| n + 1));
         Ok(StoreCounts {
             documents: count(b"doc:")?,
             entities: count(b"ent:")?,
@@ -424,14 +507,14 @@ impl Store {
 
 impl KnownEntities for Store {
     fn by_wikidata(&self, qid: &str) -> Option<String> {
-        self.db.get(key(&["wd:", qid])).ok().flatten().map(|v| String::from_utf8_lossy(&v).into_owned())
+        self.db().ok()?.get(key(&["wd:", qid])).ok().flatten().map(|v| String::from_utf8_lossy(&v).into_owned())
     }
 
     fn by_folded_alias(&self, folded: &str) -> Vec<KnownEntity> {
         let mut prefix = key(&["name:", folded]);
         prefix.push(0);
         let mut out = Vec::new();
-        for k in self.db.scan_prefix(&prefix).keys().flatten() {
+        for (k, _) in self.scan_pairs(&prefix).flatten() {
             let id = String::from_utf8_lossy(&k[prefix.len()..]).into_owned();
             if let Ok(Some(e)) = self.get::<EntityRecord>(&key(&["ent:", &id])) {
                 out.push(KnownEntity {
@@ -449,14 +532,19 @@ impl KnownEntities for Store {
         if !self.curated.load(std::sync::atomic::Ordering::Relaxed) {
             return None;
         }
-        self.db.get(key(&["merged:", id])).ok().flatten().map(|v| String::from_utf8_lossy(&v).into_owned())
+        self.db().ok()?.get(key(&["merged:", id])).ok().flatten().map(|v| String::from_utf8_lossy(&v).into_owned())
     }
 
     fn split_off(&self, id: &str, name: &str) -> Option<String> {
         if !self.curated.load(std::sync::atomic::Ordering::Relaxed) {
             return None;
         }
-        self.db.get(key(&["split:", id, &fold(name)])).ok().flatten().map(|v| String::from_utf8_lossy(&v).into_owned())
+        self.db()
+            .ok()?
+            .get(key(&["split:", id, &fold(name)]))
+            .ok()
+            .flatten()
+            .map(|v| String::from_utf8_lossy(&v).into_owned())
     }
 }
 

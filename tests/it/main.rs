@@ -11,6 +11,7 @@ mod export;
 mod golden;
 mod graphql_http;
 mod hostile;
+mod hostile_files;
 mod link;
 mod ner;
 mod relations;
