@@ -432,7 +432,7 @@ mod tests {
 
     #[test]
     fn text_limits_count_tokens_and_nesting_without_parsing() {
-        let limits = Limits { tokens: 10, nesting: 3, ..Limits::default() };
+        let limits = Limits { tokens: 11, nesting: 3, ..Limits::default() };
         assert!(check_text("{ a { b } }", &limits).is_ok());
         assert!(check_text("{ a(x: \"a { [ ( string\") { b } } # { { { {", &limits).is_ok());
         assert_eq!(check_text("{ a { b { c { d } } } }", &limits).map_err(|e| e.limit).err(), Some(Limit::Tokens));

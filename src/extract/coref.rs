@@ -514,8 +514,21 @@ fn resolve_references(ctx: &Ctx, out: &mut Entities) {
     out.refs.extend(added);
 }
 
-/// Who said each quote: "…, zegt X" / "X zegt: …" in the same sentence, else the person
-/// last mentioned before it outside quotes. Then "ik"/"mij" inside become that person.
+/// Is the text in quote marks something said, not a title, nickname or scare quote?
+/// Said is at least three words, not all of them capitalised ("Mr. Guitar", "A Man and
+/// his Guitar", "rood", "per ongeluk" are not).
+fn is_speech(ctx: &Ctx, q: &QuoteRegion) -> bool {
+    let words: Vec<&str> =
+        q.tokens.clone().map(|k| ctx.word(k)).filter(|w| w.chars().any(char::is_alphabetic)).collect();
+    let capitalised = words.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count();
+    words.len() >= 3 && capitalised < words.len()
+}
+
+/// Who said each quote: "…, zegt X" / "X zegt: …" in the same sentence; else the speaker
+/// of the quote just before it, when that one was stated and no person is named outside
+/// quotes in between (a speaker goes on over several quotes); else the person last
+/// mentioned before it outside quotes. Then "ik"/"mij" inside become that person. Text in
+/// quote marks that is no speech (`is_speech`) is no quote.
 fn attribute_quotes(ctx: &Ctx, regions: &[QuoteRegion], out: &mut Entities) {
     let mut person_refs: Vec<Ref> = out
         .refs
@@ -526,7 +539,9 @@ fn attribute_quotes(ctx: &Ctx, regions: &[QuoteRegion], out: &mut Entities) {
     person_refs.sort_by_key(|r| r.tokens.start);
     // Person mentions starting before token `t`, nearest first.
     let before = |t: usize| person_refs[..person_refs.partition_point(|r| r.tokens.start < t)].iter().rev();
-    for q in regions {
+    // The last quote with a stated speaker: (its closing mark, paragraph, speaker).
+    let mut stated: Option<(usize, usize, usize)> = None;
+    for q in regions.iter().filter(|q| is_speech(ctx, q)) {
         let after = q.close + 1;
         let explicit_after = (after..(after + 4).min(ctx.tokens.len()))
             .find(|&k| SPEECH_VERBS.contains(&ctx.lower(k).as_str()))
@@ -542,8 +557,14 @@ fn attribute_quotes(ctx: &Ctx, regions: &[QuoteRegion], out: &mut Entities) {
                 && ctx.sentence_of[r.tokens.start] == ctx.sentence_of[open]
                 && (r.tokens.end..open).any(|k| ctx.word(k) == ":" || SPEECH_VERBS.contains(&ctx.lower(k).as_str()))
         });
+        let continued = stated.filter(|&(close, paragraph, _)| {
+            q.paragraph <= paragraph + 1 && before(q.tokens.start).next().is_none_or(|r| r.tokens.start < close)
+        });
         let (speaker, extractor) = if let Some(r) = explicit_after.or(explicit_before) {
+            stated = Some((q.close, q.paragraph, r.entity));
             (Some(r.entity), "pattern:quote-speech-verb")
+        } else if let Some((_, _, speaker)) = continued {
+            (Some(speaker), "inference:quote-same-speaker")
         } else if let Some(r) = before(q.tokens.start).take(3).find(|r| r.tokens.end <= q.tokens.start) {
             (Some(r.entity), "inference:quote-last-person")
         } else {
