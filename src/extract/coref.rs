@@ -134,6 +134,42 @@ pub fn resolve(
 
 /// Group named mentions: one entity per folded name (the type most often tagged wins),
 /// and a shorter person name that ends a longer one ("Aboutaleb" / "Ahmed Aboutaleb") joins it.
+/// Acronyms the text defines, "General Electric (GE)": the acronym's folded form → the
+/// full name's. The acronym's letters are the initials of the name's capitalised words
+/// (lowercase words such as "van", "voor" may be skipped or counted).
+fn acronyms_defined(ctx: &Ctx, names: &[Name]) -> HashMap<String, String> {
+    let mut defined = HashMap::new();
+    for pair in names.windows(2) {
+        let (full, short) = (&pair[0], &pair[1]);
+        let bracketed = ctx.tokens.get(full.tokens.end).is_some_and(|_| ctx.word(full.tokens.end) == "(")
+            && short.tokens.start == full.tokens.end + 1
+            && ctx.tokens.get(short.tokens.end).is_some_and(|_| ctx.word(short.tokens.end) == ")");
+        let acronym = &ctx.text[short.span.start..short.span.end];
+        if bracketed && is_acronym_of(acronym, &ctx.text[full.span.start..full.span.end]) {
+            defined.insert(fold(acronym), fold(&ctx.text[full.span.start..full.span.end]));
+        }
+    }
+    defined
+}
+
+fn is_acronym_of(acronym: &str, name: &str) -> bool {
+    let letters: Vec<char> = acronym.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() < 2 || !letters.iter().all(|c| c.is_uppercase()) || acronym.contains(' ') {
+        return false;
+    }
+    let words: Vec<&str> = name.split(|c: char| c.is_whitespace() || c == '-').filter(|w| !w.is_empty()).collect();
+    let initials = |all: bool| -> String {
+        words
+            .iter()
+            .filter(|w| all || w.chars().next().is_some_and(char::is_uppercase))
+            .filter_map(|w| w.chars().next())
+            .flat_map(char::to_uppercase)
+            .collect()
+    };
+    let wanted: String = letters.into_iter().collect();
+    words.len() >= 2 && (initials(false) == wanted || initials(true) == wanted)
+}
+
 fn group_names(ctx: &Ctx, names: &[Name], out: &mut Entities) {
     let mut votes: HashMap<String, HashMap<EntityType, usize>> = HashMap::new();
     for n in names {
@@ -153,10 +189,14 @@ fn group_names(ctx: &Ctx, names: &[Name], out: &mut Entities) {
             by_last_word.entry(last).or_default().push(k);
         }
     }
+    let defined = acronyms_defined(ctx, names);
     let mut by_key: HashMap<String, usize> = HashMap::new();
     for n in names {
         let surface = &ctx.text[n.span.start..n.span.end];
         let mut key = fold(surface);
+        if let Some(full) = defined.get(&key) {
+            key = full.clone();
+        }
         let entity_type = type_of(&key);
         if entity_type == EntityType::Person && !key.contains(' ') {
             if let Some([only]) = by_last_word.get(key.as_str()).map(Vec::as_slice) {

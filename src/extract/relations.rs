@@ -172,7 +172,7 @@ fn member_of(text: &str, tokens: &[Token], ents: &Entities, out: &mut Vec<LocalR
         else {
             continue;
         };
-        if b.tokens.start == open + 1 && word(b.tokens.end) == Some(")") {
+        if b.tokens.start == open + 1 && word(b.tokens.end) == Some(")") && a.entity != b.entity {
             out.push(relation(
                 a.entity,
                 b.entity,
