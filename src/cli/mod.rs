@@ -15,8 +15,12 @@ use args::{Command, CurationCommand, EvalCommand, ModelArgs, TrainCommand};
 
 /// The extractor with the NER model and the Wikidata linker loaded (the syntax model is
 /// loaded only where a command shows the parse: no rule reads it yet).
+/// The extractor every command uses: NER model, Wikidata linker, and the syntax model
+/// whose parse the relation rules read.
 pub fn load_extractor(models: &ModelArgs) -> anyhow::Result<Extractor> {
-    Ok(Extractor::new(train::load_model(&models.model)?).with_linker(link::load_linker(&models.wikidata)?))
+    Ok(Extractor::new(train::load_model(&models.model)?)
+        .with_linker(link::load_linker(&models.wikidata)?)
+        .with_syntax(syntax::load_model(&models.syntax_model)?))
 }
 
 /// Peak resident memory of this process in MB (Linux `/proc/self/status` VmHWM).
@@ -45,8 +49,6 @@ fn dispatch(cli: &Cli) -> anyhow::Result<()> {
         Command::Eval(EvalCommand::Syntax(a)) => syntax::eval_syntax(&cli.models.syntax_model, a),
         Command::Extract(a) => {
             let extractor = load_extractor(&cli.models)?;
-            let extractor =
-                if a.syntax { extractor.with_syntax(syntax::load_model(&cli.models.syntax_model)?) } else { extractor };
             extract::run(&extractor, a)
         }
         Command::Serve(a) => run::serve(&cli.store, &cli.models, a),

@@ -68,41 +68,21 @@ impl Extractor {
         Self { linker: Some(linker), ..self }
     }
 
-    /// The extraction. No rule reads the parse yet, so this does not parse: parsing costs
-    /// ten times the rest of extraction (docs/syntax.md), and the relations built on it
-    /// are the next step.
+    /// The extraction. With a syntax model, the sentences that name two or more
+    /// entities are parsed for the relations the parse states (parsing costs ten times the
+    /// rest of extraction, docs/syntax.md; a sentence with fewer entities holds no relation
+    /// between two of them).
     pub fn extract(&self, text: &str) -> Extraction {
-        self.extract_parsed(text, None).0
+        self.extract_parsed(text, false).0
     }
 
     /// The extraction and, when the extractor has a syntax model, every sentence's parse.
     pub fn extract_with_syntax(&self, text: &str) -> (Extraction, Vec<ParsedSentence>) {
-        self.extract_parsed(text, self.syntax.as_ref())
+        self.extract_parsed(text, true)
     }
 
-    fn extract_parsed(&self, text: &str, syntax: Option<&SyntaxModel>) -> (Extraction, Vec<ParsedSentence>) {
+    fn extract_parsed(&self, text: &str, every_sentence: bool) -> (Extraction, Vec<ParsedSentence>) {
         let (tokens, sentences) = tokenize::tokenize(text);
-        let parses: Vec<ParsedSentence> = match syntax {
-            Some(model) => sentences
-                .iter()
-                .map(|s| {
-                    let toks = &tokens[s.tokens.clone()];
-                    let words: Vec<&str> = toks.iter().map(|t| &text[t.span.start..t.span.end]).collect();
-                    let analysed = model.analyse(&words);
-                    let words = toks
-                        .iter()
-                        .zip(analysed)
-                        .map(|(t, w)| ParsedWord {
-                            text: text[t.span.start..t.span.end].to_string(),
-                            span: t.span,
-                            syntax: w,
-                        })
-                        .collect();
-                    ParsedSentence { span: s.span, words }
-                })
-                .collect(),
-            None => Vec::new(),
-        };
         let diagnostics = sentences
             .iter()
             .filter(|s| s.tokens.len() > LONG_SENTENCE_TOKENS)
@@ -118,7 +98,39 @@ impl Extractor {
         let regions = quotes::find(text, &tokens, &sentences);
         let ents = coref::resolve(text, &tokens, &sentences, &names, &regions);
         let sentence_spans: Vec<_> = sentences.iter().map(|s| s.span).collect();
-        let relations = relations::find(text, &tokens, &sentence_spans, &ents);
+        let parses = match &self.syntax {
+            Some(model) => self.parse(model, text, &tokens, &sentences, &ents, every_sentence),
+            None => Vec::new(),
+        };
+        let sentence_parses: Vec<relations::SentenceParse> = parses
+            .iter()
+            .map(|(sentence, parsed)| relations::SentenceParse {
+                sentence: *sentence,
+                first_token: sentences[*sentence].tokens.start,
+                words: parsed,
+            })
+            .collect();
+        let relations = relations::find(text, &tokens, &sentence_spans, &ents, &sentence_parses);
+        let parses = if every_sentence {
+            parses
+                .into_iter()
+                .map(|(sentence, analysed)| {
+                    let s = &sentences[sentence];
+                    let words = tokens[s.tokens.clone()]
+                        .iter()
+                        .zip(analysed)
+                        .map(|(t, w)| ParsedWord {
+                            text: text[t.span.start..t.span.end].to_string(),
+                            span: t.span,
+                            syntax: w,
+                        })
+                        .collect();
+                    ParsedSentence { span: s.span, words }
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let mentions = ents
             .refs
             .iter()
@@ -157,5 +169,34 @@ impl Extractor {
             linker.link(text, &mut extraction);
         }
         (extraction, parses)
+    }
+
+    /// The analysed words of every sentence (`every_sentence`) or of those naming two or
+    /// more distinct entities, with the sentence's index.
+    fn parse(
+        &self,
+        model: &SyntaxModel,
+        text: &str,
+        tokens: &[tokenize::Token],
+        sentences: &[tokenize::Sentence],
+        ents: &coref::Entities,
+        every_sentence: bool,
+    ) -> Vec<(usize, Vec<syntax::Word>)> {
+        let mut named: Vec<Vec<usize>> = vec![Vec::new(); sentences.len()];
+        for r in ents.refs.iter().filter(|r| r.named) {
+            if let Some(list) = named.get_mut(r.sentence) {
+                if !list.contains(&r.entity) {
+                    list.push(r.entity);
+                }
+            }
+        }
+        (0..sentences.len())
+            .filter(|&i| every_sentence || named[i].len() >= 2)
+            .map(|i| {
+                let words: Vec<&str> =
+                    tokens[sentences[i].tokens.clone()].iter().map(|t| &text[t.span.start..t.span.end]).collect();
+                (i, model.analyse(&words))
+            })
+            .collect()
     }
 }

@@ -3,22 +3,158 @@
 //! Typed relations come from patterns (role appositions, "X in Y", quotes) and carry
 //! the rule's name; sentence co-occurrence is its own, weaker kind.
 
-use super::coref::Entities;
+use super::coref::{Entities, Ref};
 use super::names::token_text;
+use super::syntax::{Deprel, Upos, Word};
 use super::tokenize::Token;
-use super::words::{LINKING_PREPOSITIONS, MUNICIPAL_ROLES, OBJECT_STOPWORDS, RELATION_VERBS};
-use crate::model::{EntityType, LocalRelation, RelationKind, Span};
+use super::words::{
+    demonym_country, LINKING_PREPOSITIONS, MUNICIPAL_ROLES, NATIONALITY_NOUNS, OBJECT_STOPWORDS, RELATION_VERBS,
+    SPEECH_VERBS,
+};
+use crate::model::{fold, EntityType, LocalRelation, RelationKind, Span};
 use std::collections::{BTreeSet, HashMap};
 
-pub fn find(text: &str, tokens: &[Token], sentences: &[Span], ents: &Entities) -> Vec<LocalRelation> {
+/// The parse of one sentence, for the rules that read it: the sentence's index, the
+/// index of its first token, and one analysed word per token.
+pub struct SentenceParse<'p> {
+    pub sentence: usize,
+    pub first_token: usize,
+    pub words: &'p [Word],
+}
+
+pub fn find(
+    text: &str,
+    tokens: &[Token],
+    sentences: &[Span],
+    ents: &Entities,
+    parses: &[SentenceParse<'_>],
+) -> Vec<LocalRelation> {
     let mut out = Vec::new();
     roles(ents, &mut out);
     quoted_about(text, ents, &mut out);
     located_in(text, tokens, ents, &mut out);
     member_of(text, tokens, ents, &mut out);
     verbs(text, tokens, sentences, ents, &mut out);
+    verbs_from_parse(tokens, ents, parses, &mut out);
     co_occurrence(sentences, ents, &mut out);
     out
+}
+
+/// "Duitser", "Italianen", "Hagenaar": a nationality or inhabitant noun the tagger named.
+fn is_nationality_noun(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    let singular = [lower.as_str(), lower.trim_end_matches("en"), lower.trim_end_matches('s')];
+    !lower.contains(' ')
+        && (singular.iter().any(|w| NATIONALITY_NOUNS.contains(w)) || lower.ends_with("aar") || lower.ends_with("anen"))
+}
+
+/// Subject –verb→ object from the parse: the named entity heading a verb's subject and
+/// the one heading its object, indirect object or prepositional object ("struikelen
+/// over", "verliezen van"); a passive with a "door" agent is turned active ("Y werd
+/// overgenomen door X" → X overnemen Y). The predicate is the verb's lemma (particle
+/// verbs whole: "overnemen") and the preposition. A place after "in", "uit" or "te" is
+/// where it happened (LOCATED_IN's business), not an object. Pairs the token patterns
+/// already related are left to them.
+fn verbs_from_parse(tokens: &[Token], ents: &Entities, parses: &[SentenceParse<'_>], out: &mut Vec<LocalRelation>) {
+    let mut entity_at: HashMap<usize, usize> = HashMap::new();
+    for r in ents.refs.iter().filter(|r| r.named) {
+        for t in r.tokens.clone() {
+            entity_at.insert(t, r.entity);
+        }
+    }
+    let mut stated: BTreeSet<(usize, usize)> =
+        out.iter().filter(|r| r.kind == RelationKind::Verb).map(|r| (r.source, r.target)).collect();
+    for parse in parses {
+        let words = parse.words;
+        let entity = |w: usize| entity_at.get(&(parse.first_token + w)).copied();
+        let children = |head: usize| (0..words.len()).filter(move |&c| words[c].head == Some(head));
+        for (v, verb) in words.iter().enumerate() {
+            if verb.upos != Upos::Verb {
+                continue;
+            }
+            let case_of =
+                |d: usize| children(d).find(|&c| words[c].deprel == Deprel::Case).map(|c| words[c].plain_lemma());
+            // A dependent and the dependents coordinated with it ("X en Y richtten … op").
+            let with_conjuncts = |d: usize| {
+                std::iter::once(d).chain(children(d).filter(|&c| words[c].deprel == Deprel::Conj)).collect::<Vec<_>>()
+            };
+            let mut subjects = Vec::new();
+            let mut passive_subjects = Vec::new();
+            let mut objects: Vec<(usize, Option<String>)> = Vec::new();
+            for c in children(v) {
+                match words[c].deprel {
+                    Deprel::Nsubj => subjects.extend(with_conjuncts(c).into_iter().filter_map(entity)),
+                    Deprel::NsubjPass => passive_subjects.extend(with_conjuncts(c).into_iter().filter_map(entity)),
+                    Deprel::Obj | Deprel::Iobj => {
+                        for o in with_conjuncts(c) {
+                            match entity(o) {
+                                Some(e) => objects.push((e, None)),
+                                // "verwerpt het aanbod van Honeywell": the entity behind the object noun.
+                                None if words[o].upos == Upos::Noun => {
+                                    for n in children(o).filter(|&n| words[n].deprel == Deprel::Nmod) {
+                                        if let (Some(e), Some(case)) = (entity(n), case_of(n)) {
+                                            objects.push((e, Some(format!("{} {case}", words[o].plain_lemma()))));
+                                        }
+                                    }
+                                }
+                                None => {}
+                            }
+                        }
+                    }
+                    Deprel::Obl => {
+                        for o in with_conjuncts(c) {
+                            if let Some(e) = entity(o) {
+                                objects.push((e, case_of(o)));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let lemma = verb.plain_lemma();
+            // Speech verbs are the quotes' business ("zegt X"); nationality nouns are no actors.
+            if SPEECH_VERBS.contains(&lemma.as_str()) {
+                continue;
+            }
+            let actor = |e: usize| !is_nationality_noun(&ents.entities[e].name);
+            subjects.retain(|&e| actor(e));
+            passive_subjects.retain(|&e| actor(e));
+            objects.retain(|(e, _)| actor(*e));
+            let mut found: Vec<(usize, usize, String)> = Vec::new();
+            for &s in &subjects {
+                for (o, case) in &objects {
+                    let place = ents.entities[*o].entity_type == EntityType::Location;
+                    let last_word = case.as_deref().and_then(|c| c.rsplit(' ').next());
+                    match case.as_deref() {
+                        Some(_) if place && matches!(last_word, Some("in" | "uit" | "te")) => {}
+                        Some(p) => found.push((s, *o, format!("{lemma} {p}"))),
+                        None => found.push((s, *o, lemma.clone())),
+                    }
+                }
+            }
+            for &patient in &passive_subjects {
+                for (agent, _) in objects.iter().filter(|(_, case)| case.as_deref() == Some("door")) {
+                    found.push((*agent, patient, lemma.clone()));
+                }
+            }
+            for (source, target, predicate) in found {
+                if source == target || !stated.insert((source, target)) {
+                    continue;
+                }
+                let token_span = |w: usize| tokens[parse.first_token + w].span;
+                let (a, b) = (token_span(0), token_span(words.len() - 1));
+                out.push(relation(
+                    source,
+                    target,
+                    RelationKind::Verb,
+                    &predicate,
+                    (parse.sentence, Span::new(a.start, b.end)),
+                    0.7,
+                    "parse:subject-verb-object",
+                ));
+            }
+        }
+    }
 }
 
 /// `at` is the sentence index and the span that states the relation.
@@ -136,24 +272,62 @@ fn quoted_about(text: &str, ents: &Entities, out: &mut Vec<LocalRelation>) {
     }
 }
 
-/// "de politie in Rotterdam": an organisation directly followed by in/uit + a place.
+/// Something named in a place:
+/// - "de politie in Rotterdam", "het WK in Edmonton", "Lyon in Frankrijk": an
+///   organisation, event, other named thing or place directly followed by in/uit/te + a place;
+/// - "Luttrell, Tennessee": a place, a comma and a place, not inside a list of places;
+/// - "de Colombiaanse voetbalbond": an organisation whose name starts with a nationality
+///   adjective, when the text names that country.
 fn located_in(text: &str, tokens: &[Token], ents: &Entities, out: &mut Vec<LocalRelation>) {
-    for a in ents.refs.iter().filter(|r| r.named && ents.entities[r.entity].entity_type == EntityType::Organization) {
-        let prep = a.tokens.end;
-        if !tokens.get(prep).is_some_and(|t| matches!(token_text(text, t), "in" | "uit" | "te")) {
-            continue;
-        }
-        if let Some(b) = ents.named_at(prep + 1).filter(|r| ents.entities[r.entity].entity_type == EntityType::Location)
-        {
+    let word = |i: usize| tokens.get(i).map_or("", |t| token_text(text, t));
+    let is_place = |r: &&Ref| ents.entities[r.entity].entity_type == EntityType::Location;
+    let push = |a: &Ref, b: &Ref, confidence: f32, extractor: &'static str, out: &mut Vec<LocalRelation>| {
+        if a.entity != b.entity {
+            let span = Span::new(a.span.start.min(b.span.start), a.span.end.max(b.span.end));
             out.push(relation(
                 a.entity,
                 b.entity,
                 RelationKind::LocatedIn,
                 "",
-                (a.sentence, Span::new(a.span.start, b.span.end)),
-                0.7,
-                "pattern:org-in-place",
+                (a.sentence, span),
+                confidence,
+                extractor,
             ));
+        }
+    };
+    for a in ents.refs.iter().filter(|r| r.named) {
+        let ty = ents.entities[a.entity].entity_type;
+        if !matches!(ty, EntityType::Organization | EntityType::Misc | EntityType::Event | EntityType::Location) {
+            continue;
+        }
+        let after = a.tokens.end;
+        if matches!(word(after), "in" | "uit" | "te") {
+            if let Some(b) = ents.named_at(after + 1).filter(is_place) {
+                push(a, b, 0.7, "pattern:named-in-place", out);
+            }
+        } else if ty == EntityType::Location && word(after) == "," {
+            let in_list = |k: usize| matches!(word(k), "," | "en" | "of" | "en/of");
+            let Some(b) = ents.named_at(after + 1).filter(is_place) else { continue };
+            if !in_list(b.tokens.end) && (a.tokens.start == 0 || !in_list(a.tokens.start - 1)) {
+                push(a, b, 0.6, "pattern:place-comma-place", out);
+            }
+        }
+        if ty == EntityType::Organization {
+            let first = ents.entities[a.entity].name.split_whitespace().next().unwrap_or("");
+            if let Some(country) = demonym_country(first) {
+                let wanted = fold(country);
+                let named = ents.refs.iter().find(|r| {
+                    r.named && is_place(r) && {
+                        let e = &ents.entities[r.entity];
+                        std::iter::once(&e.name).chain(&e.aliases).any(|n| fold(n) == wanted)
+                    }
+                });
+                if let Some(b) = named {
+                    let mut b = b.clone();
+                    b.span = a.span;
+                    push(a, &b, 0.6, "pattern:demonym-organisation", out);
+                }
+            }
         }
     }
 }

@@ -398,7 +398,6 @@ pub const DEMONYM_ADJECTIVES: &[(&str, &str)] = &[
     ("zuid-afrikaanse", "Zuid-Afrika"),
     ("surinaamse", "Suriname"),
     ("luxemburgse", "Luxemburg"),
-    ("europese", "Europa"),
 ];
 
 /// The country a nationality adjective names.
