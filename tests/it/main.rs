@@ -11,6 +11,7 @@ mod export;
 mod golden;
 mod graphql_http;
 mod link;
+mod memory;
 mod ner;
 mod relations;
 mod robustness;
