@@ -13,7 +13,7 @@ use super::words::{
     SPEECH_VERBS, THIRD_PERSON_SINGULAR,
 };
 use crate::model::{fold, EntityType, LocalEntity, Span};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 /// A mention of a document-local entity.
@@ -64,6 +64,8 @@ pub struct Entities {
     named_by_token: HashMap<usize, usize>,
     /// One past the last token of each named ref → index into `refs`.
     named_by_end: HashMap<usize, usize>,
+    /// Folded name of each ROLE entity → index into `entities`.
+    role_by_name: HashMap<String, usize>,
 }
 
 impl Entities {
@@ -85,6 +87,16 @@ impl Entities {
     /// The named mention that starts at `token`, if any.
     pub fn named_at(&self, token: usize) -> Option<&Ref> {
         self.named_by_token.get(&token).map(|&i| &self.refs[i])
+    }
+
+    /// The ROLE entity named `name`, made by `new` if there is none yet.
+    fn role_entity(&mut self, name: &str, new: impl FnOnce() -> LocalEntity) -> usize {
+        let next = self.entities.len();
+        let entity = *self.role_by_name.entry(fold(name)).or_insert(next);
+        if entity == next {
+            self.entities.push(new());
+        }
+        entity
     }
 }
 
@@ -191,6 +203,9 @@ fn group_names(ctx: &Ctx, names: &[Name], out: &mut Entities) {
     }
     let defined = acronyms_defined(ctx, names);
     let mut by_key: HashMap<String, usize> = HashMap::new();
+    // (entity, surface) already among the entity's aliases: a name written many ways
+    // must not make each mention compare with all of them.
+    let mut aliases: HashSet<(usize, &str)> = HashSet::new();
     for n in names {
         let surface = &ctx.text[n.span.start..n.span.end];
         let mut key = fold(surface);
@@ -215,7 +230,7 @@ fn group_names(ctx: &Ctx, names: &[Name], out: &mut Entities) {
             });
         }
         let e = &mut out.entities[entity];
-        if !e.aliases.iter().any(|a| a == surface) {
+        if aliases.insert((entity, surface)) {
             e.aliases.push(surface.to_string());
         }
         if surface.len() > e.name.len() {
@@ -357,24 +372,16 @@ fn attach_roles(ctx: &Ctx, out: &mut Entities) {
                 continue;
             }
             let name = format!("{role} van {}", out.entities[pl.entity].name);
-            let key = fold(&name);
             let span = Span::new(ctx.tokens[i].span.start, pl.span.end);
             // As written ("directeur van de Spoorwegen"), beside the name without article.
             let written = ctx.text[span.start..span.end].to_string();
-            let entity =
-                match out.entities.iter().position(|e| e.entity_type == EntityType::Role && fold(&e.name) == key) {
-                    Some(e) => e,
-                    None => {
-                        out.entities.push(LocalEntity {
-                            name: name.clone(),
-                            entity_type: EntityType::Role,
-                            aliases: vec![name],
-                            roles: vec![role],
-                            wikidata: None,
-                        });
-                        out.entities.len() - 1
-                    }
-                };
+            let entity = out.role_entity(&name, || LocalEntity {
+                name: name.clone(),
+                entity_type: EntityType::Role,
+                aliases: vec![name.clone()],
+                roles: vec![role],
+                wikidata: None,
+            });
             if !out.entities[entity].aliases.contains(&written) {
                 out.entities[entity].aliases.push(written);
             }
@@ -439,19 +446,13 @@ fn law_provisions(ctx: &Ctx, out: &mut Entities) {
             if words.is_empty() || words.len() > 8 {
                 break;
             }
-            let entity = match out.entities.iter().position(|e| e.entity_type == EntityType::Role && e.name == office) {
-                Some(e) => e,
-                None => {
-                    out.entities.push(LocalEntity {
-                        name: office.to_string(),
-                        entity_type: EntityType::Role,
-                        aliases: vec![ctx.word(i).to_string()],
-                        roles: vec![office.to_string()],
-                        wikidata: None,
-                    });
-                    out.entities.len() - 1
-                }
-            };
+            let entity = out.role_entity(office, || LocalEntity {
+                name: office.to_string(),
+                entity_type: EntityType::Role,
+                aliases: vec![ctx.word(i).to_string()],
+                roles: vec![office.to_string()],
+                wikidata: None,
+            });
             out.push_named(Ref {
                 entity,
                 sentence: ctx.sentence_of[i],
@@ -611,11 +612,12 @@ fn attribute_quotes(ctx: &Ctx, regions: &[QuoteRegion], out: &mut Entities) {
             (None, "pattern:quote-marks")
         };
         if let Some(s) = speaker {
-            let mut seen_sentences = Vec::new();
+            // One "ik" a sentence; tokens come in order, so the last sentence seen is enough.
+            let mut last_sentence = None;
             for k in q.tokens.clone() {
                 let sentence = ctx.sentence_of[k];
-                if FIRST_PERSON_SINGULAR.contains(&ctx.lower(k).as_str()) && !seen_sentences.contains(&sentence) {
-                    seen_sentences.push(sentence);
+                if FIRST_PERSON_SINGULAR.contains(&ctx.lower(k).as_str()) && last_sentence != Some(sentence) {
+                    last_sentence = Some(sentence);
                     out.refs.push(Ref {
                         entity: s,
                         sentence,

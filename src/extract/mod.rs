@@ -7,10 +7,14 @@
 //!
 //! Order: tokenize → syntax (tags, lemmas, dependency tree per sentence, when the
 //! extractor has a syntax model) → names (NER + rules) → quotes → coref (entities,
-//! roles, references, quote speakers) → relations → Wikidata links (`crate::link`, when
-//! the extractor has a linker).
+//! roles, references, quote speakers) → relations → per-document bounds (`limits`) →
+//! Wikidata links (`crate::link`, when the extractor has a linker).
+//!
+//! Invariant: memory and time are linear in the text's length for any text; steps that
+//! compare things pairwise (co-occurrence, name runs) bound how many they compare.
 
 pub mod coref;
+pub mod limits;
 pub mod names;
 pub mod ner;
 pub mod quotes;
@@ -25,8 +29,9 @@ use ner::NerModel;
 use syntax::SyntaxModel;
 
 /// Sentences longer than this many tokens are reported: usually a file without
-/// punctuation or line breaks, whose names will be poorly recognised.
-const LONG_SENTENCE_TOKENS: usize = 400;
+/// punctuation or line breaks, whose names will be poorly recognised (the tagger reads
+/// them in pieces).
+const LONG_SENTENCE_TOKENS: usize = ner::MAX_SENTENCE_TOKENS;
 
 pub struct Extractor {
     tagger: NerModel,
@@ -165,6 +170,7 @@ impl Extractor {
             .collect();
         let mut extraction =
             Extraction { sentences: sentence_spans, entities: ents.entities, mentions, relations, quotes, diagnostics };
+        limits::bound(&mut extraction);
         if let Some(linker) = &self.linker {
             linker.link(text, &mut extraction);
         }

@@ -18,6 +18,10 @@ pub struct Name {
     pub source: &'static str,
 }
 
+/// A tagger chunk longer than this is a run of capitalised words (a list without
+/// punctuation, a shouted line), not a name.
+const MAX_NAME_TOKENS: usize = 16;
+
 pub fn token_text<'t>(text: &'t str, t: &Token) -> &'t str {
     &text[t.span.start..t.span.end]
 }
@@ -72,7 +76,7 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence], tagger: &NerMo
                     s += 1;
                 }
             }
-            if s == e {
+            if s == e || e - s > MAX_NAME_TOKENS {
                 continue;
             }
             let mut entity_type = match ty {

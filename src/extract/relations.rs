@@ -243,14 +243,26 @@ fn roles(ents: &Entities, out: &mut Vec<LocalRelation>) {
 /// \"We hebben …\""). Other inferred speakers stay on the quote but state no typed fact:
 /// on the annotated articles they were wrong more often than right.
 fn quoted_about(text: &str, ents: &Entities, out: &mut Vec<LocalRelation>) {
+    // Where each entity's refs end, in order; where blank lines are.
+    let mut ends: HashMap<usize, Vec<usize>> = HashMap::new();
+    for r in &ents.refs {
+        ends.entry(r.entity).or_default().push(r.span.end);
+    }
+    ends.values_mut().for_each(|e| e.sort_unstable());
+    let breaks: Vec<usize> = text.match_indices("\n\n").map(|(at, _)| at).collect();
     for q in &ents.quotes {
         let Some(speaker) = q.speaker else { continue };
         let explicit = q.extractor == "pattern:quote-speech-verb";
         let opens = q.region.span.start;
-        let same_paragraph = ents
-            .refs
-            .iter()
-            .any(|r| r.entity == speaker && r.span.end <= opens && !text[r.span.end..opens].contains("\n\n"));
+        // The speaker's last ref ending before the quote, and no blank line between.
+        let same_paragraph = ends.get(&speaker).is_some_and(|ends| {
+            let before = ends.partition_point(|&e| e <= opens);
+            before > 0 && {
+                let last = ends[before - 1];
+                let first_break = breaks.partition_point(|&b| b < last);
+                breaks.get(first_break).is_none_or(|&b| b + 2 > opens)
+            }
+        });
         if !explicit && !same_paragraph {
             continue;
         }
@@ -461,18 +473,25 @@ fn verbs(text: &str, tokens: &[Token], sentences: &[Span], ents: &Entities, out:
     }
 }
 
-/// Every pair of entities referred to in one sentence (at most 12 entities a sentence).
+/// A sentence that refers to more entities than this states no co-occurrence: it is a
+/// list, not a statement (and pairs would grow with the square of its length).
+const MAX_COOCCURRING: usize = 12;
+
+/// Every pair of entities referred to in one sentence (at most `MAX_COOCCURRING`).
 fn co_occurrence(sentences: &[Span], ents: &Entities, out: &mut Vec<LocalRelation>) {
     let mut by_sentence: Vec<Vec<(usize, bool)>> = vec![Vec::new(); sentences.len()];
     for r in &ents.refs {
         let list = &mut by_sentence[r.sentence];
+        if list.len() > MAX_COOCCURRING {
+            continue;
+        }
         match list.iter_mut().find(|(e, _)| *e == r.entity) {
             Some(entry) => entry.1 |= r.named,
             None => list.push((r.entity, r.named)),
         }
     }
     for (si, list) in by_sentence.iter_mut().enumerate() {
-        if list.len() > 12 {
+        if list.len() > MAX_COOCCURRING {
             continue;
         }
         list.sort_unstable();

@@ -13,6 +13,7 @@ mod graphql_http;
 mod hostile;
 mod hostile_files;
 mod link;
+mod memory;
 mod ner;
 mod relations;
 mod robustness;

@@ -58,6 +58,22 @@ impl DocumentContext {
             let words = s.as_ref();
             let lowers: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
             let lower_at = |k: Option<usize>| k.and_then(|k| lowers.get(k)).map_or("<b>", String::as_str);
+            // The run of capitalised words around each word, `words[run_start[i]..run_end[i]]`,
+            // found in two passes (walking each word's run would be quadratic in a sentence
+            // of capitalised words).
+            let caps: Vec<bool> = words.iter().map(|w| w.chars().next().is_some_and(char::is_uppercase)).collect();
+            let mut run_start: Vec<usize> = (0..words.len()).collect();
+            for k in 1..words.len() {
+                if caps[k - 1] {
+                    run_start[k] = run_start[k - 1];
+                }
+            }
+            let mut run_end: Vec<usize> = (1..=words.len()).collect();
+            for k in (0..words.len().saturating_sub(1)).rev() {
+                if caps[k + 1] {
+                    run_end[k] = run_end[k + 1];
+                }
+            }
             for (i, w) in words.iter().enumerate() {
                 let first = w.chars().next();
                 let bit = match first {
@@ -66,19 +82,10 @@ impl DocumentContext {
                     Some(c) if c.is_lowercase() => LOWERCASE,
                     _ => continue,
                 };
-                let cap = |k: usize| words.get(k).and_then(|w| w.chars().next()).is_some_and(char::is_uppercase);
                 let lower = &lowers[i];
                 let mut bits = bit;
                 if bit == CAPITALISED_INSIDE || bit == CAPITALISED_FIRST {
-                    // The run of capitalised words around this one: words[start..end].
-                    let mut start = i;
-                    while start > 0 && cap(start - 1) {
-                        start -= 1;
-                    }
-                    let mut end = i + 1;
-                    while cap(end) {
-                        end += 1;
-                    }
+                    let (start, end) = (run_start[i], run_end[i]);
                     let (before, after) = (start < i, end > i + 1);
                     if before && !after {
                         bits |= ENDS_NAME;
@@ -336,55 +343,78 @@ pub fn history_features(prev: u8, prev2: u8, lower: &str, out: &mut [u64; 4]) {
 /// Base features plus what an earlier stage's labels say: this word's label and its
 /// neighbours', and how the same (capitalised) word was labelled elsewhere in the article.
 pub fn stacked_features(base: &[SentenceFeatures], labels: &[Vec<u8>]) -> Vec<SentenceFeatures> {
-    const TYPES: [&str; 5] = ["O", "PER", "LOC", "ORG", "MISC"];
-    let type_of = |l: u8| l.div_ceil(2) as usize;
-    let mut votes: HashMap<&str, [u16; 5]> = HashMap::new();
-    for (sf, ls) in base.iter().zip(labels) {
-        for (w, &l) in sf.lower.iter().zip(ls) {
-            votes.entry(w.as_str()).or_default()[type_of(l)] += 1;
+    let stacking = Stacking::new(base, labels);
+    (0..base.len()).map(|k| stacking.sentence(k)).collect()
+}
+
+/// What `stacked_features` needs of a whole document, so that a tagger can build one
+/// sentence's stacked features at a time (all of them at once would double the memory
+/// of tagging a long document).
+pub struct Stacking<'a> {
+    base: &'a [SentenceFeatures],
+    labels: &'a [Vec<u8>],
+    /// How often each word was given each type (`STACKED_TYPES`).
+    votes: HashMap<&'a str, [u16; 5]>,
+}
+
+const STACKED_TYPES: [&str; 5] = ["O", "PER", "LOC", "ORG", "MISC"];
+
+fn type_of(label: u8) -> usize {
+    label.div_ceil(2) as usize
+}
+
+impl<'a> Stacking<'a> {
+    pub fn new(base: &'a [SentenceFeatures], labels: &'a [Vec<u8>]) -> Self {
+        let mut votes: HashMap<&str, [u16; 5]> = HashMap::new();
+        for (sf, ls) in base.iter().zip(labels) {
+            for (w, &l) in sf.lower.iter().zip(ls) {
+                let v = &mut votes.entry(w.as_str()).or_default()[type_of(l)];
+                *v = v.saturating_add(1);
+            }
         }
+        Self { base, labels, votes }
     }
-    let label_name = |ls: &[u8], i: isize| -> &str {
-        if i < 0 || i as usize >= ls.len() {
-            "<b>"
-        } else {
-            super::LABELS[ls[i as usize] as usize]
-        }
-    };
-    base.iter()
-        .zip(labels)
-        .map(|(sf, ls)| {
-            let mut out = SentenceFeatures {
-                feats: Vec::with_capacity(sf.feats.len() + ls.len() * 6),
-                offsets: Vec::new(),
-                lower: sf.lower.clone(),
-            };
-            for i in 0..ls.len() {
-                out.offsets.push(out.feats.len());
-                out.feats.extend_from_slice(sf.token(i));
-                let ii = i as isize;
-                let this = label_name(ls, ii);
-                out.feats.push(hash(50, &[this]));
-                out.feats.push(hash(51, &[label_name(ls, ii - 1), this]));
-                out.feats.push(hash(52, &[this, label_name(ls, ii + 1)]));
-                out.feats.push(hash(53, &[label_name(ls, ii + 1)]));
-                let mut v = votes.get(sf.lower[i].as_str()).copied().unwrap_or_default();
-                v[type_of(ls[i])] = v[type_of(ls[i])].saturating_sub(1);
-                let total: u16 = v.iter().sum();
-                if total > 0 {
-                    let (best, _) =
-                        v.iter().enumerate().max_by_key(|(k, n)| (**n, std::cmp::Reverse(*k))).unwrap_or((0, &0));
-                    out.feats.push(hash(54, &[TYPES[best]]));
-                    out.feats.push(hash(55, &[TYPES[best], this]));
-                    if v[best] == total {
-                        out.feats.push(hash(56, &["unanimous", TYPES[best]]));
-                    }
+
+    /// The stacked features of sentence `k`.
+    pub fn sentence(&self, k: usize) -> SentenceFeatures {
+        let (sf, ls) = (&self.base[k], &self.labels[k]);
+        let label_name = |i: isize| -> &str {
+            if i < 0 || i as usize >= ls.len() {
+                "<b>"
+            } else {
+                super::LABELS[ls[i as usize] as usize]
+            }
+        };
+        let mut out = SentenceFeatures {
+            feats: Vec::with_capacity(sf.feats.len() + ls.len() * 6),
+            offsets: Vec::new(),
+            lower: sf.lower.clone(),
+        };
+        for i in 0..ls.len() {
+            out.offsets.push(out.feats.len());
+            out.feats.extend_from_slice(sf.token(i));
+            let ii = i as isize;
+            let this = label_name(ii);
+            out.feats.push(hash(50, &[this]));
+            out.feats.push(hash(51, &[label_name(ii - 1), this]));
+            out.feats.push(hash(52, &[this, label_name(ii + 1)]));
+            out.feats.push(hash(53, &[label_name(ii + 1)]));
+            let mut v = self.votes.get(sf.lower[i].as_str()).copied().unwrap_or_default();
+            v[type_of(ls[i])] = v[type_of(ls[i])].saturating_sub(1);
+            let total: u32 = v.iter().map(|&n| u32::from(n)).sum();
+            if total > 0 {
+                let (best, _) =
+                    v.iter().enumerate().max_by_key(|(k, n)| (**n, std::cmp::Reverse(*k))).unwrap_or((0, &0));
+                out.feats.push(hash(54, &[STACKED_TYPES[best]]));
+                out.feats.push(hash(55, &[STACKED_TYPES[best], this]));
+                if u32::from(v[best]) == total {
+                    out.feats.push(hash(56, &["unanimous", STACKED_TYPES[best]]));
                 }
             }
-            out.offsets.push(out.feats.len());
-            out
-        })
-        .collect()
+        }
+        out.offsets.push(out.feats.len());
+        out
+    }
 }
 
 #[cfg(test)]

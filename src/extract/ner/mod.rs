@@ -14,7 +14,7 @@ pub use lexicon::{Lexicon, WordEntry, GAZ_TYPES, GAZ_WIKIDATA};
 pub use train::{build_lexicon, by_document, evaluate, train, train_work, EpochReport, TrainConfig};
 
 use crate::model_file;
-use features::{history_features, sentence_features, stacked_features, DocumentContext, SentenceFeatures};
+use features::{history_features, sentence_features, DocumentContext, SentenceFeatures, Stacking};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -28,6 +28,10 @@ pub const N_LABELS: usize = LABELS.len();
 const BOS: u8 = N_LABELS as u8;
 
 pub type Weights = [f32; N_LABELS];
+
+/// Longest sentence the tagger reads in one piece (tokens). News sentences are far
+/// shorter; a longer one is usually a text without punctuation or line breaks.
+pub const MAX_SENTENCE_TOKENS: usize = 400;
 
 /// The chunk type of a label index (`None` for `O`).
 pub fn label_type(label: u8) -> Option<&'static str> {
@@ -160,17 +164,33 @@ impl NerModel {
     }
 
     /// Label every sentence of one document; how words are written and labelled
-    /// elsewhere in the document informs each decision.
+    /// elsewhere in the document informs each decision. A sentence longer than
+    /// `MAX_SENTENCE_TOKENS` is tagged in pieces of that length, as if each were a
+    /// sentence, so that no sentence's features dominate the memory of tagging.
     pub fn tag_document<'a, S: AsRef<[&'a str]>>(&self, sentences: &[S]) -> Vec<Vec<u8>> {
+        let pieces: Vec<&[&str]> =
+            sentences.iter().flat_map(|s| s.as_ref().chunks(MAX_SENTENCE_TOKENS.max(1))).collect();
+        let labels = self.tag_pieces(&pieces);
+        let mut labels = labels.into_iter();
+        sentences
+            .iter()
+            .map(|s| {
+                let n = s.as_ref().len().div_ceil(MAX_SENTENCE_TOKENS.max(1));
+                labels.by_ref().take(n).flatten().collect()
+            })
+            .collect()
+    }
+
+    fn tag_pieces(&self, sentences: &[&[&str]]) -> Vec<Vec<u8>> {
         let doc = DocumentContext::new(sentences);
-        let base: Vec<SentenceFeatures> =
-            sentences.iter().map(|s| sentence_features(s.as_ref(), &self.lexicon, &doc)).collect();
+        let base: Vec<SentenceFeatures> = sentences.iter().map(|s| sentence_features(s, &self.lexicon, &doc)).collect();
         let mut labels: Vec<Vec<u8>> = Vec::new();
         for (k, stage) in self.stages.iter().enumerate() {
             labels = if k == 0 {
                 base.iter().map(|sf| stage.decode(sf)).collect()
             } else {
-                stacked_features(&base, &labels).iter().map(|sf| stage.decode(sf)).collect()
+                let stacking = Stacking::new(&base, &labels);
+                (0..base.len()).map(|k| stage.decode(&stacking.sentence(k))).collect()
             };
         }
         labels
