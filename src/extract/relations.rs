@@ -40,6 +40,14 @@ pub fn find(
     out
 }
 
+/// Does a prepositional object state a circumstance (where, at which event) rather than a
+/// party to the verb? A place or other named thing after a preposition of place or
+/// direction does.
+fn circumstance(target: EntityType, preposition: Option<&str>) -> bool {
+    let local = matches!(preposition, Some("in" | "uit" | "te" | "op" | "bij" | "naar" | "rond" | "tijdens" | "na"));
+    local && matches!(target, EntityType::Location | EntityType::Misc | EntityType::Event)
+}
+
 /// "Duitser", "Italianen", "Hagenaar": a nationality or inhabitant noun the tagger named.
 fn is_nationality_noun(name: &str) -> bool {
     let lower = name.to_lowercase();
@@ -123,10 +131,10 @@ fn verbs_from_parse(tokens: &[Token], ents: &Entities, parses: &[SentenceParse<'
             let mut found: Vec<(usize, usize, String)> = Vec::new();
             for &s in &subjects {
                 for (o, case) in &objects {
-                    let place = ents.entities[*o].entity_type == EntityType::Location;
                     let last_word = case.as_deref().and_then(|c| c.rsplit(' ').next());
                     match case.as_deref() {
-                        Some(_) if place && matches!(last_word, Some("in" | "uit" | "te")) => {}
+                        // Where or when it happened, not to whom: a place or event after in/op/bij/naar….
+                        Some(_) if circumstance(ents.entities[*o].entity_type, last_word) => {}
                         Some(p) => found.push((s, *o, format!("{lemma} {p}"))),
                         None => found.push((s, *o, lemma.clone())),
                     }
