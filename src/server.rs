@@ -441,8 +441,12 @@ impl Server {
         listener: tokio::net::TcpListener,
         shutdown: impl std::future::Future<Output = ()> + Send,
     ) -> std::io::Result<()> {
-        let guard =
-            Guard { hosts: served_hosts(listener.local_addr()?, &self.allowed_hosts), origins: self.cors_origins };
+        let addr = listener.local_addr()?;
+        let guard = Guard {
+            hosts: served_hosts(addr, &self.allowed_hosts),
+            any_ip: addr.ip().is_unspecified(),
+            origins: self.cors_origins,
+        };
         let router = self.router.layer(axum::middleware::from_fn_with_state(Arc::new(guard), guard_request));
         connection::serve(listener, router, self.connections, shutdown).await
     }
@@ -460,6 +464,8 @@ impl Server {
 /// Which `Host` headers and `Origin`s a request may carry.
 struct Guard {
     hosts: Vec<String>,
+    /// Listening on every address: any IP literal with the port names this server.
+    any_ip: bool,
     origins: Arc<[String]>,
 }
 
@@ -477,10 +483,10 @@ fn served_hosts(addr: std::net::SocketAddr, allowed: &[String]) -> Vec<String> {
 }
 
 impl Guard {
-    fn host_allowed(&self, host: &str, any_ip: bool) -> bool {
+    fn host_allowed(&self, host: &str) -> bool {
         let host = host.to_ascii_lowercase();
         self.hosts.contains(&host)
-            || (any_ip
+            || (self.any_ip
                 && host.rsplit_once(':').is_some_and(|(ip, _)| {
                     ip.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>().is_ok()
                 }))
@@ -503,8 +509,7 @@ async fn guard_request(
     let Some(host) = host else {
         return (StatusCode::BAD_REQUEST, "a Host header is required").into_response();
     };
-    let any_ip = guard.hosts.first().is_some_and(|h| h.starts_with("0.0.0.0:") || h.starts_with("[::]:"));
-    if !guard.host_allowed(&host, any_ip) {
+    if !guard.host_allowed(&host) {
         let message = format!(
             "this server does not answer to Host {host:?}; start it with --allowed-host {} to allow that name",
             host.split(':').next().unwrap_or_default()

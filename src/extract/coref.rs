@@ -274,6 +274,15 @@ fn role_at(ctx: &Ctx, i: usize) -> Option<String> {
 /// Roles stated next to a name: "burgemeester (van X) Aboutaleb", "Aboutaleb, burgemeester van X,";
 /// and offices named without a holder: "de burgemeester van Groningen" becomes a ROLE entity.
 fn attach_roles(ctx: &Ctx, out: &mut Entities) {
+    // Places and organisations by each folded name (this step adds only ROLE entities).
+    let mut places: HashMap<String, usize> = HashMap::new();
+    for (i, e) in out.entities.iter().enumerate() {
+        if matches!(e.entity_type, EntityType::Location | EntityType::Organization) {
+            for name in std::iter::once(&e.name).chain(&e.aliases) {
+                places.entry(fold(name)).or_insert(i);
+            }
+        }
+    }
     for i in 0..ctx.tokens.len() {
         let Some(role) = role_at(ctx, i) else {
             continue;
@@ -343,11 +352,7 @@ fn attach_roles(ctx: &Ctx, out: &mut Entities) {
             let prefix =
                 word.split_once('-').map(|(p, _)| p).filter(|p| p.chars().next().is_some_and(char::is_uppercase));
             let country = i.checked_sub(1).and_then(|a| demonym_country(ctx.word(a)));
-            let wanted = fold(prefix.or(country)?);
-            out.entities.iter().position(|e| {
-                matches!(e.entity_type, EntityType::Location | EntityType::Organization)
-                    && std::iter::once(&e.name).chain(&e.aliases).any(|n| fold(n) == wanted)
-            })
+            places.get(&fold(prefix.or(country)?)).copied()
         };
         if let Some(p) = person {
             if place.is_none() {

@@ -75,7 +75,13 @@ fn verbs_from_parse(tokens: &[Token], ents: &Entities, parses: &[SentenceParse<'
     for parse in parses {
         let words = parse.words;
         let entity = |w: usize| entity_at.get(&(parse.first_token + w)).copied();
-        let children = |head: usize| (0..words.len()).filter(move |&c| words[c].head == Some(head));
+        let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); words.len()];
+        for (c, w) in words.iter().enumerate() {
+            if let Some(head) = w.head.filter(|&h| h < words.len()) {
+                dependents[head].push(c);
+            }
+        }
+        let children = |head: usize| dependents[head].iter().copied();
         for (v, verb) in words.iter().enumerate() {
             if verb.upos != Upos::Verb {
                 continue;
@@ -315,6 +321,14 @@ fn located_in(text: &str, tokens: &[Token], ents: &Entities, out: &mut Vec<Local
             ));
         }
     };
+    // The first named mention of each place, by each of its folded names.
+    let mut places: HashMap<String, &Ref> = HashMap::new();
+    for r in ents.refs.iter().filter(|r| r.named).filter(is_place) {
+        let e = &ents.entities[r.entity];
+        for name in std::iter::once(&e.name).chain(&e.aliases) {
+            places.entry(fold(name)).or_insert(r);
+        }
+    }
     for a in ents.refs.iter().filter(|r| r.named) {
         let ty = ents.entities[a.entity].entity_type;
         if !matches!(ty, EntityType::Organization | EntityType::Misc | EntityType::Event | EntityType::Location) {
@@ -335,14 +349,7 @@ fn located_in(text: &str, tokens: &[Token], ents: &Entities, out: &mut Vec<Local
         if ty == EntityType::Organization {
             let first = ents.entities[a.entity].name.split_whitespace().next().unwrap_or("");
             if let Some(country) = demonym_country(first) {
-                let wanted = fold(country);
-                let named = ents.refs.iter().find(|r| {
-                    r.named && is_place(r) && {
-                        let e = &ents.entities[r.entity];
-                        std::iter::once(&e.name).chain(&e.aliases).any(|n| fold(n) == wanted)
-                    }
-                });
-                if let Some(b) = named {
+                if let Some(&b) = places.get(&fold(country)) {
                     let mut b = b.clone();
                     b.span = a.span;
                     push(a, &b, 0.6, "pattern:demonym-organisation", out);
