@@ -248,6 +248,24 @@ pub enum EvalCommand {
     Relations(EvalRelationsArgs),
     /// UPOS, features, lemma, UAS and LAS on a CoNLL-U treebank, on gold and on raw tokens.
     Syntax(EvalSyntaxArgs),
+    /// B³, MUC and CEAF-e of cross-document entity resolution on hand-annotated chains,
+    /// beside the same-string baseline.
+    Resolve(EvalResolveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EvalResolveArgs {
+    /// Gold chains: `FILE#ARTICLE<TAB>SENTENCE<TAB>TOKEN<TAB>TYPE<TAB>surface<TAB>chain`
+    /// per mention (tests/resolve/README.md).
+    #[arg(long, default_value = "tests/resolve/chains.tsv")]
+    pub gold: PathBuf,
+    /// Folder the CoNLL file is relative to.
+    #[arg(long, default_value = "../shared/data")]
+    pub data: PathBuf,
+    /// Print every gold chain split over several entities and every entity holding
+    /// several chains.
+    #[arg(long)]
+    pub errors: bool,
 }
 
 #[derive(Debug, Args)]

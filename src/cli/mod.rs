@@ -5,6 +5,7 @@ mod curation;
 mod extract;
 mod link;
 mod relations;
+mod resolve;
 mod run;
 mod syntax;
 mod train;
@@ -46,6 +47,7 @@ fn dispatch(cli: &Cli) -> anyhow::Result<()> {
         Command::Eval(EvalCommand::Ner(a)) => train::eval_ner(&cli.models.model, a),
         Command::Eval(EvalCommand::Link(a)) => link::eval_link(&cli.models, a),
         Command::Eval(EvalCommand::Relations(a)) => relations::eval_relations(&cli.models, a),
+        Command::Eval(EvalCommand::Resolve(a)) => resolve::eval_resolve(&cli.models, a),
         Command::Eval(EvalCommand::Syntax(a)) => syntax::eval_syntax(&cli.models.syntax_model, a),
         Command::Extract(a) => {
             let extractor = load_extractor(&cli.models)?;

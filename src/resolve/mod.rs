@@ -9,6 +9,8 @@
 //! entity whose type a curator set matches names of any type.
 //! Resolve reads known entities through `KnownEntities` and writes nothing.
 
+pub mod score;
+
 use crate::model::{
     fold, Document, EntityContribution, EntityType, Evidence, Extraction, LocalEntity, ResolvedDocument, StoredMention,
     StoredQuote, StoredRelation,
