@@ -110,15 +110,21 @@ fn token_spans(text: &str, sentences: &[&conll::LabeledSentence]) -> Option<Vec<
     Some(out)
 }
 
+/// What the system found at a gold mention: the entity, and the name mention's text.
+struct Found {
+    entity: String,
+    text: String,
+}
+
 /// The stored entity of each gold mention (None: no name mention overlaps it).
 fn system_entities(
     kg: &Kennisgraaf,
     gold: &[GoldMention],
     articles: &[Vec<&conll::LabeledSentence>],
-) -> Result<Vec<Option<String>>> {
+) -> Result<Vec<Option<Found>>> {
     let store = kg.store();
     let mut out = Vec::with_capacity(gold.len());
-    let mut cache: BTreeMap<usize, (Vec<Vec<Span>>, Vec<(Span, String)>)> = BTreeMap::new();
+    let mut cache: BTreeMap<usize, (Vec<Vec<Span>>, Vec<(Span, Found)>)> = BTreeMap::new();
     for g in gold {
         if !cache.contains_key(&g.article) {
             let external = article_id(g.article);
@@ -132,7 +138,7 @@ fn system_entities(
                 for m in store.mentions_of(entity) {
                     let m = m?;
                     if m.document == id && !m.source.starts_with("coref:") {
-                        mentions.push((m.span, m.entity));
+                        mentions.push((m.span, Found { entity: m.entity, text: m.text }));
                     }
                 }
             }
@@ -152,9 +158,11 @@ fn system_entities(
         };
         let (start, end) = (tokens[0].start, tokens[length - 1].end);
         let overlap = |s: &Span| s.end.min(end).saturating_sub(s.start.max(start));
-        let best =
-            mentions.iter().filter(|(s, _)| overlap(s) > 0).max_by_key(|(s, e)| (overlap(s), std::cmp::Reverse(e)));
-        out.push(best.map(|(_, e)| e.clone()));
+        let best = mentions
+            .iter()
+            .filter(|(s, _)| overlap(s) > 0)
+            .max_by_key(|(s, f)| (overlap(s), std::cmp::Reverse(&f.entity)));
+        out.push(best.map(|(_, f)| Found { entity: f.entity.clone(), text: f.text.clone() }));
     }
     Ok(out)
 }
@@ -225,8 +233,10 @@ pub fn eval_resolve(models: &ModelArgs, args: &EvalResolveArgs) -> Result<()> {
     for (title, subset) in [("names of things (no DEMONYM chains)", &names), ("all mentions", &all)] {
         let chains: Vec<&str> = subset.iter().map(|&i| gold[i].chain.as_str()).collect();
         // A mention without an entity is an entity of its own.
-        let found: Vec<String> =
-            subset.iter().map(|&i| system[i].clone().unwrap_or_else(|| format!("unfound:{i}"))).collect();
+        let found: Vec<String> = subset
+            .iter()
+            .map(|&i| system[i].as_ref().map_or_else(|| format!("unfound:{i}"), |f| f.entity.clone()))
+            .collect();
         let same_string: Vec<String> = subset.iter().map(|&i| fold(&gold[i].surface)).collect();
         let distinct = chains.iter().collect::<BTreeSet<_>>().len();
         println!("\n{title}: {} mentions, {distinct} chains", subset.len());
@@ -253,15 +263,19 @@ fn print_scores(name: &str, s: &Scores) {
 }
 
 /// Gold chains split over several entities, and entities holding several chains.
-fn print_errors(gold: &[GoldMention], system: &[Option<String>]) {
-    let mut by_chain: BTreeMap<&str, BTreeMap<String, BTreeSet<&str>>> = BTreeMap::new();
+fn print_errors(gold: &[GoldMention], system: &[Option<Found>]) {
+    let mut by_chain: BTreeMap<&str, BTreeMap<&str, BTreeSet<String>>> = BTreeMap::new();
     let mut by_entity: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for (g, s) in gold.iter().zip(system) {
-        let entity = s.clone().unwrap_or_else(|| "(none)".to_string());
-        if let Some(e) = s {
-            by_entity.entry(e.as_str()).or_default().insert(g.chain.as_str());
+        let (entity, seen) = match s {
+            Some(f) if f.text == g.surface => (f.entity.as_str(), g.surface.clone()),
+            Some(f) => (f.entity.as_str(), format!("{} (found {:?})", g.surface, f.text)),
+            None => ("(none)", g.surface.clone()),
+        };
+        if let Some(f) = s {
+            by_entity.entry(f.entity.as_str()).or_default().insert(g.chain.as_str());
         }
-        by_chain.entry(&g.chain).or_default().entry(entity).or_default().insert(&g.surface);
+        by_chain.entry(&g.chain).or_default().entry(entity).or_default().insert(seen);
     }
     println!("\nsplit chains (chain: entity → surfaces):");
     for (chain, entities) in &by_chain {

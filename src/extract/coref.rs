@@ -5,7 +5,7 @@
 //! Invariant: every `Ref` points at an entity in `Entities::entities`; resolved
 //! references carry a lower confidence than names and say how they were resolved.
 
-use super::names::{token_text, Name};
+use super::names::{token_text, Name, COMPOUND_SOURCE};
 use super::quotes::QuoteRegion;
 use super::tokenize::{Sentence, Token};
 use super::words::{
@@ -183,9 +183,17 @@ fn is_acronym_of(acronym: &str, name: &str) -> bool {
 }
 
 fn group_names(ctx: &Ctx, names: &[Name], out: &mut Entities) {
+    // A name inside a compound ("NMBS-directie") was typed as the compound: it votes
+    // only for names never written alone.
     let mut votes: HashMap<String, HashMap<EntityType, usize>> = HashMap::new();
-    for n in names {
+    for n in names.iter().filter(|n| n.source != COMPOUND_SOURCE) {
         *votes.entry(fold(&ctx.text[n.span.start..n.span.end])).or_default().entry(n.entity_type).or_default() += 1;
+    }
+    for n in names.iter().filter(|n| n.source == COMPOUND_SOURCE) {
+        let key = fold(&ctx.text[n.span.start..n.span.end]);
+        if votes.get(&key).is_none_or(|v| v.contains_key(&n.entity_type) || v.is_empty()) {
+            *votes.entry(key).or_default().entry(n.entity_type).or_default() += 1;
+        }
     }
     let type_of = |key: &str| -> EntityType {
         let v = &votes[key];

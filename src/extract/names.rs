@@ -1,9 +1,9 @@
 //! Named mentions: the NER tagger's chunks, retyped and completed by rules for what
 //! CoNLL does not annotate (laws, institutions named in lowercase).
 
-use super::ner::{self, NerModel};
+use super::ner::{self, Lexicon, NerModel};
 use super::tokenize::{Sentence, Token, TokenKind};
-use super::words::{role_noun, ARTICLES, INSTITUTIONS, NATIONALITY_NOUNS, PORTFOLIOS};
+use super::words::{is_demonym, role_noun, ARTICLES, INSTITUTIONS, NAME_TITLES, PORTFOLIOS};
 use crate::model::{EntityType, Span};
 use std::ops::Range;
 
@@ -33,9 +33,118 @@ fn is_law_word(word: &str) -> bool {
         && (lower.ends_with("wet") || lower.ends_with("wetten") || lower.starts_with("wetboek"))
 }
 
-/// A role or nationality noun that the tagger may read as the first word of a name.
+/// The `source` of a name found inside a compound ("NMBS" of "NMBS-directie").
+pub const COMPOUND_SOURCE: &str = "ner:compound";
+
+/// Lowercase words that stand inside names ("Commissie voor Onrechtmatige Bedingen",
+/// "Televisie zonder Grenzen", "Museum of Modern Art", "Jan van der Berg"); any other
+/// lowercase word in a tagger chunk is a word of the sentence the tagger ran over
+/// ("Degroof waardeert Telindus", "Camp David vertrok").
+const NAME_INTERNAL_WORDS: &[&str] = &[
+    "van", "de", "der", "den", "het", "'t", "voor", "en", "zonder", "op", "aan", "in", "tot", "uit", "bij", "over",
+    "met", "of", "ter", "ten", "te", "du", "des", "la", "le", "les", "el", "di", "da", "del", "della", "dos", "y",
+    "the", "and", "for", "on", "von", "zu", "am", "al", "bin", "ibn", "ben", "o", "e",
+];
+
+/// Capitalised function words the tagger takes into a name at its end ("Marc
+/// Schoetens Het …"), or alone ("De", "Ze") at the start of a sentence.
+const FUNCTION_WORDS: &[&str] = &[
+    "de", "het", "een", "ze", "zij", "hij", "ik", "wij", "we", "u", "jij", "je", "mijn", "ons", "onze", "hun", "haar",
+    "zijn", "die", "deze", "dit", "dat", "wie", "wat", "in", "op", "met", "voor", "na", "en", "maar", "of", "als",
+    "toen", "nu", "ook", "er",
+];
+
+fn starts_lower(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_lowercase)
+}
+
+/// A role, title or nationality word the tagger may read as the first word of a name
+/// ("CEO Jan Smit", "Mossad-chef Shabtai Shavit", "Duitser Beerbaum", "Nederlandse SBS").
 fn is_glued_prefix(word: &str) -> bool {
-    role_noun(word).is_some() || NATIONALITY_NOUNS.contains(&word.to_lowercase().as_str())
+    role_noun(word).is_some() || is_demonym(word) || NAME_TITLES.contains(&word.to_lowercase().as_str())
+}
+
+/// The name a tagger chunk `chunk` of `words` really holds, as zero or more word ranges:
+/// - split at lowercase words that are no part of names (`NAME_INTERNAL_WORDS`), and
+///   each part trimmed of lowercase words at its edges and of function words at its end;
+/// - role nouns, titles, nationality nouns and demonyms before the name taken off (coref
+///   attaches them to the entity as roles and places); a demonym stays when every word
+///   after it is a common word ("Nederlandse Spoorwegen", "Nederlandse Bank");
+/// - what is left of one word only, a demonym, a role noun or a function word, is no name;
+///   a role compound keeps its name ("Mossad" of "Mossad-chef", see `compound_head`).
+fn name_ranges(words: &[&str], chunk: Range<usize>, is_person: bool, lexicon: &Lexicon) -> Vec<Range<usize>> {
+    let mut parts = Vec::new();
+    let mut start = chunk.start;
+    for i in chunk.clone() {
+        let lower = words[i].to_lowercase();
+        if starts_lower(words[i]) && !NAME_INTERNAL_WORDS.contains(&lower.as_str()) {
+            parts.push(start..i);
+            start = i + 1;
+        }
+    }
+    parts.push(start..chunk.end);
+    let common = |w: &str| lexicon.is_common_lowercase(&w.to_lowercase());
+    let mut out = Vec::new();
+    for mut part in parts {
+        loop {
+            while part.start < part.end && starts_lower(words[part.start]) {
+                part.start += 1;
+            }
+            while part.end > part.start
+                && (starts_lower(words[part.end - 1])
+                    || FUNCTION_WORDS.contains(&words[part.end - 1].to_lowercase().as_str()))
+            {
+                part.end -= 1;
+            }
+            let glued = part.len() > 1
+                && is_glued_prefix(words[part.start])
+                && !(is_demonym(words[part.start]) && words[part.start + 1..part.end].iter().all(|w| common(w)));
+            // A place adjective not in the lists ("Brusselse AB"): not before a person's
+            // name, whose first names can end so ("Louise").
+            let place_adjective = part.len() > 1
+                && !is_person
+                && words[part.start].len() >= 6
+                && words[part.start].ends_with("se")
+                && !common(words[part.start])
+                && !words[part.start + 1..part.end].iter().all(|w| common(w));
+            if !(glued || place_adjective) {
+                break;
+            }
+            // "Mossad-chef Shabtai Shavit": the role's organisation is a name too.
+            if compound_head(words[part.start]).is_some() {
+                out.push(part.start..part.start + 1);
+            }
+            part.start += 1;
+        }
+        if part.is_empty() {
+            continue;
+        }
+        let only = words[part.start];
+        let no_name = part.len() == 1
+            && (is_demonym(only)
+                || (role_noun(only).is_some() && compound_head(only).is_none())
+                || FUNCTION_WORDS.contains(&only.to_lowercase().as_str())
+                || !only.chars().any(char::is_alphanumeric));
+        if !no_name {
+            out.push(part);
+        }
+    }
+    out
+}
+
+/// Two or more capitals and digits: "NMBS", "KNVB", "ING", "3M".
+fn is_acronym(word: &str) -> bool {
+    word.chars().filter(|c| c.is_uppercase()).count() >= 2
+        && word.chars().all(|c| c.is_uppercase() || c.is_ascii_digit())
+}
+
+/// The name at the start of a compound with a lowercase noun: "NMBS" of "NMBS-directie",
+/// "1" of "1-zege" (the name is then "Formule 1"); not "Noord-Brabant" or "ex-Radio".
+fn compound_head(word: &str) -> Option<&str> {
+    let (head, tail) = word.rsplit_once('-')?;
+    let noun = tail.chars().count() >= 3 && tail.chars().all(char::is_lowercase);
+    let named = head.chars().any(|c| c.is_uppercase() || c.is_ascii_digit()) && !starts_lower(head);
+    (noun && named).then_some(head)
 }
 
 /// Find the named mentions in every sentence.
@@ -65,33 +174,33 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence], tagger: &NerMo
                     s += 1;
                 }
             }
-            // "Zeilster Carolijn Brouwer", "CEO Jan Smit", "Duitser Beerbaum": a role or
-            // nationality noun glued before a person's name is no part of it (the role is
-            // attached to the person by coref).
-            if ty == "PER" {
-                while e - s > 1
-                    && is_glued_prefix(words[s])
-                    && words[s + 1].chars().next().is_some_and(char::is_uppercase)
-                {
-                    s += 1;
-                }
-            }
             if s == e || e - s > MAX_NAME_TOKENS {
                 continue;
             }
-            let mut entity_type = match ty {
-                "PER" => EntityType::Person,
-                "LOC" => EntityType::Location,
-                "ORG" => EntityType::Organization,
-                _ => EntityType::Misc,
-            };
-            if is_law_word(words[e - 1]) || words[s] == "Wet" || words[s] == "Wetboek" {
-                entity_type = EntityType::Law;
-            } else if e - s == 1 && INSTITUTIONS.contains(&words[s].to_lowercase().as_str()) {
-                entity_type = EntityType::Organization;
-            }
             taken[s..e].iter_mut().for_each(|t| *t = true);
-            names.push(name(si, sentence, toks, s..e, entity_type, 0.85, "ner"));
+            for range in name_ranges(words, s..e, ty == "PER", tagger.lexicon()) {
+                let (s, e) = (range.start, range.end);
+                let mut entity_type = match ty {
+                    "PER" => EntityType::Person,
+                    "LOC" => EntityType::Location,
+                    "ORG" => EntityType::Organization,
+                    _ => EntityType::Misc,
+                };
+                if is_law_word(words[e - 1]) || words[s] == "Wet" || words[s] == "Wetboek" {
+                    entity_type = EntityType::Law;
+                } else if e - s == 1 && INSTITUTIONS.contains(&words[s].to_lowercase().as_str()) {
+                    entity_type = EntityType::Organization;
+                }
+                let mut n = name(si, sentence, toks, range, entity_type, 0.85, "ner");
+                // "NMBS-directie", "Sabena-aandelen", "Formule 1-zege": a name compounded
+                // with a lowercase noun names the thing (the noun is not part of it).
+                if let Some(head) = compound_head(words[e - 1]) {
+                    n.span.end = toks[e - 1].span.start + head.len();
+                    n.source = COMPOUND_SOURCE;
+                    n.confidence = 0.7;
+                }
+                names.push(n);
+            }
         }
         for i in 0..toks.len() {
             if taken[i] || toks[i].kind != TokenKind::Word {
@@ -103,6 +212,12 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence], tagger: &NerMo
                 // "politie- en justitiemedewerkers" names the police.
                 let mut n = name(si, sentence, toks, i..i + 1, EntityType::Organization, 0.6, "rule:institution");
                 n.span.end = n.span.start + stem.len();
+                names.push(n);
+            } else if let Some(head) = compound_head(word).filter(|h| is_acronym(h)) {
+                // "NMBS-directie", "KNVB-woordvoerder" outside a tagger chunk: the acronym
+                // names an organisation.
+                let mut n = name(si, sentence, toks, i..i + 1, EntityType::Organization, 0.6, COMPOUND_SOURCE);
+                n.span.end = n.span.start + head.len();
                 names.push(n);
             } else if is_law_word(word) {
                 names.push(name(si, sentence, toks, i..i + 1, EntityType::Law, 0.9, "rule:law"));
@@ -161,5 +276,30 @@ fn name(
         entity_type,
         confidence,
         source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compounds_with_a_lowercase_noun_give_their_name() {
+        assert_eq!(compound_head("NMBS-directie"), Some("NMBS"));
+        assert_eq!(compound_head("1-zege"), Some("1"));
+        assert_eq!(compound_head("Grenzen-richtlijn"), Some("Grenzen"));
+        assert_eq!(compound_head("Noord-Brabant"), None);
+        assert_eq!(compound_head("ex-Radio"), None);
+        assert_eq!(compound_head("Sint-Niklaas"), None);
+    }
+
+    #[test]
+    fn demonyms_and_nationality_nouns_in_all_forms() {
+        for w in ["Nederlandse", "Belgisch", "Amerikaans-Britse", "Oost-Duitse", "Belgen", "Amerikanen", "Britten"] {
+            assert!(is_demonym(w), "{w}");
+        }
+        for w in ["Nederland", "Eisenach", "Wal-Mart", "Louise", "Noord-Brabant"] {
+            assert!(!is_demonym(w), "{w}");
+        }
     }
 }

@@ -63,6 +63,8 @@ pub const ROLE_NOUNS: &[&str] = &[
     "correspondent",
     "klimatoloog",
     "organisator",
+    "baas",
+    "topambtenaar",
 ];
 
 /// Occupations and positions that are no office but are stated the same way, before or
@@ -404,6 +406,51 @@ pub const DEMONYM_ADJECTIVES: &[(&str, &str)] = &[
 pub fn demonym_country(word: &str) -> Option<&'static str> {
     let lower = word.to_lowercase();
     DEMONYM_ADJECTIVES.iter().find(|(adjective, _)| *adjective == lower).map(|(_, country)| *country)
+}
+
+/// A nationality or place adjective, inflected or not ("Nederlandse", "Belgisch",
+/// "Amerikaans-Britse", "Oost-Duitse"), or a nationality noun, singular or plural
+/// ("Duitser", "Belgen", "Amerikanen"): words that name a country's people or
+/// qualities, never a thing of their own.
+pub fn is_demonym(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    let adjective = |w: &str| {
+        DEMONYM_ADJECTIVES.iter().any(|(a, _)| *a == w || a.strip_suffix('e') == Some(w))
+            || NATIONALITY_NOUNS.iter().any(|n| nationality_forms(n).any(|f| f == w))
+    };
+    if adjective(&lower) {
+        return true;
+    }
+    // "Amerikaans-Britse", "Oost-Duitse", "Vlaams-Brabantse": parts that are demonyms
+    // or compass points, ending in an inflected adjective.
+    let parts: Vec<&str> = lower.split('-').collect();
+    parts.len() > 1
+        && parts.last().is_some_and(|p| p.ends_with("se") || p.ends_with('s'))
+        && parts.iter().any(|p| adjective(p))
+        && parts.iter().all(|p| adjective(p) || COMPASS.contains(p) || p.ends_with("se"))
+}
+
+const COMPASS: &[&str] = &["noord", "zuid", "oost", "west", "midden", "centraal"];
+
+/// A nationality noun and its plurals ("amerikaan" → "amerikanen", "brit" → "britten").
+fn nationality_forms(noun: &'static str) -> impl Iterator<Item = String> {
+    let stem_plural = if let Some(stem) = noun.strip_suffix("aan") {
+        Some(format!("{stem}anen"))
+    } else if let Some(stem) = noun.strip_suffix("ees") {
+        Some(format!("{stem}ezen"))
+    } else {
+        noun.strip_suffix("man").map(|stem| format!("{stem}en"))
+    };
+    let last = noun.chars().last().map(String::from).unwrap_or_default();
+    [
+        Some(noun.to_string()),
+        Some(format!("{noun}s")),
+        Some(format!("{noun}en")),
+        Some(format!("{noun}{last}en")),
+        stem_plural,
+    ]
+    .into_iter()
+    .flatten()
 }
 
 /// Titles written between a role and a name ("de bisschop van Brugge, mgr. Vangheluwe").

@@ -104,20 +104,22 @@ fn extracted_id(e: &LocalEntity, known: &impl KnownEntities) -> String {
     let mut folded: Vec<String> = std::iter::once(&e.name).chain(&e.aliases).map(|a| fold(a)).collect();
     folded.sort();
     folded.dedup();
-    let mut exact_hit = None;
-    let mut candidates: Vec<String> = Vec::new();
+    // Candidates ranked: the canonical name's before other aliases', the same type
+    // before another (NER types flip between articles: a company is once PER, once
+    // ORG), then the smallest id.
+    let mut best: Option<((bool, bool), String)> = None;
     for alias in &folded {
         for k in known.by_folded_alias(alias) {
-            if (k.entity_type != e.entity_type && !k.curated_type) || (qid.is_some() && k.wikidata.is_some()) {
+            if qid.is_some() && k.wikidata.is_some() {
                 continue;
             }
-            if *alias == exact && exact_hit.is_none() {
-                exact_hit = Some(k.id.clone());
+            let rank = (*alias != exact, k.entity_type != e.entity_type && !k.curated_type);
+            if best.as_ref().is_none_or(|(r, id)| (rank, &k.id) < (*r, id)) {
+                best = Some((rank, k.id));
             }
-            candidates.push(k.id);
         }
     }
-    exact_hit.or_else(|| candidates.into_iter().min()).unwrap_or_else(|| match qid {
+    best.map(|(_, id)| id).unwrap_or_else(|| match qid {
         Some(q) => wikidata_entity_id(q),
         None => entity_id(e.entity_type, &e.name),
     })

@@ -154,6 +154,11 @@ impl NerModel {
         Self { lexicon, stages, about }
     }
 
+    /// The word lists the tagger was trained with (which words are common lowercase words).
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
     pub fn feature_count(&self) -> usize {
         self.stages.iter().map(|s| s.weights.len()).sum()
     }
