@@ -251,7 +251,7 @@ pub fn role_noun(word: &str) -> Option<String> {
     let closed = ROLE_NOUNS
         .iter()
         .chain(OCCUPATIONS)
-        .any(|r| r.chars().count() >= 6 && stripped.len() > r.len() + 2 && stripped.ends_with(r));
+        .any(|r| stripped.len() > r.len() + 2 && stripped.ends_with(r) && r.chars().count() >= 6);
     closed.then_some(lower)
 }
 

@@ -111,18 +111,16 @@ impl State {
         }
     }
 
-    fn allowed(&self, class: usize, root_label: usize) -> bool {
+    /// The transitions this configuration allows.
+    fn allowed(&self, root_label: usize) -> Allowed {
         let has_buffer = self.b <= self.n;
-        if class == SHIFT {
-            return has_buffer;
-        }
-        let label = (class - 1) / 2;
-        let s0 = self.s(0);
-        if class % 2 == 1 {
-            has_buffer && s0 != 0 && s0 != NONE && label != root_label
-        } else {
-            let s1 = self.s(1);
-            s1 != NONE && if s1 == 0 { !has_buffer && label == root_label } else { label != root_label }
+        let (s0, s1) = (self.s(0), self.s(1));
+        Allowed {
+            shift: has_buffer,
+            left: has_buffer && s0 != 0 && s0 != NONE,
+            right: s1 != NONE && (s1 != 0 || !has_buffer),
+            right_is_root: s1 == 0,
+            root_label,
         }
     }
 
@@ -155,6 +153,31 @@ impl State {
             self.attach(self.b, s0, label, bit);
         } else if let Some(&s1) = self.stack.last() {
             self.attach(s1, s0, label, bit);
+        }
+    }
+}
+
+/// Which transitions a configuration allows, worked out once per step (the classes are
+/// many: every label twice). LEFT-ARC never with the root label; RIGHT-ARC onto the
+/// artificial root only with it, once the buffer is empty, and otherwise never with it.
+struct Allowed {
+    shift: bool,
+    left: bool,
+    right: bool,
+    right_is_root: bool,
+    root_label: usize,
+}
+
+impl Allowed {
+    fn class(&self, class: usize) -> bool {
+        if class == SHIFT {
+            return self.shift;
+        }
+        let is_root = (class - 1) / 2 == self.root_label;
+        if class % 2 == 1 {
+            self.left && !is_root
+        } else {
+            self.right && is_root == self.right_is_root
         }
     }
 }
@@ -375,7 +398,8 @@ impl Parser {
         while !st.terminal() {
             features(&st, &atoms, &mut feats);
             self.weights.scores(&feats, &mut scores);
-            let Some(class) = best(&scores, |c| st.allowed(c, self.root_label)) else { break };
+            let allowed = st.allowed(self.root_label);
+            let Some(class) = best(&scores, |c| allowed.class(c)) else { break };
             st.apply(class, &self.labels);
         }
         self.tree(&st)
@@ -474,7 +498,8 @@ impl Parser {
                 while !st.terminal() {
                     features(&st, &atoms[i], &mut feats);
                     trainer.scores(&feats, &mut scores);
-                    let allowed = |c: usize| st.allowed(c, root_label);
+                    let moves = st.allowed(root_label);
+                    let allowed = |c: usize| moves.class(c);
                     let Some(guess) = best(&scores, allowed) else { break };
                     let costs: Vec<usize> = (0..classes)
                         .map(|c| if allowed(c) { cost(&st, c, gold_head, gold_label, &in_stack) } else { usize::MAX })

@@ -63,7 +63,7 @@ pub struct Trainer {
 }
 
 impl Trainer {
-    /// At most `MAX_ROW_ENTRIES` classes: a feature's entries must fit its slot.
+    /// At most `MAX_ROW_ENTRIES` classes: a feature's entries must fit the model's checks.
     pub fn new(classes: usize) -> Self {
         Self { classes, index: Index::default(), weights: Vec::new(), sums: Vec::new(), step: 1 }
     }
@@ -151,55 +151,81 @@ pub struct Weights {
     entries: Vec<(u16, f32)>,
     #[serde(skip)]
     index: Slots,
+    /// Rows with at least half of the classes, written out in full (`classes` weights
+    /// each, zero where the row has no entry): adding a dense row reads half the memory
+    /// of its entries and vectorises.
+    #[serde(skip)]
+    dense: Vec<f32>,
 }
 
-/// Feature → its entries, as an open-addressing table of one `u64` per slot: the
-/// feature's high 32 bits (a fingerprint), its first entry (23 bits) and its entry count
-/// (9 bits); 0 is an empty slot. A lookup reads one slot, usually one cache line, where a
-/// general hash map reads control bytes, a key and a value (the perceptron's time is
-/// these reads). Two features that share a slot's fingerprint and probe sequence would
-/// share weights: with 32-bit fingerprints that is about one in four billion lookups.
+/// One feature's place in the lookup table: a fingerprint (the feature's high 31 bits,
+/// with the top bit set; 0 marks an empty slot) and the row itself when it has at most
+/// two entries (most rows: a perceptron update adds to one class and takes from
+/// another), so that a lookup is one read of 16 bytes. `class[0]` is `LONG` for a longer
+/// row (`weight[0]`'s bits: its first entry, `weight[1]`'s: one past its last) and
+/// `DENSE` for a dense row (`weight[0]`'s bits: its row in `Weights::dense`); an unused
+/// second entry has class `UNUSED`.
+#[derive(Clone, Copy, Default)]
+#[repr(C, align(16))]
+struct Slot {
+    fingerprint: u32,
+    class: [u16; 2],
+    weight: [f32; 2],
+}
+
+const LONG: u16 = u16::MAX;
+const DENSE: u16 = u16::MAX - 1;
+const UNUSED: u16 = u16::MAX - 2;
+
+fn fingerprint(f: u64) -> u32 {
+    (f >> 32) as u32 | 0x8000_0000
+}
+
+/// Feature → slot, open addressing with linear probing at most half full. Two features
+/// that share a fingerprint and probe sequence would share weights: with 31-bit
+/// fingerprints that is about one in two billion lookups.
 #[derive(Default)]
 struct Slots {
-    slots: Vec<u64>,
+    slots: Vec<Slot>,
     mask: usize,
 }
 
-/// Rows and entry offsets must fit a slot's fields.
+/// Rows and entry offsets must fit the model's checks.
 const MAX_ROW_ENTRIES: usize = (1 << 9) - 1;
 const MAX_ENTRIES: usize = 1 << 23;
 
+/// Features are looked up this many at a time: all their slots are read before any is
+/// used, so that the cache misses of the reads overlap instead of following each other.
+const BATCH: usize = 32;
+
 impl Slots {
-    fn new(rows: impl ExactSizeIterator<Item = (u64, u32, u32)>) -> Self {
+    fn new(rows: Vec<(u64, Slot)>) -> Self {
         let size = (rows.len() * 2).next_power_of_two().max(16);
-        let mut out = Slots { slots: vec![0; size], mask: size - 1 };
-        for (f, start, end) in rows {
-            let packed = (f & 0xFFFF_FFFF_0000_0000) | (u64::from(start) << 9) | u64::from(end - start);
+        let mut out = Slots { slots: vec![Slot::default(); size], mask: size - 1 };
+        for (f, slot) in rows {
             let mut at = f as usize & out.mask;
-            while out.slots[at] != 0 {
+            while out.slots[at].fingerprint != 0 {
                 at = (at + 1) & out.mask;
             }
-            out.slots[at] = packed;
+            out.slots[at] = slot;
         }
         out
     }
 
-    /// The entry range of feature `f`, if it has one.
-    fn get(&self, f: u64) -> Option<(usize, usize)> {
-        if self.slots.is_empty() {
-            return None;
-        }
+    /// The slot of feature `f`, whose home slot holds `first` (already read).
+    fn find(&self, f: u64, first: Slot) -> Option<Slot> {
+        let wanted = fingerprint(f);
         let mut at = f as usize & self.mask;
+        let mut slot = first;
         loop {
-            let slot = self.slots[at];
-            if slot == 0 {
+            if slot.fingerprint == 0 {
                 return None;
             }
-            if slot & 0xFFFF_FFFF_0000_0000 == f & 0xFFFF_FFFF_0000_0000 {
-                let start = ((slot >> 9) & 0x7F_FFFF) as usize;
-                return Some((start, start + (slot & 0x1FF) as usize));
+            if slot.fingerprint == wanted {
+                return Some(slot);
             }
             at = (at + 1) & self.mask;
+            slot = self.slots[at];
         }
     }
 }
@@ -213,16 +239,41 @@ impl Weights {
         self.entries.len()
     }
 
-    /// Rebuilds the lookup table after decoding.
+    /// Rebuilds the lookup table and the dense rows after decoding.
     pub fn build_index(&mut self) {
-        let starts = std::iter::once(0).chain(self.ends.iter().copied());
-        let rows = self.features.iter().zip(starts.zip(self.ends.iter().copied())).map(|(&f, (a, b))| (f, a, b));
-        self.index = Slots::new(rows.collect::<Vec<_>>().into_iter());
+        let classes = self.classes as usize;
+        let mut rows = Vec::with_capacity(self.features.len());
+        self.dense.clear();
+        let mut start = 0u32;
+        for (&f, &end) in self.features.iter().zip(&self.ends) {
+            let row = &self.entries[start as usize..end as usize];
+            let mut slot = Slot { fingerprint: fingerprint(f), class: [UNUSED; 2], weight: [0.0; 2] };
+            if !row.is_empty() && 2 * row.len() >= classes {
+                let at = self.dense.len();
+                self.dense.resize(at + classes, 0.0);
+                for &(c, v) in row {
+                    self.dense[at + c as usize] = v;
+                }
+                slot.class[0] = DENSE;
+                slot.weight[0] = f32::from_bits((at / classes) as u32);
+            } else if row.len() > 2 {
+                slot.class[0] = LONG;
+                slot.weight = [f32::from_bits(start), f32::from_bits(end)];
+            } else {
+                for (k, &(c, v)) in row.iter().enumerate() {
+                    (slot.class[k], slot.weight[k]) = (c, v);
+                }
+            }
+            rows.push((f, slot));
+            start = end;
+        }
+        self.index = Slots::new(rows);
     }
 
     /// Whether the decoded parts agree with each other (checked before `build_index`).
     pub fn is_consistent(&self) -> bool {
         self.features.len() == self.ends.len()
+            && self.classes < u32::from(UNUSED)
             && self.ends.windows(2).all(|w| w[0] <= w[1])
             && self.ends.last().is_none_or(|&e| e as usize == self.entries.len())
             && self.entries.iter().all(|&(c, _)| u32::from(c) < self.classes)
@@ -234,12 +285,55 @@ impl Weights {
             && self.features.windows(2).all(|w| w[0] < w[1])
     }
 
+    /// The sum of the features' rows. The same sums, in the same order, as adding each
+    /// feature's entries one by one (a dense row adds zeros where it has no entry).
     pub fn scores(&self, features: &[u64], out: &mut [f32]) {
         out.fill(0.0);
-        for f in features {
-            if let Some((start, end)) = self.index.get(*f) {
-                for &(c, v) in &self.entries[start..end] {
-                    out[c as usize] += v;
+        if self.index.slots.is_empty() {
+            return;
+        }
+        let classes = self.classes as usize;
+        for chunk in features.chunks(BATCH) {
+            let mut first = [Slot::default(); BATCH];
+            for (s, &f) in first.iter_mut().zip(chunk) {
+                *s = self.index.slots[f as usize & self.index.mask];
+            }
+            let mut found = [Slot::default(); BATCH];
+            let mut n = 0;
+            let mut touched = 0.0f32;
+            for (&f, &s) in chunk.iter().zip(&first) {
+                let Some(slot) = self.index.find(f, s) else { continue };
+                // Read the start of a row kept outside its slot now, so that its miss
+                // overlaps the others.
+                match slot.class[0] {
+                    LONG => touched += self.entries[slot.weight[0].to_bits() as usize].1,
+                    DENSE => touched += self.dense[slot.weight[0].to_bits() as usize * classes],
+                    _ => {}
+                }
+                found[n] = slot;
+                n += 1;
+            }
+            std::hint::black_box(touched);
+            for slot in &found[..n] {
+                match slot.class[0] {
+                    LONG => {
+                        let (start, end) = (slot.weight[0].to_bits() as usize, slot.weight[1].to_bits() as usize);
+                        for &(c, v) in &self.entries[start..end] {
+                            out[c as usize] += v;
+                        }
+                    }
+                    DENSE => {
+                        let row = &self.dense[slot.weight[0].to_bits() as usize * classes..][..classes];
+                        for (o, w) in out.iter_mut().zip(row) {
+                            *o += w;
+                        }
+                    }
+                    c => {
+                        out[c as usize] += slot.weight[0];
+                        if slot.class[1] != UNUSED {
+                            out[slot.class[1] as usize] += slot.weight[1];
+                        }
+                    }
                 }
             }
         }
