@@ -243,6 +243,23 @@ pub struct Extraction {
 
 /// Fold a name for matching: lowercase, diacritics removed, whitespace collapsed.
 /// "Cocaïne" → "cocaine", "Meld  Misdaad Anoniem" → "meld misdaad anoniem".
+/// The short forms a text may use for a folded name once it has written it in full:
+/// a person's surname with or without particles ("sauwens", "van diepenbeek" of "marc
+/// van diepenbeek"), an organisation's leading words and last word ("goldman" of
+/// "goldman sachs", "united news" of "united news media"). Forms made only of words of
+/// three letters or fewer ("van", "de") are left out. Other types have none.
+pub fn short_forms(entity_type: EntityType, folded: &str) -> Vec<String> {
+    let words: Vec<&str> = folded.split(' ').collect();
+    let forms: Vec<String> = match entity_type {
+        EntityType::Person => (1..words.len()).map(|i| words[i..].join(" ")).collect(),
+        EntityType::Organization if words.len() > 1 => {
+            (1..words.len()).map(|i| words[..i].join(" ")).chain(words.last().map(|w| w.to_string())).collect()
+        }
+        _ => Vec::new(),
+    };
+    forms.into_iter().filter(|f| f.split(' ').any(|w| w.chars().count() > 3)).collect()
+}
+
 pub fn fold(name: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     let mut out = String::with_capacity(name.len());
@@ -298,9 +315,27 @@ pub struct EntityRecord {
     pub wikidata: Option<WikidataLink>,
     /// Fields a curator set; ingestion leaves them alone.
     pub curated: CuratedFields,
+    /// Mentions per type the tagger gave them, over every document: the entity's type
+    /// is the most mentioned one (`EntityRecord::vote_type`) unless a curator set it.
+    pub type_votes: std::collections::BTreeMap<EntityType, u64>,
 }
 
 impl EntityRecord {
+    /// Add `mentions` mentions typed `entity_type` and retype the entity by the votes:
+    /// the most mentioned type wins, a tie keeps the current type, a curated type stays.
+    pub fn vote_type(&mut self, entity_type: EntityType, mentions: u64) {
+        *self.type_votes.entry(entity_type).or_default() += mentions;
+        if self.curated.entity_type {
+            return;
+        }
+        let current = self.type_votes.get(&self.entity_type).copied().unwrap_or(0);
+        if let Some((&best, &n)) = self.type_votes.iter().max_by_key(|(t, n)| (**n, std::cmp::Reverse(**t))) {
+            if n > current {
+                self.entity_type = best;
+            }
+        }
+    }
+
     /// An entity with no mentions yet: commits and curations add them.
     pub fn new(id: String, name: String, entity_type: EntityType) -> Self {
         EntityRecord {
@@ -315,6 +350,7 @@ impl EntityRecord {
             last_seen: None,
             wikidata: None,
             curated: CuratedFields::default(),
+            type_votes: Default::default(),
         }
     }
 

@@ -350,7 +350,16 @@ impl Kennisgraaf {
             return Ok(Prepared::Deleted(document.id));
         }
         self.emit(PipelineEvent::Accepted { document: document.id.clone(), source: document.source.clone() });
-        let extraction = self.extractor.extract(&document.text);
+        // A bug in a rule must cost one document, not the run nor the store's health.
+        let extracted =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.extractor.extract(&document.text)));
+        let Ok(extraction) = extracted else {
+            let origin = document.source.as_deref().unwrap_or(&document.id);
+            tracing::error!(document = %document.id, origin, "extraction panicked");
+            return Ok(Prepared::Problem(format!(
+                "{origin}: not ingested: extraction failed with an internal error (please report it with this document)"
+            )));
+        };
         self.emit(PipelineEvent::Extracted {
             document: document.id.clone(),
             entities: extraction.entities.len(),

@@ -12,7 +12,7 @@ use super::words::{
     demonym_country, role_noun, ARTICLES, FIRST_PERSON_SINGULAR, LINKING_PREPOSITIONS, NAME_TITLES, ROLE_NOUNS,
     SPEECH_VERBS, THIRD_PERSON_SINGULAR,
 };
-use crate::model::{fold, EntityType, LocalEntity, Span};
+use crate::model::{fold, short_forms, EntityType, LocalEntity, Span};
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
@@ -144,8 +144,39 @@ pub fn resolve(
     out
 }
 
-/// Group named mentions: one entity per folded name (the type most often tagged wins),
-/// and a shorter person name that ends a longer one ("Aboutaleb" / "Ahmed Aboutaleb") joins it.
+/// Names of one document written short (`model::short_forms`: "Sauwens" of "Johan
+/// Sauwens", "Goldman" of "Goldman Sachs") → the full name, folded. A short form joins
+/// the longer name only when exactly one name of the document has it, whatever type the
+/// tagger gave the short form (it flips), but a person's short form is never read as an
+/// organisation's.
+fn short_forms_used(
+    votes: &HashMap<String, HashMap<EntityType, usize>>,
+    type_of: &impl Fn(&str) -> EntityType,
+) -> HashMap<String, String> {
+    let mut claims: HashMap<String, Vec<&String>> = HashMap::new();
+    for long in votes.keys().filter(|k| k.contains(' ')) {
+        for short in short_forms(type_of(long), long) {
+            if votes.contains_key(&short) {
+                claims.entry(short).or_default().push(long);
+            }
+        }
+    }
+    claims
+        .into_iter()
+        .filter_map(|(short, mut longs)| {
+            longs.sort();
+            longs.dedup();
+            let [long] = longs.as_slice() else { return None };
+            let short_type = type_of(&short);
+            let fits = match type_of(long) {
+                EntityType::Person => short_type != EntityType::Law,
+                _ => !matches!(short_type, EntityType::Person | EntityType::Law),
+            };
+            fits.then(|| (short, (*long).clone()))
+        })
+        .collect()
+}
+
 /// Acronyms the text defines, "General Electric (GE)": the acronym's folded form → the
 /// full name's. The acronym's letters are the initials of the name's capitalised words
 /// (lowercase words such as "van", "voor" may be skipped or counted).
@@ -161,15 +192,47 @@ fn acronyms_defined(ctx: &Ctx, names: &[Name]) -> HashMap<String, String> {
             defined.insert(fold(acronym), fold(&ctx.text[full.span.start..full.span.end]));
         }
     }
+    // An acronym of three or more letters the text does not define but whose name it
+    // writes out elsewhere ("Militaire Inlichtingendienst" … "MID"): only when exactly
+    // one name of the text fits. Names are indexed by their initials once (linear).
+    let surfaces: HashSet<&str> = names.iter().map(|n| &ctx.text[n.span.start..n.span.end]).collect();
+    let mut by_initials: HashMap<String, HashSet<String>> = HashMap::new();
+    for full in &surfaces {
+        for initials in name_initials(full) {
+            by_initials.entry(initials).or_default().insert(fold(full));
+        }
+    }
+    for acronym in &surfaces {
+        let Some(letters) = acronym_letters(acronym).filter(|l| l.chars().count() >= 3) else { continue };
+        let key = fold(acronym);
+        if let (false, Some([full])) =
+            (defined.contains_key(&key), by_initials.get(&letters).map(|f| f.iter().collect::<Vec<_>>()).as_deref())
+        {
+            defined.insert(key, (*full).clone());
+        }
+    }
     defined
 }
 
 fn is_acronym_of(acronym: &str, name: &str) -> bool {
-    let letters: Vec<char> = acronym.chars().filter(|c| c.is_alphabetic()).collect();
-    if letters.len() < 2 || !letters.iter().all(|c| c.is_uppercase()) || acronym.contains(' ') {
-        return false;
-    }
+    acronym_letters(acronym).is_some_and(|letters| name_initials(name).contains(&letters))
+}
+
+/// The letters of an acronym ("GE", "L&H" → "LH"): two or more, all capitals, one word.
+fn acronym_letters(acronym: &str) -> Option<String> {
+    let letters: String = acronym.chars().filter(|c| c.is_alphabetic()).collect();
+    (letters.chars().count() >= 2 && letters.chars().all(char::is_uppercase) && !acronym.contains(' '))
+        .then_some(letters)
+}
+
+/// The initials a name of two or more words can be abbreviated by: of its capitalised
+/// words only, and of all its words ("Koninklijke Nederlandse Voetbalbond" → KNV;
+/// "Commissie voor Onrechtmatige Bedingen" → COB, CVOB).
+fn name_initials(name: &str) -> Vec<String> {
     let words: Vec<&str> = name.split(|c: char| c.is_whitespace() || c == '-').filter(|w| !w.is_empty()).collect();
+    if words.len() < 2 {
+        return Vec::new();
+    }
     let initials = |all: bool| -> String {
         words
             .iter()
@@ -178,10 +241,13 @@ fn is_acronym_of(acronym: &str, name: &str) -> bool {
             .flat_map(char::to_uppercase)
             .collect()
     };
-    let wanted: String = letters.into_iter().collect();
-    words.len() >= 2 && (initials(false) == wanted || initials(true) == wanted)
+    let mut out = vec![initials(false), initials(true)];
+    out.dedup();
+    out
 }
 
+/// Group named mentions: one entity per folded name (the type most often tagged wins);
+/// acronyms, genitives and short forms join the name they stand for.
 fn group_names(ctx: &Ctx, names: &[Name], out: &mut Entities) {
     // A name inside a compound ("NMBS-directie") was typed as the compound: it votes
     // only for names never written alone.
@@ -202,13 +268,7 @@ fn group_names(ctx: &Ctx, names: &[Name], out: &mut Entities) {
         }
         v.iter().max_by_key(|(t, c)| (**c, std::cmp::Reverse(**t))).map_or(EntityType::Misc, |(t, _)| *t)
     };
-    // Multi-word person names by their last word, for surname-only mentions.
-    let mut by_last_word: HashMap<&str, Vec<&String>> = HashMap::new();
-    for k in votes.keys().filter(|k| k.contains(' ') && type_of(k) == EntityType::Person) {
-        if let Some(last) = k.rsplit(' ').next() {
-            by_last_word.entry(last).or_default().push(k);
-        }
-    }
+    let short_forms = short_forms_used(&votes, &type_of);
     let defined = acronyms_defined(ctx, names);
     let mut by_key: HashMap<String, usize> = HashMap::new();
     // (entity, surface) already among the entity's aliases: a name written many ways
@@ -220,12 +280,14 @@ fn group_names(ctx: &Ctx, names: &[Name], out: &mut Entities) {
         if let Some(full) = defined.get(&key) {
             key = full.clone();
         }
-        let entity_type = type_of(&key);
-        if entity_type == EntityType::Person && !key.contains(' ') {
-            if let Some([only]) = by_last_word.get(key.as_str()).map(Vec::as_slice) {
-                key = (*only).clone();
-            }
+        // "Baraks" (genitive) where the text also writes "Barak".
+        if let Some(stem) = key.strip_suffix('s').filter(|stem| stem.len() >= 3 && votes.contains_key(*stem)) {
+            key = stem.to_string();
         }
+        if let Some(long) = short_forms.get(&key) {
+            key = long.clone();
+        }
+        let entity_type = type_of(&key);
         let next = out.entities.len();
         let entity = *by_key.entry(key).or_insert(next);
         if entity == next {

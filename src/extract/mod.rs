@@ -21,7 +21,7 @@ pub mod quotes;
 pub mod relations;
 pub mod syntax;
 pub mod tokenize;
-mod words;
+pub mod words;
 
 use crate::link::Linker;
 use crate::model::{Extraction, Mention, Quote, Span};

@@ -54,6 +54,30 @@ const FUNCTION_WORDS: &[&str] = &[
     "toen", "nu", "ook", "er",
 ];
 
+/// Endings of institutions that carry a demonym in their name ("Vlaamse
+/// Gemeenschapscommissie", "Nederlandse Spoorwegen", "Europese Commissie").
+const INSTITUTION_HEADS: &[&str] = &[
+    "commissie",
+    "raad",
+    "bank",
+    "omroep",
+    "gemeenschap",
+    "regering",
+    "spoorwegen",
+    "partij",
+    "bond",
+    "federatie",
+    "unie",
+    "dienst",
+    "vereniging",
+    "stichting",
+    "maatschappij",
+    "staat",
+    "kamer",
+    "parlement",
+    "ministerie",
+];
+
 fn starts_lower(word: &str) -> bool {
     word.chars().next().is_some_and(char::is_lowercase)
 }
@@ -69,7 +93,8 @@ fn is_glued_prefix(word: &str) -> bool {
 ///   each part trimmed of lowercase words at its edges and of function words at its end;
 /// - role nouns, titles, nationality nouns and demonyms before the name taken off (coref
 ///   attaches them to the entity as roles and places); a demonym stays when every word
-///   after it is a common word ("Nederlandse Spoorwegen", "Nederlandse Bank");
+///   after it is a common word ("Nederlandse Spoorwegen", "Nederlandse Bank") or the one
+///   word after it ends as an institution does ("Vlaamse Gemeenschapscommissie");
 /// - what is left of one word only, a demonym, a role noun or a function word, is no name;
 ///   a role compound keeps its name ("Mossad" of "Mossad-chef", see `compound_head`).
 fn name_ranges(words: &[&str], chunk: Range<usize>, is_person: bool, lexicon: &Lexicon) -> Vec<Range<usize>> {
@@ -96,9 +121,12 @@ fn name_ranges(words: &[&str], chunk: Range<usize>, is_person: bool, lexicon: &L
             {
                 part.end -= 1;
             }
+            let rest = &words[(part.start + 1).min(part.end)..part.end];
+            let named_with_demonym = rest.iter().all(|w| common(w))
+                || (rest.len() == 1 && INSTITUTION_HEADS.iter().any(|h| rest[0].to_lowercase().ends_with(h)));
             let glued = part.len() > 1
                 && is_glued_prefix(words[part.start])
-                && !(is_demonym(words[part.start]) && words[part.start + 1..part.end].iter().all(|w| common(w)));
+                && !(is_demonym(words[part.start]) && named_with_demonym);
             // A place adjective not in the lists ("Brusselse AB"): not before a person's
             // name, whose first names can end so ("Louise").
             let place_adjective = part.len() > 1
@@ -130,6 +158,12 @@ fn name_ranges(words: &[&str], chunk: Range<usize>, is_person: bool, lexicon: &L
         }
     }
     out
+}
+
+/// A name in the genitive with an apostrophe ("India's", "Brogno’s"): the name.
+fn genitive_stem(word: &str) -> Option<&str> {
+    let stem = word.strip_suffix("'s").or_else(|| word.strip_suffix("’s"))?;
+    (stem.chars().count() >= 2).then_some(stem)
 }
 
 /// Two or more capitals and digits: "NMBS", "KNVB", "ING", "3M".
@@ -198,6 +232,9 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence], tagger: &NerMo
                     n.span.end = toks[e - 1].span.start + head.len();
                     n.source = COMPOUND_SOURCE;
                     n.confidence = 0.7;
+                } else if let Some(stem) = genitive_stem(words[e - 1]) {
+                    // "India's", "Brogno's": the genitive ending is no part of the name.
+                    n.span.end = toks[e - 1].span.start + stem.len();
                 }
                 names.push(n);
             }

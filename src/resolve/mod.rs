@@ -35,6 +35,9 @@ pub trait KnownEntities {
     fn by_wikidata(&self, qid: &str) -> Option<String>;
     /// Entities that have `folded` among their folded aliases.
     fn by_folded_alias(&self, folded: &str) -> Vec<KnownEntity>;
+    /// Entities with `folded` among the short forms of their names (`model::short_forms`:
+    /// "sauwens" of "Johan Sauwens").
+    fn by_name_part(&self, folded: &str) -> Vec<KnownEntity>;
     /// The entity a curator merged `id` into, if any.
     fn merged_into(&self, id: &str) -> Option<String>;
     /// The entity a curator split the alias `name` (compared folded) off `id` into, if any.
@@ -119,10 +122,40 @@ fn extracted_id(e: &LocalEntity, known: &impl KnownEntities) -> String {
             }
         }
     }
-    best.map(|(_, id)| id).unwrap_or_else(|| match qid {
+    best.map(|(_, id)| id).or_else(|| short_form_of(e, known)).unwrap_or_else(|| match qid {
         Some(q) => wikidata_entity_id(q),
         None => entity_id(e.entity_type, &e.name),
     })
+}
+
+/// A stored entity that `e` names short: every name of `e` is a short form of a name
+/// of the same stored entity ("Sauwens" after an article named "Johan Sauwens"), and
+/// of no other's (two people sharing a surname stay apart). A person's short name is not
+/// read as an organisation's, nor an organisation's as a person's.
+fn short_form_of(e: &LocalEntity, known: &impl KnownEntities) -> Option<String> {
+    if !matches!(e.entity_type, EntityType::Person | EntityType::Organization | EntityType::Misc) {
+        return None;
+    }
+    let mut found: Option<String> = None;
+    let mut folded: Vec<String> = std::iter::once(&e.name).chain(&e.aliases).map(|a| fold(a)).collect();
+    folded.sort();
+    folded.dedup();
+    for name in &folded {
+        let fits: Vec<KnownEntity> = known
+            .by_name_part(name)
+            .into_iter()
+            .filter(|k| k.wikidata.is_none() || e.wikidata.is_none())
+            .filter(|k| match k.entity_type {
+                EntityType::Person => e.entity_type != EntityType::Organization,
+                _ => e.entity_type != EntityType::Person,
+            })
+            .collect();
+        match fits.as_slice() {
+            [only] if found.as_ref().is_none_or(|f| *f == only.id) => found = Some(only.id.clone()),
+            _ => return None,
+        }
+    }
+    found
 }
 
 pub fn relation_id(source: &str, kind: &str, predicate: &str, target: &str) -> String {

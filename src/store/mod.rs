@@ -24,17 +24,17 @@ mod curate;
 pub use curate::{CurateError, CurationOutcome};
 
 use crate::model::{
-    fold, Document, EntityRecord, EntityType, Evidence, RelationRecord, ResolvedDocument, Span, StoredMention,
-    StoredQuote,
+    fold, short_forms, Document, EntityRecord, EntityType, Evidence, RelationRecord, ResolvedDocument, Span,
+    StoredMention, StoredQuote,
 };
 use crate::resolve::{KnownEntities, KnownEntity};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::RwLock;
 
 /// Bumped whenever the on-disk layout or a record's encoding changes.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 const SCHEMA_KEY: &[u8] = b"meta:schema";
 const PROBE_KEY: &[u8] = b"meta:probe";
 
@@ -268,6 +268,10 @@ impl Store {
             if e.aliases.is_empty() {
                 batch.insert(key(&["name:", &fold(&c.name), &c.id]), &[]);
             }
+            for part in name_parts(c.entity_type, c.aliases.keys().chain(std::iter::once(&c.name))) {
+                batch.insert(key(&["part:", &part, &c.id]), &[]);
+            }
+            e.vote_type(c.entity_type, c.mention_count.max(1));
             for r in &c.roles {
                 *e.roles.entry(r.clone()).or_default() += 1;
             }
@@ -505,13 +509,11 @@ impl Store {
     }
 }
 
-impl KnownEntities for Store {
-    fn by_wikidata(&self, qid: &str) -> Option<String> {
-        self.db().ok()?.get(key(&["wd:", qid])).ok().flatten().map(|v| String::from_utf8_lossy(&v).into_owned())
-    }
-
-    fn by_folded_alias(&self, folded: &str) -> Vec<KnownEntity> {
-        let mut prefix = key(&["name:", folded]);
+impl Store {
+    /// The stored entities whose ids are listed under a key prefix (`name:` or `part:`
+    /// and a folded name).
+    fn entities_under(&self, parts: &[&str]) -> Vec<KnownEntity> {
+        let mut prefix = key(parts);
         prefix.push(0);
         let mut out = Vec::new();
         for (k, _) in self.scan_pairs(&prefix).flatten() {
@@ -526,6 +528,26 @@ impl KnownEntities for Store {
             }
         }
         out
+    }
+}
+
+/// The folded short forms of an entity's names (`model::short_forms`), the keys under
+/// which resolution finds it from an article that names it short.
+fn name_parts<'a>(entity_type: EntityType, names: impl Iterator<Item = &'a String>) -> BTreeSet<String> {
+    names.flat_map(|n| short_forms(entity_type, &fold(n))).collect()
+}
+
+impl KnownEntities for Store {
+    fn by_wikidata(&self, qid: &str) -> Option<String> {
+        self.db().ok()?.get(key(&["wd:", qid])).ok().flatten().map(|v| String::from_utf8_lossy(&v).into_owned())
+    }
+
+    fn by_folded_alias(&self, folded: &str) -> Vec<KnownEntity> {
+        self.entities_under(&["name:", folded])
+    }
+
+    fn by_name_part(&self, folded: &str) -> Vec<KnownEntity> {
+        self.entities_under(&["part:", folded])
     }
 
     fn merged_into(&self, id: &str) -> Option<String> {

@@ -165,15 +165,15 @@ fn connection_nodes_and_their_text_count_into_the_answer_budget() {
     assert!(["answerItems", "answerBytes"].contains(&limit_of(&r).1), "{r}");
     assert!(extra <= MAX_EXTRA_MB, "the attack took {extra:.0} MB above idle");
 
-    // Counted exactly: with a budget of 20 items, two pages of 15 entities (all the article has) do not fit.
+    // Counted exactly: with a budget of 20 items, one page of 12 entities fits (the article has more), two do not.
     let dir = tempfile::tempdir().expect("tempdir");
     let kg = pipeline(dir.path());
     crate::common::ingest_reference(&kg);
     let limits = Limits { answer_items: 20, ..Limits::default() };
     let small = TestServer::start(kg, ServerConfig { limits, ..Default::default() });
-    let one = small.query("{ entities(first: 15) { nodes { id } } }", &json!({}), None);
-    assert_eq!(one["data"]["entities"]["nodes"].as_array().map(Vec::len), Some(15), "{one}");
-    let two = "{ a: entities(first: 15) { nodes { id } } b: entities(first: 15) { nodes { id } } }";
+    let one = small.query("{ entities(first: 12) { nodes { id } } }", &json!({}), None);
+    assert_eq!(one["data"]["entities"]["nodes"].as_array().map(Vec::len), Some(12), "{one}");
+    let two = "{ a: entities(first: 12) { nodes { id } } b: entities(first: 12) { nodes { id } } }";
     let two = small.query(two, &json!({}), None);
     assert_eq!(limit_of(&two), ("LIMIT_EXCEEDED", "answerItems"), "{two}");
 }

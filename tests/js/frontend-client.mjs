@@ -42,7 +42,7 @@ let total = null;
 do {
   const { relations } = await client.request(gql`
     query Page($after: String) {
-      relations(first: 25, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } }
+      relations(first: 10, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } }
     }
   `, { after });
   total = relations.totalCount;
