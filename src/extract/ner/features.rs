@@ -196,6 +196,7 @@ pub fn sentence_features(words: &[&str], lexicon: &Lexicon, doc: &DocumentContex
     let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
     let shapes: Vec<String> = words.iter().map(|w| shape(w)).collect();
     let gazetteer = lexicon.gazetteer_marks(words);
+    let classes_of: Vec<&[u16]> = lower.iter().map(|w| lexicon.clusters(w)).collect();
     let word_at = |i: isize| -> &str {
         if i < 0 {
             "<s>"
@@ -321,7 +322,7 @@ pub fn sentence_features(words: &[&str], lexicon: &Lexicon, doc: &DocumentContex
             if k < 0 || k as usize >= n {
                 return &[];
             }
-            lexicon.clusters(&lower[k as usize])
+            classes_of[k as usize]
         };
         for (template, k) in [(70, ii), (71, ii - 1), (72, ii + 1)] {
             for (g, &c) in classes(k).iter().enumerate() {

@@ -90,6 +90,10 @@ impl Lexicon {
         self.clusters.classes(lower)
     }
 
+    pub fn word_clusters(&self) -> &WordClusters {
+        &self.clusters
+    }
+
     /// The word list's affix flags for a capitalised entry of this (lowercase) word.
     pub fn name_flags(&self, lower: &str) -> &[[u8; 2]] {
         self.name_flags.get(lower).map_or(&[], Vec::as_slice)

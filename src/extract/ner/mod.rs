@@ -90,20 +90,23 @@ impl From<model_file::FrameError> for ModelError {
     }
 }
 
+/// Feature hash → its label weights, stored in the table itself so that a lookup
+/// touches one place in memory (tagging is bound by these lookups).
+pub type WeightTable = HashMap<u64, Weights, BuildHasherDefault<PassThrough>>;
+
 /// One pass of the tagger: a weight row per feature hash.
 #[derive(Default)]
 pub struct Stage {
-    index: FeatureIndex,
-    weights: Vec<Weights>,
+    weights: WeightTable,
 }
 
 impl Stage {
-    pub fn new(index: FeatureIndex, weights: Vec<Weights>) -> Self {
-        Self { index, weights }
+    pub fn new(weights: WeightTable) -> Self {
+        Self { weights }
     }
 
     fn lookup(&self, f: u64) -> Option<&Weights> {
-        self.index.get(&f).map(|&r| &self.weights[r as usize])
+        self.weights.get(&f)
     }
 
     /// The best label sequence of one sentence (Viterbi).
@@ -246,12 +249,9 @@ impl NerModel {
             .stages
             .iter()
             .map(|stage| {
-                let mut rows: Vec<(u64, u32)> = stage.index.iter().map(|(&f, &r)| (f, r)).collect();
-                rows.sort_unstable();
-                StageFile {
-                    features: rows.iter().map(|r| r.0).collect(),
-                    weights: rows.iter().map(|r| stage.weights[r.1 as usize]).collect(),
-                }
+                let mut rows: Vec<(u64, Weights)> = stage.weights.iter().map(|(&f, &w)| (f, w)).collect();
+                rows.sort_unstable_by_key(|r| r.0);
+                StageFile { features: rows.iter().map(|r| r.0).collect(), weights: rows.iter().map(|r| r.1).collect() }
             })
             .collect();
         let file = ModelFile { lexicon: self.lexicon.clone(), stages, about: self.about.clone() };
@@ -268,11 +268,9 @@ impl NerModel {
             if st.features.len() != st.weights.len() {
                 return Err(ModelError::Corrupt("feature and weight counts differ".into()));
             }
-            let mut index = FeatureIndex::with_capacity_and_hasher(st.features.len(), Default::default());
-            for (row, f) in st.features.iter().enumerate() {
-                index.insert(*f, row as u32);
-            }
-            stages.push(Stage { index, weights: st.weights });
+            let mut weights = WeightTable::with_capacity_and_hasher(st.features.len(), Default::default());
+            weights.extend(st.features.into_iter().zip(st.weights));
+            stages.push(Stage { weights });
         }
         Ok(Self { lexicon: file.lexicon, stages, about: file.about })
     }

@@ -8,7 +8,7 @@ use super::features::{
 use super::lexicon::{
     Lexicon, WordEntry, DICT_CAPITALISED, DICT_LOWERCASE, FIRST_NAME, GAZ_TYPES, GAZ_WIKIDATA, LAST_NAME,
 };
-use super::{chunks, viterbi, FeatureIndex, NerModel, Stage, Weights, BOS, N_LABELS};
+use super::{chunks, viterbi, FeatureIndex, NerModel, Stage, WeightTable, Weights, BOS, N_LABELS};
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
@@ -135,17 +135,15 @@ impl Perceptron {
 
     /// Averaged weights, dropping features whose weights all rounded to zero.
     fn averaged(&self) -> Stage {
-        let mut index = FeatureIndex::default();
-        let mut weights: Vec<Weights> = Vec::new();
+        let mut weights = WeightTable::default();
         for (&f, &row) in &self.index {
             let (w, t) = (&self.weights[row as usize], &self.totals[row as usize]);
             let avg: Weights = std::array::from_fn(|l| (w[l] - t[l] / self.steps.max(1.0)) as f32);
             if avg.iter().any(|x| x.abs() > 1e-3) {
-                index.insert(f, weights.len() as u32);
-                weights.push(avg);
+                weights.insert(f, avg);
             }
         }
-        Stage::new(index, weights)
+        Stage::new(weights)
     }
 }
 
@@ -338,7 +336,9 @@ pub fn train(
     let mut fit = Fit { config, on_epoch, on_sentence };
     let first = fit.stage(1, data, &features, dev_pair);
     let about = format!(
-        "averaged perceptron, {} stage(s), {} epochs, seed {}, min feature count {}, {} training sentences",
+        "structured averaged perceptron (Viterbi), word clusters {:?} of {} words, {} stage(s), {} epochs, seed {}, min feature count {}, {} training sentences",
+        lexicon.word_clusters().sizes,
+        lexicon.word_clusters().len(),
         if config.stacked { 2 } else { 1 },
         config.epochs,
         config.seed,
