@@ -286,13 +286,13 @@ mod tests {
                 text.push(vec!["in".to_string(), "brugge".to_string(), "regent".to_string(), "het".to_string()]);
             }
         }
-        let clusters = learn(&text, &[4], 1, 10);
+        let clusters = learn(&text, &[8], 1, 10);
         let class = |w: &str| clusters.classes(w)[0];
         assert_eq!(class("philips"), class("shell"));
         assert_eq!(class("gent"), class("brugge"));
         assert_ne!(class("philips"), class("gent"));
         assert!(clusters.classes("onbekend").is_empty());
-        let again = learn(&text, &[4], 1, 10);
+        let again = learn(&text, &[8], 1, 10);
         assert_eq!(again.classes("philips"), clusters.classes("philips"), "deterministic");
     }
 }
