@@ -80,10 +80,8 @@ fn read_cluster_text(path: &Path) -> Result<Vec<Vec<String>>> {
                     Some(first).filter(|w| *w != "-DOCSTART-")
                 };
                 match word {
-                    _ if line.trim().is_empty() => {
-                        if !sentence.is_empty() {
-                            sentences.push(std::mem::take(&mut sentence));
-                        }
+                    _ if line.trim().is_empty() && !sentence.is_empty() => {
+                        sentences.push(std::mem::take(&mut sentence));
                     }
                     Some(w) if !w.is_empty() => sentence.push(w.to_string()),
                     _ => {}

@@ -135,7 +135,7 @@ pub(crate) fn viterbi(sf: &SentenceFeatures, add: impl Fn(u64, &mut Weights)) ->
     });
     let mut back: Vec<[u8; N_LABELS]> = vec![[0; N_LABELS]; n];
     let mut best = [f32::NEG_INFINITY; N_LABELS];
-    for i in 0..n {
+    for (i, back_here) in back.iter_mut().enumerate() {
         let mut own = [0f32; N_LABELS];
         for &f in sf.token(i) {
             add(f, &mut own);
@@ -154,7 +154,7 @@ pub(crate) fn viterbi(sf: &SentenceFeatures, add: impl Fn(u64, &mut Weights)) ->
                 let total = so_far + scores[label as usize] + transition[prev as usize][label as usize];
                 if allowed(prev, label) && total > next[label as usize] {
                     next[label as usize] = total;
-                    back[i][label as usize] = prev;
+                    back_here[label as usize] = prev;
                 }
             }
         }
