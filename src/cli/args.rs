@@ -236,6 +236,19 @@ pub struct TrainNerArgs {
     /// Train one stage only (no second, stacked stage).
     #[arg(long)]
     pub single_stage: bool,
+    /// Unlabelled text for the word clusters, besides the training data's words:
+    /// CoNLL-U treebanks (`.conllu`, the word forms), `QID<TAB>label<TAB>alias…` name
+    /// tables (`.tsv`, each name a sentence), or anything else as one token a line in
+    /// its first column with blank lines between sentences (CoNLL NER files). Never give
+    /// the development file: its text would leak into the features it is scored with.
+    #[arg(long, num_args = 1..)]
+    pub cluster_text: Vec<PathBuf>,
+    /// Class counts of the word clusterings (one clustering per count; none: no clusters).
+    #[arg(long, value_delimiter = ',', default_values_t = [64u16, 256, 1024])]
+    pub cluster_sizes: Vec<u16>,
+    /// Words seen fewer times than this in the cluster text get no class.
+    #[arg(long, default_value_t = 2)]
+    pub cluster_min_count: u32,
 }
 
 #[derive(Debug, Subcommand)]

@@ -50,6 +50,51 @@ fn read_words(path: &Path) -> Result<Vec<ner::WordEntry>> {
     Ok(text.lines().filter_map(ner::WordEntry::from_dic_line).collect())
 }
 
+/// Passes of the exchange algorithm per clustering (it has mostly settled by then).
+const CLUSTER_PASSES: usize = 10;
+
+/// Sentences of unlabelled text for the word clusters (formats: see `--cluster-text`).
+fn read_cluster_text(path: &Path) -> Result<Vec<Vec<String>>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let mut sentences = Vec::new();
+    match extension {
+        "tsv" => {
+            for line in text.lines() {
+                for name in line.split('\t').skip(1) {
+                    sentences.push(name.split(' ').filter(|w| !w.is_empty()).map(str::to_string).collect());
+                }
+            }
+        }
+        _ => {
+            let conllu = extension == "conllu";
+            let mut sentence: Vec<String> = Vec::new();
+            for line in text.lines() {
+                let mut fields = line.split(if conllu { '\t' } else { ' ' });
+                let first = fields.next().unwrap_or("").trim();
+                let word = if conllu {
+                    // Token lines only: not comments, multiword ranges (3-4) or empty nodes (3.1).
+                    let token = first.parse::<u32>().is_ok();
+                    fields.next().filter(|_| token)
+                } else {
+                    Some(first).filter(|w| *w != "-DOCSTART-")
+                };
+                match word {
+                    _ if line.trim().is_empty() && !sentence.is_empty() => {
+                        sentences.push(std::mem::take(&mut sentence));
+                    }
+                    Some(w) if !w.is_empty() => sentence.push(w.to_string()),
+                    _ => {}
+                }
+            }
+            if !sentence.is_empty() {
+                sentences.push(sentence);
+            }
+        }
+    }
+    Ok(sentences)
+}
+
 pub fn train_ner(args: &TrainNerArgs) -> Result<()> {
     let mut data = Vec::new();
     for path in &args.train {
@@ -67,7 +112,20 @@ pub fn train_ner(args: &TrainNerArgs) -> Result<()> {
         Some(p) => read_words(p)?,
         None => Vec::new(),
     };
-    let lexicon = ner::build_lexicon(&data, names, words);
+    let mut text: Vec<Vec<String>> = data.iter().map(|s| s.words.clone()).collect();
+    for path in &args.cluster_text {
+        text.extend(read_cluster_text(path)?);
+    }
+    let started = Instant::now();
+    let clusters = ner::clusters::learn(&text, &args.cluster_sizes, args.cluster_min_count, CLUSTER_PASSES);
+    eprintln!(
+        "word clusters {:?} of {} words from {} tokens ({:.1} s)",
+        args.cluster_sizes,
+        clusters.len(),
+        text.iter().map(Vec::len).sum::<usize>(),
+        started.elapsed().as_secs_f64()
+    );
+    let lexicon = ner::build_lexicon(&data, names, words, clusters);
     eprintln!(
         "training on {} sentences ({} tokens), gazetteer {} names, dev {} sentences",
         data.len(),

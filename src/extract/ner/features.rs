@@ -196,6 +196,7 @@ pub fn sentence_features(words: &[&str], lexicon: &Lexicon, doc: &DocumentContex
     let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
     let shapes: Vec<String> = words.iter().map(|w| shape(w)).collect();
     let gazetteer = lexicon.gazetteer_marks(words);
+    let classes_of: Vec<&[u16]> = lower.iter().map(|w| lexicon.clusters(w)).collect();
     let word_at = |i: isize| -> &str {
         if i < 0 {
             "<s>"
@@ -316,6 +317,21 @@ pub fn sentence_features(words: &[&str], lexicon: &Lexicon, doc: &DocumentContex
                 f.extend_from_slice(&seen.features);
             }
         }
+        // Word classes from unlabelled text, of this word and its neighbours, per clustering.
+        let classes = |k: isize| -> &[u16] {
+            if k < 0 || k as usize >= n {
+                return &[];
+            }
+            classes_of[k as usize]
+        };
+        for (template, k) in [(70, ii), (71, ii - 1), (72, ii + 1)] {
+            for (g, &c) in classes(k).iter().enumerate() {
+                f.push(hash_ids(template, &[g as u8, (c >> 8) as u8, c as u8]));
+            }
+        }
+        for (g, &c) in classes(ii).iter().enumerate() {
+            f.push(hash_ids(73, &[g as u8, (c >> 8) as u8, c as u8, u8::from(title)]));
+        }
         for mark in &gazetteer[i] {
             f.push(hash(28, &[mark]));
             f.push(hash(29, &[mark, &shapes[i]]));
@@ -332,12 +348,24 @@ pub fn sentence_features(words: &[&str], lexicon: &Lexicon, doc: &DocumentContex
     out
 }
 
-/// Features that depend on the labels already predicted to the left.
-pub fn history_features(prev: u8, prev2: u8, lower: &str, out: &mut [u64; 4]) {
-    out[0] = hash_ids(40, &[prev]);
-    out[1] = hash_ids(41, &[prev2, prev]);
-    out[2] = hash(42, &[lower]) ^ hash_ids(43, &[prev]);
-    out[3] = hash_ids(44, &[prev2]);
+/// The word's own hash for `history_features` (computed once per word).
+pub fn history_word(lower: &str) -> u64 {
+    hash(42, &[lower])
+}
+
+/// Features that depend on the label before the word (first order, so that Viterbi
+/// finds the best label sequence exactly): that label (the transition), and that label
+/// with the word.
+pub fn history_features(prev: u8, word: u64) -> [u64; 2] {
+    [transition_feature(prev), word_after_feature(prev, word)]
+}
+
+pub fn transition_feature(prev: u8) -> u64 {
+    hash_ids(40, &[prev])
+}
+
+pub fn word_after_feature(prev: u8, word: u64) -> u64 {
+    word ^ hash_ids(43, &[prev])
 }
 
 /// Base features plus what an earlier stage's labels say: this word's label and its

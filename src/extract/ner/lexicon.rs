@@ -1,6 +1,7 @@
 //! Word lists the tagger consults: which words are common in lowercase, and a
 //! gazetteer of known names (from the training data's entities and Wikidata labels).
 
+use super::clusters::WordClusters;
 use serde::{Deserialize, Serialize, Serializer};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -28,6 +29,8 @@ pub struct Lexicon {
     /// compounds, so each flag is a feature and the tagger learns what it says.
     #[serde(serialize_with = "sorted_map")]
     name_flags: HashMap<String, Vec<[u8; 2]>>,
+    /// Word classes learnt from unlabelled text (`clusters`); empty without such text.
+    clusters: WordClusters,
 }
 
 /// One word-list entry as written (`Rotterdam`, `fiets`) with its affix flags, if any.
@@ -77,8 +80,18 @@ impl Lexicon {
         dictionary: HashMap<String, u8>,
         name_parts: HashMap<String, u8>,
         name_flags: HashMap<String, Vec<[u8; 2]>>,
+        clusters: WordClusters,
     ) -> Self {
-        Self { common_lowercase, gazetteer, dictionary, name_parts, name_flags }
+        Self { common_lowercase, gazetteer, dictionary, name_parts, name_flags, clusters }
+    }
+
+    /// The classes of a lowercase word, one per clustering (empty if it has none).
+    pub fn clusters(&self, lower: &str) -> &[u16] {
+        self.clusters.classes(lower)
+    }
+
+    pub fn word_clusters(&self) -> &WordClusters {
+        &self.clusters
     }
 
     /// The word list's affix flags for a capitalised entry of this (lowercase) word.
@@ -114,6 +127,7 @@ impl Lexicon {
             dictionary: self.dictionary.clone(),
             name_parts: other.name_parts.clone(),
             name_flags: self.name_flags.clone(),
+            clusters: self.clusters.clone(),
         }
     }
 

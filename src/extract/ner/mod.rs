@@ -1,10 +1,12 @@
-//! Named-entity tagger: a greedy averaged perceptron over BIO labels (PER, LOC, ORG,
-//! MISC), trained by `train ner` on CoNLL-format data and shipped in `data/models/`.
+//! Named-entity tagger: a structured averaged perceptron over BIO labels (PER, LOC, ORG,
+//! MISC) with Viterbi decoding, trained by `train ner` on CoNLL-format data and shipped
+//! in `data/models/`.
 //!
 //! Invariants: `tag` returns one label per word and never an `I-X` that does not
 //! continue an `X` chunk; the model file starts with `MAGIC` and `FORMAT_VERSION`, and
 //! anything else is refused with `ModelError`, never misread.
 
+pub mod clusters;
 pub mod conll;
 mod features;
 mod lexicon;
@@ -14,13 +16,16 @@ pub use lexicon::{Lexicon, WordEntry, GAZ_TYPES, GAZ_WIKIDATA};
 pub use train::{build_lexicon, by_document, evaluate, train, train_work, EpochReport, TrainConfig};
 
 use crate::model_file;
-use features::{history_features, sentence_features, DocumentContext, SentenceFeatures, Stacking};
+use features::{
+    history_word, sentence_features, transition_feature, word_after_feature, DocumentContext, SentenceFeatures,
+    Stacking,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 pub const MAGIC: &[u8; 8] = b"KGNER\0\0\0";
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 /// BIO labels in a fixed order; index 0 is `O`.
 pub const LABELS: [&str; 9] = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC"];
@@ -85,46 +90,89 @@ impl From<model_file::FrameError> for ModelError {
     }
 }
 
+/// Feature hash → its label weights, stored in the table itself so that a lookup
+/// touches one place in memory (tagging is bound by these lookups).
+pub type WeightTable = HashMap<u64, Weights, BuildHasherDefault<PassThrough>>;
+
 /// One pass of the tagger: a weight row per feature hash.
 #[derive(Default)]
 pub struct Stage {
-    index: FeatureIndex,
-    weights: Vec<Weights>,
+    weights: WeightTable,
 }
 
 impl Stage {
-    pub fn new(index: FeatureIndex, weights: Vec<Weights>) -> Self {
-        Self { index, weights }
+    pub fn new(weights: WeightTable) -> Self {
+        Self { weights }
     }
 
     fn lookup(&self, f: u64) -> Option<&Weights> {
-        self.index.get(&f).map(|&r| &self.weights[r as usize])
+        self.weights.get(&f)
     }
 
-    /// Greedy left-to-right decoding of one sentence.
+    /// The best label sequence of one sentence (Viterbi).
     pub(crate) fn decode(&self, sf: &SentenceFeatures) -> Vec<u8> {
-        let n = sf.offsets.len() - 1;
-        let mut labels = Vec::with_capacity(n);
-        let mut hist = [0u64; 4];
-        let (mut prev, mut prev2) = (BOS, BOS);
-        for i in 0..n {
-            let mut scores = [0f32; N_LABELS];
-            history_features(prev, prev2, &sf.lower[i], &mut hist);
-            for &f in sf.token(i).iter().chain(hist.iter()) {
-                if let Some(w) = self.lookup(f) {
-                    for (s, x) in scores.iter_mut().zip(w) {
-                        *s += x;
-                    }
+        viterbi(sf, |f, scores| {
+            if let Some(w) = self.lookup(f) {
+                for (s, x) in scores.iter_mut().zip(w) {
+                    *s += x;
                 }
             }
-            let best = best_label(&scores, prev);
-            labels.push(best);
-            prev2 = prev;
-            prev = best;
-        }
-        labels
+        })
     }
 }
+
+/// The highest-scoring label sequence of a sentence in which every `I-X` continues an
+/// `X` chunk. `add(feature, scores)` adds a feature's weights to the nine label scores;
+/// a word's score is its own features' plus the `history_features` of the label before
+/// it. Ties keep the lower label index, so decoding is deterministic.
+pub(crate) fn viterbi(sf: &SentenceFeatures, add: impl Fn(u64, &mut Weights)) -> Vec<u8> {
+    let n = sf.offsets.len() - 1;
+    // The transition scores are the same for every word: looked up once.
+    let transition: [Weights; N_LABELS + 1] = std::array::from_fn(|prev| {
+        let mut scores = [0f32; N_LABELS];
+        add(transition_feature(prev as u8), &mut scores);
+        scores
+    });
+    let mut back: Vec<[u8; N_LABELS]> = vec![[0; N_LABELS]; n];
+    let mut best = [f32::NEG_INFINITY; N_LABELS];
+    for (i, back_here) in back.iter_mut().enumerate() {
+        let mut own = [0f32; N_LABELS];
+        for &f in sf.token(i) {
+            add(f, &mut own);
+        }
+        let word = history_word(&sf.lower[i]);
+        let mut next = [f32::NEG_INFINITY; N_LABELS];
+        let previous: &[u8] = if i == 0 { &[BOS] } else { &ALL_LABELS };
+        for &prev in previous {
+            let so_far = if i == 0 { 0.0 } else { best[prev as usize] };
+            if so_far == f32::NEG_INFINITY {
+                continue;
+            }
+            let mut scores = own;
+            add(word_after_feature(prev, word), &mut scores);
+            for label in 0..N_LABELS as u8 {
+                let total = so_far + scores[label as usize] + transition[prev as usize][label as usize];
+                if allowed(prev, label) && total > next[label as usize] {
+                    next[label as usize] = total;
+                    back_here[label as usize] = prev;
+                }
+            }
+        }
+        best = next;
+    }
+    let mut labels = vec![0u8; n];
+    if n == 0 {
+        return labels;
+    }
+    let mut label = (0..N_LABELS as u8).fold(0u8, |b, l| if best[l as usize] > best[b as usize] { l } else { b });
+    for i in (0..n).rev() {
+        labels[i] = label;
+        label = back[i][label as usize];
+    }
+    labels
+}
+
+const ALL_LABELS: [u8; N_LABELS] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
 
 #[derive(Serialize, Deserialize)]
 struct StageFile {
@@ -206,12 +254,9 @@ impl NerModel {
             .stages
             .iter()
             .map(|stage| {
-                let mut rows: Vec<(u64, u32)> = stage.index.iter().map(|(&f, &r)| (f, r)).collect();
-                rows.sort_unstable();
-                StageFile {
-                    features: rows.iter().map(|r| r.0).collect(),
-                    weights: rows.iter().map(|r| stage.weights[r.1 as usize]).collect(),
-                }
+                let mut rows: Vec<(u64, Weights)> = stage.weights.iter().map(|(&f, &w)| (f, w)).collect();
+                rows.sort_unstable_by_key(|r| r.0);
+                StageFile { features: rows.iter().map(|r| r.0).collect(), weights: rows.iter().map(|r| r.1).collect() }
             })
             .collect();
         let file = ModelFile { lexicon: self.lexicon.clone(), stages, about: self.about.clone() };
@@ -228,24 +273,12 @@ impl NerModel {
             if st.features.len() != st.weights.len() {
                 return Err(ModelError::Corrupt("feature and weight counts differ".into()));
             }
-            let mut index = FeatureIndex::with_capacity_and_hasher(st.features.len(), Default::default());
-            for (row, f) in st.features.iter().enumerate() {
-                index.insert(*f, row as u32);
-            }
-            stages.push(Stage { index, weights: st.weights });
+            let mut weights = WeightTable::with_capacity_and_hasher(st.features.len(), Default::default());
+            weights.extend(st.features.into_iter().zip(st.weights));
+            stages.push(Stage { weights });
         }
         Ok(Self { lexicon: file.lexicon, stages, about: file.about })
     }
-}
-
-fn best_label(scores: &Weights, prev: u8) -> u8 {
-    let mut best = 0u8;
-    for l in 1..N_LABELS as u8 {
-        if allowed(prev, l) && scores[l as usize] > scores[best as usize] {
-            best = l;
-        }
-    }
-    best
 }
 
 /// Chunks `(start, end, type)` of a BIO label sequence (an `I-X` after something else

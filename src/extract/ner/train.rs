@@ -1,11 +1,14 @@
 //! Training the averaged perceptron (deterministic for a given seed and data).
 
+use super::clusters::WordClusters;
 use super::conll::{LabeledSentence, Score};
-use super::features::{history_features, sentence_features, stacked_features, DocumentContext, SentenceFeatures};
+use super::features::{
+    history_features, history_word, sentence_features, stacked_features, DocumentContext, SentenceFeatures,
+};
 use super::lexicon::{
     Lexicon, WordEntry, DICT_CAPITALISED, DICT_LOWERCASE, FIRST_NAME, GAZ_TYPES, GAZ_WIKIDATA, LAST_NAME,
 };
-use super::{best_label, chunks, FeatureIndex, NerModel, Stage, Weights, BOS, N_LABELS};
+use super::{chunks, viterbi, FeatureIndex, NerModel, Stage, WeightTable, Weights, BOS, N_LABELS};
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
@@ -43,6 +46,7 @@ pub fn build_lexicon(
     train: &[LabeledSentence],
     known_names: impl IntoIterator<Item = String>,
     words: impl IntoIterator<Item = WordEntry>,
+    clusters: WordClusters,
 ) -> Lexicon {
     let mut lowercase_counts: HashMap<String, u32> = HashMap::new();
     let mut gazetteer: HashMap<String, u8> = HashMap::new();
@@ -89,7 +93,7 @@ pub fn build_lexicon(
             *name_parts.entry(w).or_default() |= bit;
         }
     }
-    Lexicon::new(common, gazetteer, dictionary, name_parts, name_flags)
+    Lexicon::new(common, gazetteer, dictionary, name_parts, name_flags, clusters)
 }
 
 struct Perceptron {
@@ -100,14 +104,28 @@ struct Perceptron {
 }
 
 impl Perceptron {
+    fn row(&mut self, f: u64) -> usize {
+        let next = self.weights.len() as u32;
+        let row = *self.index.entry(f).or_insert(next) as usize;
+        if row == self.weights.len() {
+            self.weights.push([0.0; N_LABELS]);
+            self.totals.push([0.0; N_LABELS]);
+        }
+        row
+    }
+
+    /// Add `delta` to the weight of `label` for every feature in `feats`.
+    fn add(&mut self, feats: impl Iterator<Item = u64>, label: u8, delta: f64) {
+        for f in feats {
+            let row = self.row(f);
+            self.weights[row][label as usize] += delta;
+            self.totals[row][label as usize] += delta * self.steps;
+        }
+    }
+
     fn update(&mut self, feats: impl Iterator<Item = u64>, gold: u8, predicted: u8) {
         for f in feats {
-            let next = self.weights.len() as u32;
-            let row = *self.index.entry(f).or_insert(next) as usize;
-            if row == self.weights.len() {
-                self.weights.push([0.0; N_LABELS]);
-                self.totals.push([0.0; N_LABELS]);
-            }
+            let row = self.row(f);
             self.weights[row][gold as usize] += 1.0;
             self.totals[row][gold as usize] += self.steps;
             self.weights[row][predicted as usize] -= 1.0;
@@ -117,17 +135,15 @@ impl Perceptron {
 
     /// Averaged weights, dropping features whose weights all rounded to zero.
     fn averaged(&self) -> Stage {
-        let mut index = FeatureIndex::default();
-        let mut weights: Vec<Weights> = Vec::new();
+        let mut weights = WeightTable::default();
         for (&f, &row) in &self.index {
             let (w, t) = (&self.weights[row as usize], &self.totals[row as usize]);
             let avg: Weights = std::array::from_fn(|l| (w[l] - t[l] / self.steps.max(1.0)) as f32);
             if avg.iter().any(|x| x.abs() > 1e-3) {
-                index.insert(f, weights.len() as u32);
-                weights.push(avg);
+                weights.insert(f, avg);
             }
         }
-        Stage::new(index, weights)
+        Stage::new(weights)
     }
 }
 
@@ -233,28 +249,30 @@ impl<E: FnMut(&EpochReport), S: FnMut()> Fit<'_, E, S> {
             shuffler.shuffle(&mut order);
             let mut mistakes = 0;
             for &k in &order {
-                let (sf, sentence) = (&features[k], &data[k]);
-                let (mut prev, mut prev2) = (BOS, BOS);
-                let mut hist = [0u64; 4];
-                for (i, &gold) in sentence.labels.iter().enumerate() {
-                    history_features(prev, prev2, &sf.lower[i], &mut hist);
-                    let mut scores = [0f32; N_LABELS];
-                    for f in sf.token(i).iter().chain(hist.iter()) {
-                        if let Some(&row) = p.index.get(f) {
-                            for (s, w) in scores.iter_mut().zip(&p.weights[row as usize]) {
-                                *s += *w as f32;
-                            }
+                let (sf, gold) = (&features[k], &data[k].labels);
+                let predicted = viterbi(sf, |f, scores| {
+                    if let Some(&row) = p.index.get(&f) {
+                        for (s, w) in scores.iter_mut().zip(&p.weights[row as usize]) {
+                            *s += *w as f32;
                         }
                     }
-                    let predicted = best_label(&scores, prev);
-                    if predicted != gold {
+                });
+                // Structured perceptron: towards the gold sequence's features, away from
+                // the predicted sequence's, wherever the two differ.
+                for i in 0..gold.len() {
+                    let (g, q) = (gold[i], predicted[i]);
+                    let (g_prev, q_prev) = if i == 0 { (BOS, BOS) } else { (gold[i - 1], predicted[i - 1]) };
+                    if g != q {
                         mistakes += 1;
-                        p.update(sf.token(i).iter().chain(hist.iter()).copied(), gold, predicted);
+                        p.update(sf.token(i).iter().copied(), g, q);
                     }
-                    p.steps += 1.0;
-                    prev2 = prev;
-                    prev = predicted;
+                    if (g, g_prev) != (q, q_prev) {
+                        let word = history_word(&sf.lower[i]);
+                        p.add(history_features(g_prev, word).into_iter(), g, 1.0);
+                        p.add(history_features(q_prev, word).into_iter(), q, -1.0);
+                    }
                 }
+                p.steps += 1.0;
                 (self.on_sentence)();
             }
             let stage = p.averaged();
@@ -300,7 +318,7 @@ pub fn train(
     // to trust a gazetteer hit on unseen text instead of copying the answer.
     let folds: [Lexicon; 2] = std::array::from_fn(|fold| {
         let others: Vec<LabeledSentence> = data.iter().filter(|s| s.document % 2 != fold).cloned().collect();
-        lexicon.with_gazetteer_from(&build_lexicon(&others, Vec::new(), Vec::new()))
+        lexicon.with_gazetteer_from(&build_lexicon(&others, Vec::new(), Vec::new(), WordClusters::default()))
     });
     let mut features = prepare(data, |doc| &folds[doc % 2]);
     // Features seen only a few times in the training data mostly memorise it.
@@ -318,7 +336,9 @@ pub fn train(
     let mut fit = Fit { config, on_epoch, on_sentence };
     let first = fit.stage(1, data, &features, dev_pair);
     let about = format!(
-        "averaged perceptron, {} stage(s), {} epochs, seed {}, min feature count {}, {} training sentences",
+        "structured averaged perceptron (Viterbi), word clusters {:?} of {} words, {} stage(s), {} epochs, seed {}, min feature count {}, {} training sentences",
+        lexicon.word_clusters().sizes,
+        lexicon.word_clusters().len(),
         if config.stacked { 2 } else { 1 },
         config.epochs,
         config.seed,
@@ -357,7 +377,7 @@ mod tests {
     fn learns_a_tiny_corpus_and_round_trips_through_bytes() {
         let text = "Aboutaleb B-PER\nwoont O\nin O\nRotterdam B-LOC\n.\tO\n\nDe O\npolitie O\nin O\nGroningen B-LOC\n. O\n\nAhmed B-PER\nAboutaleb I-PER\nsprak O\n. O\n";
         let data = parse(text).expect("valid");
-        let lexicon = build_lexicon(&data, Vec::new(), Vec::new());
+        let lexicon = build_lexicon(&data, Vec::new(), Vec::new(), WordClusters::default());
         let model = train(
             &TrainConfig { epochs: 5, seed: 1, min_feature_count: 1, stacked: true },
             &lexicon,
