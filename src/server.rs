@@ -393,16 +393,18 @@ async fn export(
         let msg = format!("unknown export format {format:?}; use one of {}", export::Format::NAMES);
         return (StatusCode::NOT_FOUND, msg).into_response();
     };
-    let selection = match params.selection() {
+    let mut selection = match params.selection() {
         Ok(s) => s,
         Err(msg) => return (StatusCode::BAD_REQUEST, msg).into_response(),
     };
     // Copy the selection out so a slow client never holds the graph's lock.
     let (nodes, edges) = {
         let graph = state.kg.graph();
-        if let Some((id, _)) = &selection.around {
-            if graph.entity(id).is_none() {
-                return (StatusCode::NOT_FOUND, format!("no entity with id {id:?}")).into_response();
+        match export::resolve_around(&mut selection, &graph) {
+            Ok(()) => {}
+            Err(e @ export::AroundError::Missing(_)) => return (StatusCode::NOT_FOUND, e.to_string()).into_response(),
+            Err(e @ export::AroundError::Ambiguous { .. }) => {
+                return (StatusCode::BAD_REQUEST, e.to_string()).into_response()
             }
         }
         let (n, e) = graph.select(&selection);

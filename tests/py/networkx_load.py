@@ -15,4 +15,10 @@ print(json.dumps({
     "directed": g.is_directed(),
     "node": {k: v for k, v in g.nodes[node].items()},
     "edge_types": sorted({d.get("relation") for _, _, d in g.edges(data=True)}),
+    # The node's relations with the label a viewer draws (GEXF's edge label).
+    "node_edges": sorted(
+        ({"relation": d.get("relation"), "predicate": d.get("predicate"), "label": d.get("label")}
+         for s, t, d in g.edges(data=True) if node in (s, t)),
+        key=lambda e: (e["relation"], e["predicate"] or "", e["label"] or ""),
+    ),
 }, default=str))
