@@ -415,7 +415,8 @@ async fn export(
         let nodes: Vec<_> = nodes.iter().collect();
         let edges: Vec<_> = edges.iter().collect();
         let mut w = ChunkWriter { tx, buf: Vec::new() };
-        if let Err(e) = export::write(format, &nodes, &edges, &mut w).and_then(|()| std::io::Write::flush(&mut w)) {
+        if let Err(e) = export::write(format, &nodes, &edges, None, &mut w).and_then(|()| std::io::Write::flush(&mut w))
+        {
             tracing::debug!(error = %e, "export stopped");
         }
     });

@@ -377,4 +377,9 @@ pub struct ExportArgs {
     /// How many hops from --around to go (default 1, at most 6).
     #[arg(long)]
     pub depth: Option<usize>,
+    /// Give every relation where it is stated: GraphML and GEXF edges their evidence count
+    /// and first evidence sentence, JSON and Cytoscape edges the list (document, sentence,
+    /// span, text, confidence).
+    #[arg(long)]
+    pub with_evidence: bool,
 }

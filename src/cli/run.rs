@@ -156,20 +156,28 @@ pub fn export(store: &Path, args: &ExportArgs) -> Result<()> {
                 format!("unknown format {name:?}; use graphml, gexf, dot, cytoscape, json or neo4j-csv")
             })?],
     };
-    let graph = crate::graph::Graph::load(&existing_store(store)?)?;
+    anyhow::ensure!(
+        !args.with_evidence || matches!(args.format.as_str(), "graphml" | "gexf" | "cytoscape" | "json"),
+        "--with-evidence is for graphml, gexf, cytoscape and json (not {} yet)",
+        args.format
+    );
+    let store = existing_store(store)?;
+    let graph = crate::graph::Graph::load(&store)?;
     export::resolve_around(&mut selection, &graph)?;
     let (nodes, edges) = graph.select(&selection);
+    let evidence = if args.with_evidence { Some(export::load_evidence(&store, &edges)?) } else { None };
+    let evidence = evidence.as_ref();
     for format in formats {
         match (&args.out, args.format == "neo4j-csv") {
             (Some(out), true) => {
                 std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-                write_file(&out.join(format.file_name()), format, &nodes, &edges)?;
+                write_file(&out.join(format.file_name()), format, &nodes, &edges, evidence)?;
             }
-            (Some(out), false) => write_file(out, format, &nodes, &edges)?,
+            (Some(out), false) => write_file(out, format, &nodes, &edges, evidence)?,
             (None, true) => anyhow::bail!("neo4j-csv writes two files: give a folder with --out"),
             (None, false) => {
                 let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-                export::write(format, &nodes, &edges, &mut stdout)?;
+                export::write(format, &nodes, &edges, evidence, &mut stdout)?;
                 stdout.flush()?;
             }
         }
@@ -185,11 +193,12 @@ fn write_file(
     format: export::Format,
     nodes: &[&crate::model::EntityRecord],
     edges: &[&crate::model::RelationRecord],
+    evidence: Option<&export::RelationEvidence>,
 ) -> Result<()> {
     let tmp = path.with_extension("partial");
     let written = std::fs::File::create(&tmp).and_then(|file| {
         let mut w = std::io::BufWriter::new(file);
-        export::write(format, nodes, edges, &mut w)?;
+        export::write(format, nodes, edges, evidence, &mut w)?;
         w.into_inner().map_err(std::io::IntoInnerError::into_error)?.sync_all()?;
         std::fs::rename(&tmp, path)
     });

@@ -8,7 +8,9 @@
 //! from the graph with a `graph::Selection`.
 
 use crate::graph::{Graph, Lookup, RelationFilter, Selection};
-use crate::model::{EntityRecord, EntityType, RelationKind, RelationRecord};
+use crate::model::{EntityRecord, EntityType, RelationKind, RelationRecord, Span};
+use crate::store::{Store, StoreError};
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,19 +150,69 @@ pub fn resolve_around(selection: &mut Selection, graph: &Graph) -> Result<(), Ar
     }
 }
 
-/// Write the nodes and edges in `format`.
+/// Where a relation is stated, with the words that state it (what `--with-evidence` adds).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Statement {
+    pub document: String,
+    pub sentence: usize,
+    /// The words that state it, in the document's text.
+    pub span: Span,
+    /// The sentence `sentence` of the document.
+    pub text: String,
+    pub confidence: f32,
+}
+
+/// The statements of each exported relation, by relation id, in the store's order.
+pub type RelationEvidence = HashMap<String, Vec<Statement>>;
+
+/// Read the evidence of `edges` from the store, with the sentence of each.
+pub fn load_evidence(store: &Store, edges: &[&RelationRecord]) -> Result<RelationEvidence, StoreError> {
+    // Document id → the text of each of its sentences.
+    let mut sentences: HashMap<String, Vec<String>> = HashMap::new();
+    let mut out = RelationEvidence::new();
+    for r in edges {
+        let mut statements = Vec::new();
+        for evidence in store.evidence_of(&r.id) {
+            let evidence = evidence?;
+            if !sentences.contains_key(&evidence.document) {
+                let texts = store.document(&evidence.document)?.map_or_else(Vec::new, |d| {
+                    d.sentences
+                        .iter()
+                        .map(|s| d.document.text.get(s.start..s.end).unwrap_or_default().to_string())
+                        .collect()
+                });
+                sentences.insert(evidence.document.clone(), texts);
+            }
+            let text = sentences[&evidence.document].get(evidence.sentence).cloned().unwrap_or_default();
+            statements.push(Statement {
+                text,
+                document: evidence.document,
+                sentence: evidence.sentence,
+                span: evidence.span,
+                confidence: evidence.confidence,
+            });
+        }
+        out.insert(r.id.clone(), statements);
+    }
+    Ok(out)
+}
+
+/// Write the nodes and edges in `format`; with `evidence`, each edge also carries its
+/// statements (GraphML and GEXF: their count and the first one's text; JSON and
+/// Cytoscape: the list).
 pub fn write(
     format: Format,
     nodes: &[&EntityRecord],
     edges: &[&RelationRecord],
+    evidence: Option<&RelationEvidence>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        Format::GraphMl => graphml(nodes, edges, out),
-        Format::Gexf => gexf(nodes, edges, out),
+        Format::GraphMl => graphml(nodes, edges, evidence, out),
+        Format::Gexf => gexf(nodes, edges, evidence, out),
         Format::Dot => dot(nodes, edges, out),
-        Format::Cytoscape => cytoscape(nodes, edges, out),
-        Format::Json => json(nodes, edges, out),
+        Format::Cytoscape => cytoscape(nodes, edges, evidence, out),
+        Format::Json => json(nodes, edges, evidence, out),
         Format::Neo4jNodes => neo4j_nodes(nodes, out),
         Format::Neo4jRelationships => neo4j_relationships(edges, out),
     }
@@ -219,6 +271,12 @@ fn edge_label(r: &RelationRecord) -> Option<&str> {
     }
 }
 
+/// An edge's statement count and the first statement's text, when evidence is exported.
+fn evidence_summary<'a>(evidence: Option<&'a RelationEvidence>, r: &RelationRecord) -> Option<(usize, &'a str)> {
+    let statements = evidence?.get(&r.id).map_or(&[][..], Vec::as_slice);
+    Some((statements.len(), statements.first().map_or("", |s| s.text.as_str())))
+}
+
 fn xml(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
@@ -236,7 +294,12 @@ fn xml(s: &str) -> String {
     o
 }
 
-fn graphml(nodes: &[&EntityRecord], edges: &[&RelationRecord], out: &mut dyn Write) -> io::Result<()> {
+fn graphml(
+    nodes: &[&EntityRecord],
+    edges: &[&RelationRecord],
+    evidence: Option<&RelationEvidence>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         out,
@@ -266,6 +329,11 @@ fn graphml(nodes: &[&EntityRecord], edges: &[&RelationRecord], out: &mut dyn Wri
         ("last_seen", "string"),
     ] {
         writeln!(out, r#"  <key id="e_{id}" for="edge" attr.name="{id}" attr.type="{ty}"/>"#)?;
+    }
+    if evidence.is_some() {
+        for (id, ty) in [("evidence_count", "long"), ("evidence_sentence", "string")] {
+            writeln!(out, r#"  <key id="e_{id}" for="edge" attr.name="{id}" attr.type="{ty}"/>"#)?;
+        }
     }
     writeln!(out, r#"  <graph id="kennisgraaf" edgedefault="directed">"#)?;
     for e in nodes {
@@ -298,6 +366,10 @@ fn graphml(nodes: &[&EntityRecord], edges: &[&RelationRecord], out: &mut dyn Wri
             if let Some(v) = v {
                 writeln!(out, r#"      <data key="{k}">{}</data>"#, xml(v))?;
             }
+        }
+        if let Some((count, sentence)) = evidence_summary(evidence, r) {
+            writeln!(out, r#"      <data key="e_evidence_count">{count}</data>"#)?;
+            writeln!(out, r#"      <data key="e_evidence_sentence">{}</data>"#, xml(sentence))?;
         }
         writeln!(out, "    </edge>")?;
     }
@@ -338,7 +410,12 @@ fn gexf_interval(first: &Option<String>, last: &Option<String>) -> String {
     }
 }
 
-fn gexf(nodes: &[&EntityRecord], edges: &[&RelationRecord], out: &mut dyn Write) -> io::Result<()> {
+fn gexf(
+    nodes: &[&EntityRecord],
+    edges: &[&RelationRecord],
+    evidence: Option<&RelationEvidence>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         out,
@@ -367,9 +444,11 @@ fn gexf(nodes: &[&EntityRecord], edges: &[&RelationRecord], out: &mut dyn Write)
     }
     writeln!(out, "    </attributes>")?;
     writeln!(out, r#"    <attributes class="edge" mode="static">"#)?;
-    for (i, (name, ty)) in
-        [("relation", "string"), ("predicate", "string"), ("confidence", "double")].iter().enumerate()
-    {
+    let mut edge_attributes = vec![("relation", "string"), ("predicate", "string"), ("confidence", "double")];
+    if evidence.is_some() {
+        edge_attributes.extend([("evidence_count", "long"), ("evidence_sentence", "string")]);
+    }
+    for (i, (name, ty)) in edge_attributes.iter().enumerate() {
         writeln!(out, r#"      <attribute id="{i}" title="{name}" type="{ty}"/>"#)?;
     }
     writeln!(out, "    </attributes>\n    <nodes>")?;
@@ -418,7 +497,11 @@ fn gexf(nodes: &[&EntityRecord], edges: &[&RelationRecord], out: &mut dyn Write)
             gexf_interval(&r.first_seen, &r.last_seen)
         )?;
         writeln!(out, "        <attvalues>")?;
-        for (i, v) in [r.kind.as_str().to_string(), r.predicate.clone(), r.confidence.to_string()].iter().enumerate() {
+        let mut values = vec![r.kind.as_str().to_string(), r.predicate.clone(), r.confidence.to_string()];
+        if let Some((count, sentence)) = evidence_summary(evidence, r) {
+            values.extend([count.to_string(), sentence.to_string()]);
+        }
+        for (i, v) in values.iter().enumerate() {
             writeln!(out, r#"          <attvalue for="{i}" value="{}"/>"#, xml(v))?;
         }
         writeln!(out, "        </attvalues>\n      </edge>")?;
@@ -504,8 +587,8 @@ fn node_json(e: &EntityRecord) -> serde_json::Value {
     })
 }
 
-fn edge_json(r: &RelationRecord) -> serde_json::Value {
-    serde_json::json!({
+fn edge_json(r: &RelationRecord, evidence: Option<&RelationEvidence>) -> serde_json::Value {
+    let mut edge = serde_json::json!({
         "id": r.id,
         "source": r.source,
         "target": r.target,
@@ -515,7 +598,11 @@ fn edge_json(r: &RelationRecord) -> serde_json::Value {
         "confidence": r.confidence,
         "first_seen": r.first_seen,
         "last_seen": r.last_seen,
-    })
+    });
+    if let Some(evidence) = evidence {
+        edge["evidence"] = serde_json::json!(evidence.get(&r.id).map_or(&[][..], Vec::as_slice));
+    }
+    edge
 }
 
 /// `[a, b, …]` written element by element.
@@ -531,19 +618,29 @@ fn json_array<T>(items: &[T], out: &mut dyn Write, item: impl Fn(&T) -> serde_js
     out.write_all(b"\n]")
 }
 
-fn cytoscape(nodes: &[&EntityRecord], edges: &[&RelationRecord], out: &mut dyn Write) -> io::Result<()> {
+fn cytoscape(
+    nodes: &[&EntityRecord],
+    edges: &[&RelationRecord],
+    evidence: Option<&RelationEvidence>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     out.write_all(br#"{"format_version":"1.0","generated_by":"kennisgraaf","elements":{"nodes":"#)?;
     json_array(nodes, out, |e| serde_json::json!({ "data": node_json(e) }))?;
     out.write_all(br#","edges":"#)?;
-    json_array(edges, out, |r| serde_json::json!({ "data": edge_json(r) }))?;
+    json_array(edges, out, |r| serde_json::json!({ "data": edge_json(r, evidence) }))?;
     out.write_all(b"}}\n")
 }
 
-fn json(nodes: &[&EntityRecord], edges: &[&RelationRecord], out: &mut dyn Write) -> io::Result<()> {
+fn json(
+    nodes: &[&EntityRecord],
+    edges: &[&RelationRecord],
+    evidence: Option<&RelationEvidence>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     out.write_all(br#"{"directed":true,"nodes":"#)?;
     json_array(nodes, out, |e| node_json(e))?;
     out.write_all(br#","edges":"#)?;
-    json_array(edges, out, |r| edge_json(r))?;
+    json_array(edges, out, |r| edge_json(r, evidence))?;
     out.write_all(b"}\n")
 }
 

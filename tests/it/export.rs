@@ -278,7 +278,7 @@ fn aliases_with_pipes_commas_quotes_and_semicolons_survive_json_and_neo4j_csv() 
     e.roles.insert("sponsor|partner".into(), 1);
     let export = |format| {
         let mut out = Vec::new();
-        write(format, &[&e], &[], &mut out).expect("write");
+        write(format, &[&e], &[], None, &mut out).expect("write");
         out
     };
     let json: Value = serde_json::from_slice(&export(Format::Json)).expect("json");
@@ -296,4 +296,67 @@ fn aliases_with_pipes_commas_quotes_and_semicolons_survive_json_and_neo4j_csv() 
     assert_eq!(split(field("roles:string[]")), ["sponsor|partner"]);
     assert_eq!(split(field(":LABEL")), ["Entity", "ORGANIZATION"]);
     assert_eq!(field("name"), "AT&T");
+}
+
+#[test]
+fn with_evidence_networkx_and_cytoscape_js_read_every_statement_counted_by_stats() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("s");
+    let kg = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_kennisgraaf"))
+            .current_dir(repo(""))
+            .arg("--store")
+            .arg(&store)
+            .args(args)
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    kg(&["ingest", "data/corpus"]);
+    let stats = kg(&["stats"]);
+    let count = |what: &str| -> u64 {
+        let line = stats.lines().find(|l| l.starts_with(what)).expect(what);
+        line.split_whitespace().nth(1).expect("number").parse().expect("number")
+    };
+    let evidence = count("evidence");
+    assert!(evidence > count("relations"), "{stats}");
+    let aboutaleb = graph_of_store(&store).search("Aboutaleb", 1)[0].id.clone();
+    for kind in ["graphml", "gexf"] {
+        let path = dir.path().join(format!("kg.{kind}"));
+        kg(&["export", "--with-evidence", "--format", kind, "--out", path.to_str().expect("path")]);
+        let out = run_tool(
+            "python3",
+            &[
+                repo("tests/py/networkx_load.py").to_str().expect("path"),
+                kind,
+                path.to_str().expect("path"),
+                &aboutaleb,
+            ],
+            "networkx (pip install networkx)",
+        );
+        let v: Value = serde_json::from_str(&out).expect("json from python");
+        assert_eq!(v["evidence"].as_u64(), Some(evidence), "{kind}: {v}");
+        let edges = v["node_edges"].as_array().expect("edges");
+        let holds = edges.iter().find(|e| e["relation"] == "HOLDS_ROLE").expect("HOLDS_ROLE");
+        let sentence = holds["evidence_sentence"].as_str().expect("sentence");
+        // The whole sentence of the statement ("… beseft de burgemeester." resolved to Aboutaleb).
+        assert!(reference_text().contains(sentence) && sentence.ends_with("de burgemeester."), "{kind}: {holds}");
+    }
+    let path = dir.path().join("kg.cyjs");
+    kg(&["export", "--with-evidence", "--format", "cytoscape", "--out", path.to_str().expect("path")]);
+    let out = run_tool(
+        "node",
+        &[repo("tests/js/cytoscape-load.js").to_str().expect("path"), path.to_str().expect("path")],
+        "Node.js",
+    );
+    let v: Value = serde_json::from_str(&out).expect("json from node");
+    assert_eq!((v["evidence"].as_u64(), v["evidence_without_text"].as_u64()), (Some(evidence), Some(0)), "{v}");
+    // Without the flag nothing changes.
+    let plain: Value = serde_json::from_str(&kg(&["export", "--format", "json"])).expect("json");
+    assert!(plain["edges"][0].get("evidence").is_none());
+}
+
+fn graph_of_store(store: &std::path::Path) -> kennisgraaf::graph::Graph {
+    kennisgraaf::graph::Graph::load(&kennisgraaf::store::Store::open(store).expect("open")).expect("load")
 }
