@@ -393,16 +393,18 @@ async fn export(
         let msg = format!("unknown export format {format:?}; use one of {}", export::Format::NAMES);
         return (StatusCode::NOT_FOUND, msg).into_response();
     };
-    let selection = match params.selection() {
+    let mut selection = match params.selection() {
         Ok(s) => s,
         Err(msg) => return (StatusCode::BAD_REQUEST, msg).into_response(),
     };
     // Copy the selection out so a slow client never holds the graph's lock.
     let (nodes, edges) = {
         let graph = state.kg.graph();
-        if let Some((id, _)) = &selection.around {
-            if graph.entity(id).is_none() {
-                return (StatusCode::NOT_FOUND, format!("no entity with id {id:?}")).into_response();
+        match export::resolve_around(&mut selection, &graph) {
+            Ok(()) => {}
+            Err(e @ export::AroundError::Missing(_)) => return (StatusCode::NOT_FOUND, e.to_string()).into_response(),
+            Err(e @ export::AroundError::Ambiguous { .. }) => {
+                return (StatusCode::BAD_REQUEST, e.to_string()).into_response()
             }
         }
         let (n, e) = graph.select(&selection);
@@ -413,7 +415,8 @@ async fn export(
         let nodes: Vec<_> = nodes.iter().collect();
         let edges: Vec<_> = edges.iter().collect();
         let mut w = ChunkWriter { tx, buf: Vec::new() };
-        if let Err(e) = export::write(format, &nodes, &edges, &mut w).and_then(|()| std::io::Write::flush(&mut w)) {
+        if let Err(e) = export::write(format, &nodes, &edges, None, &mut w).and_then(|()| std::io::Write::flush(&mut w))
+        {
             tracing::debug!(error = %e, "export stopped");
         }
     });

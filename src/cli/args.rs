@@ -4,6 +4,9 @@
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
+/// The heading of the options every command takes (listed once, apart from a command's own).
+const GLOBAL: &str = "Global options";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "kennisgraaf",
@@ -15,13 +18,14 @@ sled store and serves the graph over GraphQL with GraphiQL in the browser.\n\n\
 Start with `kennisgraaf serve`: on an empty store it first ingests the bundled corpus in data/corpus."
 )]
 pub struct Cli {
-    /// Folder of the sled store (created if missing).
-    #[arg(long, global = true, env = "KENNISGRAAF_STORE", default_value = "kennisgraaf.store")]
+    /// Folder of the sled store (`ingest` and `serve` create it if missing; the other
+    /// commands refuse a missing one).
+    #[arg(long, global = true, help_heading = GLOBAL, env = "KENNISGRAAF_STORE", default_value = "kennisgraaf.store")]
     pub store: PathBuf,
     #[command(flatten)]
     pub models: ModelArgs,
     /// Log filter, e.g. `info`, `debug`, `kennisgraaf=trace` (RUST_LOG also works).
-    #[arg(long, global = true, default_value = "info")]
+    #[arg(long, global = true, help_heading = GLOBAL, default_value = "info")]
     pub log: String,
     #[command(subcommand)]
     pub command: Command,
@@ -31,13 +35,13 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct ModelArgs {
     /// NER model file (made by `kennisgraaf train ner`).
-    #[arg(long, global = true, env = "KENNISGRAAF_MODEL", default_value = "data/models/ner-nl.kgm")]
+    #[arg(long, global = true, help_heading = GLOBAL, env = "KENNISGRAAF_MODEL", default_value = "data/models/ner-nl.kgm")]
     pub model: PathBuf,
     /// Wikidata name index for entity linking (made by `kennisgraaf train link`).
-    #[arg(long, global = true, env = "KENNISGRAAF_WIKIDATA", default_value = "data/models/wikidata-nl.kgw")]
+    #[arg(long, global = true, help_heading = GLOBAL, env = "KENNISGRAAF_WIKIDATA", default_value = "data/models/wikidata-nl.kgw")]
     pub wikidata: PathBuf,
     /// Syntax model: tagger, lemmatiser and dependency parser (made by `kennisgraaf train syntax`).
-    #[arg(long, global = true, env = "KENNISGRAAF_SYNTAX_MODEL", default_value = "data/models/syntax-nl.kgs")]
+    #[arg(long, global = true, help_heading = GLOBAL, env = "KENNISGRAAF_SYNTAX_MODEL", default_value = "data/models/syntax-nl.kgs")]
     pub syntax_model: PathBuf,
 }
 
@@ -51,6 +55,9 @@ pub enum Command {
     Extract(ExtractArgs),
     /// Print counts of documents, entities, relations and mentions in the store.
     Stats,
+    /// Find entities by name or alias as the GraphQL `search` does: ids, types, mention and
+    /// document counts (ids for `export --around`).
+    Search(SearchArgs),
     /// Verify the store: every mention's entity exists, every relation has evidence, indexes agree.
     Check,
     /// Write the graph (or part of it) for Gephi, Cytoscape, Graphviz, networkx or Neo4j.
@@ -117,6 +124,15 @@ pub struct IngestArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// A name or the start of one, or of a word in it; case and accents do not matter.
+    pub name: String,
+    /// List at most this many entities, best match first.
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Args)]
 pub struct ExtractArgs {
     /// A .txt or .jsonl file.
     pub file: PathBuf,
@@ -178,8 +194,10 @@ pub struct TrainSyntaxArgs {
     /// Where to write the model.
     #[arg(long, default_value = "data/models/syntax-nl.kgs")]
     pub out: PathBuf,
+    /// Passes over the training treebanks for the tagger and lemmatiser.
     #[arg(long, default_value_t = 8)]
     pub tagger_epochs: usize,
+    /// Passes over the training treebanks for the dependency parser.
     #[arg(long, default_value_t = 9)]
     pub parser_epochs: usize,
     /// Averaged weights smaller than this are dropped: a smaller, faster model (1.0 halves
@@ -190,6 +208,8 @@ pub struct TrainSyntaxArgs {
     /// 1: gold tags.
     #[arg(long, default_value_t = 5)]
     pub jackknife: usize,
+    /// Seed of the order sentences are shuffled into each epoch, for the tagger, the jackknife
+    /// taggers and the parser (same seed and data: the same model).
     #[arg(long, default_value_t = 2018)]
     pub seed: u64,
 }
@@ -226,8 +246,10 @@ pub struct TrainNerArgs {
     /// Where to write the model.
     #[arg(long, default_value = "data/models/ner-nl.kgm")]
     pub out: PathBuf,
+    /// Passes over the training data (with --dev, the best one is kept).
     #[arg(long, default_value_t = 12)]
     pub epochs: usize,
+    /// Seed of the shuffling between epochs (same seed, same data: the same model).
     #[arg(long, default_value_t = 2002)]
     pub seed: u64,
     /// Ignore features seen fewer times than this in the training data.
@@ -361,10 +383,16 @@ pub struct ExportArgs {
     /// Only what was seen on or before this date.
     #[arg(long)]
     pub to: Option<String>,
-    /// Only the neighbourhood of this entity id...
+    /// Only the neighbourhood of this entity: an id, or a name looked up as `search` does
+    /// (a name several entities match is refused with their ids).
     #[arg(long)]
     pub around: Option<String>,
-    /// ...to this many hops.
+    /// How many hops from --around to go (default 1, at most 6).
     #[arg(long)]
     pub depth: Option<usize>,
+    /// Give every relation where it is stated: GraphML and GEXF edges their evidence count
+    /// and first evidence sentence, JSON and Cytoscape edges the list (document, sentence,
+    /// span, text, confidence).
+    #[arg(long)]
+    pub with_evidence: bool,
 }

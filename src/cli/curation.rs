@@ -3,13 +3,13 @@
 use super::args::ModelArgs;
 use crate::model::CurationEvent;
 use crate::pipeline::Kennisgraaf;
-use crate::store::{CurateError, Store};
+use crate::store::CurateError;
 use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::Path;
 
 pub fn log(store: &Path) -> Result<()> {
-    let store = Store::open(store)?;
+    let store = super::run::existing_store(store)?;
     let mut out = std::io::stdout().lock();
     for event in store.curations() {
         serde_json::to_writer(&mut out, &event?)?;
@@ -58,7 +58,8 @@ pub fn replay(kg: &Kennisgraaf, events: &[CurationEvent]) -> Result<usize> {
 
 pub fn replay_file(store: &Path, models: &ModelArgs, file: &Path) -> Result<()> {
     let events = read_log(file)?;
-    let kg = super::run::open(store, models)?;
+    // Replaying onto a missing store would skip every curation: it is refused instead.
+    let kg = super::run::open(super::run::existing_store(store)?, models)?;
     replay(&kg, &events)?;
     Ok(())
 }

@@ -1,4 +1,10 @@
 //! The command line: parse arguments once, turn them into configuration, call the library.
+//!
+//! Errors: every error a command returns (an `anyhow::Error`) is the user's to act on —
+//! a missing file, a bad flag value, a store in use — and `run` prints it as one line,
+//! `error: ` and its chain joined by `: `, then exits with 1; no backtrace, whatever
+//! `RUST_BACKTRACE` says. A bug is a panic, and the panic hook prints it with its backtrace
+//! (exit code 101).
 
 pub mod args;
 mod curation;
@@ -32,11 +38,18 @@ pub fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-pub fn run(cli: &Cli) -> anyhow::Result<()> {
+/// Run the command; a returned error is printed as one line and exits with 1.
+pub fn run(cli: &Cli) -> std::process::ExitCode {
     let started = std::time::Instant::now();
     let result = dispatch(cli);
     tracing::info!(seconds = started.elapsed().as_secs_f64(), peak_rss_mb = peak_rss_mb().unwrap_or(0.0), "finished");
-    result
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }
 
 fn dispatch(cli: &Cli) -> anyhow::Result<()> {
@@ -55,7 +68,8 @@ fn dispatch(cli: &Cli) -> anyhow::Result<()> {
         }
         Command::Serve(a) => run::serve(&cli.store, &cli.models, a),
         Command::Ingest(a) => run::ingest_cmd(&cli.store, &cli.models, a),
-        Command::Stats => run::stats(&cli.store, &cli.models),
+        Command::Stats => run::stats(&cli.store),
+        Command::Search(a) => run::search(&cli.store, a),
         Command::Check => run::check(&cli.store),
         Command::Export(a) => run::export(&cli.store, a),
         Command::Curation(CurationCommand::Log) => curation::log(&cli.store),

@@ -116,6 +116,9 @@ struct Found {
     text: String,
 }
 
+/// An article's token spans per sentence, and its name mentions with their entities.
+type StoredArticle = (Vec<Vec<Span>>, Vec<(Span, Found)>);
+
 /// The stored entity of each gold mention (None: no name mention overlaps it).
 fn system_entities(
     kg: &Kennisgraaf,
@@ -124,9 +127,9 @@ fn system_entities(
 ) -> Result<Vec<Option<Found>>> {
     let store = kg.store();
     let mut out = Vec::with_capacity(gold.len());
-    let mut cache: BTreeMap<usize, (Vec<Vec<Span>>, Vec<(Span, Found)>)> = BTreeMap::new();
+    let mut cache: BTreeMap<usize, StoredArticle> = BTreeMap::new();
     for g in gold {
-        if !cache.contains_key(&g.article) {
+        if let std::collections::btree_map::Entry::Vacant(slot) = cache.entry(g.article) {
             let external = article_id(g.article);
             let id =
                 store.document_for_external_id(&external)?.with_context(|| format!("{external} was not stored"))?;
@@ -142,7 +145,7 @@ fn system_entities(
                     }
                 }
             }
-            cache.insert(g.article, (spans, mentions));
+            slot.insert((spans, mentions));
         }
         let (spans, mentions) = &cache[&g.article];
         let length = g.surface.split(' ').count();

@@ -1,6 +1,8 @@
-//! `serve`, `ingest` and `stats`: open the store and model, run the pipeline.
+//! `serve` and `ingest` (which create the store if it is missing), and the commands that
+//! only read it — `stats`, `check`, `search`, `export` — which refuse a missing store
+//! rather than create an empty one.
 
-use super::args::{ExportArgs, IngestArgs, ModelArgs, ServeArgs};
+use super::args::{ExportArgs, IngestArgs, ModelArgs, SearchArgs, ServeArgs};
 use super::load_extractor;
 use crate::export;
 use crate::ingest::{self, ReadLimits};
@@ -14,10 +16,22 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-pub fn open(store: &Path, models: &ModelArgs) -> Result<Kennisgraaf> {
+/// The store at `path` for a command that reads it: a missing store is an error (a typo in
+/// `--store` must not look like an empty graph).
+pub fn existing_store(path: &Path) -> Result<Store> {
+    anyhow::ensure!(
+        path.exists(),
+        "no store at {}; create one with `kennisgraaf --store {} ingest FILES…` (or give the right --store)",
+        path.display(),
+        path.display()
+    );
+    Ok(Store::open(path)?)
+}
+
+/// The pipeline over `store` with the models loaded.
+pub fn open(store: Store, models: &ModelArgs) -> Result<Kennisgraaf> {
     let started = Instant::now();
     let extractor = load_extractor(models)?;
-    let store = Store::open(store)?;
     let kg = Kennisgraaf::new(extractor, store)?;
     tracing::info!(
         entities = kg.graph().entity_count(),
@@ -80,7 +94,7 @@ fn ingest_paths(
 }
 
 pub fn ingest_cmd(store: &Path, models: &ModelArgs, args: &IngestArgs) -> Result<()> {
-    let kg = open(store, models)?;
+    let kg = open(Store::open(store)?, models)?;
     let (report, unreadable) =
         ingest_paths(&kg, &args.paths, ReadLimits { max_file_bytes: args.max_file_bytes }, args.flush_every)?;
     if unreadable + report.problems.len() > 0 {
@@ -92,10 +106,10 @@ pub fn ingest_cmd(store: &Path, models: &ModelArgs, args: &IngestArgs) -> Result
     Ok(())
 }
 
-pub fn stats(store: &Path, models: &ModelArgs) -> Result<()> {
-    let kg = open(store, models)?;
-    let counts = kg.store().counts()?;
-    let graph = kg.graph();
+pub fn stats(store: &Path) -> Result<()> {
+    let store = existing_store(store)?;
+    let counts = store.counts()?;
+    let graph = crate::graph::Graph::load(&store)?;
     let (types, kinds) = graph.type_counts();
     println!(
         "documents  {}\nentities   {}\nrelations  {}\nmentions   {}\nevidence   {}",
@@ -110,6 +124,19 @@ pub fn stats(store: &Path, models: &ModelArgs) -> Result<()> {
     Ok(())
 }
 
+/// Entities whose name or an alias matches, as the GraphQL `search` finds them.
+pub fn search(store: &Path, args: &SearchArgs) -> Result<()> {
+    let graph = crate::graph::Graph::load(&existing_store(store)?)?;
+    let hits = graph.search(&args.name, args.limit);
+    anyhow::ensure!(!hits.is_empty(), "no entity named like {:?}", args.name);
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "id\ttype\tmentions\tdocuments\tname")?;
+    for e in hits {
+        writeln!(out, "{}\t{}\t{}\t{}\t{}", e.id, e.entity_type.as_str(), e.mention_count, e.document_count, e.name)?;
+    }
+    Ok(())
+}
+
 pub fn export(store: &Path, args: &ExportArgs) -> Result<()> {
     let params = export::ExportParams {
         types: args.types.clone(),
@@ -120,7 +147,7 @@ pub fn export(store: &Path, args: &ExportArgs) -> Result<()> {
         around: args.around.clone(),
         depth: args.depth,
     };
-    let selection = params.selection().map_err(anyhow::Error::msg)?;
+    let mut selection = params.selection().map_err(anyhow::Error::msg)?;
     let formats = match args.format.as_str() {
         "neo4j-csv" => vec![export::Format::Neo4jNodes, export::Format::Neo4jRelationships],
         name => vec![export::Format::parse(name)
@@ -129,26 +156,28 @@ pub fn export(store: &Path, args: &ExportArgs) -> Result<()> {
                 format!("unknown format {name:?}; use graphml, gexf, dot, cytoscape, json or neo4j-csv")
             })?],
     };
-    let store = Store::open(store)?;
+    anyhow::ensure!(
+        !args.with_evidence || matches!(args.format.as_str(), "graphml" | "gexf" | "cytoscape" | "json"),
+        "--with-evidence is for graphml, gexf, cytoscape and json (not {} yet)",
+        args.format
+    );
+    let store = existing_store(store)?;
     let graph = crate::graph::Graph::load(&store)?;
-    if let Some((id, _)) = &selection.around {
-        anyhow::ensure!(
-            graph.entity(id).is_some(),
-            "no entity with id {id:?}; find ids with the GraphQL `search` query"
-        );
-    }
+    export::resolve_around(&mut selection, &graph)?;
     let (nodes, edges) = graph.select(&selection);
+    let evidence = if args.with_evidence { Some(export::load_evidence(&store, &edges)?) } else { None };
+    let evidence = evidence.as_ref();
     for format in formats {
         match (&args.out, args.format == "neo4j-csv") {
             (Some(out), true) => {
                 std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-                write_file(&out.join(format.file_name()), format, &nodes, &edges)?;
+                write_file(&out.join(format.file_name()), format, &nodes, &edges, evidence)?;
             }
-            (Some(out), false) => write_file(out, format, &nodes, &edges)?,
+            (Some(out), false) => write_file(out, format, &nodes, &edges, evidence)?,
             (None, true) => anyhow::bail!("neo4j-csv writes two files: give a folder with --out"),
             (None, false) => {
                 let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-                export::write(format, &nodes, &edges, &mut stdout)?;
+                export::write(format, &nodes, &edges, evidence, &mut stdout)?;
                 stdout.flush()?;
             }
         }
@@ -158,23 +187,29 @@ pub fn export(store: &Path, args: &ExportArgs) -> Result<()> {
 }
 
 /// Write to a temporary file beside `path`, then rename: no half-written export on failure.
+/// Errors name `path`, the file the user asked for; the temporary file is removed.
 fn write_file(
     path: &Path,
     format: export::Format,
     nodes: &[&crate::model::EntityRecord],
     edges: &[&crate::model::RelationRecord],
+    evidence: Option<&export::RelationEvidence>,
 ) -> Result<()> {
     let tmp = path.with_extension("partial");
-    let file = std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
-    let mut w = std::io::BufWriter::new(file);
-    export::write(format, nodes, edges, &mut w)?;
-    w.flush()?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+    let written = std::fs::File::create(&tmp).and_then(|file| {
+        let mut w = std::io::BufWriter::new(file);
+        export::write(format, nodes, edges, evidence, &mut w)?;
+        w.into_inner().map_err(std::io::IntoInnerError::into_error)?.sync_all()?;
+        std::fs::rename(&tmp, path)
+    });
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written.with_context(|| format!("cannot write {}", path.display()))
 }
 
 pub fn check(store: &Path) -> Result<()> {
-    let store = Store::open(store)?;
+    let store = existing_store(store)?;
     let counts = store.counts()?;
     let problems = store.check()?;
     for p in &problems {
@@ -197,7 +232,7 @@ fn serve_limits(args: &ServeArgs) -> crate::api::Limits {
 
 pub fn serve(store: &Path, models: &ModelArgs, args: &ServeArgs) -> Result<()> {
     let started = Instant::now();
-    let kg = open(store, models)?;
+    let kg = open(Store::open(store)?, models)?;
     // A store `check` refuses is not served: ingesting into it would build on the damage.
     let problems = kg.store().check_quick()?;
     if !problems.is_empty() {

@@ -7,8 +7,10 @@
 //! text is escaped for each format. Export reads `model` records that the caller took
 //! from the graph with a `graph::Selection`.
 
-use crate::graph::{RelationFilter, Selection};
-use crate::model::{EntityRecord, EntityType, RelationKind, RelationRecord};
+use crate::graph::{Graph, Lookup, RelationFilter, Selection};
+use crate::model::{EntityRecord, EntityType, RelationKind, RelationRecord, Span};
+use crate::store::{Store, StoreError};
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,7 +76,8 @@ pub struct ExportParams {
     pub min_weight: Option<u64>,
     pub from: Option<String>,
     pub to: Option<String>,
-    /// Entity id whose neighbourhood to export.
+    /// Entity id or name whose neighbourhood to export (a name is looked up as `search`
+    /// finds it; see `resolve_around`).
     pub around: Option<String>,
     pub depth: Option<usize>,
 }
@@ -117,25 +120,104 @@ impl ExportParams {
     }
 }
 
-/// Write the nodes and edges in `format`.
+/// Why `--around` / `around=` names no one entity.
+#[derive(Debug, thiserror::Error)]
+pub enum AroundError {
+    #[error("no entity with id or name {0:?}; find one with `kennisgraaf search NAME` or the GraphQL `search` query")]
+    Missing(String),
+    #[error("{name:?} names several entities; give one of their ids: {candidates}")]
+    Ambiguous { name: String, candidates: String },
+}
+
+/// Turn the selection's `around` (an id or a name, as users give it) into the id of the
+/// entity meant, as `Graph::lookup` finds it.
+pub fn resolve_around(selection: &mut Selection, graph: &Graph) -> Result<(), AroundError> {
+    let Some((given, _)) = &mut selection.around else { return Ok(()) };
+    match graph.lookup(given) {
+        Lookup::Found(e) => {
+            *given = e.id.clone();
+            Ok(())
+        }
+        Lookup::Missing => Err(AroundError::Missing(given.clone())),
+        Lookup::Ambiguous(candidates) => Err(AroundError::Ambiguous {
+            name: given.clone(),
+            candidates: candidates
+                .iter()
+                .map(|e| format!("{} ({} {:?})", e.id, e.entity_type.as_str(), e.name))
+                .collect::<Vec<_>>()
+                .join(", "),
+        }),
+    }
+}
+
+/// Where a relation is stated, with the words that state it (what `--with-evidence` adds).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Statement {
+    pub document: String,
+    pub sentence: usize,
+    /// The words that state it, in the document's text.
+    pub span: Span,
+    /// The sentence `sentence` of the document.
+    pub text: String,
+    pub confidence: f32,
+}
+
+/// The statements of each exported relation, by relation id, in the store's order.
+pub type RelationEvidence = HashMap<String, Vec<Statement>>;
+
+/// Read the evidence of `edges` from the store, with the sentence of each.
+pub fn load_evidence(store: &Store, edges: &[&RelationRecord]) -> Result<RelationEvidence, StoreError> {
+    // Document id → the text of each of its sentences.
+    let mut sentences: HashMap<String, Vec<String>> = HashMap::new();
+    let mut out = RelationEvidence::new();
+    for r in edges {
+        let mut statements = Vec::new();
+        for evidence in store.evidence_of(&r.id) {
+            let evidence = evidence?;
+            if !sentences.contains_key(&evidence.document) {
+                let texts = store.document(&evidence.document)?.map_or_else(Vec::new, |d| {
+                    d.sentences
+                        .iter()
+                        .map(|s| d.document.text.get(s.start..s.end).unwrap_or_default().to_string())
+                        .collect()
+                });
+                sentences.insert(evidence.document.clone(), texts);
+            }
+            let text = sentences[&evidence.document].get(evidence.sentence).cloned().unwrap_or_default();
+            statements.push(Statement {
+                text,
+                document: evidence.document,
+                sentence: evidence.sentence,
+                span: evidence.span,
+                confidence: evidence.confidence,
+            });
+        }
+        out.insert(r.id.clone(), statements);
+    }
+    Ok(out)
+}
+
+/// Write the nodes and edges in `format`; with `evidence`, each edge also carries its
+/// statements (GraphML and GEXF: their count and the first one's text; JSON and
+/// Cytoscape: the list).
 pub fn write(
     format: Format,
     nodes: &[&EntityRecord],
     edges: &[&RelationRecord],
+    evidence: Option<&RelationEvidence>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        Format::GraphMl => graphml(nodes, edges, out),
-        Format::Gexf => gexf(nodes, edges, out),
+        Format::GraphMl => graphml(nodes, edges, evidence, out),
+        Format::Gexf => gexf(nodes, edges, evidence, out),
         Format::Dot => dot(nodes, edges, out),
-        Format::Cytoscape => cytoscape(nodes, edges, out),
-        Format::Json => json(nodes, edges, out),
+        Format::Cytoscape => cytoscape(nodes, edges, evidence, out),
+        Format::Json => json(nodes, edges, evidence, out),
         Format::Neo4jNodes => neo4j_nodes(nodes, out),
         Format::Neo4jRelationships => neo4j_relationships(edges, out),
     }
 }
 
-/// Aliases in one field, most used first, separated by `|`.
 /// `(wikidata_id, wikidata_label, wikidata_url)`, each empty when the entity is not linked.
 fn wikidata(e: &EntityRecord) -> [String; 3] {
     e.wikidata.as_ref().map_or_else(Default::default, |w| [w.id.clone(), w.label.clone(), w.url()])
@@ -143,14 +225,56 @@ fn wikidata(e: &EntityRecord) -> [String; 3] {
 
 const WIKIDATA_ATTRIBUTES: [&str; 3] = ["wikidata_id", "wikidata_label", "wikidata_url"];
 
-fn aliases(e: &EntityRecord) -> String {
+/// Aliases, most used first.
+fn alias_list(e: &EntityRecord) -> Vec<&str> {
     let mut a: Vec<(&String, &u64)> = e.aliases.iter().collect();
     a.sort_by(|x, y| y.1.cmp(x.1).then_with(|| x.0.cmp(y.0)));
-    a.into_iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>().join("|")
+    a.into_iter().map(|(s, _)| s.as_str()).collect()
+}
+
+/// Aliases in one text attribute (GraphML, GEXF, DOT have no lists), separated by `|`: a
+/// reader splitting it gets an alias that contains `|` in pieces; JSON and CSV keep lists.
+fn aliases(e: &EntityRecord) -> String {
+    alias_list(e).join("|")
 }
 
 fn roles(e: &EntityRecord) -> String {
     e.roles.keys().map(String::as_str).collect::<Vec<_>>().join("|")
+}
+
+/// Fill colour of an entity type in styled exports (DOT, GEXF), as `[r, g, b]`.
+fn type_colour(t: EntityType) -> [u8; 3] {
+    match t {
+        EntityType::Person => [0x4e, 0x79, 0xa7],
+        EntityType::Organization => [0xf2, 0x8e, 0x2b],
+        EntityType::Location => [0x59, 0xa1, 0x4f],
+        EntityType::Law => [0xe1, 0x57, 0x59],
+        EntityType::Event => [0xb0, 0x7a, 0xa1],
+        EntityType::Misc => [0x9c, 0x75, 0x5f],
+        EntityType::Role => [0x76, 0xb7, 0xb2],
+    }
+}
+
+/// How much bigger to draw an entity for its mentions: logarithmic, so that a hundred
+/// mentions do not dwarf the rest (1 mention: 0.7, 10: 2.4, 100: 4.6).
+fn mention_scale(mentions: u64) -> f64 {
+    (1.0 + mentions as f64).ln()
+}
+
+/// What a drawn edge says: the predicate of a typed relation (its kind when it has none);
+/// nothing for co-occurrence, which is drawn dashed instead.
+fn edge_label(r: &RelationRecord) -> Option<&str> {
+    match (r.kind, r.predicate.as_str()) {
+        (RelationKind::CoOccurs, _) => None,
+        (kind, "") => Some(kind.as_str()),
+        (_, predicate) => Some(predicate),
+    }
+}
+
+/// An edge's statement count and the first statement's text, when evidence is exported.
+fn evidence_summary<'a>(evidence: Option<&'a RelationEvidence>, r: &RelationRecord) -> Option<(usize, &'a str)> {
+    let statements = evidence?.get(&r.id).map_or(&[][..], Vec::as_slice);
+    Some((statements.len(), statements.first().map_or("", |s| s.text.as_str())))
 }
 
 fn xml(s: &str) -> String {
@@ -170,7 +294,12 @@ fn xml(s: &str) -> String {
     o
 }
 
-fn graphml(nodes: &[&EntityRecord], edges: &[&RelationRecord], out: &mut dyn Write) -> io::Result<()> {
+fn graphml(
+    nodes: &[&EntityRecord],
+    edges: &[&RelationRecord],
+    evidence: Option<&RelationEvidence>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         out,
@@ -200,6 +329,11 @@ fn graphml(nodes: &[&EntityRecord], edges: &[&RelationRecord], out: &mut dyn Wri
         ("last_seen", "string"),
     ] {
         writeln!(out, r#"  <key id="e_{id}" for="edge" attr.name="{id}" attr.type="{ty}"/>"#)?;
+    }
+    if evidence.is_some() {
+        for (id, ty) in [("evidence_count", "long"), ("evidence_sentence", "string")] {
+            writeln!(out, r#"  <key id="e_{id}" for="edge" attr.name="{id}" attr.type="{ty}"/>"#)?;
+        }
     }
     writeln!(out, r#"  <graph id="kennisgraaf" edgedefault="directed">"#)?;
     for e in nodes {
@@ -232,6 +366,10 @@ fn graphml(nodes: &[&EntityRecord], edges: &[&RelationRecord], out: &mut dyn Wri
             if let Some(v) = v {
                 writeln!(out, r#"      <data key="{k}">{}</data>"#, xml(v))?;
             }
+        }
+        if let Some((count, sentence)) = evidence_summary(evidence, r) {
+            writeln!(out, r#"      <data key="e_evidence_count">{count}</data>"#)?;
+            writeln!(out, r#"      <data key="e_evidence_sentence">{}</data>"#, xml(sentence))?;
         }
         writeln!(out, "    </edge>")?;
     }
@@ -272,9 +410,17 @@ fn gexf_interval(first: &Option<String>, last: &Option<String>) -> String {
     }
 }
 
-fn gexf(nodes: &[&EntityRecord], edges: &[&RelationRecord], out: &mut dyn Write) -> io::Result<()> {
+fn gexf(
+    nodes: &[&EntityRecord],
+    edges: &[&RelationRecord],
+    evidence: Option<&RelationEvidence>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
-    writeln!(out, r#"<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">"#)?;
+    writeln!(
+        out,
+        r#"<gexf xmlns="http://www.gexf.net/1.2draft" xmlns:viz="http://www.gexf.net/1.2draft/viz" version="1.2">"#
+    )?;
     writeln!(
         out,
         r#"  <meta><creator>kennisgraaf</creator><description>Knowledge graph of Dutch news</description></meta>"#
@@ -298,9 +444,11 @@ fn gexf(nodes: &[&EntityRecord], edges: &[&RelationRecord], out: &mut dyn Write)
     }
     writeln!(out, "    </attributes>")?;
     writeln!(out, r#"    <attributes class="edge" mode="static">"#)?;
-    for (i, (name, ty)) in
-        [("relation", "string"), ("predicate", "string"), ("confidence", "double")].iter().enumerate()
-    {
+    let mut edge_attributes = vec![("relation", "string"), ("predicate", "string"), ("confidence", "double")];
+    if evidence.is_some() {
+        edge_attributes.extend([("evidence_count", "long"), ("evidence_sentence", "string")]);
+    }
+    for (i, (name, ty)) in edge_attributes.iter().enumerate() {
         writeln!(out, r#"      <attribute id="{i}" title="{name}" type="{ty}"/>"#)?;
     }
     writeln!(out, "    </attributes>\n    <nodes>")?;
@@ -330,21 +478,30 @@ fn gexf(nodes: &[&EntityRecord], edges: &[&RelationRecord], out: &mut dyn Write)
         {
             writeln!(out, r#"          <attvalue for="{i}" value="{}"/>"#, xml(v))?;
         }
-        writeln!(out, "        </attvalues>\n      </node>")?;
+        let [r, g, b] = type_colour(e.entity_type);
+        writeln!(out, "        </attvalues>")?;
+        writeln!(out, r#"        <viz:color r="{r}" g="{g}" b="{b}"/>"#)?;
+        writeln!(out, r#"        <viz:size value="{:.1}"/>"#, 5.0 + 5.0 * mention_scale(e.mention_count))?;
+        writeln!(out, "      </node>")?;
     }
     writeln!(out, "    </nodes>\n    <edges>")?;
     for r in edges {
         writeln!(
             out,
-            r#"      <edge id="{}" source="{}" target="{}" weight="{}"{}>"#,
+            r#"      <edge id="{}" source="{}" target="{}"{} weight="{}"{}>"#,
             xml(&r.id),
             xml(&r.source),
             xml(&r.target),
+            edge_label(r).map_or(String::new(), |l| format!(r#" label="{}""#, xml(l))),
             r.weight,
             gexf_interval(&r.first_seen, &r.last_seen)
         )?;
         writeln!(out, "        <attvalues>")?;
-        for (i, v) in [r.kind.as_str().to_string(), r.predicate.clone(), r.confidence.to_string()].iter().enumerate() {
+        let mut values = vec![r.kind.as_str().to_string(), r.predicate.clone(), r.confidence.to_string()];
+        if let Some((count, sentence)) = evidence_summary(evidence, r) {
+            values.extend([count.to_string(), sentence.to_string()]);
+        }
+        for (i, v) in values.iter().enumerate() {
             writeln!(out, r#"          <attvalue for="{i}" value="{}"/>"#, xml(v))?;
         }
         writeln!(out, "        </attvalues>\n      </edge>")?;
@@ -367,9 +524,13 @@ fn dot_string(s: &str) -> String {
     o
 }
 
+/// Styled for reading straight away: entities filled with their type's colour, their
+/// text larger with more mentions; typed relations as labelled arrows, co-occurrence as
+/// dashed lines without direction or label.
 fn dot(nodes: &[&EntityRecord], edges: &[&RelationRecord], out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "digraph kennisgraaf {{")?;
-    writeln!(out, "  node [shape=box, style=rounded];")?;
+    writeln!(out, r#"  node [shape=box, style="rounded,filled", fontname="Helvetica", fontcolor=white];"#)?;
+    writeln!(out, r#"  edge [fontname="Helvetica", fontsize=9];"#)?;
     for e in nodes {
         let linked: String = WIKIDATA_ATTRIBUTES
             .iter()
@@ -377,29 +538,31 @@ fn dot(nodes: &[&EntityRecord], edges: &[&RelationRecord], out: &mut dyn Write) 
             .filter(|(_, v)| !v.is_empty())
             .map(|(k, v)| format!(", {k}={}", dot_string(&v)))
             .collect();
+        let [r, g, b] = type_colour(e.entity_type);
         writeln!(
             out,
-            "  {} [label={}, entity_type={}, mention_count={}, aliases={}{linked}];",
+            "  {} [label={}, fillcolor=\"#{r:02x}{g:02x}{b:02x}\", fontsize={:.1}, entity_type={}, mention_count={}, \
+             aliases={}{linked}];",
             dot_string(&e.id),
             dot_string(&e.name),
+            10.0 + 4.0 * mention_scale(e.mention_count),
             dot_string(e.entity_type.as_str()),
             e.mention_count,
             dot_string(&aliases(e))
         )?;
     }
     for r in edges {
-        let label = if r.predicate.is_empty() {
-            r.kind.as_str().to_string()
-        } else {
-            format!("{} {}", r.kind.as_str(), r.predicate)
+        let style = match edge_label(r) {
+            Some(label) => format!("label={}", dot_string(label)),
+            None => r##"dir=none, style=dashed, color="#999999""##.to_string(),
         };
         writeln!(
             out,
-            "  {} -> {} [label={}, relation={}, weight={}, confidence={}];",
+            "  {} -> {} [{style}, relation={}, predicate={}, weight={}, confidence={}];",
             dot_string(&r.source),
             dot_string(&r.target),
-            dot_string(&label),
             dot_string(r.kind.as_str()),
+            dot_string(&r.predicate),
             r.weight,
             r.confidence
         )?;
@@ -414,7 +577,7 @@ fn node_json(e: &EntityRecord) -> serde_json::Value {
         "type": e.entity_type.as_str(),
         "mention_count": e.mention_count,
         "document_count": e.document_count,
-        "aliases": aliases(e).split('|').filter(|a| !a.is_empty()).collect::<Vec<_>>(),
+        "aliases": alias_list(e),
         "roles": e.roles.keys().collect::<Vec<_>>(),
         "first_seen": e.first_seen,
         "last_seen": e.last_seen,
@@ -424,8 +587,8 @@ fn node_json(e: &EntityRecord) -> serde_json::Value {
     })
 }
 
-fn edge_json(r: &RelationRecord) -> serde_json::Value {
-    serde_json::json!({
+fn edge_json(r: &RelationRecord, evidence: Option<&RelationEvidence>) -> serde_json::Value {
+    let mut edge = serde_json::json!({
         "id": r.id,
         "source": r.source,
         "target": r.target,
@@ -435,7 +598,11 @@ fn edge_json(r: &RelationRecord) -> serde_json::Value {
         "confidence": r.confidence,
         "first_seen": r.first_seen,
         "last_seen": r.last_seen,
-    })
+    });
+    if let Some(evidence) = evidence {
+        edge["evidence"] = serde_json::json!(evidence.get(&r.id).map_or(&[][..], Vec::as_slice));
+    }
+    edge
 }
 
 /// `[a, b, …]` written element by element.
@@ -451,79 +618,110 @@ fn json_array<T>(items: &[T], out: &mut dyn Write, item: impl Fn(&T) -> serde_js
     out.write_all(b"\n]")
 }
 
-fn cytoscape(nodes: &[&EntityRecord], edges: &[&RelationRecord], out: &mut dyn Write) -> io::Result<()> {
+fn cytoscape(
+    nodes: &[&EntityRecord],
+    edges: &[&RelationRecord],
+    evidence: Option<&RelationEvidence>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     out.write_all(br#"{"format_version":"1.0","generated_by":"kennisgraaf","elements":{"nodes":"#)?;
     json_array(nodes, out, |e| serde_json::json!({ "data": node_json(e) }))?;
     out.write_all(br#","edges":"#)?;
-    json_array(edges, out, |r| serde_json::json!({ "data": edge_json(r) }))?;
+    json_array(edges, out, |r| serde_json::json!({ "data": edge_json(r, evidence) }))?;
     out.write_all(b"}}\n")
 }
 
-fn json(nodes: &[&EntityRecord], edges: &[&RelationRecord], out: &mut dyn Write) -> io::Result<()> {
+fn json(
+    nodes: &[&EntityRecord],
+    edges: &[&RelationRecord],
+    evidence: Option<&RelationEvidence>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     out.write_all(br#"{"directed":true,"nodes":"#)?;
     json_array(nodes, out, |e| node_json(e))?;
     out.write_all(br#","edges":"#)?;
-    json_array(edges, out, |r| edge_json(r))?;
+    json_array(edges, out, |r| edge_json(r, evidence))?;
     out.write_all(b"}\n")
 }
 
-/// A CSV field, quoted when it must be (RFC 4180).
-fn csv(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r', ';']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
+/// Between the elements of a Neo4j array field (`string[]`, and the labels of `:LABEL`):
+/// the unit separator U+001F,
+/// which normalised text never holds (`ingest::normalise_text` drops control characters),
+/// so no alias or role is split. `neo4j-admin database import` reads it with
+/// `--array-delimiter=U+001F`.
+pub const NEO4J_ARRAY_DELIMITER: char = '\u{1f}';
+
+/// A Neo4j array field; a delimiter inside an element (which normalised text never holds)
+/// becomes a space.
+fn neo4j_array<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    let delimiter = NEO4J_ARRAY_DELIMITER.to_string();
+    items.into_iter().map(|s| s.replace(NEO4J_ARRAY_DELIMITER, " ")).collect::<Vec<_>>().join(&delimiter)
 }
 
 fn neo4j_nodes(nodes: &[&EntityRecord], out: &mut dyn Write) -> io::Result<()> {
-    writeln!(
-        out,
-        "id:ID,name,mentionCount:long,documentCount:long,aliases:string[],roles:string[],firstSeen,lastSeen,\
-         wikidataId,wikidataLabel,wikidataUrl,:LABEL"
-    )?;
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "id:ID",
+        "name",
+        "mentionCount:long",
+        "documentCount:long",
+        "aliases:string[]",
+        "roles:string[]",
+        "firstSeen",
+        "lastSeen",
+        "wikidataId",
+        "wikidataLabel",
+        "wikidataUrl",
+        ":LABEL",
+    ])?;
     for e in nodes {
-        // Array fields use neo4j-admin's default delimiter ';'.
-        let join = |v: Vec<&str>| v.iter().map(|a| a.replace(';', ",")).collect::<Vec<_>>().join(";");
         let [wikidata_id, wikidata_label, wikidata_url] = wikidata(e);
-        writeln!(
-            out,
-            "{},{},{},{},{},{},{},{},{},{},{},Entity;{}",
-            csv(&e.id),
-            csv(&e.name),
-            e.mention_count,
-            e.document_count,
-            csv(&join(aliases(e).split('|').filter(|a| !a.is_empty()).collect())),
-            csv(&join(e.roles.keys().map(String::as_str).collect())),
-            csv(e.first_seen.as_deref().unwrap_or("")),
-            csv(e.last_seen.as_deref().unwrap_or("")),
-            csv(&wikidata_id),
-            csv(&wikidata_label),
-            csv(&wikidata_url),
-            e.entity_type.as_str()
-        )?;
+        w.write_record([
+            e.id.as_str(),
+            &e.name,
+            &e.mention_count.to_string(),
+            &e.document_count.to_string(),
+            &neo4j_array(alias_list(e)),
+            &neo4j_array(e.roles.keys().map(String::as_str)),
+            e.first_seen.as_deref().unwrap_or(""),
+            e.last_seen.as_deref().unwrap_or(""),
+            &wikidata_id,
+            &wikidata_label,
+            &wikidata_url,
+            // The labels field is an array too.
+            &neo4j_array(["Entity", e.entity_type.as_str()]),
+        ])?;
     }
-    Ok(())
+    w.flush()
 }
 
 fn neo4j_relationships(edges: &[&RelationRecord], out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, ":START_ID,:END_ID,:TYPE,id,predicate,weight:long,confidence:double,firstSeen,lastSeen")?;
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        ":START_ID",
+        ":END_ID",
+        ":TYPE",
+        "id",
+        "predicate",
+        "weight:long",
+        "confidence:double",
+        "firstSeen",
+        "lastSeen",
+    ])?;
     for r in edges {
-        writeln!(
-            out,
-            "{},{},{},{},{},{},{},{},{}",
-            csv(&r.source),
-            csv(&r.target),
+        w.write_record([
+            r.source.as_str(),
+            &r.target,
             r.kind.as_str(),
-            csv(&r.id),
-            csv(&r.predicate),
-            r.weight,
-            r.confidence,
-            csv(r.first_seen.as_deref().unwrap_or("")),
-            csv(r.last_seen.as_deref().unwrap_or(""))
-        )?;
+            &r.id,
+            &r.predicate,
+            &r.weight.to_string(),
+            &r.confidence.to_string(),
+            r.first_seen.as_deref().unwrap_or(""),
+            r.last_seen.as_deref().unwrap_or(""),
+        ])?;
     }
-    Ok(())
+    w.flush()
 }
 
 #[cfg(test)]
@@ -534,8 +732,6 @@ mod tests {
     fn escaping_per_format() {
         assert_eq!(xml("A & B <\"x\">"), "A &amp; B &lt;&quot;x&quot;&gt;");
         assert_eq!(dot_string("zo'n \"groot\" \\ ding"), "\"zo'n \\\"groot\\\" \\\\ ding\"");
-        assert_eq!(csv("Meld, \"Misdaad\""), "\"Meld, \"\"Misdaad\"\"\"");
-        assert_eq!(csv("cocaïne"), "cocaïne");
     }
 
     #[test]

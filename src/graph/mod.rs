@@ -87,6 +87,18 @@ pub struct Graph {
     merged: HashMap<String, String>,
 }
 
+/// What `Graph::lookup` found for an id or a name.
+#[derive(Debug)]
+pub enum Lookup<'a> {
+    Found(&'a Arc<EntityRecord>),
+    Missing,
+    /// Several entities match and none exactly: the candidates, best first.
+    Ambiguous(Vec<&'a Arc<EntityRecord>>),
+}
+
+/// Most candidates `Graph::lookup` reports for an ambiguous name.
+const LOOKUP_CANDIDATES: usize = 10;
+
 /// Longest chain of merges followed (a damaged store must not hang a query).
 const MAX_MERGE_HOPS: usize = 32;
 
@@ -293,6 +305,26 @@ impl Graph {
             a.1.cmp(&b.1).then(b.0.mention_count.cmp(&a.0.mention_count)).then_with(|| a.0.id.cmp(&b.0.id))
         });
         out.into_iter().take(limit).map(|(e, _)| e).collect()
+    }
+
+    /// The entity a user means by an id or a name: the entity with that id; else the one
+    /// hit of `search`, or the one hit whose name or an alias is the query (folded);
+    /// else `Missing`, or `Ambiguous` with the exact hits (or all hits, when none is exact)
+    /// as the candidates.
+    pub fn lookup(&self, id_or_name: &str) -> Lookup<'_> {
+        if let Some(e) = self.entity(self.current_id(id_or_name)) {
+            return Lookup::Found(e);
+        }
+        let hits = self.search(id_or_name, LOOKUP_CANDIDATES);
+        let q = fold(id_or_name);
+        let exact: Vec<&Arc<EntityRecord>> =
+            hits.iter().copied().filter(|e| fold(&e.name) == q || e.aliases.keys().any(|a| fold(a) == q)).collect();
+        match (hits.as_slice(), exact.as_slice()) {
+            ([], _) => Lookup::Missing,
+            ([one], _) | (_, [one]) => Lookup::Found(one),
+            (_, []) => Lookup::Ambiguous(hits),
+            _ => Lookup::Ambiguous(exact),
+        }
     }
 
     /// All relations matching the filter: typed first, then heaviest.

@@ -188,3 +188,174 @@ fn extract_with_syntax_shows_the_parse_of_every_sentence() {
     assert!(!missing.status.success());
     assert!(stderr(&missing).contains("kennisgraaf train syntax"), "{}", stderr(&missing));
 }
+
+/// A store with the reference article in it.
+fn reference_store(dir: &std::path::Path) -> std::path::PathBuf {
+    let store = dir.join("s");
+    let out = run(&store, &["ingest", REFERENCE]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    store
+}
+
+#[test]
+fn a_user_error_is_one_line_and_exit_code_1_without_a_backtrace_even_with_rust_backtrace() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = Command::new(env!("CARGO_BIN_EXE_kennisgraaf"))
+        .current_dir(repo(""))
+        .env("RUST_BACKTRACE", "1")
+        .args(["--log", "off", "curation", "replay", "no/such/log.jsonl"])
+        .arg("--store")
+        .arg(dir.path().join("s"))
+        .output()
+        .expect("binary runs");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 1, "one line: {err}");
+    // The context and its cause on one line.
+    assert!(
+        lines[0].starts_with("error: cannot read the curation log no/such/log.jsonl")
+            && lines[0].ends_with(": No such file or directory (os error 2)"),
+        "{err}"
+    );
+    assert!(!err.contains("backtrace") && !err.contains("Caused by"), "{err}");
+}
+
+#[test]
+fn read_only_commands_refuse_a_missing_store_instead_of_creating_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("typo.store");
+    let log = dir.path().join("log.jsonl");
+    std::fs::write(&log, "").expect("write");
+    for args in [
+        &["stats"][..],
+        &["check"],
+        &["search", "Aboutaleb"],
+        &["export", "--format", "json"],
+        &["curation", "log"],
+        &["curation", "replay", log.to_str().expect("path")],
+    ] {
+        let out = run(&store, args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.contains(&format!("no store at {}", store.display())), "{args:?}: {err}");
+        assert!(err.contains("kennisgraaf --store"), "{args:?} says how to make one: {err}");
+        assert!(!store.exists(), "{args:?} created a store");
+    }
+}
+
+#[test]
+fn export_errors_name_the_file_asked_for_not_the_temporary_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = reference_store(dir.path());
+    // A folder where the file should go: creating the temporary file works, the rename fails.
+    let out_path = dir.path().join("out.graphml");
+    std::fs::create_dir(&out_path).expect("mkdir");
+    std::fs::write(out_path.join("keep"), "").expect("write");
+    let out = run(&store, &["export", "--format", "graphml", "--out", out_path.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains(&format!("cannot write {}", out_path.display())), "{err}");
+    assert!(!err.contains("partial"), "{err}");
+    assert!(!dir.path().join("out.partial").exists(), "the temporary file is removed");
+    // A folder that does not exist: the temporary file cannot be created.
+    let missing = dir.path().join("no/such/folder/out.graphml");
+    let out = run(&store, &["export", "--format", "graphml", "--out", missing.to_str().expect("path")]);
+    let err = stderr(&out);
+    assert!(err.contains(&format!("cannot write {}: No such file or directory", missing.display())), "{err}");
+    assert!(!err.contains("partial"), "{err}");
+}
+
+#[test]
+fn help_lists_global_options_once_under_their_heading_and_describes_every_flag() {
+    let out = Command::new(env!("CARGO_BIN_EXE_kennisgraaf")).arg("--help").output().expect("runs");
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(help.matches("Global options:").count(), 1, "{help}");
+    let global = &help[help.find("Global options:").expect("heading")..];
+    for flag in ["--store", "--model", "--wikidata", "--syntax-model", "--log"] {
+        assert_eq!(help.matches(&format!("{flag} <")).count(), 1, "{flag} once: {help}");
+        assert!(global.contains(&format!("{flag} <")), "{flag} under the heading: {help}");
+    }
+    let sub = Command::new(env!("CARGO_BIN_EXE_kennisgraaf")).args(["train", "ner", "--help"]).output().expect("runs");
+    let sub = String::from_utf8_lossy(&sub.stdout);
+    assert!(sub.contains("Passes over the training data") && sub.contains("Seed of the shuffling"), "{sub}");
+
+    // Every argument of every command says what it is for.
+    fn undescribed(cmd: &clap::Command, path: &str, found: &mut Vec<String>) {
+        for a in cmd.get_arguments() {
+            if a.get_help().is_none() && a.get_long_help().is_none() {
+                found.push(format!("{path} {}", a.get_id()));
+            }
+        }
+        for s in cmd.get_subcommands() {
+            undescribed(s, &format!("{path} {}", s.get_name()), found);
+        }
+    }
+    let mut found = Vec::new();
+    undescribed(&<kennisgraaf::cli::Cli as clap::CommandFactory>::command(), "kennisgraaf", &mut found);
+    assert!(found.is_empty(), "flags without a description: {found:?}");
+}
+
+#[test]
+fn search_prints_ids_types_and_counts_as_the_graphql_search_finds_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = reference_store(dir.path());
+    let out = run(&store, &["search", "aboutaleb"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines[0], "id\ttype\tmentions\tdocuments\tname");
+    let row: Vec<&str> = lines[1].split('\t').collect();
+    assert_eq!(row[1..], ["PERSON", row[2], "1", "Aboutaleb"], "{stdout}");
+    assert!(row[2].parse::<u64>().expect("mentions") >= 2, "{stdout}");
+    // The same id as GraphQL's `search`.
+    assert_eq!(graph_of(&store).search("aboutaleb", 10)[0].id, row[0]);
+
+    let none = run(&store, &["search", "Zwolle"]);
+    assert_eq!(none.status.code(), Some(1));
+    assert!(stderr(&none).contains("no entity named like \"Zwolle\""), "{}", stderr(&none));
+}
+
+/// The graph as the GraphQL API reads it.
+fn graph_of(store: &std::path::Path) -> kennisgraaf::graph::Graph {
+    kennisgraaf::graph::Graph::load(&kennisgraaf::store::Store::open(store).expect("open")).expect("load")
+}
+
+#[test]
+fn export_around_takes_a_name_and_lists_the_candidates_when_it_is_ambiguous() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = reference_store(dir.path());
+    let json = |args: &[&str]| -> serde_json::Value {
+        let out = run(&store, &[&["export", "--format", "json"][..], args].concat());
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        serde_json::from_slice(&out.stdout).expect("json")
+    };
+    let id = graph_of(&store).search("Aboutaleb", 1)[0].id.clone();
+    let by_id = json(&["--around", &id]);
+    let by_name = json(&["--around", "aboutaleb"]);
+    assert_eq!(by_id, by_name);
+    let labels: Vec<&str> =
+        by_name["nodes"].as_array().expect("nodes").iter().filter_map(|n| n["label"].as_str()).collect();
+    assert!(labels.contains(&"Aboutaleb") && labels.contains(&"Rotterdam"), "{labels:?}");
+    assert!(labels.len() < json(&[])["nodes"].as_array().expect("nodes").len(), "{labels:?}");
+
+    // "Groningen" also finds "burgemeester van Groningen": the exact name wins.
+    let groningen = json(&["--around", "groningen", "--depth", "0"]);
+    assert_eq!(groningen["nodes"].as_array().expect("nodes").len(), 1);
+    assert_eq!(groningen["nodes"][0]["label"], "Groningen");
+
+    // "burg" starts "burgemeester" and "burgemeester van Groningen", neither exactly.
+    const AMBIGUOUS: &str = "burg";
+    let out = run(&store, &["export", "--format", "json", "--around", AMBIGUOUS]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    let candidates = graph_of(&store).search(AMBIGUOUS, 10).into_iter().map(|e| e.id.clone()).collect::<Vec<_>>();
+    assert!(candidates.len() >= 2, "{candidates:?}");
+    assert!(err.contains("names several entities"), "{err}");
+    for c in &candidates {
+        assert!(err.contains(c.as_str()), "{c} missing from {err}");
+    }
+
+    let out = run(&store, &["export", "--format", "json", "--around", "Zwolle"]);
+    assert!(stderr(&out).contains("no entity with id or name \"Zwolle\""), "{}", stderr(&out));
+}

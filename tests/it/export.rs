@@ -88,6 +88,18 @@ fn graphml_and_gexf_load_in_networkx_with_the_api_counts_and_attributes() {
             // Gephi's timeline reads the interval: the article is from March 2019.
             assert_eq!(v["node"]["start"], "2019-03-01", "{v}");
             assert_eq!(v["node"]["end"], "2019-03-31", "{v}");
+            // Styled: people in the person colour, sized by mentions; typed relations
+            // labelled with their predicate, co-occurrence unlabelled.
+            assert_eq!(v["node"]["viz"]["color"], json!({"r": 0x4e, "g": 0x79, "b": 0xa7, "a": 1.0}), "{v}");
+            let size = v["node"]["viz"]["size"].as_f64().expect("viz:size");
+            let mentions = v["node"]["mention_count"].as_f64().expect("mentions");
+            assert!((size - (5.0 + 5.0 * (1.0 + mentions).ln())).abs() < 0.1, "{v}");
+            let edges = v["node_edges"].as_array().expect("edges");
+            let holds = edges.iter().find(|e| e["relation"] == "HOLDS_ROLE").expect("HOLDS_ROLE");
+            assert_eq!(holds["label"], holds["predicate"], "{v}");
+            assert!(holds["label"].as_str().is_some_and(|l| !l.is_empty()), "{v}");
+            let co = edges.iter().filter(|e| e["relation"] == "CO_OCCURS").collect::<Vec<_>>();
+            assert!(!co.is_empty() && co.iter().all(|e| e["label"].is_null()), "{v}");
         }
     }
 }
@@ -98,6 +110,19 @@ fn dot_renders_with_graphviz_and_cytoscape_json_loads_in_cytoscape_js() {
     let dot = f.save("dot");
     let svg = run_tool("dot", &["-Tsvg", &dot], "graphviz (apt-get install graphviz)");
     assert!(svg.contains("<svg") && svg.contains("Aboutaleb") && svg.contains("Latijns"));
+    // Styled as drawn: people filled in the person colour, co-occurrence dashed and
+    // without arrow heads or labels, typed relations labelled with their predicate.
+    let source = std::fs::read_to_string(&dot).expect("dot");
+    let aboutaleb = source.lines().find(|l| l.contains(&format!("\"{}\" [", f.aboutaleb))).expect("node line");
+    assert!(aboutaleb.contains(r##"fillcolor="#4e79a7""##), "{aboutaleb}");
+    let (co, typed): (Vec<&str>, Vec<&str>) =
+        source.lines().filter(|l| l.contains(" -> ")).partition(|l| l.contains("relation=\"CO_OCCURS\""));
+    assert!(!co.is_empty() && !typed.is_empty());
+    assert!(co.iter().all(|l| l.contains("dir=none, style=dashed") && !l.contains("label=")), "{co:?}");
+    assert!(typed.iter().all(|l| l.contains("label=") && !l.contains("dashed")), "{typed:?}");
+    let holds = typed.iter().find(|l| l.contains("relation=\"HOLDS_ROLE\"")).expect("HOLDS_ROLE");
+    assert!(holds.contains("label=\"burgemeester\""), "{holds}");
+    assert!(svg.contains(r##"fill="#4e79a7""##) && svg.contains("stroke-dasharray"), "graphviz draws the style");
     let cy = f.save("cytoscape");
     let modules = repo("tests/js/node_modules/cytoscape");
     assert!(modules.exists(), "run `npm ci --prefix tests/js` (.ci/run does)");
@@ -125,7 +150,7 @@ fn neo4j_csv_follows_the_import_header_conventions() {
         "id:ID,name,mentionCount:long,documentCount:long,aliases:string[],roles:string[],firstSeen,lastSeen,\
          wikidataId,wikidataLabel,wikidataUrl,:LABEL"
     );
-    assert!(nodes.contains(",Q401107,Aboutaleb,https://www.wikidata.org/wiki/Q401107,Entity;PERSON"), "{nodes}");
+    assert!(nodes.contains(",Q401107,Aboutaleb,https://www.wikidata.org/wiki/Q401107,Entity\u{1f}PERSON"), "{nodes}");
     let rel_lines: Vec<&str> = rels.lines().collect();
     assert_eq!(rel_lines[0], ":START_ID,:END_ID,:TYPE,id,predicate,weight:long,confidence:double,firstSeen,lastSeen");
     assert_eq!(node_lines.len() as u64 - 1, f.entities);
@@ -152,7 +177,8 @@ fn neo4j_csv_follows_the_import_header_conventions() {
     for l in &node_lines[1..] {
         let row = parse(l);
         assert_eq!(row.len(), 12, "{l}");
-        assert!(row[11].starts_with("Entity;") && row[11][7..].chars().all(|c| c.is_ascii_uppercase()), "{l}");
+        // Labels are split at the array delimiter (`--array-delimiter=U+001F`).
+        assert!(row[11].starts_with("Entity\u{1f}") && row[11][7..].chars().all(|c| c.is_ascii_uppercase()), "{l}");
     }
     for l in &rel_lines[1..] {
         let row = parse(l);
@@ -238,4 +264,99 @@ fn cli_export_writes_files_and_explains_neo4j_needs_a_folder() {
         .output()
         .expect("export");
     assert!(String::from_utf8_lossy(&out.stdout).contains("<graphml"));
+}
+
+#[test]
+fn aliases_with_pipes_commas_quotes_and_semicolons_survive_json_and_neo4j_csv() {
+    use kennisgraaf::export::{write, Format, NEO4J_ARRAY_DELIMITER};
+    use kennisgraaf::model::{EntityRecord, EntityType};
+    let mut e = EntityRecord::new("org:1".into(), "AT&T".into(), EntityType::Organization);
+    let aliases = ["AT|T", "\"AT&T\", Inc.", "AT&T; Nederland"];
+    for (n, a) in aliases.iter().enumerate() {
+        e.aliases.insert(a.to_string(), 10 - n as u64);
+    }
+    e.roles.insert("sponsor|partner".into(), 1);
+    let export = |format| {
+        let mut out = Vec::new();
+        write(format, &[&e], &[], None, &mut out).expect("write");
+        out
+    };
+    let json: Value = serde_json::from_slice(&export(Format::Json)).expect("json");
+    assert_eq!(json["nodes"][0]["aliases"], json!(aliases), "most used first, each whole");
+    assert_eq!(json["nodes"][0]["roles"], json!(["sponsor|partner"]));
+
+    let csv = export(Format::Neo4jNodes);
+    let mut reader = csv::Reader::from_reader(&csv[..]);
+    let header = reader.headers().expect("header").clone();
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), 1);
+    let field = |name: &str| rows[0][header.iter().position(|h| h == name).expect(name)].to_string();
+    let split = |v: String| v.split(NEO4J_ARRAY_DELIMITER).map(str::to_string).collect::<Vec<_>>();
+    assert_eq!(split(field("aliases:string[]")), aliases);
+    assert_eq!(split(field("roles:string[]")), ["sponsor|partner"]);
+    assert_eq!(split(field(":LABEL")), ["Entity", "ORGANIZATION"]);
+    assert_eq!(field("name"), "AT&T");
+}
+
+#[test]
+fn with_evidence_networkx_and_cytoscape_js_read_every_statement_counted_by_stats() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("s");
+    let kg = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_kennisgraaf"))
+            .current_dir(repo(""))
+            .arg("--store")
+            .arg(&store)
+            .args(args)
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    kg(&["ingest", "data/corpus"]);
+    let stats = kg(&["stats"]);
+    let count = |what: &str| -> u64 {
+        let line = stats.lines().find(|l| l.starts_with(what)).expect(what);
+        line.split_whitespace().nth(1).expect("number").parse().expect("number")
+    };
+    let evidence = count("evidence");
+    assert!(evidence > count("relations"), "{stats}");
+    let aboutaleb = graph_of_store(&store).search("Aboutaleb", 1)[0].id.clone();
+    for kind in ["graphml", "gexf"] {
+        let path = dir.path().join(format!("kg.{kind}"));
+        kg(&["export", "--with-evidence", "--format", kind, "--out", path.to_str().expect("path")]);
+        let out = run_tool(
+            "python3",
+            &[
+                repo("tests/py/networkx_load.py").to_str().expect("path"),
+                kind,
+                path.to_str().expect("path"),
+                &aboutaleb,
+            ],
+            "networkx (pip install networkx)",
+        );
+        let v: Value = serde_json::from_str(&out).expect("json from python");
+        assert_eq!(v["evidence"].as_u64(), Some(evidence), "{kind}: {v}");
+        let edges = v["node_edges"].as_array().expect("edges");
+        let holds = edges.iter().find(|e| e["relation"] == "HOLDS_ROLE").expect("HOLDS_ROLE");
+        let sentence = holds["evidence_sentence"].as_str().expect("sentence");
+        // The whole sentence of the statement ("… beseft de burgemeester." resolved to Aboutaleb).
+        assert!(reference_text().contains(sentence) && sentence.ends_with("de burgemeester."), "{kind}: {holds}");
+    }
+    let path = dir.path().join("kg.cyjs");
+    kg(&["export", "--with-evidence", "--format", "cytoscape", "--out", path.to_str().expect("path")]);
+    let out = run_tool(
+        "node",
+        &[repo("tests/js/cytoscape-load.js").to_str().expect("path"), path.to_str().expect("path")],
+        "Node.js",
+    );
+    let v: Value = serde_json::from_str(&out).expect("json from node");
+    assert_eq!((v["evidence"].as_u64(), v["evidence_without_text"].as_u64()), (Some(evidence), Some(0)), "{v}");
+    // Without the flag nothing changes.
+    let plain: Value = serde_json::from_str(&kg(&["export", "--format", "json"])).expect("json");
+    assert!(plain["edges"][0].get("evidence").is_none());
+}
+
+fn graph_of_store(store: &std::path::Path) -> kennisgraaf::graph::Graph {
+    kennisgraaf::graph::Graph::load(&kennisgraaf::store::Store::open(store).expect("open")).expect("load")
 }

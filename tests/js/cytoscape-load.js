@@ -11,4 +11,7 @@ console.log(JSON.stringify({
   persons: person.length,
   dangling: cy.edges().filter((e) => e.source().empty() || e.target().empty()).length,
   labels: cy.nodes().map((n) => n.data("label")),
+  // With --with-evidence: the statements over all edges, and those without their words.
+  evidence: cy.edges().reduce((n, e) => n + (e.data("evidence") || []).length, 0),
+  evidence_without_text: cy.edges().filter((e) => (e.data("evidence") || []).some((s) => !s.text)).length,
 }));
