@@ -3,7 +3,7 @@
 
 use super::ner::{self, Lexicon, NerModel};
 use super::tokenize::{Sentence, Token, TokenKind};
-use super::words::{is_demonym, role_noun, ARTICLES, INSTITUTIONS, NAME_TITLES, PORTFOLIOS};
+use super::words::{is_demonym, looks_like_demonym, role_noun, ARTICLES, INSTITUTIONS, NAME_TITLES, PORTFOLIOS};
 use crate::model::{EntityType, Span};
 use std::ops::Range;
 
@@ -95,9 +95,11 @@ fn is_glued_prefix(word: &str) -> bool {
 ///   attaches them to the entity as roles and places); a demonym stays when every word
 ///   after it is a common word ("Nederlandse Spoorwegen", "Nederlandse Bank") or the one
 ///   word after it ends as an institution does ("Vlaamse Gemeenschapscommissie");
-/// - what is left of one word only, a demonym, a role noun or a function word, is no name;
+/// - what is left of one word only, a demonym, a role noun or a function word, is no name,
+///   nor a word tagged MISC shaped like a demonym (`looks_like_demonym`);
 ///   a role compound keeps its name ("Mossad" of "Mossad-chef", see `compound_head`).
-fn name_ranges(words: &[&str], chunk: Range<usize>, is_person: bool, lexicon: &Lexicon) -> Vec<Range<usize>> {
+fn name_ranges(words: &[&str], chunk: Range<usize>, tag: &str, lexicon: &Lexicon) -> Vec<Range<usize>> {
+    let (is_person, is_misc) = (tag == "PER", tag == "MISC");
     let mut parts = Vec::new();
     let mut start = chunk.start;
     for i in chunk.clone() {
@@ -150,6 +152,7 @@ fn name_ranges(words: &[&str], chunk: Range<usize>, is_person: bool, lexicon: &L
         let only = words[part.start];
         let no_name = part.len() == 1
             && (is_demonym(only)
+                || (is_misc && looks_like_demonym(only))
                 || (role_noun(only).is_some() && compound_head(only).is_none())
                 || FUNCTION_WORDS.contains(&only.to_lowercase().as_str())
                 || !only.chars().any(char::is_alphanumeric));
@@ -212,7 +215,7 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence], tagger: &NerMo
                 continue;
             }
             taken[s..e].iter_mut().for_each(|t| *t = true);
-            for range in name_ranges(words, s..e, ty == "PER", tagger.lexicon()) {
+            for range in name_ranges(words, s..e, ty, tagger.lexicon()) {
                 let (s, e) = (range.start, range.end);
                 let mut entity_type = match ty {
                     "PER" => EntityType::Person,

@@ -430,6 +430,18 @@ pub fn is_demonym(word: &str) -> bool {
         && parts.iter().all(|p| adjective(p) || COMPASS.contains(p) || p.ends_with("se"))
 }
 
+/// `is_demonym`, or shaped like one when the tagger calls a single word MISC: a
+/// capitalised adjective of a place ("Rotterdamse", "Zeeuwse", "Vaticaanse",
+/// "Hagenaar", "Europeanen") that the lists do not hold.
+pub fn looks_like_demonym(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    let capitalised = word.chars().next().is_some_and(char::is_uppercase) && word.chars().skip(1).all(char::is_lowercase);
+    is_demonym(word)
+        || (capitalised
+            && lower.chars().count() >= 6
+            && ["se", "sche", "anen", "aren", "enaar", "mer", "mers", "aks", "ees"].iter().any(|e| lower.ends_with(e)))
+}
+
 const COMPASS: &[&str] = &["noord", "zuid", "oost", "west", "midden", "centraal"];
 
 /// A nationality noun and its plurals ("amerikaan" → "amerikanen", "brit" → "britten").

@@ -2,7 +2,7 @@
 //! (`tests/resolve/chains.tsv`), and the names the bundled corpus ends up with.
 
 use crate::common::*;
-use kennisgraaf::extract::words::{is_demonym, role_noun, NAME_TITLES};
+use kennisgraaf::extract::words::{is_demonym, looks_like_demonym, role_noun, NAME_TITLES};
 use kennisgraaf::model::EntityType;
 
 /// The B³ F1 of `eval resolve` for kennisgraaf and for the same-string baseline, names
@@ -43,7 +43,7 @@ fn no_entity_of_the_bundled_corpus_is_named_by_a_role_title_or_nationality() {
         if e.name.contains(' ') && starts_badly && e.entity_type != EntityType::Role {
             glued.push(e.name.clone());
         }
-        if e.entity_type == EntityType::Misc && is_demonym(&e.name) {
+        if e.entity_type == EntityType::Misc && looks_like_demonym(&e.name) {
             adjectives.push(e.name.clone());
         }
     }
