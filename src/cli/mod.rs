@@ -20,8 +20,6 @@ use crate::extract::Extractor;
 pub use args::Cli;
 use args::{Command, CurationCommand, EvalCommand, ModelArgs, TrainCommand};
 
-/// The extractor with the NER model and the Wikidata linker loaded (the syntax model is
-/// loaded only where a command shows the parse: no rule reads it yet).
 /// The extractor every command uses: NER model, Wikidata linker, and the syntax model
 /// whose parse the relation rules read.
 pub fn load_extractor(models: &ModelArgs) -> anyhow::Result<Extractor> {

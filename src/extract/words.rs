@@ -435,7 +435,8 @@ pub fn is_demonym(word: &str) -> bool {
 /// "Hagenaar", "Europeanen") that the lists do not hold.
 pub fn looks_like_demonym(word: &str) -> bool {
     let lower = word.to_lowercase();
-    let capitalised = word.chars().next().is_some_and(char::is_uppercase) && word.chars().skip(1).all(char::is_lowercase);
+    let capitalised =
+        word.chars().next().is_some_and(char::is_uppercase) && word.chars().skip(1).all(char::is_lowercase);
     is_demonym(word)
         || (capitalised
             && lower.chars().count() >= 6
