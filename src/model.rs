@@ -241,8 +241,6 @@ pub struct Extraction {
     pub diagnostics: Vec<String>,
 }
 
-/// Fold a name for matching: lowercase, diacritics removed, whitespace collapsed.
-/// "Cocaïne" → "cocaine", "Meld  Misdaad Anoniem" → "meld misdaad anoniem".
 /// The short forms a text may use for a folded name once it has written it in full:
 /// a person's surname with or without particles ("sauwens", "van diepenbeek" of "marc
 /// van diepenbeek"), an organisation's leading words and last word ("goldman" of
@@ -260,6 +258,8 @@ pub fn short_forms(entity_type: EntityType, folded: &str) -> Vec<String> {
     forms.into_iter().filter(|f| f.split(' ').any(|w| w.chars().count() > 3)).collect()
 }
 
+/// Fold a name for matching: lowercase, diacritics removed, whitespace collapsed.
+/// "Cocaïne" → "cocaine", "Meld  Misdaad Anoniem" → "meld misdaad anoniem".
 pub fn fold(name: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     let mut out = String::with_capacity(name.len());

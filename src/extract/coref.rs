@@ -255,9 +255,10 @@ fn group_names(ctx: &Ctx, names: &[Name], out: &mut Entities) {
     for n in names.iter().filter(|n| n.source != COMPOUND_SOURCE) {
         *votes.entry(fold(&ctx.text[n.span.start..n.span.end])).or_default().entry(n.entity_type).or_default() += 1;
     }
+    let written_alone: HashSet<String> = votes.keys().cloned().collect();
     for n in names.iter().filter(|n| n.source == COMPOUND_SOURCE) {
         let key = fold(&ctx.text[n.span.start..n.span.end]);
-        if votes.get(&key).is_none_or(|v| v.contains_key(&n.entity_type) || v.is_empty()) {
+        if !written_alone.contains(&key) {
             *votes.entry(key).or_default().entry(n.entity_type).or_default() += 1;
         }
     }

@@ -122,7 +122,7 @@ fn extracted_id(e: &LocalEntity, known: &impl KnownEntities) -> String {
             }
         }
     }
-    best.map(|(_, id)| id).or_else(|| short_form_of(e, known)).unwrap_or_else(|| match qid {
+    best.map(|(_, id)| id).or_else(|| short_form_of(e, &folded, known)).unwrap_or_else(|| match qid {
         Some(q) => wikidata_entity_id(q),
         None => entity_id(e.entity_type, &e.name),
     })
@@ -132,15 +132,13 @@ fn extracted_id(e: &LocalEntity, known: &impl KnownEntities) -> String {
 /// of the same stored entity ("Sauwens" after an article named "Johan Sauwens"), and
 /// of no other's (two people sharing a surname stay apart). A person's short name is not
 /// read as an organisation's, nor an organisation's as a person's.
-fn short_form_of(e: &LocalEntity, known: &impl KnownEntities) -> Option<String> {
+/// `folded`: the entity's names, folded and deduplicated.
+fn short_form_of(e: &LocalEntity, folded: &[String], known: &impl KnownEntities) -> Option<String> {
     if !matches!(e.entity_type, EntityType::Person | EntityType::Organization | EntityType::Misc) {
         return None;
     }
     let mut found: Option<String> = None;
-    let mut folded: Vec<String> = std::iter::once(&e.name).chain(&e.aliases).map(|a| fold(a)).collect();
-    folded.sort();
-    folded.dedup();
-    for name in &folded {
+    for name in folded {
         let fits: Vec<KnownEntity> = known
             .by_name_part(name)
             .into_iter()

@@ -259,6 +259,16 @@ impl Store {
                 batch.insert(key(&["wd:", &link.id]), c.id.as_bytes());
                 e.wikidata = Some(link.clone());
             }
+            // Short forms of the names this entity did not have yet (the others are indexed).
+            let new_names = c.aliases.keys().filter(|a| !e.aliases.contains_key(*a));
+            let new_names: Vec<&String> = if e.aliases.is_empty() {
+                new_names.chain(std::iter::once(&c.name)).collect()
+            } else {
+                new_names.collect()
+            };
+            for part in name_parts(c.entity_type, new_names.into_iter()) {
+                batch.insert(key(&["part:", &part, &c.id]), &[]);
+            }
             for (alias, n) in &c.aliases {
                 if !e.aliases.contains_key(alias) {
                     batch.insert(key(&["name:", &fold(alias), &c.id]), &[]);
@@ -267,9 +277,6 @@ impl Store {
             }
             if e.aliases.is_empty() {
                 batch.insert(key(&["name:", &fold(&c.name), &c.id]), &[]);
-            }
-            for part in name_parts(c.entity_type, c.aliases.keys().chain(std::iter::once(&c.name))) {
-                batch.insert(key(&["part:", &part, &c.id]), &[]);
             }
             e.vote_type(c.entity_type, c.mention_count.max(1));
             for r in &c.roles {
