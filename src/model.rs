@@ -218,10 +218,29 @@ pub struct LocalRelation {
     pub extractor: String,
 }
 
+/// How the words of a quote are given: in quote marks, or reported ("X zei dat …",
+/// "volgens X …"). Serialised as `direct` / `reported`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QuoteKind {
+    Direct,
+    Reported,
+}
+
+impl QuoteKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuoteKind::Direct => "direct",
+            QuoteKind::Reported => "reported",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Quote {
     /// Index into `Extraction::entities` (before resolution), if a speaker was found.
     pub speaker: Option<usize>,
+    pub kind: QuoteKind,
     pub text: String,
     pub span: Span,
     /// Entities named inside the quote.
@@ -462,6 +481,7 @@ pub struct StoredMention {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoredQuote {
     pub speaker: Option<String>,
+    pub kind: QuoteKind,
     pub document: String,
     pub text: String,
     pub span: Span,

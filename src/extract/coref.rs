@@ -7,12 +7,13 @@
 
 use super::names::{token_text, Name, COMPOUND_SOURCE};
 use super::quotes::QuoteRegion;
-use super::tokenize::{Sentence, Token};
+use super::speech;
+use super::tokenize::{Sentence, Token, TokenKind};
 use super::words::{
-    demonym_country, role_noun, ARTICLES, FIRST_PERSON_SINGULAR, LINKING_PREPOSITIONS, NAME_TITLES, ROLE_NOUNS,
-    SPEECH_VERBS, THIRD_PERSON_SINGULAR,
+    demonym_country, is_demonym, role_noun, APPOSITION_NOUNS, ARTICLES, LINKING_PREPOSITIONS, NAME_TITLES,
+    PREPOSITIONS, ROLE_NOUNS, SINGULAR_FINITE_VERBS, THIRD_PERSON_FEMININE_OR_PLURAL, THIRD_PERSON_SINGULAR,
 };
-use crate::model::{fold, short_forms, EntityType, LocalEntity, Span};
+use crate::model::{fold, short_forms, EntityType, LocalEntity, QuoteKind, Span};
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
@@ -42,9 +43,16 @@ pub struct RoleFact {
     pub extractor: &'static str,
 }
 
+/// A quote with its speaker (see `speech`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttributedQuote {
-    pub region: QuoteRegion,
+    /// Tokens of the quoted (or reported) words; a quote joined across its speech tag
+    /// covers the tag too.
+    pub tokens: Range<usize>,
+    pub span: Span,
+    /// The words said, without quote marks (and without the tag of a joined quote).
+    pub text: String,
+    pub kind: QuoteKind,
     pub speaker: Option<usize>,
     pub extractor: &'static str,
 }
@@ -100,19 +108,49 @@ impl Entities {
     }
 }
 
-struct Ctx<'a> {
-    text: &'a str,
-    tokens: &'a [Token],
-    sentence_of: Vec<usize>,
-    quote_of: Vec<Option<usize>>,
+pub(super) struct Ctx<'a> {
+    pub text: &'a str,
+    pub tokens: &'a [Token],
+    /// Sentence of each token.
+    pub sentence_of: Vec<usize>,
+    /// Quote region of each token inside quote marks.
+    pub quote_of: Vec<Option<usize>>,
 }
 
 impl Ctx<'_> {
-    fn word(&self, i: usize) -> &str {
+    pub fn word(&self, i: usize) -> &str {
         self.tokens.get(i).map_or("", |t| token_text(self.text, t))
     }
-    fn lower(&self, i: usize) -> String {
+    pub fn lower(&self, i: usize) -> String {
         self.word(i).to_lowercase()
+    }
+    pub fn is_quote_mark(&self, i: usize) -> bool {
+        self.tokens.get(i).is_some_and(|t| t.kind == TokenKind::Quote)
+    }
+
+    /// Does a preposition govern the name starting at `start`, so that it is no subject?
+    /// "tegen El País", "tegen de krant El País", "met zijn hengst Corland", "zonder
+    /// Tops": the preposition, then at most an article or possessive, a place adjective
+    /// and one apposition noun (a role or a kind of thing).
+    pub fn governed(&self, start: usize) -> bool {
+        let mut k = start;
+        let mut back = |ok: &dyn Fn(&str) -> bool| -> bool {
+            if k > 0 && self.sentence_of[k - 1] == self.sentence_of[start] && ok(&self.lower(k - 1)) {
+                k -= 1;
+                true
+            } else {
+                false
+            }
+        };
+        let noun = back(&|w| role_noun(w).is_some() || APPOSITION_NOUNS.contains(&w));
+        let adjective = back(&|w| is_demonym(w));
+        let article = back(&|w| ARTICLES.contains(&w) || matches!(w, "een" | "mijn" | "jouw" | "ons"));
+        if (noun || adjective) && !article {
+            return false;
+        }
+        k.checked_sub(1).is_some_and(|p| {
+            self.sentence_of[p] == self.sentence_of[start] && PREPOSITIONS.contains(&self.lower(p).as_str())
+        })
     }
 }
 
@@ -137,7 +175,8 @@ pub fn resolve(
     attach_roles(&ctx, &mut out);
     law_provisions(&ctx, &mut out);
     resolve_references(&ctx, &mut out);
-    attribute_quotes(&ctx, regions, &mut out);
+    speech::attribute_quotes(&ctx, sentences, regions, &mut out);
+    speech::reported_speech(&ctx, sentences, &mut out);
     out.refs.sort_by_key(|r| (r.span.start, r.span.end));
     out.named_by_token =
         out.refs.iter().enumerate().filter(|(_, r)| r.named).map(|(i, r)| (r.tokens.start, i)).collect();
@@ -561,20 +600,65 @@ fn protagonist(out: &Entities) -> Option<usize> {
     counts.into_iter().filter(|(_, c)| *c >= 2).max_by_key(|(e, c)| (*c, std::cmp::Reverse(*e))).map(|(e, _)| e)
 }
 
-/// "hij" → the last person named before it; "de burgemeester" → the person known to hold
-/// that role, else the article's protagonist. Only outside quotations.
+/// How many sentences back a pronoun looks for the person it means.
+const PRONOUN_SENTENCES: usize = 3;
+
+/// The person the narration at token `at` is about, from `history` (person refs outside
+/// quotes, named or resolved, in text order): each ref of the last `sentences` sentences
+/// scores 2 as its sentence's subject (its first person ref, no preposition governing it),
+/// 1 otherwise, 0.5 when a preposition governs it, halved for every sentence back.
+pub(super) fn salient_person(ctx: &Ctx, history: &[Ref], at: usize, sentences: usize) -> Option<(usize, f32)> {
+    // Ties go to the one referred to last (listed first).
+    salience(ctx, history, at, sentences).into_iter().rev().max_by(|a, b| a.1.total_cmp(&b.1))
+}
+
+/// The scores `salient_person` ranks, per person, the one referred to last first.
+pub(super) fn salience(ctx: &Ctx, history: &[Ref], at: usize, sentences: usize) -> Vec<(usize, f32)> {
+    let here = ctx.sentence_of[at.min(ctx.sentence_of.len() - 1)];
+    let end = history.partition_point(|r| r.tokens.start < at);
+    let mut score: Vec<(usize, f32)> = Vec::new();
+    for (n, r) in history[..end].iter().enumerate().rev() {
+        if r.sentence + sentences < here {
+            break;
+        }
+        let first_in_sentence = n == 0 || history[n - 1].sentence != r.sentence;
+        let governed = ctx.governed(r.tokens.start);
+        let weight = match (governed, first_in_sentence) {
+            (true, _) => 0.5,
+            (false, true) => 2.0,
+            (false, false) => 1.0,
+        } * 0.5f32.powi((here - r.sentence) as i32);
+        match score.iter_mut().find(|(e, _)| *e == r.entity) {
+            Some((_, s)) => *s += weight,
+            None => score.push((r.entity, weight)),
+        }
+    }
+    score
+}
+
+/// Is the "ze"/"zij" at `i` "she": next to a singular finite verb ("ze was", "kreeg ze")?
+fn feminine_singular(ctx: &Ctx, i: usize) -> bool {
+    let singular = |k: usize| SINGULAR_FINITE_VERBS.contains(&ctx.lower(k).as_str());
+    singular(i + 1) || i.checked_sub(1).is_some_and(singular)
+}
+
+/// "hij" (and "ze" as "she") → the most salient person before it (`salient_person`), or
+/// the person named last when no one was in the last sentences;
+/// "de burgemeester" → the person known to hold that role, else the article's
+/// protagonist. Only outside quotations.
 fn resolve_references(ctx: &Ctx, out: &mut Entities) {
     let protagonist = protagonist(out);
-    let mut last_person: Option<usize> = None;
     let mut named = out.refs.clone();
     named.sort_by_key(|r| r.tokens.start);
     let mut next_named = named.iter().peekable();
+    // Person refs outside quotes so far, named and resolved, in text order.
+    let mut history: Vec<Ref> = Vec::new();
     let mut added = Vec::new();
     let mut i = 0;
     while i < ctx.tokens.len() {
         while let Some(r) = next_named.next_if(|r| r.tokens.start <= i) {
             if out.entities[r.entity].entity_type == EntityType::Person && ctx.quote_of[r.tokens.start].is_none() {
-                last_person = Some(r.entity);
+                history.push(r.clone());
             }
         }
         if ctx.quote_of[i].is_some() || out.named_at(i).is_some() {
@@ -584,9 +668,15 @@ fn resolve_references(ctx: &Ctx, out: &mut Entities) {
         let lower = ctx.lower(i);
         let sentence = ctx.sentence_of[i];
         let span = ctx.tokens[i].span;
-        if THIRD_PERSON_SINGULAR.contains(&lower.as_str()) {
-            if let Some(p) = last_person {
-                added.push(Ref {
+        let pronoun = THIRD_PERSON_SINGULAR.contains(&lower.as_str())
+            || (THIRD_PERSON_FEMININE_OR_PLURAL.contains(&lower.as_str()) && feminine_singular(ctx, i));
+        if pronoun {
+            // Nobody in the last sentences: the person named last, however far back.
+            let person = salient_person(ctx, &history, i, PRONOUN_SENTENCES)
+                .map(|(p, _)| p)
+                .or(history.last().map(|r| r.entity));
+            if let Some(p) = person {
+                let r = Ref {
                     entity: p,
                     sentence,
                     tokens: i..i + 1,
@@ -594,7 +684,9 @@ fn resolve_references(ctx: &Ctx, out: &mut Entities) {
                     confidence: 0.6,
                     source: "coref:pronoun",
                     named: false,
-                });
+                };
+                history.push(r.clone());
+                added.push(r);
             }
         } else if let Some(role) = role_at(ctx, i) {
             let definite = i.checked_sub(1).is_some_and(|a| matches!(ctx.lower(a).as_str(), "de" | "het"));
@@ -622,90 +714,11 @@ fn resolve_references(ctx: &Ctx, out: &mut Entities) {
                         confidence: 0.5,
                         extractor: "coref:role-noun",
                     });
-                    last_person = Some(p);
+                    history.push(added.last().expect("just pushed").clone());
                 }
             }
         }
         i += 1;
     }
     out.refs.extend(added);
-}
-
-/// Is the text in quote marks something said, not a title, nickname or scare quote?
-/// Said is at least three words, not all of them capitalised ("Mr. Guitar", "A Man and
-/// his Guitar", "rood", "per ongeluk" are not).
-fn is_speech(ctx: &Ctx, q: &QuoteRegion) -> bool {
-    let words: Vec<&str> =
-        q.tokens.clone().map(|k| ctx.word(k)).filter(|w| w.chars().any(char::is_alphabetic)).collect();
-    let capitalised = words.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count();
-    words.len() >= 3 && capitalised < words.len()
-}
-
-/// Who said each quote: "…, zegt X" / "X zegt: …" in the same sentence; else the speaker
-/// of the quote just before it, when that one was stated and no person is named outside
-/// quotes in between (a speaker goes on over several quotes); else the person last
-/// mentioned before it outside quotes. Then "ik"/"mij" inside become that person. Text in
-/// quote marks that is no speech (`is_speech`) is no quote.
-fn attribute_quotes(ctx: &Ctx, regions: &[QuoteRegion], out: &mut Entities) {
-    let mut person_refs: Vec<Ref> = out
-        .refs
-        .iter()
-        .filter(|r| out.entities[r.entity].entity_type == EntityType::Person && ctx.quote_of[r.tokens.start].is_none())
-        .cloned()
-        .collect();
-    person_refs.sort_by_key(|r| r.tokens.start);
-    // Person mentions starting before token `t`, nearest first.
-    let before = |t: usize| person_refs[..person_refs.partition_point(|r| r.tokens.start < t)].iter().rev();
-    // The last quote with a stated speaker: (its closing mark, paragraph, speaker).
-    let mut stated: Option<(usize, usize, usize)> = None;
-    for q in regions.iter().filter(|q| is_speech(ctx, q)) {
-        let after = q.close + 1;
-        let explicit_after = (after..(after + 4).min(ctx.tokens.len()))
-            .find(|&k| SPEECH_VERBS.contains(&ctx.lower(k).as_str()))
-            .and_then(|v| {
-                person_refs
-                    .get(person_refs.partition_point(|r| r.tokens.start <= v))
-                    .filter(|r| r.tokens.start <= v + 3)
-            });
-        let open = q.tokens.start.saturating_sub(1);
-        let explicit_before = before(open).take(3).find(|r| {
-            r.tokens.end <= open
-                && open - r.tokens.end <= 3
-                && ctx.sentence_of[r.tokens.start] == ctx.sentence_of[open]
-                && (r.tokens.end..open).any(|k| ctx.word(k) == ":" || SPEECH_VERBS.contains(&ctx.lower(k).as_str()))
-        });
-        let continued = stated.filter(|&(close, paragraph, _)| {
-            q.paragraph <= paragraph + 1 && before(q.tokens.start).next().is_none_or(|r| r.tokens.start < close)
-        });
-        let (speaker, extractor) = if let Some(r) = explicit_after.or(explicit_before) {
-            stated = Some((q.close, q.paragraph, r.entity));
-            (Some(r.entity), "pattern:quote-speech-verb")
-        } else if let Some((_, _, speaker)) = continued {
-            (Some(speaker), "inference:quote-same-speaker")
-        } else if let Some(r) = before(q.tokens.start).take(3).find(|r| r.tokens.end <= q.tokens.start) {
-            (Some(r.entity), "inference:quote-last-person")
-        } else {
-            (None, "pattern:quote-marks")
-        };
-        if let Some(s) = speaker {
-            // One "ik" a sentence; tokens come in order, so the last sentence seen is enough.
-            let mut last_sentence = None;
-            for k in q.tokens.clone() {
-                let sentence = ctx.sentence_of[k];
-                if FIRST_PERSON_SINGULAR.contains(&ctx.lower(k).as_str()) && last_sentence != Some(sentence) {
-                    last_sentence = Some(sentence);
-                    out.refs.push(Ref {
-                        entity: s,
-                        sentence,
-                        tokens: k..k + 1,
-                        span: ctx.tokens[k].span,
-                        confidence: 0.7,
-                        source: "coref:quote-speaker",
-                        named: false,
-                    });
-                }
-            }
-        }
-        out.quotes.push(AttributedQuote { region: q.clone(), speaker, extractor });
-    }
 }

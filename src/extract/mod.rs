@@ -19,12 +19,13 @@ pub mod names;
 pub mod ner;
 pub mod quotes;
 pub mod relations;
+pub mod speech;
 pub mod syntax;
 pub mod tokenize;
 pub mod words;
 
 use crate::link::Linker;
-use crate::model::{Extraction, Mention, Quote, Span};
+use crate::model::{Extraction, Mention, Quote, QuoteKind, Span};
 use ner::NerModel;
 use syntax::SyntaxModel;
 
@@ -152,17 +153,20 @@ impl Extractor {
             .quotes
             .iter()
             .map(|q| {
-                let mut about: Vec<usize> = ents
-                    .named_within(q.region.span)
-                    .filter(|r| Some(r.entity) != q.speaker)
-                    .map(|r| r.entity)
-                    .collect();
+                // Reported speech names no one it is "about" (the speaker's words are not given).
+                let mut about: Vec<usize> = match q.kind {
+                    QuoteKind::Direct => {
+                        ents.named_within(q.span).filter(|r| Some(r.entity) != q.speaker).map(|r| r.entity).collect()
+                    }
+                    QuoteKind::Reported => Vec::new(),
+                };
                 about.sort_unstable();
                 about.dedup();
                 Quote {
                     speaker: q.speaker,
-                    text: text[q.region.span.start..q.region.span.end].to_string(),
-                    span: q.region.span,
+                    kind: q.kind,
+                    text: q.text.clone(),
+                    span: q.span,
                     about,
                     extractor: q.extractor.to_string(),
                 }

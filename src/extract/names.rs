@@ -195,7 +195,7 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence], tagger: &NerMo
         let words = &all_words[si];
         let labels = &all_labels[si];
         let mut taken = vec![false; toks.len()];
-        for (start, end, ty) in merge_adjacent(ner::chunks(labels)) {
+        for (start, end, mut ty) in merge_adjacent(ner::chunks(labels)) {
             // Quotation marks and punctuation at the edges are not part of a name.
             let is_edge = |t: &Token| matches!(t.kind, TokenKind::Quote | TokenKind::Punct);
             let (mut s, mut e) = (start, end);
@@ -213,6 +213,19 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence], tagger: &NerMo
             }
             if s == e || e - s > MAX_NAME_TOKENS {
                 continue;
+            }
+            // "Volgens Van 't Hof", "Ter Horst": a surname's particles, capitalised as no
+            // first name comes before them, belong to it; the tagger often leaves them out
+            // (and then reads the one word left as an organisation or a place).
+            let mut p = s;
+            while p > 0 && !taken[p - 1] && matches!(words[p - 1], "'t" | "der" | "den" | "de") {
+                p -= 1;
+            }
+            if p > 0 && !taken[p - 1] && matches!(words[p - 1], "Van" | "Ter" | "Ten") && (p < s || e - s == 1) {
+                if e - s == 1 {
+                    ty = "PER";
+                }
+                s = p - 1;
             }
             taken[s..e].iter_mut().for_each(|t| *t = true);
             for range in name_ranges(words, s..e, ty, tagger.lexicon()) {

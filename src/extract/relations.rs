@@ -11,7 +11,7 @@ use super::words::{
     demonym_country, LINKING_PREPOSITIONS, MUNICIPAL_ROLES, NATIONALITY_NOUNS, OBJECT_STOPWORDS, RELATION_VERBS,
     SPEECH_VERBS,
 };
-use crate::model::{fold, EntityType, LocalRelation, RelationKind, Span};
+use crate::model::{fold, EntityType, LocalRelation, QuoteKind, RelationKind, Span};
 use std::collections::{BTreeSet, HashMap};
 
 /// The parse of one sentence, for the rules that read it: the sentence's index, the
@@ -264,10 +264,10 @@ fn quoted_about(text: &str, ents: &Entities, out: &mut Vec<LocalRelation>) {
     }
     ends.values_mut().for_each(|e| e.sort_unstable());
     let breaks: Vec<usize> = text.match_indices("\n\n").map(|(at, _)| at).collect();
-    for q in &ents.quotes {
+    for q in ents.quotes.iter().filter(|q| q.kind == QuoteKind::Direct) {
         let Some(speaker) = q.speaker else { continue };
         let explicit = q.extractor == "pattern:quote-speech-verb";
-        let opens = q.region.span.start;
+        let opens = q.span.start;
         // The speaker's last ref ending before the quote, and no blank line between.
         let same_paragraph = ends.get(&speaker).is_some_and(|ends| {
             let before = ends.partition_point(|&e| e <= opens);
@@ -281,7 +281,7 @@ fn quoted_about(text: &str, ents: &Entities, out: &mut Vec<LocalRelation>) {
             continue;
         }
         let mut seen = BTreeSet::new();
-        for r in ents.named_within(q.region.span).filter(|r| r.entity != speaker) {
+        for r in ents.named_within(q.span).filter(|r| r.entity != speaker) {
             if seen.insert(r.entity) {
                 let confidence = if explicit { 0.8 } else { 0.6 };
                 out.push(relation(
@@ -289,7 +289,7 @@ fn quoted_about(text: &str, ents: &Entities, out: &mut Vec<LocalRelation>) {
                     r.entity,
                     RelationKind::QuotedAbout,
                     "",
-                    (r.sentence, q.region.span),
+                    (r.sentence, q.span),
                     confidence,
                     q.extractor,
                 ));

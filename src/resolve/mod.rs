@@ -244,6 +244,7 @@ pub fn resolve(document: Document, extraction: Extraction, known: &impl KnownEnt
         .iter()
         .map(|q| StoredQuote {
             speaker: q.speaker.map(|s| ids[s].clone()),
+            kind: q.kind,
             document: doc_id.clone(),
             text: q.text.clone(),
             span: q.span,

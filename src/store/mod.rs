@@ -34,7 +34,7 @@ use std::path::{Path, PathBuf};
 use std::sync::RwLock;
 
 /// Bumped whenever the on-disk layout or a record's encoding changes.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 const SCHEMA_KEY: &[u8] = b"meta:schema";
 const PROBE_KEY: &[u8] = b"meta:probe";
 

@@ -1,8 +1,10 @@
 //! Typed relations and quotes on the hand-annotated development sets: `tests/relations/dev.tsv`
 //! (15 CoNLL articles) and `tests/relations/alpino.tsv` (30 UD Alpino newspaper texts).
 //! The floors sit just under the current dev figures (docs/relations.md), so a change that
-//! loses facts or precision fails here; the bars (precision 0.85, recall 0.60,
-//! quote speakers 0.90 / 0.80) are not met yet.
+//! loses facts or precision fails here. The bars for typed relations (precision
+//! 0.85, recall 0.60) are not met yet; quote speakers meet theirs (0.90 / 0.80) on
+//! alpino.tsv, the set they were developed on, not on alpino-held.tsv, annotated blind
+//! and kept out of development (its floor guards it against getting worse).
 
 use crate::common::*;
 
@@ -38,5 +40,12 @@ fn typed_relations_and_quote_speakers_keep_their_figures_on_the_alpino_texts() {
     assert!(stdout.contains("30 articles"), "{stdout}");
     assert!(precision >= 0.52 && recall >= 0.24, "typed precision {precision}, recall {recall}\n{stdout}");
     let (precision, recall, stdout) = figures("tests/relations/alpino.tsv", "quote speaker");
-    assert!(precision >= 0.54 && recall >= 0.42, "quote speakers: precision {precision}, recall {recall}\n{stdout}");
+    assert!(precision >= 0.93 && recall >= 0.85, "quote speakers: precision {precision}, recall {recall}\n{stdout}");
+}
+
+#[test]
+fn quote_speakers_keep_their_figures_on_the_held_out_alpino_texts() {
+    let (precision, recall, stdout) = figures("tests/relations/alpino-held.tsv", "quote speaker");
+    assert!(stdout.contains("44 articles"), "{stdout}");
+    assert!(precision >= 0.64 && recall >= 0.45, "quote speakers: precision {precision}, recall {recall}\n{stdout}");
 }

@@ -1,0 +1,421 @@
+//! Who said what: the speaker of every direct quote, and reported speech.
+//!
+//! A direct quote is text in quote marks that is speech (`is_speech`: not a title, name,
+//! nickname or scare quote). Its speaker comes from the first of these rules that fires
+//! (a sieve, most reliable first):
+//! 1. a speech tag after the closing mark, in its sentence: "…", zegt X / aldus X / sprak
+//!    bondscoach X / zo meldt X / zegt hij. A tag whose speaker is not named ("aldus de
+//!    woordvoerster", "klonk het") leaves the quote without a speaker. A quote interrupted
+//!    by its own tag (",,Wij weten'', aldus Jansen, ,,waar …''") is joined into one;
+//! 2. a speech verb or a colon before the opening mark, in its sentence: "X zegt: …",
+//!    "X: …", "zei hij dat ,,…''"; the speaker is the subject next to the verb or the
+//!    first person or organisation of the lead-in that no preposition governs;
+//! 3. the quote before it, when nobody else is referred to in between (a speaker goes on
+//!    over several quotes);
+//! 4. the person the narration is about (`salient_person`): references in the sentences
+//!    before the quote, subjects weighing more, nearer ones more, plus how often the
+//!    article names each person (an interview's bare quotes are its subject's).
+//!
+//! Reported speech — "X zei dat …", "volgens X …", "…, aldus X" without quote marks —
+//! becomes a quote of kind `Reported` whose text starts after the attribution.
+//!
+//! Invariants: a speaker is a person or an organisation (never a place, work or product);
+//! a pronoun speaker is the entity coreference resolved it to; quotes come out in text
+//! order and never overlap.
+
+use super::coref::{salience, salient_person, AttributedQuote, Ctx, Entities, Ref};
+use super::quotes::QuoteRegion;
+use super::tokenize::Sentence;
+use super::words::{DUTCH_FUNCTION_WORDS, FIRST_PERSON_SINGULAR, REPORTING_VERBS, SPEECH_VERBS};
+use crate::model::{EntityType, QuoteKind, Span};
+
+/// How far (in tokens) a speech tag after a quote may run.
+const TAG_AFTER_TOKENS: usize = 8;
+/// How many paragraphs on a speaker goes on when nobody else is referred to (headings
+/// count as paragraphs).
+const CONTINUED_PARAGRAPHS: usize = 3;
+/// How many sentences before a bare quote count for who the narration is about.
+const NARRATION_SENTENCES: usize = 6;
+
+/// Is the text in quote marks something said, not a title, nickname or scare quote?
+/// Said is at least three words, of Dutch (at least one common Dutch word), and not in
+/// title case: fewer than half its words capitalised, or a full sentence. "Mr. Guitar",
+/// "A Man and his Guitar", "Wake up little Susie", "Het Verdriet van België", "rood",
+/// "per ongeluk" are not.
+fn is_speech(ctx: &Ctx, mut tokens: std::ops::Range<usize>) -> bool {
+    let words: Vec<&str> = tokens.clone().map(|k| ctx.word(k)).filter(|w| w.chars().any(char::is_alphabetic)).collect();
+    let capitalised = words.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count();
+    let dutch = words.iter().any(|w| DUTCH_FUNCTION_WORDS.contains(&w.to_lowercase().as_str()));
+    let sentence_end = tokens.any(|k| matches!(ctx.word(k), "." | "!" | "?"));
+    words.len() >= 3 && dutch && (2 * capitalised < words.len() || (sentence_end && capitalised < words.len()))
+}
+
+fn can_speak(out: &Entities, entity: usize) -> bool {
+    matches!(out.entities[entity].entity_type, EntityType::Person | EntityType::Organization)
+}
+
+fn is_speech_verb(ctx: &Ctx, k: usize) -> bool {
+    SPEECH_VERBS.contains(&ctx.lower(k).as_str())
+}
+
+/// A preposition governs the ref ("tegen El País", "van Interpay"): no subject.
+fn governed(ctx: &Ctx, r: &Ref) -> bool {
+    ctx.governed(r.tokens.start)
+}
+
+/// A quote being attributed: one region, or two joined across their speech tag.
+struct Draft {
+    tokens: std::ops::Range<usize>,
+    /// One past the closing mark of the last part.
+    after: usize,
+    span: Span,
+    text: String,
+    paragraph: usize,
+}
+
+/// The references that may be speakers, outside quotes, sorted by position.
+struct Speakers<'a> {
+    refs: Vec<&'a Ref>,
+}
+
+impl<'a> Speakers<'a> {
+    fn new(ctx: &Ctx, out: &'a Entities) -> Self {
+        let mut refs: Vec<&Ref> =
+            out.refs.iter().filter(|r| ctx.quote_of[r.tokens.start].is_none() && can_speak(out, r.entity)).collect();
+        refs.sort_by_key(|r| r.tokens.start);
+        Speakers { refs }
+    }
+
+    /// Refs starting in `from..to`, in order.
+    fn within(&self, from: usize, to: usize) -> &[&'a Ref] {
+        let a = self.refs.partition_point(|r| r.tokens.start < from);
+        let b = self.refs.partition_point(|r| r.tokens.start < to);
+        &self.refs[a..b.max(a)]
+    }
+}
+
+/// Rule 1: "…", zegt X. Returns the tag's end (one past its last token) and its speaker
+/// (None when the tag names nobody who can speak).
+fn tag_after(ctx: &Ctx, speakers: &Speakers, close: usize) -> Option<(usize, Option<usize>)> {
+    let sentence = ctx.sentence_of.get(close).copied()?;
+    let in_tag = |k: usize| {
+        k < ctx.tokens.len() && ctx.quote_of[k].is_none() && !ctx.is_quote_mark(k) && ctx.sentence_of[k] <= sentence + 1
+    };
+    let mut k = close + 1;
+    while in_tag(k) && matches!(ctx.word(k), "," | "zo" | "Zo") {
+        k += 1;
+    }
+    let start = k;
+    let mut end = start;
+    while end < start + TAG_AFTER_TOKENS && in_tag(end) && !matches!(ctx.word(end), "." | "!" | "?" | ";") {
+        end += 1;
+    }
+    // "zegt X", or "X zegt"; or, after a comma, any lowercase word with a speaker right
+    // behind it (Dutch puts the verb first in a tag: "…'', toonde leider Rossi zich tevreden").
+    // "…'', riep een priester de paus toe": an indefinite subject is nobody named.
+    let first_ref = speakers
+        .within(start, end)
+        .iter()
+        .find(|r| !governed(ctx, r))
+        .filter(|r| !(start..r.tokens.start).any(|k| matches!(ctx.lower(k).as_str(), "een" | "volgens")));
+    let comma = ctx.word(close + 1) == ",";
+    let inverted = comma
+        && ctx.word(start).chars().next().is_some_and(char::is_lowercase)
+        && first_ref.is_some_and(|r| r.tokens.start > start && r.tokens.start <= start + 3);
+    let verb = (start..end.min(start + 4)).find(|&v| is_speech_verb(ctx, v)).or(inverted.then_some(start))?;
+    let speaker = first_ref.filter(|r| r.tokens.start > verb || r.tokens.end == verb).map(|r| r.entity);
+    let tag_end = first_ref.map_or(verb + 1, |r| r.tokens.end.max(verb + 1));
+    Some((tag_end, speaker))
+}
+
+/// Rule 2: "X zegt: …", "X: …", "zei hij dat ,,…''". `open` is the opening mark.
+/// Returns Some(speaker) when the lead-in is a speech tag; the speaker may be unknown.
+fn tag_before(ctx: &Ctx, speakers: &Speakers, sentences: &[Sentence], open: usize) -> Option<Option<usize>> {
+    let s = &sentences[ctx.sentence_of[open]];
+    let lead = s.tokens.start..open;
+    let colon = open.checked_sub(1).is_some_and(|k| k >= s.tokens.start && ctx.word(k) == ":");
+    let verb = lead.clone().rev().take(10).find(|&k| ctx.quote_of[k].is_none() && is_speech_verb(ctx, k));
+    if !colon && verb.is_none() {
+        return None;
+    }
+    let refs: Vec<&Ref> = speakers.within(lead.start, lead.end).iter().copied().filter(|r| !governed(ctx, r)).collect();
+    let next_to_verb = verb.and_then(|v| {
+        refs.iter()
+            .find(|r| (r.tokens.end <= v && v - r.tokens.end <= 2) || (r.tokens.start > v && r.tokens.start <= v + 2))
+    });
+    Some(next_to_verb.or(refs.first()).map(|r| r.entity))
+}
+
+/// Rule 4: the person the narration before `at` is about, if anyone: `salience` over
+/// the last `NARRATION_SENTENCES` sentences, plus a quarter for every time the article
+/// names the person (a reader knows whom an interview is with from its headline on).
+fn narration_speaker(ctx: &Ctx, persons: &[Ref], at: usize) -> Option<usize> {
+    let named = |e: usize| persons.iter().filter(|r| r.named && r.entity == e).count() as f32;
+    salience(ctx, persons, at, NARRATION_SENTENCES)
+        .into_iter()
+        .rev()
+        .map(|(e, s)| (e, s + 0.25 * named(e)))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(e, _)| e)
+}
+
+/// Person refs outside quotes, named or resolved, in text order.
+fn person_history(ctx: &Ctx, out: &Entities) -> Vec<Ref> {
+    let mut refs: Vec<Ref> = out
+        .refs
+        .iter()
+        .filter(|r| ctx.quote_of[r.tokens.start].is_none() && out.entities[r.entity].entity_type == EntityType::Person)
+        .cloned()
+        .collect();
+    refs.sort_by_key(|r| r.tokens.start);
+    refs
+}
+
+/// Direct quotes with their speakers (rules 1–4), in text order.
+pub(super) fn attribute_quotes(ctx: &Ctx, sentences: &[Sentence], regions: &[QuoteRegion], out: &mut Entities) {
+    let speakers = Speakers::new(ctx, out);
+    let persons = person_history(ctx, out);
+    let mut attributed: Vec<AttributedQuote> = Vec::new();
+    // The last quote with a speaker: (one past its end, paragraph, speaker).
+    let mut last: Option<(usize, usize, usize)> = None;
+    let mut i = 0;
+    while i < regions.len() {
+        let q = &regions[i];
+        i += 1;
+        let mut draft = Draft {
+            tokens: q.tokens.clone(),
+            after: q.close + 1,
+            span: q.span,
+            text: ctx.text[q.span.start..q.span.end].to_string(),
+            paragraph: q.paragraph,
+        };
+        let mut after = tag_after(ctx, &speakers, q.close);
+        // Joined across its tag: ",,Wij weten'', aldus Jansen, ,,waar …''".
+        if let (Some((tag_end, _)), Some(next)) = (after, regions.get(i)) {
+            let mut k = tag_end;
+            let mut full_stop = false;
+            while k < ctx.tokens.len() && matches!(ctx.word(k), "," | ":" | ".") {
+                full_stop |= ctx.word(k) == ".";
+                k += 1;
+            }
+            // After a full stop only a quote that goes on in lowercase is the same one
+            // (",,Omdat'', wist Jansen. ,,wij altijd scherp waren").
+            let goes_on = !full_stop || ctx.word(next.tokens.start).chars().next().is_some_and(char::is_lowercase);
+            if next.tokens.start == k + 1 && next.paragraph == q.paragraph && goes_on {
+                draft.tokens = q.tokens.start..next.tokens.end;
+                draft.after = next.close + 1;
+                draft.span = Span::new(q.span.start, next.span.end);
+                draft.text = format!("{} {}", draft.text, &ctx.text[next.span.start..next.span.end]);
+                i += 1;
+                if after.is_some_and(|(_, s)| s.is_none()) {
+                    after = tag_after(ctx, &speakers, next.close).or(after);
+                }
+            }
+        }
+        if !is_speech(ctx, draft.tokens.clone()) {
+            continue;
+        }
+        let open = draft.tokens.start.saturating_sub(1);
+        let (speaker, extractor) = if let Some((_, speaker)) = after {
+            (speaker, "pattern:quote-speech-verb")
+        } else if let Some(Some(speaker)) = tag_before(ctx, &speakers, sentences, open) {
+            (Some(speaker), "pattern:quote-speech-verb")
+        } else if let Some((_, _, speaker)) = last.filter(|&(end, paragraph, speaker)| {
+            draft.paragraph <= paragraph + CONTINUED_PARAGRAPHS
+                && out.refs.iter().all(|r| {
+                    r.entity == speaker
+                        || r.tokens.start < end
+                        || r.tokens.start >= draft.tokens.start
+                        || ctx.quote_of[r.tokens.start].is_some()
+                        || out.entities[r.entity].entity_type != EntityType::Person
+                })
+        }) {
+            (Some(speaker), "inference:quote-same-speaker")
+        } else if let Some(p) = narration_speaker(ctx, &persons, draft.tokens.start) {
+            (Some(p), "inference:quote-narration")
+        } else {
+            (None, "pattern:quote-marks")
+        };
+        if let Some(s) = speaker {
+            last = Some((draft.after, draft.paragraph, s));
+        }
+        attributed.push(AttributedQuote {
+            tokens: draft.tokens,
+            span: draft.span,
+            text: draft.text,
+            kind: QuoteKind::Direct,
+            speaker,
+            extractor,
+        });
+    }
+    first_person_refs(ctx, &attributed, out);
+    out.quotes.extend(attributed);
+}
+
+/// "ik"/"mij" inside a quote are its speaker (one ref a sentence).
+fn first_person_refs(ctx: &Ctx, quotes: &[AttributedQuote], out: &mut Entities) {
+    for q in quotes {
+        let Some(s) = q.speaker.filter(|&s| out.entities[s].entity_type == EntityType::Person) else { continue };
+        let mut last_sentence = None;
+        for k in q.tokens.clone() {
+            let sentence = ctx.sentence_of[k];
+            if ctx.quote_of[k].is_some()
+                && FIRST_PERSON_SINGULAR.contains(&ctx.lower(k).as_str())
+                && last_sentence != Some(sentence)
+            {
+                last_sentence = Some(sentence);
+                out.refs.push(Ref {
+                    entity: s,
+                    sentence,
+                    tokens: k..k + 1,
+                    span: ctx.tokens[k].span,
+                    confidence: 0.7,
+                    source: "coref:quote-speaker",
+                    named: false,
+                });
+            }
+        }
+    }
+}
+
+/// Reported speech in sentences without quote marks, the first that fits:
+/// - "Volgens X is …" (text after X), "…, volgens X." and "in de visie van X" (the rest);
+/// - a tag after the words: "…, aldus X", "…, zegt X, …", "…, zo meldde X" (text before it);
+/// - a reporting verb with a "dat"-clause: "X zei dat …", "meldde X dat …", "X, die …,
+///   meent dat …" (text after "dat"; "X vindt het onterecht dat …" from "het").
+///
+/// The speaker of "volgens hem" is the person the narration is about.
+pub(super) fn reported_speech(ctx: &Ctx, sentences: &[Sentence], out: &mut Entities) {
+    let speakers = Speakers::new(ctx, out);
+    let persons = person_history(ctx, out);
+    let mut found = Vec::new();
+    for s in sentences {
+        let toks = s.tokens.clone();
+        if toks.clone().any(|k| ctx.quote_of[k].is_some() || ctx.is_quote_mark(k)) {
+            continue;
+        }
+        let end = toks.clone().rev().find(|&k| !matches!(ctx.word(k), "." | "!" | "?")).map_or(toks.start, |k| k + 1);
+        // The speaker named (or referred to by "hem"/"haar") right at token `k`.
+        let speaker_at = |k: usize| -> Option<(usize, usize)> {
+            if matches!(ctx.lower(k).as_str(), "hem" | "haar" | "hen") {
+                return salient_person(ctx, &persons, k, 3).map(|(p, _)| (p, k + 1));
+            }
+            // "WOW-woordvoerster Soline Vitanel": the person after a compound.
+            let near = speakers.within(k, k + 4);
+            let first = near.first().filter(|r| r.tokens.start == k)?;
+            let person = near.iter().find(|r| {
+                out.entities[r.entity].entity_type == EntityType::Person && r.tokens.start <= first.tokens.end + 1
+            });
+            person.or(Some(first)).map(|r| (r.entity, r.tokens.end))
+        };
+        let mut said: Option<(usize, std::ops::Range<usize>)> = None;
+        for k in toks.clone() {
+            let lower = ctx.lower(k);
+            let visie = lower == "visie" && ctx.lower(k + 1) == "van" && ctx.lower(k.saturating_sub(2)) == "in";
+            if lower == "volgens" || visie {
+                let name_at = if visie { k + 2 } else { k + 1 };
+                let Some((speaker, name_end)) = speaker_at(name_at) else { continue };
+                let opening = if visie { k.saturating_sub(2) } else { k };
+                let content = if opening == toks.start || ctx.word(opening.wrapping_sub(1)) == "," && !visie {
+                    let from = if ctx.word(name_end) == "," { name_end + 1 } else { name_end };
+                    if opening == toks.start {
+                        from..end
+                    } else {
+                        toks.start..trim_comma(ctx, toks.start, opening)
+                    }
+                } else {
+                    let from = if ctx.word(name_end) == "," { name_end + 1 } else { name_end };
+                    from..end
+                };
+                said = Some((speaker, content));
+                break;
+            }
+            // "…, aldus X" / "…, zegt X, …" / "…, zo meldde X".
+            if k > toks.start + 2 && ctx.word(k - 1) == "," {
+                let verb = if lower == "zo" { k + 1 } else { k };
+                let reporting = ctx.lower(verb) == "aldus" || REPORTING_VERBS.contains(&ctx.lower(verb).as_str());
+                // The tag closes its clause: the speaker is followed by a comma or the end.
+                let closes = |r: &Ref| r.tokens.end >= end || matches!(ctx.word(r.tokens.end), "," | ";");
+                if reporting && ctx.lower(verb + 1) != "dat" {
+                    let speaker = speakers
+                        .within(verb + 1, (verb + 5).min(end))
+                        .iter()
+                        .find(|r| !governed(ctx, r) && closes(r))
+                        .map(|r| r.entity)
+                        .or_else(|| {
+                            matches!(ctx.lower(verb + 1).as_str(), "hij" | "ze" | "zij")
+                                .then(|| salient_person(ctx, &persons, verb + 1, 3).map(|(p, _)| p))
+                                .flatten()
+                        });
+                    if let Some(speaker) = speaker {
+                        said = Some((speaker, toks.start..k - 1));
+                        break;
+                    }
+                }
+            }
+            if REPORTING_VERBS.contains(&lower.as_str()) {
+                let Some(dat) = (k + 1..(k + 9).min(end)).find(|&d| ctx.lower(d) == "dat") else { continue };
+                // The subject: next to the verb ("X zei", "X heeft gezegd", "meldde X"), the
+                // nearest first; else the sentence's first name with an apposition after it
+                // ("X, een van …, erkent dat").
+                let candidates: Vec<&&Ref> =
+                    speakers.within(toks.start, dat).iter().filter(|r| !governed(ctx, r)).collect();
+                let distance = |r: &Ref| {
+                    if r.tokens.end <= k {
+                        k - r.tokens.end
+                    } else {
+                        r.tokens.start - k - 1
+                    }
+                };
+                let adjacent = candidates
+                    .iter()
+                    .filter(|r| {
+                        (r.tokens.end <= k && k - r.tokens.end <= 3) || (r.tokens.start > k && r.tokens.start <= k + 2)
+                    })
+                    .min_by_key(|r| distance(r));
+                let apposition = candidates.first().filter(|r| {
+                    r.tokens.end < k
+                        && ctx.word(r.tokens.end) == ","
+                        && (r.tokens.end..k).any(|c| c > r.tokens.end && ctx.word(c) == ",")
+                });
+                let pronoun = (k.saturating_sub(1)..=k + 1)
+                    .find(|&p| p != k && matches!(ctx.lower(p).as_str(), "hij" | "zij"))
+                    .and_then(|p| salient_person(ctx, &persons, p, 3).map(|(e, _)| e));
+                let subject = adjacent.or(apposition).map(|r| r.entity).or(pronoun);
+                if let Some(entity) = subject {
+                    // "vindt het onterecht dat …": the text starts at "het".
+                    let from = match (k + 1..dat).find(|&h| ctx.lower(h) == "het") {
+                        Some(h) if lower.starts_with("vind") || lower.starts_with("vond") => h,
+                        _ => dat + 1,
+                    };
+                    said = Some((entity, from..end));
+                    break;
+                }
+            }
+        }
+        let Some((speaker, content)) = said else { continue };
+        if content.len() < 3 {
+            continue;
+        }
+        let span = Span::new(ctx.tokens[content.start].span.start, ctx.tokens[content.end - 1].span.end);
+        found.push(AttributedQuote {
+            tokens: content,
+            span,
+            text: ctx.text[span.start..span.end].to_string(),
+            kind: QuoteKind::Reported,
+            speaker: Some(speaker),
+            extractor: "pattern:reported-speech",
+        });
+    }
+    out.quotes.extend(found);
+    out.quotes.sort_by_key(|q| q.span.start);
+}
+
+/// One past the last token before `k`, without a comma right before `k`.
+fn trim_comma(ctx: &Ctx, start: usize, k: usize) -> usize {
+    if k > start && ctx.word(k - 1) == "," {
+        k - 1
+    } else {
+        k
+    }
+}
