@@ -10,8 +10,9 @@ use super::quotes::QuoteRegion;
 use super::speech;
 use super::tokenize::{Sentence, Token, TokenKind};
 use super::words::{
-    demonym_country, is_demonym, role_noun, APPOSITION_NOUNS, ARTICLES, LINKING_PREPOSITIONS, NAME_TITLES,
-    PREPOSITIONS, ROLE_NOUNS, SINGULAR_FINITE_VERBS, THIRD_PERSON_FEMININE_OR_PLURAL, THIRD_PERSON_SINGULAR,
+    demonym_country, is_demonym, role_noun, APPOSITION_NOUNS, ARTICLES, DUTCH_FUNCTION_WORDS, LINKING_PREPOSITIONS,
+    NAME_TITLES, PREPOSITIONS, ROLE_NOUNS, SINGULAR_FINITE_VERBS, THIRD_PERSON_FEMININE_OR_PLURAL,
+    THIRD_PERSON_SINGULAR,
 };
 use crate::model::{fold, short_forms, EntityType, LocalEntity, QuoteKind, Span};
 use std::collections::{HashMap, HashSet};
@@ -64,6 +65,11 @@ pub struct Entities {
     pub roles: Vec<RoleFact>,
     /// (role entity, place it belongs to, sentence, span)
     pub role_places: Vec<(usize, usize, usize, Span)>,
+    /// Something named with a place adjective before it: "het Britse concern Gullane",
+    /// "de Paraguayaanse hoofdstad Asunción", "de Colombiaanse voetbalbond" → (the thing,
+    /// the country, sentence, span of both). The country is an entity even when the text
+    /// does not name it: its mention is the adjective.
+    pub demonym_places: Vec<(usize, usize, usize, Span)>,
     /// What a law lets an office do: "de Opiumwet verruimd. Burgemeesters kunnen nu
     /// panden sluiten" → (law, office, "panden sluiten", sentence of the law, span of both).
     pub provisions: Vec<(usize, usize, String, usize, Span)>,
@@ -174,6 +180,7 @@ pub fn resolve(
     group_names(&ctx, names, &mut out);
     attach_roles(&ctx, &mut out);
     law_provisions(&ctx, &mut out);
+    demonym_places(&ctx, &mut out);
     resolve_references(&ctx, &mut out);
     speech::attribute_quotes(&ctx, sentences, regions, &mut out);
     speech::reported_speech(&ctx, sentences, &mut out);
@@ -581,6 +588,86 @@ fn law_provisions(ctx: &Ctx, out: &mut Entities) {
             out.provisions.push((law.entity, entity, words.join(" "), law.sentence, span));
             break;
         }
+    }
+}
+
+/// Places meant by a place adjective before a named organisation, place or thing (not a
+/// person: "de Amerikaanse Davenport" is a nationality): "het Britse amusementsconcern
+/// Gullane", "het Oostenrijkse Ried", "de Spaanse krant El País", and names that start
+/// with one ("Colombiaanse voetbalbond"). At most `ROLE_MODIFIERS` words and one noun
+/// between adjective and name; the country joins the entity of that name if the text has
+/// one, else becomes one, mentioned by the adjective.
+fn demonym_places(ctx: &Ctx, out: &mut Entities) {
+    let mut found = Vec::new();
+    // Not the name in a compound: in "de Amerikaanse VN-ambassadeur" the adjective is the ambassador's.
+    for r in out.refs.iter().filter(|r| r.named && r.source != COMPOUND_SOURCE) {
+        if !matches!(
+            out.entities[r.entity].entity_type,
+            EntityType::Organization | EntityType::Location | EntityType::Misc | EntityType::Event
+        ) {
+            continue;
+        }
+        let first = ctx.word(r.tokens.start);
+        let adjective = if demonym_country(first).is_some() && r.tokens.len() > 1 {
+            Some(r.tokens.start)
+        } else {
+            let mut k = r.tokens.start;
+            let mut steps = 0;
+            let in_phrase = |k: usize| {
+                is_modifier(ctx, k)
+                    && !DUTCH_FUNCTION_WORDS.contains(&ctx.lower(k).as_str())
+                    && !PREPOSITIONS.contains(&ctx.lower(k).as_str())
+            };
+            while k > 0 && steps < ROLE_MODIFIERS && ctx.sentence_of[k - 1] == r.sentence && in_phrase(k - 1) {
+                k -= 1;
+                steps += 1;
+            }
+            (k > 0 && ctx.sentence_of[k - 1] == r.sentence && demonym_country(ctx.word(k - 1)).is_some())
+                .then(|| k - 1)
+                .filter(|&a| a > 0 && (ARTICLES.contains(&ctx.lower(a - 1).as_str()) || ctx.lower(a - 1) == "een"))
+        };
+        if let Some(a) = adjective {
+            let country = demonym_country(ctx.word(a)).expect("checked above");
+            found.push((
+                r.entity,
+                a,
+                country,
+                r.sentence,
+                Span::new(ctx.tokens[a].span.start.min(r.span.start), r.span.end),
+            ));
+        }
+    }
+    for (thing, a, country, sentence, span) in found {
+        let folded = fold(country);
+        let existing = out.entities.iter().position(|e| {
+            e.entity_type == EntityType::Location
+                && std::iter::once(&e.name).chain(&e.aliases).any(|n| fold(n) == folded)
+        });
+        let place = existing.unwrap_or_else(|| {
+            out.entities.push(LocalEntity {
+                name: country.to_string(),
+                entity_type: EntityType::Location,
+                aliases: vec![country.to_string()],
+                roles: vec![],
+                wikidata: None,
+            });
+            out.entities.len() - 1
+        });
+        if place == thing {
+            continue;
+        }
+        if out.named_at(a).is_none() {
+            out.refs.push(Ref {
+                entity: place,
+                sentence,
+                tokens: a..a + 1,
+                span: ctx.tokens[a].span,
+                confidence: 0.6,
+                source: "rule:demonym-place",
+                named: false,
+            });
+        }
+        out.demonym_places.push((thing, place, sentence, span));
     }
 }
 

@@ -8,10 +8,9 @@ use super::names::token_text;
 use super::syntax::{Deprel, Upos, Word};
 use super::tokenize::Token;
 use super::words::{
-    demonym_country, LINKING_PREPOSITIONS, MUNICIPAL_ROLES, NATIONALITY_NOUNS, OBJECT_STOPWORDS, RELATION_VERBS,
-    SPEECH_VERBS,
+    LINKING_PREPOSITIONS, MUNICIPAL_ROLES, NATIONALITY_NOUNS, OBJECT_STOPWORDS, RELATION_VERBS, SPEECH_VERBS,
 };
-use crate::model::{fold, EntityType, LocalRelation, QuoteKind, RelationKind, Span};
+use crate::model::{EntityType, LocalRelation, QuoteKind, RelationKind, Span};
 use std::collections::{BTreeSet, HashMap};
 
 /// The parse of one sentence, for the rules that read it: the sentence's index, the
@@ -36,8 +35,28 @@ pub fn find(
     member_of(text, tokens, ents, &mut out);
     verbs(text, tokens, sentences, ents, &mut out);
     verbs_from_parse(tokens, ents, parses, &mut out);
+    ownership(ents, &mut out);
     co_occurrence(sentences, ents, &mut out);
     out
+}
+
+/// Verbs of taking over, whose organisation subject then owns its organisation object.
+const OWNERSHIP_VERBS: &[&str] = &["kopen", "overnemen", "verwerven", "inlijven"];
+
+/// "Gullane koopt Guinness World Records", "X neemt Y over": a VERB of taking over
+/// between two organisations, with no preposition, is ownership (OWNS), not a verb fact.
+fn ownership(ents: &Entities, out: &mut [LocalRelation]) {
+    let organisation = |e: usize| ents.entities[e].entity_type == EntityType::Organization;
+    for r in out.iter_mut() {
+        if r.kind == RelationKind::Verb
+            && OWNERSHIP_VERBS.contains(&r.predicate.as_str())
+            && organisation(r.source)
+            && organisation(r.target)
+        {
+            r.kind = RelationKind::Owns;
+            r.predicate.clear();
+        }
+    }
 }
 
 /// Does a prepositional object state a circumstance (where, at which event) rather than a
@@ -298,12 +317,16 @@ fn quoted_about(text: &str, ents: &Entities, out: &mut Vec<LocalRelation>) {
     }
 }
 
+/// How many words an event's place may follow it by.
+const EVENT_PLACE_GAP: usize = 3;
+
 /// Something named in a place:
 /// - "de politie in Rotterdam", "het WK in Edmonton", "Lyon in Frankrijk": an
 ///   organisation, event, other named thing or place directly followed by in/uit/te + a place;
 /// - "Luttrell, Tennessee": a place, a comma and a place, not inside a list of places;
-/// - "de Colombiaanse voetbalbond": an organisation whose name starts with a nationality
-///   adjective, when the text names that country.
+/// - "AZ&PC (Amersfoort)": a place alone in brackets after the name;
+/// - "het Britse concern Gullane", "de Colombiaanse voetbalbond": a place adjective before
+///   the name or starting it (`coref::demonym_places`).
 fn located_in(text: &str, tokens: &[Token], ents: &Entities, out: &mut Vec<LocalRelation>) {
     let word = |i: usize| tokens.get(i).map_or("", |t| token_text(text, t));
     let is_place = |r: &&Ref| ents.entities[r.entity].entity_type == EntityType::Location;
@@ -321,24 +344,27 @@ fn located_in(text: &str, tokens: &[Token], ents: &Entities, out: &mut Vec<Local
             ));
         }
     };
-    // The first named mention of each place, by each of its folded names.
-    let mut places: HashMap<String, &Ref> = HashMap::new();
-    for r in ents.refs.iter().filter(|r| r.named).filter(is_place) {
-        let e = &ents.entities[r.entity];
-        for name in std::iter::once(&e.name).chain(&e.aliases) {
-            places.entry(fold(name)).or_insert(r);
-        }
-    }
     for a in ents.refs.iter().filter(|r| r.named) {
         let ty = ents.entities[a.entity].entity_type;
         if !matches!(ty, EntityType::Organization | EntityType::Misc | EntityType::Event | EntityType::Location) {
             continue;
         }
         let after = a.tokens.end;
-        if matches!(word(after), "in" | "uit" | "te") {
-            if let Some(b) = ents.named_at(after + 1).filter(is_place) {
-                push(a, b, 0.7, "pattern:named-in-place", out);
-            }
+        // An event may have a few words between it and its place: "het WK zwemmen in
+        // Fukuoka", "het WK in november in Taiwan", "het EK over drie weken in Bonn".
+        let gap = if matches!(ty, EntityType::Misc | EntityType::Event) { EVENT_PLACE_GAP } else { 0 };
+        let place_after = (after..=after + gap)
+            .take_while(|&k| k == after || word(k - 1).chars().all(|c| c.is_lowercase() || c.is_ascii_digit()))
+            .filter(|&k| matches!(word(k), "in" | "uit" | "te"))
+            .find_map(|k| ents.named_at(k + 1).filter(is_place));
+        // "AZ&PC (Amersfoort)", "Luttrell (Tennessee)": a place alone in brackets.
+        let bracketed = (word(after) == "(")
+            .then(|| ents.named_at(after + 1).filter(is_place).filter(|b| word(b.tokens.end) == ")"))
+            .flatten();
+        if let Some(b) = place_after {
+            push(a, b, 0.7, "pattern:named-in-place", out);
+        } else if let Some(b) = bracketed {
+            push(a, b, 0.7, "pattern:place-in-brackets", out);
         } else if ty == EntityType::Location && word(after) == "," {
             let in_list = |k: usize| matches!(word(k), "," | "en" | "of" | "en/of");
             let Some(b) = ents.named_at(after + 1).filter(is_place) else { continue };
@@ -346,16 +372,9 @@ fn located_in(text: &str, tokens: &[Token], ents: &Entities, out: &mut Vec<Local
                 push(a, b, 0.6, "pattern:place-comma-place", out);
             }
         }
-        if ty == EntityType::Organization {
-            let first = ents.entities[a.entity].name.split_whitespace().next().unwrap_or("");
-            if let Some(country) = demonym_country(first) {
-                if let Some(&b) = places.get(&fold(country)) {
-                    let mut b = b.clone();
-                    b.span = a.span;
-                    push(a, &b, 0.6, "pattern:demonym-organisation", out);
-                }
-            }
-        }
+    }
+    for &(thing, place, sentence, span) in &ents.demonym_places {
+        out.push(relation(thing, place, RelationKind::LocatedIn, "", (sentence, span), 0.6, "pattern:demonym-place"));
     }
 }
 
