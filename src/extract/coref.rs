@@ -10,9 +10,9 @@ use super::quotes::QuoteRegion;
 use super::speech;
 use super::tokenize::{Sentence, Token, TokenKind};
 use super::words::{
-    demonym_country, is_demonym, role_noun, APPOSITION_NOUNS, ARTICLES, DUTCH_FUNCTION_WORDS, LINKING_PREPOSITIONS,
-    NAME_TITLES, PREPOSITIONS, ROLE_NOUNS, SINGULAR_FINITE_VERBS, THIRD_PERSON_FEMININE_OR_PLURAL,
-    THIRD_PERSON_SINGULAR,
+    demonym_country, is_demonym, plural_role_noun, role_noun, APPOSITION_NOUNS, ARTICLES, DUTCH_FUNCTION_WORDS,
+    LINKING_PREPOSITIONS, NAME_TITLES, PREPOSITIONS, ROLE_NOUNS, SINGULAR_FINITE_VERBS,
+    THIRD_PERSON_FEMININE_OR_PLURAL, THIRD_PERSON_SINGULAR,
 };
 use crate::model::{fold, short_forms, EntityType, LocalEntity, QuoteKind, Span};
 use std::collections::{HashMap, HashSet};
@@ -179,6 +179,7 @@ pub fn resolve(
     let mut out = Entities::default();
     group_names(&ctx, names, &mut out);
     attach_roles(&ctx, &mut out);
+    attach_plural_roles(&ctx, &mut out);
     law_provisions(&ctx, &mut out);
     demonym_places(&ctx, &mut out);
     resolve_references(&ctx, &mut out);
@@ -588,6 +589,87 @@ fn law_provisions(ctx: &Ctx, out: &mut Entities) {
             out.provisions.push((law.entity, entity, words.join(" "), law.sentence, span));
             break;
         }
+    }
+}
+
+/// A plural role noun before or after coordinated names is a role of each: "de trainers
+/// Ad van de Ven en Mark Faber", "Cees Vervoorn en Hans Elzerman, oud-trainers van De
+/// Dolfijn,". The organisation is the one named right after the noun ("van De Dolfijn").
+fn attach_plural_roles(ctx: &Ctx, out: &mut Entities) {
+    let person_at = |out: &Entities, k: usize| {
+        out.named_at(k).filter(|r| out.entities[r.entity].entity_type == EntityType::Person).cloned()
+    };
+    let person_ending = |out: &Entities, k: usize| {
+        out.named_by_end
+            .get(&k)
+            .map(|&n| out.refs[n].clone())
+            .filter(|r| out.entities[r.entity].entity_type == EntityType::Person)
+    };
+    let mut facts = Vec::new();
+    for i in 0..ctx.tokens.len() {
+        let Some(role) = plural_role_noun(ctx.word(i)) else { continue };
+        let sentence = ctx.sentence_of[i];
+        let mut holders = Vec::new();
+        // After: "trainers X en Y".
+        let mut k = i + 1;
+        while let Some(r) = person_at(out, k).filter(|r| r.sentence == sentence) {
+            k = r.tokens.end + 1;
+            let more = matches!(ctx.word(r.tokens.end), "en" | ",");
+            holders.push(r);
+            if !more {
+                break;
+            }
+        }
+        // Before: "X en Y, trainers van Z,".
+        if holders.is_empty() && i > 0 && ctx.word(i - 1) == "," {
+            let mut end = i - 1;
+            while let Some(r) = person_ending(out, end).filter(|r| r.sentence == sentence) {
+                let start = r.tokens.start;
+                holders.push(r);
+                match start.checked_sub(1) {
+                    Some(c) if matches!(ctx.word(c), "en" | ",") => end = c,
+                    _ => break,
+                }
+            }
+        }
+        if holders.len() < 2 {
+            continue;
+        }
+        let mut at = i + 1;
+        let place = (ctx.lower(at) == "van").then(|| {
+            at += 1;
+            if matches!(ctx.lower(at).as_str(), "de" | "het") {
+                at += 1;
+            }
+            out.named_at(at)
+                .filter(|r| {
+                    matches!(out.entities[r.entity].entity_type, EntityType::Organization | EntityType::Location)
+                })
+                .map(|r| (r.entity, r.span.end))
+        });
+        let place = place.flatten();
+        for h in holders {
+            let (start, end) = (h.span.start.min(ctx.tokens[i].span.start), h.span.end.max(place.map_or(0, |p| p.1)));
+            facts.push((
+                h.entity,
+                role.clone(),
+                place.map(|p| p.0),
+                sentence,
+                Span::new(start, end.max(ctx.tokens[i].span.end)),
+            ));
+        }
+    }
+    for (person, role, place, sentence, span) in facts {
+        add_role(out, person, &role);
+        out.roles.push(RoleFact {
+            person,
+            role,
+            place,
+            sentence,
+            span,
+            confidence: 0.8,
+            extractor: "pattern:role-apposition",
+        });
     }
 }
 

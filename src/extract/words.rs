@@ -225,7 +225,18 @@ pub const OCCUPATIONS: &[&str] = &[
     "activist",
     "actievoerder",
     "rebellenleider",
+    "monteur",
+    "consultant",
+    "coördinator",
+    "muzikant",
+    "voorman",
+    "spreker",
+    "spreekster",
 ];
+
+/// Seats of a body, which end compounds naming a role: "kamerlid", "bestuurslid",
+/// "gemeenteraadslid", "statenlid" (not "lid" alone: membership, not a role).
+const SEAT_NOUNS: &[&str] = &["lid"];
 
 /// Prefixes that keep a role a role: "ex-minister", "oud-voorzitter", "vice-president".
 const ROLE_PREFIXES: &[&str] = &["ex-", "oud-", "vice-", "interim-", "waarnemend-", "adjunct-", "co-", "mede-"];
@@ -252,7 +263,21 @@ pub fn role_noun(word: &str) -> Option<String> {
         .iter()
         .chain(OCCUPATIONS)
         .any(|r| stripped.len() > r.len() + 2 && stripped.ends_with(r) && r.chars().count() >= 6);
-    closed.then_some(lower)
+    let seat = SEAT_NOUNS.iter().any(|r| stripped.len() >= r.len() + 4 && stripped.ends_with(r));
+    (closed || seat).then_some(lower)
+}
+
+/// The singular role of a plural role noun ("trainers", "oud-trainers", "bestuursleden"
+/// → "trainer", "oud-trainer", "bestuurslid"): a role of each of the names it stands
+/// before or after ("de trainers Ad van de Ven en Mark Faber").
+pub fn plural_role_noun(word: &str) -> Option<String> {
+    let lower = word.to_lowercase();
+    let singular = if let Some(stem) = lower.strip_suffix("leden") {
+        format!("{stem}lid")
+    } else {
+        lower.strip_suffix('s').or_else(|| lower.strip_suffix("en"))?.to_string()
+    };
+    (singular.chars().count() >= 4).then(|| role_noun(&singular)).flatten()
 }
 
 /// Nationality nouns ("Duitser Beerbaum", "Argentijn Guillermo Canas"): glued before a
