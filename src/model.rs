@@ -189,8 +189,89 @@ pub struct Mention {
     pub span: Span,
     pub text: String,
     pub confidence: f32,
-    /// How it was found: "ner", "rule:law", "coref:pronoun", ...
-    pub source: String,
+    /// How it was found.
+    pub source: MentionSource,
+}
+
+/// How a mention was found; serialised as the strings it always had ("ner",
+/// "coref:pronoun", …). `kind` says what that makes it: a name, a reference back to one,
+/// or a word that implies the entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MentionSource {
+    /// Named, found by the NER tagger.
+    #[serde(rename = "ner")]
+    Ner,
+    /// Named inside a compound ("NMBS" of "NMBS-directie").
+    #[serde(rename = "ner:compound")]
+    NerCompound,
+    /// A law's name ("Opiumwet", "Wet op …").
+    #[serde(rename = "rule:law")]
+    Law,
+    /// A lowercase institution ("de politie", "het kabinet").
+    #[serde(rename = "rule:institution")]
+    Institution,
+    /// An office named with its place ("de burgemeester van Groningen").
+    #[serde(rename = "rule:role-of-place")]
+    RoleOfPlace,
+    /// An office a law empowers ("burgemeesters kunnen …").
+    #[serde(rename = "rule:office")]
+    Office,
+    /// A country implied by a place adjective ("het Britse concern Gullane").
+    #[serde(rename = "rule:demonym-place")]
+    DemonymPlace,
+    /// "hij", "ze".
+    #[serde(rename = "coref:pronoun")]
+    Pronoun,
+    /// "de burgemeester" for the person holding that role.
+    #[serde(rename = "coref:role-noun")]
+    RoleNoun,
+    /// "ik" inside a quote, for its speaker.
+    #[serde(rename = "coref:quote-speaker")]
+    QuoteSpeaker,
+}
+
+/// What a mention is: the entity's name as written, a reference to an entity named
+/// elsewhere (pronoun, role noun, "ik" of a speaker), or a word implying it (an adjective).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MentionKind {
+    Named,
+    Coreference,
+    Implied,
+}
+
+impl MentionSource {
+    pub fn kind(self) -> MentionKind {
+        match self {
+            MentionSource::Ner
+            | MentionSource::NerCompound
+            | MentionSource::Law
+            | MentionSource::Institution
+            | MentionSource::RoleOfPlace
+            | MentionSource::Office => MentionKind::Named,
+            MentionSource::Pronoun | MentionSource::RoleNoun | MentionSource::QuoteSpeaker => MentionKind::Coreference,
+            MentionSource::DemonymPlace => MentionKind::Implied,
+        }
+    }
+
+    /// Does the mention write the entity's name (so that its text is a name of it)?
+    pub fn is_named(self) -> bool {
+        self.kind() == MentionKind::Named
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MentionSource::Ner => "ner",
+            MentionSource::NerCompound => "ner:compound",
+            MentionSource::Law => "rule:law",
+            MentionSource::Institution => "rule:institution",
+            MentionSource::RoleOfPlace => "rule:role-of-place",
+            MentionSource::Office => "rule:office",
+            MentionSource::DemonymPlace => "rule:demonym-place",
+            MentionSource::Pronoun => "coref:pronoun",
+            MentionSource::RoleNoun => "coref:role-noun",
+            MentionSource::QuoteSpeaker => "coref:quote-speaker",
+        }
+    }
 }
 
 /// Where a relation is stated.
@@ -201,8 +282,98 @@ pub struct Evidence {
     /// The stretch of text that states the relation (at least the sentence).
     pub span: Span,
     pub confidence: f32,
-    /// The rule or model that produced it, e.g. "pattern:role-apposition".
-    pub extractor: String,
+    /// The rule that produced it.
+    pub extractor: Rule,
+}
+/// The rule that stated a relation or attributed a quote; serialised as the strings it
+/// always had ("pattern:role-apposition", "inference:quote-narration", …). `pattern:` rules
+/// read the words, `parse:` the dependency tree, `inference:` draw on the context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Rule {
+    /// A role noun next to a name: "burgemeester Aboutaleb", "Aboutaleb, burgemeester van Rotterdam".
+    #[serde(rename = "pattern:role-apposition")]
+    RoleApposition,
+    /// A role noun read as the person holding it: "beseft de burgemeester".
+    #[serde(rename = "coref:role-noun")]
+    RoleNoun,
+    /// A municipal role with no place named: the article's main place.
+    #[serde(rename = "inference:municipal-role-main-place")]
+    MunicipalRoleMainPlace,
+    /// An office named with its place: "de burgemeester van Groningen".
+    #[serde(rename = "pattern:role-van-place")]
+    RoleVanPlace,
+    /// A law, then an office with a modal verb: "burgemeesters kunnen nu …".
+    #[serde(rename = "pattern:law-office-modal")]
+    LawOfficeModal,
+    /// A name followed by in/uit/te and a place.
+    #[serde(rename = "pattern:named-in-place")]
+    NamedInPlace,
+    /// "Luttrell, Tennessee".
+    #[serde(rename = "pattern:place-comma-place")]
+    PlaceCommaPlace,
+    /// "AZ&PC (Amersfoort)".
+    #[serde(rename = "pattern:place-in-brackets")]
+    PlaceInBrackets,
+    /// A place adjective before a name: "het Britse concern Gullane".
+    #[serde(rename = "pattern:demonym-place")]
+    DemonymPlace,
+    /// "Otto Schily (SPD)".
+    #[serde(rename = "pattern:person-bracketed-organisation")]
+    PersonBracketedOrganisation,
+    /// Subject, verb from a closed list, object in one clause.
+    #[serde(rename = "pattern:verb-clause")]
+    VerbClause,
+    /// Subject and object of a verb in the dependency parse.
+    #[serde(rename = "parse:subject-verb-object")]
+    SubjectVerbObject,
+    /// A quote's speech tag: "…, zegt X", "X zegt: …".
+    #[serde(rename = "pattern:quote-speech-verb")]
+    QuoteSpeechVerb,
+    /// A quote continuing the one before, nobody else referred to in between.
+    #[serde(rename = "inference:quote-same-speaker")]
+    QuoteSameSpeaker,
+    /// A bare quote, given to the person the narration is about.
+    #[serde(rename = "inference:quote-narration")]
+    QuoteNarration,
+    /// Speech in quote marks whose speaker was not found.
+    #[serde(rename = "pattern:quote-marks")]
+    QuoteMarks,
+    /// "X zei dat …", "volgens X …", "…, aldus X".
+    #[serde(rename = "pattern:reported-speech")]
+    ReportedSpeech,
+    /// Both named in one sentence.
+    #[serde(rename = "cooccurrence:sentence")]
+    SentenceCooccurrence,
+}
+
+impl Rule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::RoleApposition => "pattern:role-apposition",
+            Rule::RoleNoun => "coref:role-noun",
+            Rule::MunicipalRoleMainPlace => "inference:municipal-role-main-place",
+            Rule::RoleVanPlace => "pattern:role-van-place",
+            Rule::LawOfficeModal => "pattern:law-office-modal",
+            Rule::NamedInPlace => "pattern:named-in-place",
+            Rule::PlaceCommaPlace => "pattern:place-comma-place",
+            Rule::PlaceInBrackets => "pattern:place-in-brackets",
+            Rule::DemonymPlace => "pattern:demonym-place",
+            Rule::PersonBracketedOrganisation => "pattern:person-bracketed-organisation",
+            Rule::VerbClause => "pattern:verb-clause",
+            Rule::SubjectVerbObject => "parse:subject-verb-object",
+            Rule::QuoteSpeechVerb => "pattern:quote-speech-verb",
+            Rule::QuoteSameSpeaker => "inference:quote-same-speaker",
+            Rule::QuoteNarration => "inference:quote-narration",
+            Rule::QuoteMarks => "pattern:quote-marks",
+            Rule::ReportedSpeech => "pattern:reported-speech",
+            Rule::SentenceCooccurrence => "cooccurrence:sentence",
+        }
+    }
+
+    /// Did the text state it (as opposed to the context suggesting it)?
+    pub fn is_stated(self) -> bool {
+        !matches!(self, Rule::MunicipalRoleMainPlace | Rule::QuoteSameSpeaker | Rule::QuoteNarration)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -215,7 +386,7 @@ pub struct LocalRelation {
     pub sentence: usize,
     pub span: Span,
     pub confidence: f32,
-    pub extractor: String,
+    pub extractor: Rule,
 }
 
 /// How the words of a quote are given: in quote marks, or reported ("X zei dat …",
@@ -245,7 +416,7 @@ pub struct Quote {
     pub span: Span,
     /// Entities named inside the quote.
     pub about: Vec<usize>,
-    pub extractor: String,
+    pub extractor: Rule,
 }
 
 /// Everything extracted from one document. Local indices point into `entities`.
@@ -475,7 +646,7 @@ pub struct StoredMention {
     pub span: Span,
     pub text: String,
     pub confidence: f32,
-    pub source: String,
+    pub source: MentionSource,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -486,7 +657,7 @@ pub struct StoredQuote {
     pub text: String,
     pub span: Span,
     pub about: Vec<String>,
-    pub extractor: String,
+    pub extractor: Rule,
 }
 
 /// One relation instance in one document, with global ids.

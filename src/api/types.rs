@@ -423,7 +423,7 @@ impl Evidence {
     }
     /// The rule or model that found it.
     async fn extractor(&self) -> &str {
-        &self.ev.extractor
+        self.ev.extractor.as_str()
     }
 }
 
@@ -466,7 +466,7 @@ impl Mention {
     }
     /// How it was found: ner, rule:…, coref:….
     async fn source(&self) -> &str {
-        &self.m.source
+        self.m.source.as_str()
     }
 }
 
@@ -505,7 +505,7 @@ impl Quote {
     }
     /// How the speaker was found.
     async fn extractor(&self) -> &str {
-        &self.0.extractor
+        self.0.extractor.as_str()
     }
 }
 

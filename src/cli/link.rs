@@ -192,7 +192,7 @@ pub fn eval_link(models: &ModelArgs, args: &EvalLinkArgs) -> Result<()> {
         let entity = extraction
             .mentions
             .iter()
-            .filter(|m| m.span.start < end && start < m.span.end && !m.source.starts_with("coref:"))
+            .filter(|m| m.span.start < end && start < m.span.end && m.source.is_named())
             .map(|m| &extraction.entities[m.entity])
             .next();
         let predicted = entity.and_then(|e| e.wikidata.as_ref());

@@ -125,7 +125,7 @@ fn predicted(extraction: &Extraction) -> Vec<Predicted> {
             source: names(r.source),
             target: names(r.target),
             predicate: r.predicate.clone(),
-            shown: format!("{}\t{}\t{}\t{}\t({})", r.kind.as_str(), s.name, t.name, r.predicate, r.extractor),
+            shown: format!("{}\t{}\t{}\t{}\t({})", r.kind.as_str(), s.name, t.name, r.predicate, r.extractor.as_str()),
         });
     }
     out
@@ -170,7 +170,12 @@ fn predicted_quotes(extraction: &Extraction) -> Vec<PredictedQuote> {
             Some(PredictedQuote {
                 speaker: std::iter::once(&e.name).chain(&e.aliases).map(|a| fold(a)).collect(),
                 opening: opening(&q.text, 3),
-                shown: format!("SAID\t{}\t{}\t({})", e.name, q.text.chars().take(60).collect::<String>(), q.extractor),
+                shown: format!(
+                    "SAID\t{}\t{}\t({})",
+                    e.name,
+                    q.text.chars().take(60).collect::<String>(),
+                    q.extractor.as_str()
+                ),
             })
         })
         .collect()

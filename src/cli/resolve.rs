@@ -140,7 +140,7 @@ fn system_entities(
             for entity in &record.entity_ids {
                 for m in store.mentions_of(entity) {
                     let m = m?;
-                    if m.document == id && !m.source.starts_with("coref:") {
+                    if m.document == id && m.source.is_named() {
                         mentions.push((m.span, Found { entity: m.entity, text: m.text }));
                     }
                 }

@@ -14,7 +14,7 @@ use super::words::{
     LINKING_PREPOSITIONS, NAME_TITLES, PREPOSITIONS, ROLE_NOUNS, SINGULAR_FINITE_VERBS,
     THIRD_PERSON_FEMININE_OR_PLURAL, THIRD_PERSON_SINGULAR,
 };
-use crate::model::{fold, short_forms, EntityType, LocalEntity, QuoteKind, Span};
+use crate::model::{fold, short_forms, EntityType, LocalEntity, MentionSource, QuoteKind, Rule, Span};
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
@@ -26,7 +26,7 @@ pub struct Ref {
     pub tokens: Range<usize>,
     pub span: Span,
     pub confidence: f32,
-    pub source: &'static str,
+    pub source: MentionSource,
     /// Named (as opposed to resolved from a pronoun or role noun).
     pub named: bool,
 }
@@ -41,7 +41,7 @@ pub struct RoleFact {
     pub sentence: usize,
     pub span: Span,
     pub confidence: f32,
-    pub extractor: &'static str,
+    pub extractor: Rule,
 }
 
 /// A quote with its speaker (see `speech`).
@@ -55,7 +55,7 @@ pub struct AttributedQuote {
     pub text: String,
     pub kind: QuoteKind,
     pub speaker: Option<usize>,
-    pub extractor: &'static str,
+    pub extractor: Rule,
 }
 
 #[derive(Debug, Default)]
@@ -487,7 +487,7 @@ fn attach_roles(ctx: &Ctx, out: &mut Entities) {
                 sentence,
                 span: Span::new(ctx.tokens[start].span.start, ctx.tokens[end - 1].span.end),
                 confidence: 0.85,
-                extractor: "pattern:role-apposition",
+                extractor: Rule::RoleApposition,
             });
         } else if let Some(pl) = place {
             let has_article = i.checked_sub(1).is_some_and(|a| ARTICLES.contains(&ctx.lower(a).as_str()));
@@ -514,7 +514,7 @@ fn attach_roles(ctx: &Ctx, out: &mut Entities) {
                 tokens: i..pl.tokens.end,
                 span,
                 confidence: 0.8,
-                source: "rule:role-of-place",
+                source: MentionSource::RoleOfPlace,
                 named: true,
             });
             out.role_places.push((entity, pl.entity, sentence, span));
@@ -582,7 +582,7 @@ fn law_provisions(ctx: &Ctx, out: &mut Entities) {
                 tokens: i..i + 1,
                 span: ctx.tokens[i].span,
                 confidence: 0.7,
-                source: "rule:office",
+                source: MentionSource::Office,
                 named: true,
             });
             let span = Span::new(law.span.start, ctx.tokens[end - 1].span.end);
@@ -668,7 +668,7 @@ fn attach_plural_roles(ctx: &Ctx, out: &mut Entities) {
             sentence,
             span,
             confidence: 0.8,
-            extractor: "pattern:role-apposition",
+            extractor: Rule::RoleApposition,
         });
     }
 }
@@ -745,7 +745,7 @@ fn demonym_places(ctx: &Ctx, out: &mut Entities) {
                 tokens: a..a + 1,
                 span: ctx.tokens[a].span,
                 confidence: 0.6,
-                source: "rule:demonym-place",
+                source: MentionSource::DemonymPlace,
                 named: false,
             });
         }
@@ -769,6 +769,10 @@ fn protagonist(out: &Entities) -> Option<usize> {
     counts.into_iter().filter(|(_, c)| *c >= 2).max_by_key(|(e, c)| (*c, std::cmp::Reverse(*e))).map(|(e, _)| e)
 }
 
+/// How many of the latest references salience weighs at most (a bound: a megabyte without
+/// a full stop is one sentence, and must stay linear).
+const SALIENCE_REFS: usize = 48;
+
 /// How many sentences back a pronoun looks for the person it means.
 const PRONOUN_SENTENCES: usize = 3;
 
@@ -786,7 +790,7 @@ pub(super) fn salience(ctx: &Ctx, history: &[Ref], at: usize, sentences: usize) 
     let here = ctx.sentence_of[at.min(ctx.sentence_of.len() - 1)];
     let end = history.partition_point(|r| r.tokens.start < at);
     let mut score: Vec<(usize, f32)> = Vec::new();
-    for (n, r) in history[..end].iter().enumerate().rev() {
+    for (n, r) in history[..end].iter().enumerate().rev().take(SALIENCE_REFS) {
         if r.sentence + sentences < here {
             break;
         }
@@ -851,7 +855,7 @@ fn resolve_references(ctx: &Ctx, out: &mut Entities) {
                     tokens: i..i + 1,
                     span,
                     confidence: 0.6,
-                    source: "coref:pronoun",
+                    source: MentionSource::Pronoun,
                     named: false,
                 };
                 history.push(r.clone());
@@ -870,7 +874,7 @@ fn resolve_references(ctx: &Ctx, out: &mut Entities) {
                         tokens: i - 1..i + 1,
                         span,
                         confidence: 0.5,
-                        source: "coref:role-noun",
+                        source: MentionSource::RoleNoun,
                         named: false,
                     });
                     add_role(out, p, &role);
@@ -881,7 +885,7 @@ fn resolve_references(ctx: &Ctx, out: &mut Entities) {
                         sentence,
                         span,
                         confidence: 0.5,
-                        extractor: "coref:role-noun",
+                        extractor: Rule::RoleNoun,
                     });
                     history.push(added.last().expect("just pushed").clone());
                 }

@@ -146,7 +146,7 @@ impl Extractor {
                 span: r.span,
                 text: text[r.span.start..r.span.end].to_string(),
                 confidence: r.confidence,
-                source: r.source.to_string(),
+                source: r.source,
             })
             .collect();
         let quotes = ents
@@ -168,7 +168,7 @@ impl Extractor {
                     text: q.text.clone(),
                     span: q.span,
                     about,
-                    extractor: q.extractor.to_string(),
+                    extractor: q.extractor,
                 }
             })
             .collect();

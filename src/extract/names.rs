@@ -4,7 +4,7 @@
 use super::ner::{self, Lexicon, NerModel};
 use super::tokenize::{Sentence, Token, TokenKind};
 use super::words::{is_demonym, looks_like_demonym, role_noun, ARTICLES, INSTITUTIONS, NAME_TITLES, PORTFOLIOS};
-use crate::model::{EntityType, Span};
+use crate::model::{EntityType, MentionSource, Span};
 use std::ops::Range;
 
 /// A named mention before entities are formed.
@@ -15,7 +15,7 @@ pub struct Name {
     pub span: Span,
     pub entity_type: EntityType,
     pub confidence: f32,
-    pub source: &'static str,
+    pub source: MentionSource,
 }
 
 /// A tagger chunk longer than this is a run of capitalised words (a list without
@@ -34,7 +34,7 @@ fn is_law_word(word: &str) -> bool {
 }
 
 /// The `source` of a name found inside a compound ("NMBS" of "NMBS-directie").
-pub const COMPOUND_SOURCE: &str = "ner:compound";
+pub const COMPOUND_SOURCE: MentionSource = MentionSource::NerCompound;
 
 /// Lowercase words that stand inside names ("Commissie voor Onrechtmatige Bedingen",
 /// "Televisie zonder Grenzen", "Museum of Modern Art", "Jan van der Berg"); any other
@@ -241,7 +241,7 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence], tagger: &NerMo
                 } else if e - s == 1 && INSTITUTIONS.contains(&words[s].to_lowercase().as_str()) {
                     entity_type = EntityType::Organization;
                 }
-                let mut n = name(si, sentence, toks, range, entity_type, 0.85, "ner");
+                let mut n = name(si, sentence, toks, range, entity_type, 0.85, MentionSource::Ner);
                 // "NMBS-directie", "Sabena-aandelen", "Formule 1-zege": a name compounded
                 // with a lowercase noun names the thing (the noun is not part of it).
                 if let Some(head) = compound_head(words[e - 1]) {
@@ -263,7 +263,8 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence], tagger: &NerMo
             let prev = i.checked_sub(1).map(|p| words[p].to_lowercase());
             if let Some(stem) = word.strip_suffix('-').filter(|s| INSTITUTIONS.contains(&s.to_lowercase().as_str())) {
                 // "politie- en justitiemedewerkers" names the police.
-                let mut n = name(si, sentence, toks, i..i + 1, EntityType::Organization, 0.6, "rule:institution");
+                let mut n =
+                    name(si, sentence, toks, i..i + 1, EntityType::Organization, 0.6, MentionSource::Institution);
                 n.span.end = n.span.start + stem.len();
                 names.push(n);
             } else if let Some(head) = compound_head(word).filter(|h| is_acronym(h)) {
@@ -273,7 +274,7 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence], tagger: &NerMo
                 n.span.end = n.span.start + head.len();
                 names.push(n);
             } else if is_law_word(word) {
-                names.push(name(si, sentence, toks, i..i + 1, EntityType::Law, 0.9, "rule:law"));
+                names.push(name(si, sentence, toks, i..i + 1, EntityType::Law, 0.9, MentionSource::Law));
             } else if word == "Wet"
                 && words.get(i + 1).is_some_and(|w| matches!(*w, "op" | "van" | "inzake" | "tot" | "bescherming"))
             {
@@ -282,13 +283,21 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence], tagger: &NerMo
                     .find(|&k| toks[k].kind != TokenKind::Word)
                     .unwrap_or(toks.len().min(i + 9));
                 taken[i..end].iter_mut().for_each(|t| *t = true);
-                names.push(name(si, sentence, toks, i..end, EntityType::Law, 0.8, "rule:law"));
+                names.push(name(si, sentence, toks, i..end, EntityType::Law, 0.8, MentionSource::Law));
             } else if INSTITUTIONS.contains(&word.to_lowercase().as_str())
                 && (word.chars().next().is_some_and(char::is_uppercase)
                     || prev.as_deref().is_some_and(|p| ARTICLES.contains(&p)))
                 && !(word.len() <= 3 && word.chars().any(char::is_lowercase))
             {
-                names.push(name(si, sentence, toks, i..i + 1, EntityType::Organization, 0.8, "rule:institution"));
+                names.push(name(
+                    si,
+                    sentence,
+                    toks,
+                    i..i + 1,
+                    EntityType::Organization,
+                    0.8,
+                    MentionSource::Institution,
+                ));
             }
         }
     }
@@ -319,7 +328,7 @@ fn name(
     local: Range<usize>,
     entity_type: EntityType,
     confidence: f32,
-    source: &'static str,
+    source: MentionSource,
 ) -> Name {
     let offset = sentence.tokens.start;
     Name {

@@ -10,7 +10,7 @@ use super::tokenize::Token;
 use super::words::{
     LINKING_PREPOSITIONS, MUNICIPAL_ROLES, NATIONALITY_NOUNS, OBJECT_STOPWORDS, RELATION_VERBS, SPEECH_VERBS,
 };
-use crate::model::{EntityType, LocalRelation, QuoteKind, RelationKind, Span};
+use crate::model::{EntityType, LocalRelation, QuoteKind, RelationKind, Rule, Span};
 use std::collections::{BTreeSet, HashMap};
 
 /// The parse of one sentence, for the rules that read it: the sentence's index, the
@@ -183,7 +183,7 @@ fn verbs_from_parse(tokens: &[Token], ents: &Entities, parses: &[SentenceParse<'
                     &predicate,
                     (parse.sentence, Span::new(a.start, b.end)),
                     0.7,
-                    "parse:subject-verb-object",
+                    Rule::SubjectVerbObject,
                 ));
             }
         }
@@ -198,19 +198,10 @@ fn relation(
     predicate: &str,
     at: (usize, Span),
     confidence: f32,
-    extractor: &str,
+    extractor: Rule,
 ) -> LocalRelation {
     let (sentence, span) = at;
-    LocalRelation {
-        source,
-        target,
-        kind,
-        predicate: predicate.to_string(),
-        sentence,
-        span,
-        confidence,
-        extractor: extractor.to_string(),
-    }
+    LocalRelation { source, target, kind, predicate: predicate.to_string(), sentence, span, confidence, extractor }
 }
 
 /// The article's main place: the location named most often (at least twice).
@@ -247,7 +238,7 @@ fn roles(ents: &Entities, out: &mut Vec<LocalRelation>) {
                         &f.role,
                         (f.sentence, f.span),
                         f.confidence * 0.9,
-                        "inference:municipal-role-main-place",
+                        Rule::MunicipalRoleMainPlace,
                     ));
                 }
             }
@@ -255,18 +246,10 @@ fn roles(ents: &Entities, out: &mut Vec<LocalRelation>) {
         }
     }
     for &(role, place, sentence, span) in &ents.role_places {
-        out.push(relation(role, place, RelationKind::RoleOf, "", (sentence, span), 0.8, "pattern:role-van-place"));
+        out.push(relation(role, place, RelationKind::RoleOf, "", (sentence, span), 0.8, Rule::RoleVanPlace));
     }
     for (law, office, power, sentence, span) in &ents.provisions {
-        out.push(relation(
-            *law,
-            *office,
-            RelationKind::Grants,
-            power,
-            (*sentence, *span),
-            0.7,
-            "pattern:law-office-modal",
-        ));
+        out.push(relation(*law, *office, RelationKind::Grants, power, (*sentence, *span), 0.7, Rule::LawOfficeModal));
     }
 }
 
@@ -285,7 +268,7 @@ fn quoted_about(text: &str, ents: &Entities, out: &mut Vec<LocalRelation>) {
     let breaks: Vec<usize> = text.match_indices("\n\n").map(|(at, _)| at).collect();
     for q in ents.quotes.iter().filter(|q| q.kind == QuoteKind::Direct) {
         let Some(speaker) = q.speaker else { continue };
-        let explicit = q.extractor == "pattern:quote-speech-verb";
+        let explicit = q.extractor.is_stated();
         let opens = q.span.start;
         // The speaker's last ref ending before the quote, and no blank line between.
         let same_paragraph = ends.get(&speaker).is_some_and(|ends| {
@@ -330,7 +313,7 @@ const EVENT_PLACE_GAP: usize = 3;
 fn located_in(text: &str, tokens: &[Token], ents: &Entities, out: &mut Vec<LocalRelation>) {
     let word = |i: usize| tokens.get(i).map_or("", |t| token_text(text, t));
     let is_place = |r: &&Ref| ents.entities[r.entity].entity_type == EntityType::Location;
-    let push = |a: &Ref, b: &Ref, confidence: f32, extractor: &'static str, out: &mut Vec<LocalRelation>| {
+    let push = |a: &Ref, b: &Ref, confidence: f32, extractor: Rule, out: &mut Vec<LocalRelation>| {
         if a.entity != b.entity {
             let span = Span::new(a.span.start.min(b.span.start), a.span.end.max(b.span.end));
             out.push(relation(
@@ -362,19 +345,19 @@ fn located_in(text: &str, tokens: &[Token], ents: &Entities, out: &mut Vec<Local
             .then(|| ents.named_at(after + 1).filter(is_place).filter(|b| word(b.tokens.end) == ")"))
             .flatten();
         if let Some(b) = place_after {
-            push(a, b, 0.7, "pattern:named-in-place", out);
+            push(a, b, 0.7, Rule::NamedInPlace, out);
         } else if let Some(b) = bracketed {
-            push(a, b, 0.7, "pattern:place-in-brackets", out);
+            push(a, b, 0.7, Rule::PlaceInBrackets, out);
         } else if ty == EntityType::Location && word(after) == "," {
             let in_list = |k: usize| matches!(word(k), "," | "en" | "of" | "en/of");
             let Some(b) = ents.named_at(after + 1).filter(is_place) else { continue };
             if !in_list(b.tokens.end) && (a.tokens.start == 0 || !in_list(a.tokens.start - 1)) {
-                push(a, b, 0.6, "pattern:place-comma-place", out);
+                push(a, b, 0.6, Rule::PlaceCommaPlace, out);
             }
         }
     }
     for &(thing, place, sentence, span) in &ents.demonym_places {
-        out.push(relation(thing, place, RelationKind::LocatedIn, "", (sentence, span), 0.6, "pattern:demonym-place"));
+        out.push(relation(thing, place, RelationKind::LocatedIn, "", (sentence, span), 0.6, Rule::DemonymPlace));
     }
 }
 
@@ -400,7 +383,7 @@ fn member_of(text: &str, tokens: &[Token], ents: &Entities, out: &mut Vec<LocalR
                 "",
                 (a.sentence, Span::new(a.span.start, tokens[b.tokens.end].span.end)),
                 0.8,
-                "pattern:person-bracketed-organisation",
+                Rule::PersonBracketedOrganisation,
             ));
         }
     }
@@ -502,7 +485,7 @@ fn verbs(text: &str, tokens: &[Token], sentences: &[Span], ents: &Entities, out:
             &predicate,
             (subject.sentence, span),
             0.6,
-            "pattern:verb-clause",
+            Rule::VerbClause,
         ));
     }
 }
@@ -539,7 +522,7 @@ fn co_occurrence(sentences: &[Span], ents: &Entities, out: &mut Vec<LocalRelatio
                     "",
                     (si, sentences[si]),
                     confidence,
-                    "cooccurrence:sentence",
+                    Rule::SentenceCooccurrence,
                 ));
             }
         }

@@ -27,8 +27,12 @@ use super::coref::{salience, salient_person, AttributedQuote, Ctx, Entities, Ref
 use super::quotes::QuoteRegion;
 use super::tokenize::Sentence;
 use super::words::{DUTCH_FUNCTION_WORDS, FIRST_PERSON_SINGULAR, REPORTING_VERBS, SPEECH_VERBS};
-use crate::model::{EntityType, QuoteKind, Span};
+use crate::model::{EntityType, MentionSource, QuoteKind, Rule, Span};
+use std::collections::HashMap;
 
+/// How far (in tokens) before a quote its lead-in ("X zei gisteren tegen de pers: …") is
+/// read, and before a reporting verb its subject.
+const LEAD_IN_TOKENS: usize = 16;
 /// How far (in tokens) a speech tag after a quote may run.
 const TAG_AFTER_TOKENS: usize = 8;
 /// How many paragraphs on a speaker goes on when nobody else is referred to (headings
@@ -132,7 +136,7 @@ fn tag_after(ctx: &Ctx, speakers: &Speakers, close: usize) -> Option<(usize, Opt
 /// Returns Some(speaker) when the lead-in is a speech tag; the speaker may be unknown.
 fn tag_before(ctx: &Ctx, speakers: &Speakers, sentences: &[Sentence], open: usize) -> Option<Option<usize>> {
     let s = &sentences[ctx.sentence_of[open]];
-    let lead = s.tokens.start..open;
+    let lead = s.tokens.start.max(open.saturating_sub(LEAD_IN_TOKENS))..open;
     let colon = open.checked_sub(1).is_some_and(|k| k >= s.tokens.start && ctx.word(k) == ":");
     let verb = lead.clone().rev().take(10).find(|&k| ctx.quote_of[k].is_none() && is_speech_verb(ctx, k));
     if !colon && verb.is_none() {
@@ -149,12 +153,11 @@ fn tag_before(ctx: &Ctx, speakers: &Speakers, sentences: &[Sentence], open: usiz
 /// Rule 4: the person the narration before `at` is about, if anyone: `salience` over
 /// the last `NARRATION_SENTENCES` sentences, plus a quarter for every time the article
 /// names the person (a reader knows whom an interview is with from its headline on).
-fn narration_speaker(ctx: &Ctx, persons: &[Ref], at: usize) -> Option<usize> {
-    let named = |e: usize| persons.iter().filter(|r| r.named && r.entity == e).count() as f32;
+fn narration_speaker(ctx: &Ctx, persons: &[Ref], named: &HashMap<usize, usize>, at: usize) -> Option<usize> {
     salience(ctx, persons, at, NARRATION_SENTENCES)
         .into_iter()
         .rev()
-        .map(|(e, s)| (e, s + 0.25 * named(e)))
+        .map(|(e, s)| (e, s + 0.25 * named.get(&e).copied().unwrap_or(0) as f32))
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(e, _)| e)
 }
@@ -175,6 +178,10 @@ fn person_history(ctx: &Ctx, out: &Entities) -> Vec<Ref> {
 pub(super) fn attribute_quotes(ctx: &Ctx, sentences: &[Sentence], regions: &[QuoteRegion], out: &mut Entities) {
     let speakers = Speakers::new(ctx, out);
     let persons = person_history(ctx, out);
+    let mut named: HashMap<usize, usize> = HashMap::new();
+    for r in persons.iter().filter(|r| r.named) {
+        *named.entry(r.entity).or_default() += 1;
+    }
     let mut attributed: Vec<AttributedQuote> = Vec::new();
     // The last quote with a speaker: (one past its end, paragraph, speaker).
     let mut last: Option<(usize, usize, usize)> = None;
@@ -217,24 +224,20 @@ pub(super) fn attribute_quotes(ctx: &Ctx, sentences: &[Sentence], regions: &[Quo
         }
         let open = draft.tokens.start.saturating_sub(1);
         let (speaker, extractor) = if let Some((_, speaker)) = after {
-            (speaker, "pattern:quote-speech-verb")
+            (speaker, Rule::QuoteSpeechVerb)
         } else if let Some(Some(speaker)) = tag_before(ctx, &speakers, sentences, open) {
-            (Some(speaker), "pattern:quote-speech-verb")
+            (Some(speaker), Rule::QuoteSpeechVerb)
         } else if let Some((_, _, speaker)) = last.filter(|&(end, paragraph, speaker)| {
+            let from = persons.partition_point(|r| r.tokens.start < end);
+            let to = persons.partition_point(|r| r.tokens.start < draft.tokens.start);
             draft.paragraph <= paragraph + CONTINUED_PARAGRAPHS
-                && out.refs.iter().all(|r| {
-                    r.entity == speaker
-                        || r.tokens.start < end
-                        || r.tokens.start >= draft.tokens.start
-                        || ctx.quote_of[r.tokens.start].is_some()
-                        || out.entities[r.entity].entity_type != EntityType::Person
-                })
+                && persons[from..to.max(from)].iter().all(|r| r.entity == speaker)
         }) {
-            (Some(speaker), "inference:quote-same-speaker")
-        } else if let Some(p) = narration_speaker(ctx, &persons, draft.tokens.start) {
-            (Some(p), "inference:quote-narration")
+            (Some(speaker), Rule::QuoteSameSpeaker)
+        } else if let Some(p) = narration_speaker(ctx, &persons, &named, draft.tokens.start) {
+            (Some(p), Rule::QuoteNarration)
         } else {
-            (None, "pattern:quote-marks")
+            (None, Rule::QuoteMarks)
         };
         if let Some(s) = speaker {
             last = Some((draft.after, draft.paragraph, s));
@@ -270,7 +273,7 @@ fn first_person_refs(ctx: &Ctx, quotes: &[AttributedQuote], out: &mut Entities) 
                     tokens: k..k + 1,
                     span: ctx.tokens[k].span,
                     confidence: 0.7,
-                    source: "coref:quote-speaker",
+                    source: MentionSource::QuoteSpeaker,
                     named: false,
                 });
             }
@@ -358,8 +361,8 @@ pub(super) fn reported_speech(ctx: &Ctx, sentences: &[Sentence], out: &mut Entit
                 // The subject: next to the verb ("X zei", "X heeft gezegd", "meldde X"), the
                 // nearest first; else the sentence's first name with an apposition after it
                 // ("X, een van …, erkent dat").
-                let candidates: Vec<&&Ref> =
-                    speakers.within(toks.start, dat).iter().filter(|r| !governed(ctx, r)).collect();
+                let near = toks.start.max(k.saturating_sub(LEAD_IN_TOKENS));
+                let candidates: Vec<&&Ref> = speakers.within(near, dat).iter().filter(|r| !governed(ctx, r)).collect();
                 let distance = |r: &Ref| {
                     if r.tokens.end <= k {
                         k - r.tokens.end
@@ -373,15 +376,17 @@ pub(super) fn reported_speech(ctx: &Ctx, sentences: &[Sentence], out: &mut Entit
                         (r.tokens.end <= k && k - r.tokens.end <= 3) || (r.tokens.start > k && r.tokens.start <= k + 2)
                     })
                     .min_by_key(|r| distance(r));
-                let apposition = candidates.first().filter(|r| {
-                    r.tokens.end < k
+                let apposition = speakers.within(toks.start, k).first().filter(|r| {
+                    !governed(ctx, r)
+                        && r.tokens.end < k
+                        && k - r.tokens.end <= 2 * LEAD_IN_TOKENS
                         && ctx.word(r.tokens.end) == ","
-                        && (r.tokens.end..k).any(|c| c > r.tokens.end && ctx.word(c) == ",")
+                        && (r.tokens.end + 1..k).any(|c| ctx.word(c) == ",")
                 });
                 let pronoun = (k.saturating_sub(1)..=k + 1)
                     .find(|&p| p != k && matches!(ctx.lower(p).as_str(), "hij" | "zij"))
                     .and_then(|p| salient_person(ctx, &persons, p, 3).map(|(e, _)| e));
-                let subject = adjacent.or(apposition).map(|r| r.entity).or(pronoun);
+                let subject = adjacent.map(|r| r.entity).or(apposition.map(|r| r.entity)).or(pronoun);
                 if let Some(entity) = subject {
                     // "vindt het onterecht dat …": the text starts at "het".
                     let from = match (k + 1..dat).find(|&h| ctx.lower(h) == "het") {
@@ -404,7 +409,7 @@ pub(super) fn reported_speech(ctx: &Ctx, sentences: &[Sentence], out: &mut Entit
             text: ctx.text[span.start..span.end].to_string(),
             kind: QuoteKind::Reported,
             speaker: Some(speaker),
-            extractor: "pattern:reported-speech",
+            extractor: Rule::ReportedSpeech,
         });
     }
     out.quotes.extend(found);

@@ -58,7 +58,7 @@ impl Linker {
     pub fn link(&self, text: &str, extraction: &mut Extraction) {
         let mut contexts: Vec<Context> = extraction.entities.iter().map(|_| Context::default()).collect();
         for m in &extraction.mentions {
-            if m.source.starts_with("coref:") {
+            if !m.source.is_named() {
                 continue;
             }
             let c = &mut contexts[m.entity];
@@ -261,7 +261,7 @@ mod tests {
                     span: Span::new(start, start + name.len()),
                     text: name.to_string(),
                     confidence: 1.0,
-                    source: "ner".into(),
+                    source: crate::model::MentionSource::Ner,
                 });
             }
         }

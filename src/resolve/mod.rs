@@ -199,7 +199,7 @@ pub fn resolve(document: Document, extraction: Extraction, known: &impl KnownEnt
             if let Some(c) = contributions.get_mut(&ids[m.entity]) {
                 c.mention_count += 1;
                 // Pronouns and role nouns are mentions, not names.
-                if !m.source.starts_with("coref:") {
+                if m.source.is_named() {
                     *c.aliases.entry(m.text.clone()).or_default() += 1;
                 }
             }
@@ -210,7 +210,7 @@ pub fn resolve(document: Document, extraction: Extraction, known: &impl KnownEnt
                 span: m.span,
                 text: m.text.clone(),
                 confidence: m.confidence,
-                source: m.source.clone(),
+                source: m.source,
             }
         })
         .collect();
@@ -234,7 +234,7 @@ pub fn resolve(document: Document, extraction: Extraction, known: &impl KnownEnt
                     sentence: r.sentence,
                     span: r.span,
                     confidence: r.confidence,
-                    extractor: r.extractor.clone(),
+                    extractor: r.extractor,
                 },
             }
         })
@@ -249,7 +249,7 @@ pub fn resolve(document: Document, extraction: Extraction, known: &impl KnownEnt
             text: q.text.clone(),
             span: q.span,
             about: q.about.iter().map(|a| ids[*a].clone()).collect(),
-            extractor: q.extractor.clone(),
+            extractor: q.extractor,
         })
         .collect();
     ResolvedDocument {

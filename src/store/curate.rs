@@ -133,7 +133,7 @@ fn last_part(k: &[u8]) -> String {
 }
 
 fn is_name(m: &StoredMention) -> bool {
-    !m.source.starts_with("coref:")
+    m.source.is_named()
 }
 
 /// Put every changed record of a cache into the batch under `prefix` (`None`: remove

@@ -607,7 +607,7 @@ mod tests {
             sentence: 0,
             span: Span::new(0, 5),
             confidence: 0.3,
-            extractor: "t".into(),
+            extractor: crate::model::Rule::VerbClause,
         };
         ResolvedDocument {
             sentences: vec![Span::new(0, text.len())],
