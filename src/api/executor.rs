@@ -81,6 +81,9 @@ impl Executor {
             Ok(document) => document,
             Err(refused) => return refused,
         };
+        if let Some(message) = operation(&document.doc, &request).and_then(|op| null_for_non_null(op, &request)) {
+            return refusal(ErrorCode::ValidationFailed, message);
+        }
         let fast = document.validated
             && operation(&document.doc, &request).is_some_and(|op| variables_plainly_valid(op, &request));
         let mutation = Prepared::may_mutate(&document.doc, &request);
@@ -253,6 +256,18 @@ fn variables_plainly_valid(operation: &OperationDefinition, request: &Request) -
         && declared.iter().all(|d| {
             request.variables.get(&d.node.name.node).is_some_and(|value| plainly_of_type(value, &d.node.var_type.node))
         })
+}
+
+/// The refusal of a request that gives null (or nothing) for a variable declared
+/// non-null without a default: the spec's "variables do not fit", which async-graphql lets
+/// through when the argument the variable goes to is nullable.
+fn null_for_non_null(operation: &OperationDefinition, request: &Request) -> Option<String> {
+    operation.variable_definitions.iter().find_map(|d| {
+        let d = &d.node;
+        let given = request.variables.get(&d.name.node).filter(|v| **v != Value::Null);
+        (!d.var_type.node.nullable && d.default_value.is_none() && given.is_none())
+            .then(|| format!("variable ${} is declared {} but got null", d.name.node, d.var_type.node))
+    })
 }
 
 fn plainly_of_type(value: &Value, ty: &Type) -> bool {

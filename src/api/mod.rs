@@ -10,24 +10,29 @@ mod curation;
 mod executor;
 mod limits;
 mod live;
+mod node;
+mod paging;
 mod types;
 
 use crate::graph::{EntityFilter, Graph, RelationFilter};
 use crate::ingest::RawDocument;
 use crate::model;
 use crate::pipeline::Kennisgraaf;
-use async_graphql::connection::{Connection, Edge, EmptyFields};
 use async_graphql::{Context, ErrorExtensions, InputObject, MergedObject, Object, Schema, SimpleObject, ID};
 use curation::{CurationMutation, CurationQuery};
 pub use executor::{Executor, Prepared};
 use limits::RequestBudget;
 pub use limits::{Limit, Limits};
 pub use live::Subscription;
+use node::Node;
+use paging::{Page, PageArgs};
 use std::sync::Arc;
 pub use types::{Document, Entity, EntityType, Relation, RelationType, Subgraph};
 
 /// Largest page a client may ask for.
 pub const MAX_PAGE_SIZE: usize = 100;
+/// The page size of the root lists when neither `first` nor `last` is given.
+const ROOT_PAGE: usize = 20;
 
 /// The `extensions.code` of every error the API gives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,57 +132,6 @@ pub(crate) fn charge(ctx: &Context<'_>, items: usize, bytes: usize) -> async_gra
     RequestBudget::charge(ctx, items, bytes)
 }
 
-fn page_size(first: Option<i32>) -> async_graphql::Result<usize> {
-    match first {
-        None => Ok(20),
-        Some(n) if n < 0 => Err(error(ErrorCode::BadInput, "`first` must not be negative")),
-        Some(n) if n as usize > MAX_PAGE_SIZE => {
-            Err(error(ErrorCode::LimitExceeded, format!("`first` is {n}; the page size limit is {MAX_PAGE_SIZE}")))
-        }
-        Some(n) => Ok(n as usize),
-    }
-}
-
-/// Cursors name the item they follow (its id, opaque to clients), so a cursor stays
-/// valid across ingests that grow or reorder the list: the next page starts right after
-/// that item in the current order.
-fn paginate<T: async_graphql::OutputType>(
-    ctx: &Context<'_>,
-    items: Vec<T>,
-    id: impl Fn(&T) -> &str,
-    first: Option<i32>,
-    after: Option<String>,
-) -> async_graphql::Result<Connection<String, T, ConnectionFields>> {
-    let size = page_size(first)?;
-    let start = match after {
-        None => 0,
-        Some(c) => {
-            let key = c
-                .strip_prefix("k:")
-                .ok_or_else(|| error(ErrorCode::BadInput, format!("cursor {c:?} is not one this API gave out")))?;
-            items.iter().position(|x| id(x) == key).map(|i| i + 1).ok_or_else(|| {
-                error(
-                    ErrorCode::NotFound,
-                    format!("cursor {c:?} follows an item no longer in this list; start again without `after`"),
-                )
-            })?
-        }
-    };
-    let total = items.len();
-    charge(ctx, total.saturating_sub(start).min(size), 0)?;
-    let mut conn =
-        Connection::with_additional_fields(start > 0, start + size < total, ConnectionFields { total_count: total });
-    conn.edges.extend(items.into_iter().skip(start).take(size).map(|item| Edge::new(format!("k:{}", id(&item)), item)));
-    Ok(conn)
-}
-
-#[derive(SimpleObject)]
-#[graphql(serial)]
-pub struct ConnectionFields {
-    /// Number of items across all pages.
-    total_count: usize,
-}
-
 fn relation_filter(types: Option<Vec<RelationType>>, min_weight: Option<i32>) -> RelationFilter {
     RelationFilter {
         kinds: types.map(|t| t.into_iter().map(model::RelationKind::from).collect()),
@@ -191,6 +145,17 @@ pub struct GraphQuery;
 /// Reading the knowledge graph.
 #[Object]
 impl GraphQuery {
+    /// Any object with an id (entity, relation, document, mention, quote, evidence,
+    /// curation event), as Relay refetches it; null when the id names nothing.
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
+        node::node(ctx, &id)
+    }
+
+    /// The objects with these ids, in order (null where one names nothing); at most 100.
+    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> async_graphql::Result<Vec<Option<Node>>> {
+        node::nodes(ctx, &ids)
+    }
+
     /// One entity by id; an id merged away by curation answers with the entity it is part of now.
     async fn entity(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Entity>> {
         let graph = kg(ctx)?.graph();
@@ -199,6 +164,7 @@ impl GraphQuery {
 
     /// Entities, most mentioned first; filter by type, by a name fragment and by
     /// Wikidata QID ("Q401107").
+    #[allow(clippy::too_many_arguments)]
     async fn entities(
         &self,
         ctx: &Context<'_>,
@@ -207,10 +173,13 @@ impl GraphQuery {
         wikidata_id: Option<String>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Connection<String, Entity, ConnectionFields, EmptyFields>> {
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Page<Entity>> {
+        let args = PageArgs::new(first, after, last, before, ROOT_PAGE)?;
         let filter = EntityFilter { entity_type: entity_type.map(Into::into), name, wikidata_id };
         let items: Vec<Entity> = kg(ctx)?.graph().entities(&filter).into_iter().cloned().map(Entity).collect();
-        paginate(ctx, items, |e| e.0.id.as_str(), first, after)
+        args.of(ctx, items)
     }
 
     /// Search names and aliases: case- and accent-insensitive, by prefix of the name or of a word in it.
@@ -220,7 +189,7 @@ impl GraphQuery {
         text: String,
         #[graphql(default_with = "SEARCH_PAGE")] first: i32,
     ) -> async_graphql::Result<Vec<Entity>> {
-        let n = page_size(Some(first))?;
+        let n = paging::checked_size("first", first)?;
         let graph = kg(ctx)?.graph();
         let hits = graph.search(&text, n);
         charge(ctx, hits.len(), 0)?;
@@ -234,6 +203,7 @@ impl GraphQuery {
     }
 
     /// Relations, heaviest first.
+    #[allow(clippy::too_many_arguments)]
     async fn relations(
         &self,
         ctx: &Context<'_>,
@@ -241,11 +211,14 @@ impl GraphQuery {
         min_weight: Option<i32>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Connection<String, Relation, ConnectionFields, EmptyFields>> {
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Page<Relation>> {
+        let args = PageArgs::new(first, after, last, before, ROOT_PAGE)?;
         let filter = relation_filter(types, min_weight);
         let items: Vec<Relation> =
             kg(ctx)?.graph().relations(&filter).into_iter().cloned().map(Relation::new).collect();
-        paginate(ctx, items, Relation::record_id, first, after)
+        args.of(ctx, items)
     }
 
     /// One document by id (its content hash).
@@ -259,10 +232,13 @@ impl GraphQuery {
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Connection<String, Document, ConnectionFields, EmptyFields>> {
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Page<Document>> {
+        let args = PageArgs::new(first, after, last, before, ROOT_PAGE)?;
         let mut docs = kg(ctx)?.store().documents().collect::<Result<Vec<_>, _>>().map_err(internal)?;
         docs.sort_by(|a, b| b.document.date.cmp(&a.document.date).then_with(|| a.document.id.cmp(&b.document.id)));
-        paginate(ctx, docs.into_iter().map(Document::from).collect(), |d| d.0.document.id.as_str(), first, after)
+        args.of(ctx, docs.into_iter().map(Document::from).collect())
     }
 
     /// The entities within `depth` hops of an entity and the relations between them.

@@ -5,12 +5,15 @@
 //! object's fields concurrently only costs a `FuturesUnordered` and its waker traffic per
 //! object — about a fifth of a typical query's time (docs/performance.md).
 
-use super::{charge, error, internal, kg, page_size, relation_filter, ErrorCode};
+use super::node;
+use super::paging::{connection, Keyed, Page, PageArgs};
+use super::{charge, error, internal, kg, relation_filter, ErrorCode};
 use crate::graph::{self, Direction as GraphDirection};
 use crate::model::{self, EntityRecord, RelationRecord, Span};
 use crate::pipeline::Kennisgraaf;
-use crate::store::DocumentRecord;
+use crate::store::{DocumentRecord, Place, Store};
 use async_graphql::{Context, Enum, Object, SimpleObject, ID};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -105,8 +108,9 @@ pub struct Entity(pub Arc<EntityRecord>);
 /// A person, organisation, place, law or other named thing, merged across all documents that mention it.
 #[Object(serial)]
 impl Entity {
-    /// Stable opaque id (derived from the Wikidata QID when linked, else from type and name).
-    async fn id(&self) -> ID {
+    /// Stable opaque id (derived from the Wikidata QID when linked, else from type and name);
+    /// `node(id:)` takes it too.
+    pub(crate) async fn id(&self) -> ID {
         ID(self.0.id.clone())
     }
     /// Canonical name.
@@ -165,80 +169,108 @@ impl Entity {
     async fn degree(&self, ctx: &Context<'_>) -> async_graphql::Result<usize> {
         Ok(kg(ctx)?.graph().degree(&self.0.id))
     }
-    /// Relations of this entity, heaviest first.
+    /// Relations of this entity: typed first, then heaviest (ties by id).
+    #[allow(clippy::too_many_arguments)]
     async fn relations(
         &self,
         ctx: &Context<'_>,
         #[graphql(default_with = "RELATIONS_DIRECTION")] direction: Direction,
         types: Option<Vec<RelationType>>,
-        #[graphql(default_with = "LIST_PAGE")] first: i32,
-    ) -> async_graphql::Result<Vec<Relation>> {
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Page<Relation>> {
+        let args = PageArgs::new(first, after, last, before, LIST_PAGE)?;
         let graph = kg(ctx)?.graph();
-        relations_page(ctx, &graph, &self.0.id, direction, types, first)
+        let direction = match direction {
+            Direction::Outgoing => GraphDirection::Outgoing,
+            Direction::Incoming => GraphDirection::Incoming,
+            Direction::Both => GraphDirection::Both,
+        };
+        let relations = graph.relations_of(&self.0.id, direction, &relation_filter(types, None));
+        page_of_relations(ctx, &graph, &args, &relations)
     }
-    /// Entities one relation away.
+    /// Entities one relation away, each once, in the order of the relations to them.
     async fn neighbors(
         &self,
         ctx: &Context<'_>,
         types: Option<Vec<RelationType>>,
-        #[graphql(default_with = "LIST_PAGE")] first: i32,
-    ) -> async_graphql::Result<Vec<Entity>> {
-        let n = page_size(Some(first))?;
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Page<Entity>> {
+        let args = PageArgs::new(first, after, last, before, LIST_PAGE)?;
         let graph = kg(ctx)?.graph();
         let neighbors = graph.neighbors(&self.0.id, &relation_filter(types, None));
-        entities(ctx, neighbors.into_iter().take(n))
+        let (start, end) = args.range(&|i| Cow::Borrowed(neighbors[i].id.as_str()), neighbors.len())?;
+        charge(ctx, end - start, 0)?;
+        let page = neighbors[start..end].iter().map(|&e| Entity(e.clone())).collect();
+        Ok(connection(page, start, neighbors.len()))
     }
-    /// Where it is mentioned, in document order.
+    /// Where it is mentioned: by document, in the order of the text.
     async fn mentions(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default_with = "LIST_PAGE")] first: i32,
-    ) -> async_graphql::Result<Vec<Mention>> {
-        let n = page_size(Some(first))?;
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Page<Mention>> {
+        let args = PageArgs::new(first, after, last, before, LIST_PAGE)?;
         let store = kg(ctx)?.store();
-        let mentions = store.mentions_of(&self.0.id).take(n).collect::<Result<Vec<_>, _>>().map_err(internal)?;
-        charge(ctx, mentions.len(), 0)?;
-        let docs = load_documents(store, mentions.iter().map(|m| m.document.as_str()))?;
-        Ok(mentions.into_iter().map(|m| Mention { doc: docs[&m.document].clone(), m }).collect())
+        let places = store.mention_places(&self.0.id).map_err(internal)?;
+        let (start, end) = args.range(&|i| place_key(&places[i]), places.len())?;
+        charge(ctx, end - start, 0)?;
+        let mut mentions = Vec::with_capacity(end - start);
+        for place in &places[start..end] {
+            let m = store.mention(&self.0.id, place).map_err(internal)?;
+            mentions.push((place.clone(), m.ok_or_else(|| internal(format!("mention {place:?} is gone")))?));
+        }
+        let docs = load_documents(store, mentions.iter().map(|(_, m)| m.document.as_str()))?;
+        let page =
+            mentions.into_iter().map(|(place, m)| Mention { doc: docs[&m.document].clone(), place, m }).collect();
+        Ok(connection(page, start, places.len()))
     }
-    /// What it is quoted saying.
+    /// What it is quoted saying: by document, in the order of the text.
     async fn quotes(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default_with = "LIST_PAGE")] first: i32,
-    ) -> async_graphql::Result<Vec<Quote>> {
-        let n = page_size(Some(first))?;
-        let quotes: Vec<Quote> =
-            kg(ctx)?.store().quotes_of(&self.0.id).map_err(internal)?.into_iter().take(n).map(Quote).collect();
-        charge(ctx, quotes.len(), 0)?;
-        Ok(quotes)
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Page<Quote>> {
+        let args = PageArgs::new(first, after, last, before, LIST_PAGE)?;
+        let quotes = kg(ctx)?.store().quotes_of(&self.0.id).map_err(internal)?;
+        args.of(ctx, quotes.into_iter().map(|(place, q)| Quote { place, q }).collect())
     }
 }
 
-/// The page size of an entity's lists when `first` is left out.
-pub const LIST_PAGE: i32 = 20;
+/// The page size of an entity's lists when neither `first` nor `last` is given.
+pub const LIST_PAGE: usize = 20;
+/// The page size of a relation's evidence when neither `first` nor `last` is given.
+const EVIDENCE_PAGE: usize = 10;
 /// Which of an entity's relations, when `direction` is left out.
 const RELATIONS_DIRECTION: Direction = Direction::Both;
 
-/// The first relations of entity `id` (`Entity.relations`), with their ends.
-fn relations_page(
+/// A page of `relations` (in their order), with their ends.
+pub(crate) fn page_of_relations(
     ctx: &Context<'_>,
     graph: &graph::Graph,
-    id: &str,
-    direction: Direction,
-    types: Option<Vec<RelationType>>,
-    first: i32,
-) -> async_graphql::Result<Vec<Relation>> {
-    let n = page_size(Some(first))?;
-    let direction = match direction {
-        Direction::Outgoing => GraphDirection::Outgoing,
-        Direction::Incoming => GraphDirection::Incoming,
-        Direction::Both => GraphDirection::Both,
-    };
-    let relations = graph.relations_of(id, direction, &relation_filter(types, None));
-    let page: Vec<_> = relations.into_iter().take(n).collect();
-    charge(ctx, page.len(), 0)?;
-    Ok(page.into_iter().map(|r| Relation::with_ends(graph, r)).collect())
+    args: &PageArgs,
+    relations: &[&Arc<RelationRecord>],
+) -> async_graphql::Result<Page<Relation>> {
+    let (start, end) = args.range(&|i| Cow::Borrowed(relations[i].id.as_str()), relations.len())?;
+    charge(ctx, end - start, 0)?;
+    let page = relations[start..end].iter().map(|r| Relation::with_ends(graph, r)).collect();
+    Ok(connection(page, start, relations.len()))
+}
+
+/// A place as it appears in cursors.
+fn place_key(place: &Place) -> Cow<'static, str> {
+    Cow::Owned(format!("{}:{}", place.document, place.n))
 }
 
 /// `records` as a list of entities, counted into the answer.
@@ -277,17 +309,13 @@ impl Relation {
         let ends = graph.entity(&record.source).zip(graph.entity(&record.target));
         Self { record: record.clone(), ends: ends.map(|(s, t)| (Entity(s.clone()), Entity(t.clone()))) }
     }
-
-    pub fn record_id(&self) -> &str {
-        &self.record.id
-    }
 }
 
 /// A relation between two entities, with the evidence that states it. Repeated evidence raises its weight.
 #[Object(serial)]
 impl Relation {
     /// Stable opaque id (from source, type, predicate and target).
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         ID(self.record.id.clone())
     }
     /// What the relation states.
@@ -329,24 +357,74 @@ impl Relation {
     async fn last_seen(&self) -> Option<&str> {
         self.record.last_seen.as_deref()
     }
-    /// The sentences that state it.
+    /// The sentences that state it: by document, in the order of the text.
     async fn evidence(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 10)] first: i32,
-    ) -> async_graphql::Result<Vec<Evidence>> {
-        let n = page_size(Some(first))?;
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Page<Evidence>> {
+        let args = PageArgs::new(first, after, last, before, EVIDENCE_PAGE)?;
         let store = kg(ctx)?.store();
-        let evidence = store.evidence_of(&self.record.id).take(n).collect::<Result<Vec<_>, _>>().map_err(internal)?;
-        charge(ctx, evidence.len(), 0)?;
-        let docs = load_documents(store, evidence.iter().map(|ev| ev.document.as_str()))?;
-        Ok(evidence.into_iter().map(|ev| Evidence { doc: docs[&ev.document].clone(), ev }).collect())
+        let places = store.evidence_places(&self.record.id).map_err(internal)?;
+        let (start, end) = args.range(&|i| place_key(&places[i]), places.len())?;
+        charge(ctx, end - start, 0)?;
+        let mut evidence = Vec::with_capacity(end - start);
+        for place in &places[start..end] {
+            let ev = store.evidence(&self.record.id, place).map_err(internal)?;
+            evidence.push((place.clone(), ev.ok_or_else(|| internal(format!("evidence {place:?} is gone")))?));
+        }
+        let docs = load_documents(store, evidence.iter().map(|(_, ev)| ev.document.as_str()))?;
+        let relation: Arc<str> = Arc::from(self.record.id.as_str());
+        let page = evidence
+            .into_iter()
+            .map(|(place, ev)| Evidence { doc: docs[&ev.document].clone(), relation: relation.clone(), place, ev })
+            .collect();
+        Ok(connection(page, start, places.len()))
+    }
+}
+
+impl Keyed for Entity {
+    fn key(&self) -> Cow<'_, str> {
+        Cow::Borrowed(&self.0.id)
+    }
+}
+
+impl Keyed for Relation {
+    fn key(&self) -> Cow<'_, str> {
+        Cow::Borrowed(&self.record.id)
+    }
+}
+
+impl Keyed for Document {
+    fn key(&self) -> Cow<'_, str> {
+        Cow::Borrowed(&self.0.document.id)
+    }
+}
+
+impl Keyed for Mention {
+    fn key(&self) -> Cow<'_, str> {
+        place_key(&self.place)
+    }
+}
+
+impl Keyed for Quote {
+    fn key(&self) -> Cow<'_, str> {
+        place_key(&self.place)
+    }
+}
+
+impl Keyed for Evidence {
+    fn key(&self) -> Cow<'_, str> {
+        place_key(&self.place)
     }
 }
 
 /// Each document record named by a list of evidence or mentions, read once (they repeat).
-fn load_documents<'a>(
-    store: &crate::store::Store,
+pub(crate) fn load_documents<'a>(
+    store: &Store,
     ids: impl Iterator<Item = &'a str>,
 ) -> async_graphql::Result<std::collections::HashMap<String, Arc<DocumentRecord>>> {
     let mut docs = std::collections::HashMap::new();
@@ -386,13 +464,25 @@ fn span_text(ctx: &Context<'_>, doc: &DocumentRecord, span: Span) -> async_graph
 
 /// One place in one document that states a relation.
 pub struct Evidence {
-    ev: model::Evidence,
-    doc: Arc<DocumentRecord>,
+    pub(crate) ev: model::Evidence,
+    pub(crate) doc: Arc<DocumentRecord>,
+    /// The relation it states.
+    pub(crate) relation: Arc<str>,
+    pub(crate) place: Place,
 }
 
 /// One place in one document that states a relation.
 #[Object(serial)]
 impl Evidence {
+    /// Stable opaque id, for `node(id:)`.
+    pub(crate) async fn id(&self) -> ID {
+        ID(node::evidence_id(&self.relation, &self.place))
+    }
+    /// The relation it states.
+    async fn relation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Relation>> {
+        let graph = kg(ctx)?.graph();
+        Ok(graph.relation(&self.relation).map(|r| Relation::with_ends(&graph, r)))
+    }
     /// The document it is in.
     async fn document(&self) -> Document {
         Document(self.doc.clone())
@@ -429,13 +519,23 @@ impl Evidence {
 
 /// One place in a document that names or refers to an entity.
 pub struct Mention {
-    m: model::StoredMention,
-    doc: Arc<DocumentRecord>,
+    pub(crate) m: model::StoredMention,
+    pub(crate) doc: Arc<DocumentRecord>,
+    pub(crate) place: Place,
 }
 
 /// One place in a document that names or refers to an entity.
 #[Object(serial)]
 impl Mention {
+    /// Stable opaque id, for `node(id:)`.
+    pub(crate) async fn id(&self) -> ID {
+        ID(node::mention_id(&self.m.entity, &self.place))
+    }
+    /// The entity it names (the one it was merged into, if a curator merged it).
+    async fn entity(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Entity>> {
+        let graph = kg(ctx)?.graph();
+        Ok(graph.entity(graph.current_id(&self.m.entity)).cloned().map(Entity))
+    }
     /// The words as written ("Aboutaleb", "de burgemeester", "hij").
     async fn text(&self) -> &str {
         &self.m.text
@@ -471,41 +571,48 @@ impl Mention {
 }
 
 /// Something said, as quoted in a document, with who said it (if found) and whom it names.
-pub struct Quote(model::StoredQuote);
+pub struct Quote {
+    pub(crate) q: model::StoredQuote,
+    pub(crate) place: Place,
+}
 
 /// Something said, as quoted in a document, with who said it (if found) and whom it names.
 #[Object(serial)]
 impl Quote {
+    /// Stable opaque id, for `node(id:)`.
+    pub(crate) async fn id(&self) -> ID {
+        ID(node::quote_id(&self.place))
+    }
     /// The quoted words.
     async fn text(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
-        charge(ctx, 0, self.0.text.len())?;
-        Ok(&self.0.text)
+        charge(ctx, 0, self.q.text.len())?;
+        Ok(&self.q.text)
     }
     /// Who said it, if the extractor found out.
     async fn speaker(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Entity>> {
         let graph = kg(ctx)?.graph();
-        Ok(self.0.speaker.as_ref().and_then(|s| graph.entity(s).cloned()).map(Entity))
+        Ok(self.q.speaker.as_ref().and_then(|s| graph.entity(s).cloned()).map(Entity))
     }
     /// Entities named inside the quote.
     async fn about(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Entity>> {
         let graph = kg(ctx)?.graph();
-        entities(ctx, self.0.about.iter().filter_map(|id| graph.entity(id)))
+        entities(ctx, self.q.about.iter().filter_map(|id| graph.entity(id)))
     }
     /// The document it is quoted in.
     async fn document(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Document>> {
-        Ok(kg(ctx)?.store().document(&self.0.document).map_err(internal)?.map(Document::from))
+        Ok(kg(ctx)?.store().document(&self.q.document).map_err(internal)?.map(Document::from))
     }
     /// Byte offset in the document text.
     async fn start(&self) -> usize {
-        self.0.span.start
+        self.q.span.start
     }
     /// Byte offset where it ends (exclusive).
     async fn end(&self) -> usize {
-        self.0.span.end
+        self.q.span.end
     }
     /// How the speaker was found.
     async fn extractor(&self) -> &str {
-        &self.0.extractor
+        &self.q.extractor
     }
 }
 
@@ -521,8 +628,8 @@ impl From<DocumentRecord> for Document {
 /// Shared, because evidence and mentions of one document all point at the same record.
 #[Object(serial)]
 impl Document {
-    /// Content hash of the normalised text.
-    async fn id(&self) -> ID {
+    /// Content hash of the normalised text; `node(id:)` takes it too.
+    pub(crate) async fn id(&self) -> ID {
         ID(self.0.document.id.clone())
     }
     /// The id the source gave it (JSONL `id`), if any.
@@ -570,7 +677,39 @@ impl Document {
     /// Quotes in it.
     async fn quotes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Quote>> {
         charge(ctx, self.0.quotes.len(), 0)?;
-        Ok(self.0.quotes.iter().cloned().map(Quote).collect())
+        let place = |n: usize| Place { document: self.0.document.id.clone(), n: n as u32 };
+        Ok(self.0.quotes.iter().enumerate().map(|(n, q)| Quote { q: q.clone(), place: place(n) }).collect())
+    }
+    /// The mentions of entities in it, in the order of the text: highlight them with
+    /// `start` and `end`.
+    async fn mentions(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Page<Mention>> {
+        let args = PageArgs::new(first, after, last, before, LIST_PAGE)?;
+        let store = kg(ctx)?.store();
+        let mentions = store.mentions_in(&self.0.document.id, &self.0.entity_ids).map_err(internal)?;
+        let page = mentions.into_iter().map(|(place, m)| Mention { m, doc: self.0.clone(), place }).collect();
+        args.of(ctx, page)
+    }
+    /// The relations it states (with evidence in it), by id.
+    async fn relations(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Page<Relation>> {
+        let args = PageArgs::new(first, after, last, before, LIST_PAGE)?;
+        let graph = kg(ctx)?.graph();
+        let relations: Vec<&Arc<RelationRecord>> =
+            self.0.relation_ids.iter().filter_map(|id| graph.relation(id)).collect();
+        page_of_relations(ctx, &graph, &args, &relations)
     }
 }
 

@@ -21,11 +21,13 @@ const { entity } = await client.request(gql`
     entity(id: $id) {
       name type roles wikidataId wikidata { url }
       relations(first: 20) {
-        type predicate weight
-        source { name } target { name }
-        evidence(first: 2) { text extractor document { date } }
+        nodes {
+          type predicate weight
+          source { name } target { name }
+          evidence(first: 2) { nodes { text extractor document { date } } }
+        }
       }
-      quotes(first: 10) { text }
+      quotes(first: 10) { nodes { text } }
     }
   }
 `, { id });
@@ -61,9 +63,9 @@ console.log(JSON.stringify({
   typed,
   entity: {
     name: entity.name, type: entity.type, roles: entity.roles, wikidataId: entity.wikidataId,
-    url: entity.wikidata?.url, relationTypes: [...new Set(entity.relations.map((r) => r.type))],
-    evidenceTexts: entity.relations.flatMap((r) => r.evidence.map((e) => e.text)).length,
-    quotes: entity.quotes.length,
+    url: entity.wikidata?.url, relationTypes: [...new Set(entity.relations.nodes.map((r) => r.type))],
+    evidenceTexts: entity.relations.nodes.flatMap((r) => r.evidence.nodes.map((e) => e.text)).length,
+    quotes: entity.quotes.nodes.length,
   },
   view: {
     nodes: neighborhood.nodes.length,
