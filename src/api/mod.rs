@@ -14,7 +14,7 @@ mod node;
 mod paging;
 mod types;
 
-use crate::graph::{EntityFilter, Graph, RelationFilter};
+use crate::graph::{DateRange, EntityFilter, Graph, RelationFilter};
 use crate::ingest::RawDocument;
 use crate::model;
 use crate::pipeline::Kennisgraaf;
@@ -27,6 +27,7 @@ pub use live::Subscription;
 use node::Node;
 use paging::{Page, PageArgs};
 use std::sync::Arc;
+use types::{page_of_relations, EntityOrder, Quote};
 pub use types::{Document, Entity, EntityType, Relation, RelationType, Subgraph};
 
 /// Largest page a client may ask for.
@@ -132,11 +133,25 @@ pub(crate) fn charge(ctx: &Context<'_>, items: usize, bytes: usize) -> async_gra
     RequestBudget::charge(ctx, items, bytes)
 }
 
-fn relation_filter(types: Option<Vec<RelationType>>, min_weight: Option<i32>) -> RelationFilter {
+fn relation_filter(types: Option<Vec<RelationType>>, min_weight: Option<i32>, dates: DateRange) -> RelationFilter {
     RelationFilter {
         kinds: types.map(|t| t.into_iter().map(model::RelationKind::from).collect()),
         min_weight: min_weight.unwrap_or(0).max(0) as u64,
+        dates,
     }
+}
+
+/// The `from` and `to` arguments: dates `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, both included.
+fn date_range(from: Option<String>, to: Option<String>) -> async_graphql::Result<DateRange> {
+    let check = |name: &str, date: Option<String>| -> async_graphql::Result<Option<String>> {
+        date.map(|d| {
+            crate::ingest::parse_date(&d).ok_or_else(|| {
+                error(ErrorCode::BadInput, format!("`{name}` is {d:?}; give a date YYYY, YYYY-MM or YYYY-MM-DD"))
+            })
+        })
+        .transpose()
+    };
+    Ok(DateRange { from: check("from", from)?, to: check("to", to)? })
 }
 
 #[derive(Default)]
@@ -162,8 +177,9 @@ impl GraphQuery {
         Ok(graph.entity(graph.current_id(&id)).cloned().map(Entity))
     }
 
-    /// Entities, most mentioned first; filter by type, by a name fragment and by
-    /// Wikidata QID ("Q401107").
+    /// Entities, most mentioned first or in `orderBy`; filter by type, by a name fragment,
+    /// by Wikidata QID ("Q401107") and by the dates they were seen (`from`, `to`: YYYY,
+    /// YYYY-MM or YYYY-MM-DD, both included).
     #[allow(clippy::too_many_arguments)]
     async fn entities(
         &self,
@@ -171,14 +187,19 @@ impl GraphQuery {
         #[graphql(name = "type")] entity_type: Option<EntityType>,
         name: Option<String>,
         wikidata_id: Option<String>,
+        from: Option<String>,
+        to: Option<String>,
+        #[graphql(default_with = "EntityOrder::Mentions")] order_by: EntityOrder,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
     ) -> async_graphql::Result<Page<Entity>> {
         let args = PageArgs::new(first, after, last, before, ROOT_PAGE)?;
-        let filter = EntityFilter { entity_type: entity_type.map(Into::into), name, wikidata_id };
-        let items: Vec<Entity> = kg(ctx)?.graph().entities(&filter).into_iter().cloned().map(Entity).collect();
+        let dates = date_range(from, to)?;
+        let filter = EntityFilter { entity_type: entity_type.map(Into::into), name, wikidata_id, dates };
+        let graph = kg(ctx)?.graph();
+        let items: Vec<Entity> = graph.entities_by(&filter, order_by.into()).into_iter().cloned().map(Entity).collect();
         args.of(ctx, items)
     }
 
@@ -202,23 +223,75 @@ impl GraphQuery {
         Ok(graph.relation(&id).map(|r| Relation::with_ends(&graph, r)))
     }
 
-    /// Relations, heaviest first.
+    /// Relations: typed first, then heaviest (ties by id). `entity` keeps the relations of
+    /// one entity, `between: [A, B]` those between two (either way); `from` and `to`
+    /// (YYYY, YYYY-MM or YYYY-MM-DD, both included) those stated in documents of those dates.
     #[allow(clippy::too_many_arguments)]
     async fn relations(
         &self,
         ctx: &Context<'_>,
+        entity: Option<ID>,
+        between: Option<Vec<ID>>,
         types: Option<Vec<RelationType>>,
         min_weight: Option<i32>,
+        from: Option<String>,
+        to: Option<String>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
     ) -> async_graphql::Result<Page<Relation>> {
         let args = PageArgs::new(first, after, last, before, ROOT_PAGE)?;
-        let filter = relation_filter(types, min_weight);
-        let items: Vec<Relation> =
-            kg(ctx)?.graph().relations(&filter).into_iter().cloned().map(Relation::new).collect();
-        args.of(ctx, items)
+        let filter = relation_filter(types, min_weight, date_range(from, to)?);
+        let graph = kg(ctx)?.graph();
+        let known = |id: &ID| -> async_graphql::Result<String> {
+            let current = graph.current_id(id);
+            match graph.entity(current) {
+                Some(_) => Ok(current.to_string()),
+                None => Err(error(ErrorCode::NotFound, format!("no entity with id {:?}", id.as_str()))),
+            }
+        };
+        let relations = match (entity, between) {
+            (Some(_), Some(_)) => {
+                return Err(error(ErrorCode::BadInput, "give `entity` or `between`, not both"));
+            }
+            (None, Some(ends)) => match ends.as_slice() {
+                [a, b] => graph.relations_between(&known(a)?, &known(b)?, &filter),
+                _ => {
+                    let message = format!("`between` takes two entity ids, not {}", ends.len());
+                    return Err(error(ErrorCode::BadInput, message));
+                }
+            },
+            (Some(id), None) => graph.relations_of(&known(&id)?, crate::graph::Direction::Both, &filter),
+            (None, None) => graph.relations(&filter),
+        };
+        page_of_relations(ctx, &graph, &args, &relations)
+    }
+
+    /// Quotes by `speaker`, or naming `about` (or both), in documents dated within `from`
+    /// and `to`: by document, in the order of the text.
+    #[allow(clippy::too_many_arguments)]
+    async fn quotes(
+        &self,
+        ctx: &Context<'_>,
+        speaker: Option<ID>,
+        about: Option<ID>,
+        from: Option<String>,
+        to: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Page<Quote>> {
+        let args = PageArgs::new(first, after, last, before, ROOT_PAGE)?;
+        let dates = date_range(from, to)?;
+        let kg = kg(ctx)?;
+        let (speaker, about) = {
+            let graph = kg.graph();
+            (speaker.map(|s| graph.current_id(&s).to_string()), about.map(|a| graph.current_id(&a).to_string()))
+        };
+        let quotes = types::quotes(kg.store(), speaker.as_deref(), about.as_deref(), &dates)?;
+        args.of(ctx, quotes)
     }
 
     /// One document by id (its content hash).
@@ -226,17 +299,23 @@ impl GraphQuery {
         Ok(kg(ctx)?.store().document(&id).map_err(internal)?.map(Document::from))
     }
 
-    /// Documents, newest first (by date, then id).
+    /// Documents, newest first (by date, then id); `from` and `to` (YYYY, YYYY-MM or
+    /// YYYY-MM-DD, both included) keep those dated within.
+    #[allow(clippy::too_many_arguments)]
     async fn documents(
         &self,
         ctx: &Context<'_>,
+        from: Option<String>,
+        to: Option<String>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
     ) -> async_graphql::Result<Page<Document>> {
         let args = PageArgs::new(first, after, last, before, ROOT_PAGE)?;
+        let dates = date_range(from, to)?;
         let mut docs = kg(ctx)?.store().documents().collect::<Result<Vec<_>, _>>().map_err(internal)?;
+        docs.retain(|d| dates.overlaps(d.document.date.as_deref(), d.document.date.as_deref()));
         docs.sort_by(|a, b| b.document.date.cmp(&a.document.date).then_with(|| a.document.id.cmp(&b.document.id)));
         args.of(ctx, docs.into_iter().map(Document::from).collect())
     }
@@ -299,7 +378,8 @@ fn neighborhood_of(
     if graph.entity(id).is_none() {
         return Err(error(ErrorCode::NotFound, format!("no entity with id {id:?}")));
     }
-    Ok(Subgraph::from(graph.neighborhood(id, depth as usize, limit as usize, &relation_filter(types, min_weight))))
+    let filter = relation_filter(types, min_weight, DateRange::default());
+    Ok(Subgraph::from(graph.neighborhood(id, depth as usize, limit as usize, &filter)))
 }
 
 /// `shortestPath`'s relations; `None` when the two are not connected.
@@ -315,7 +395,8 @@ fn path_between(
             return Err(error(ErrorCode::NotFound, format!("no entity with id {id:?}")));
         }
     }
-    Ok(graph.shortest_path(from, to, &relation_filter(types, None)).map(|p| p.into_iter().cloned().collect()))
+    let filter = relation_filter(types, None, DateRange::default());
+    Ok(graph.shortest_path(from, to, &filter).map(|p| p.into_iter().cloned().collect()))
 }
 
 /// A document to ingest.

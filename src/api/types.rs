@@ -7,7 +7,7 @@
 
 use super::node;
 use super::paging::{connection, Keyed, Page, PageArgs};
-use super::{charge, error, internal, kg, relation_filter, ErrorCode};
+use super::{charge, date_range, error, internal, kg, relation_filter, ErrorCode};
 use crate::graph::{self, Direction as GraphDirection};
 use crate::model::{self, EntityRecord, RelationRecord, Span};
 use crate::pipeline::Kennisgraaf;
@@ -63,6 +63,34 @@ pub enum RelationType {
     Verb,
     /// Named in the same sentence: weaker than any typed relation.
     CoOccurs,
+}
+
+/// How to order entities; ties by id.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "graph::EntityOrder")]
+pub enum EntityOrder {
+    /// Most mentioned first.
+    Mentions,
+    /// Most relations first.
+    Degree,
+    /// By name, A to Z (case and accents ignored).
+    Name,
+    /// Earliest `firstSeen` first (undated last).
+    FirstSeen,
+    /// Latest `lastSeen` first (undated last).
+    LastSeen,
+}
+
+/// How central an entity is in the graph.
+#[derive(SimpleObject)]
+#[graphql(serial)]
+pub struct Centrality {
+    /// Number of relations, both directions.
+    pub degree: usize,
+    /// PageRank over all relations taken both ways, weighted by their evidence (damping
+    /// 0.85; the ranks of all entities add up to 1). Computed on the first read after the
+    /// graph changed.
+    pub page_rank: f64,
 }
 
 /// Which relations of an entity: those it is the source of, the target of, or both.
@@ -169,13 +197,22 @@ impl Entity {
     async fn degree(&self, ctx: &Context<'_>) -> async_graphql::Result<usize> {
         Ok(kg(ctx)?.graph().degree(&self.0.id))
     }
-    /// Relations of this entity: typed first, then heaviest (ties by id).
+    /// Degree and PageRank.
+    async fn centrality(&self, ctx: &Context<'_>) -> async_graphql::Result<Centrality> {
+        let graph = kg(ctx)?.graph();
+        let c = graph.centrality(&self.0.id).unwrap_or(graph::Centrality { degree: 0, page_rank: 0.0 });
+        Ok(Centrality { degree: c.degree, page_rank: c.page_rank })
+    }
+    /// Relations of this entity: typed first, then heaviest (ties by id); `from` and `to`
+    /// (YYYY, YYYY-MM or YYYY-MM-DD, both included) keep those stated in documents of those dates.
     #[allow(clippy::too_many_arguments)]
     async fn relations(
         &self,
         ctx: &Context<'_>,
         #[graphql(default_with = "RELATIONS_DIRECTION")] direction: Direction,
         types: Option<Vec<RelationType>>,
+        from: Option<String>,
+        to: Option<String>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
@@ -188,7 +225,8 @@ impl Entity {
             Direction::Incoming => GraphDirection::Incoming,
             Direction::Both => GraphDirection::Both,
         };
-        let relations = graph.relations_of(&self.0.id, direction, &relation_filter(types, None));
+        let filter = relation_filter(types, None, date_range(from, to)?);
+        let relations = graph.relations_of(&self.0.id, direction, &filter);
         page_of_relations(ctx, &graph, &args, &relations)
     }
     /// Entities one relation away, each once, in the order of the relations to them.
@@ -203,7 +241,7 @@ impl Entity {
     ) -> async_graphql::Result<Page<Entity>> {
         let args = PageArgs::new(first, after, last, before, LIST_PAGE)?;
         let graph = kg(ctx)?.graph();
-        let neighbors = graph.neighbors(&self.0.id, &relation_filter(types, None));
+        let neighbors = graph.neighbors(&self.0.id, &relation_filter(types, None, graph::DateRange::default()));
         let (start, end) = args.range(&|i| Cow::Borrowed(neighbors[i].id.as_str()), neighbors.len())?;
         charge(ctx, end - start, 0)?;
         let page = neighbors[start..end].iter().map(|&e| Entity(e.clone())).collect();
@@ -266,6 +304,46 @@ pub(crate) fn page_of_relations(
     charge(ctx, end - start, 0)?;
     let page = relations[start..end].iter().map(|r| Relation::with_ends(graph, r)).collect();
     Ok(connection(page, start, relations.len()))
+}
+
+/// Quotes by `speaker` or naming `about` (or both), in documents dated within `dates`;
+/// without either, BAD_INPUT (the answer would read every document).
+pub(crate) fn quotes(
+    store: &Store,
+    speaker: Option<&str>,
+    about: Option<&str>,
+    dates: &graph::DateRange,
+) -> async_graphql::Result<Vec<Quote>> {
+    let documents: Vec<String> = match (speaker, about) {
+        (Some(speaker), _) => {
+            let mut docs: Vec<String> =
+                store.quotes_of(speaker).map_err(internal)?.into_iter().map(|(place, _)| place.document).collect();
+            docs.dedup();
+            docs
+        }
+        (None, Some(about)) => {
+            let mut docs: Vec<String> =
+                store.mention_places(about).map_err(internal)?.into_iter().map(|place| place.document).collect();
+            docs.dedup();
+            docs
+        }
+        (None, None) => return Err(error(ErrorCode::BadInput, "give `speaker` or `about` (or both)")),
+    };
+    let mut out = Vec::new();
+    for id in documents {
+        let Some(doc) = store.document(&id).map_err(internal)? else { continue };
+        if !dates.overlaps(doc.document.date.as_deref(), doc.document.date.as_deref()) {
+            continue;
+        }
+        for (n, q) in doc.quotes.into_iter().enumerate() {
+            let by = speaker.is_none_or(|s| q.speaker.as_deref() == Some(s));
+            let naming = about.is_none_or(|a| q.about.iter().any(|x| x == a));
+            if by && naming {
+                out.push(Quote { q, place: Place { document: id.clone(), n: n as u32 } });
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// A place as it appears in cursors.

@@ -613,3 +613,84 @@ fn every_growing_list_pages_to_its_end_once_and_its_items_refetch_by_node_id() {
         server.query("{ a: node(id: \"nope\") { id } b: node(id: \"mention:e1:d:x\") { id } }", &json!({}), None);
     assert_eq!(nothing["data"], json!({ "a": null, "b": null }), "{nothing}");
 }
+
+/// The root `relations` by entity and between two, `quotes` by speaker and subject,
+/// date filters, `orderBy` and `centrality`, on the reference article (dated 2019-03).
+#[test]
+fn lists_filter_by_entity_dates_and_order_and_entities_know_their_centrality() {
+    let reference = reference_server();
+    let server = &reference.server;
+    let q = |query: &str, vars: Value| {
+        let r = server.query(query, &vars, None);
+        assert!(r.get("errors").is_none(), "{query}: {r}");
+        r["data"].clone()
+    };
+    let a = find_entity(server, "Aboutaleb")["id"].clone();
+    let rotterdam = find_entity(server, "Rotterdam")["id"].clone();
+    let d = q(
+        "query($a: ID!, $r: ID!) {
+            between: relations(between: [$a, $r], first: 100) { totalCount nodes { source { id } target { id } } }
+            of: relations(entity: $a) { totalCount }
+            entity(id: $a) { relations { totalCount } quotes { totalCount } centrality { degree pageRank } degree }
+            bySpeaker: quotes(speaker: $a) { totalCount }
+            about: quotes(about: $r, first: 100) { totalCount nodes { about { id } } }
+            later: entities(from: \"2020\") { totalCount }
+            within: entities(from: \"2019-03-05\", to: \"2019-03\") { totalCount }
+            all: entities { totalCount }
+            earlier: documents(to: \"2018-12-31\") { totalCount }
+            dated: documents(from: \"2019\") { totalCount }
+            byName: entities(orderBy: NAME, first: 100) { nodes { name } }
+            byDegree: entities(orderBy: DEGREE, first: 100) { nodes { degree } }
+            oldRelations: relations(to: \"2018\") { totalCount }
+        }",
+        json!({ "a": a, "r": rotterdam }),
+    );
+    let between = d["between"]["nodes"].as_array().expect("nodes");
+    assert!(!between.is_empty(), "{d}");
+    for r in between {
+        let mut ends = [r["source"]["id"].clone(), r["target"]["id"].clone()];
+        ends.sort_by_key(|e| e.to_string());
+        let mut expected = [a.clone(), rotterdam.clone()];
+        expected.sort_by_key(|e| e.to_string());
+        assert_eq!(ends, expected, "{r}");
+    }
+    assert_eq!(d["of"]["totalCount"], d["entity"]["relations"]["totalCount"], "{d}");
+    assert_eq!(d["bySpeaker"]["totalCount"], d["entity"]["quotes"]["totalCount"], "{d}");
+    assert!(d["about"]["totalCount"].as_u64() > Some(0), "{d}");
+    for quote in d["about"]["nodes"].as_array().expect("nodes") {
+        assert!(quote["about"].as_array().is_some_and(|ids| ids.iter().any(|x| x["id"] == rotterdam)), "{quote}");
+    }
+    assert_eq!(
+        (d["later"]["totalCount"].as_u64(), d["within"]["totalCount"].clone()),
+        (Some(0), d["all"]["totalCount"].clone()),
+        "{d}"
+    );
+    assert_eq!((d["earlier"]["totalCount"].as_u64(), d["dated"]["totalCount"].as_u64()), (Some(0), Some(1)), "{d}");
+    assert_eq!(d["oldRelations"]["totalCount"], 0, "{d}");
+    let names: Vec<String> = d["byName"]["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .map(|n| kennisgraaf::model::fold(n["name"].as_str().unwrap_or_default()))
+        .collect();
+    assert!(names.len() > 10 && names.windows(2).all(|w| w[0] <= w[1]), "{names:?}");
+    let degrees: Vec<u64> =
+        d["byDegree"]["nodes"].as_array().expect("nodes").iter().filter_map(|n| n["degree"].as_u64()).collect();
+    assert!(degrees.len() > 10 && degrees.windows(2).all(|w| w[0] >= w[1]), "{degrees:?}");
+    let c = &d["entity"]["centrality"];
+    assert_eq!(c["degree"], d["entity"]["degree"], "{d}");
+    assert!(
+        c["pageRank"].as_f64().is_some_and(|p| p > 1.0 / d["all"]["totalCount"].as_f64().unwrap_or(1.0)),
+        "the most connected entity ranks above average: {d}"
+    );
+    for (query, code) in [
+        ("{ entities(from: \"maart\") { totalCount } }", "BAD_INPUT"),
+        ("{ relations(between: [\"a\"]) { totalCount } }", "BAD_INPUT"),
+        ("{ relations(between: [\"a\", \"b\"]) { totalCount } }", "NOT_FOUND"),
+        ("{ quotes { totalCount } }", "BAD_INPUT"),
+        ("{ entities(first: 1, last: 1) { totalCount } }", "BAD_INPUT"),
+    ] {
+        let r = server.query(query, &json!({}), None);
+        assert_eq!(r["errors"][0]["extensions"]["code"], code, "{query}: {r}");
+    }
+}
