@@ -15,17 +15,24 @@
 //!    CPU-bound work stops too); a mutation is never cut while it runs — its resolvers
 //!    check the deadline before they change anything, so it applies and says so, or
 //!    does not apply;
-//! 5. every error leaves with an `extensions.code` ([`ErrorCode`]).
+//! 5. every error leaves with an `extensions.code` ([`ErrorCode`]), and the [`Answer`]
+//!    says whether execution began (the request passed validation): HTTP answers a
+//!    request that never ran with 400, one that ran with 200 whatever its errors.
+//!
+//! Automatic persisted queries (a hash without the query text) are refused with
+//! PERSISTED_QUERY_NOT_SUPPORTED, so Apollo's link falls back to sending the text.
 
 use super::limits::{self, Limits, RequestBudget};
 use super::{schema_with, ErrorCode, KgSchema};
 use crate::pipeline::Kennisgraaf;
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute};
 use async_graphql::parser::types::{
     BaseType, DocumentOperations, ExecutableDocument, OperationDefinition, OperationType, Type,
 };
 use async_graphql::{Data, Request, Response, ServerError, ValidationMode, Value};
 use futures_util::stream::{self, BoxStream, StreamExt};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -57,6 +64,10 @@ impl Executor {
         if let Some(doc) = self.parsed.get(&request.query) {
             return Prepared(Ok(Document { doc, validated: true }));
         }
+        if request.query.trim().is_empty() && request.extensions.contains_key("persistedQuery") {
+            let message = "PersistedQueryNotSupported: this server keeps no queries by hash; send the query text";
+            return Prepared(Err(refusal(ErrorCode::PersistedQueryNotSupported, message.to_string())));
+        }
         if request.query.trim().is_empty() {
             let message = "the request has no query: send {\"query\": \"{ stats { documents } }\"} (JSON), \
                            or ?query=… in the URL";
@@ -76,14 +87,22 @@ impl Executor {
     }
 
     /// Run a prepared request (see the module comment for the steps).
-    pub async fn run(&self, mut request: Request, prepared: Prepared) -> Response {
+    pub async fn run(&self, request: Request, prepared: Prepared) -> Response {
+        self.answer(request, prepared).await.response
+    }
+
+    /// Run a prepared request, and say whether it got as far as execution.
+    pub async fn answer(&self, mut request: Request, prepared: Prepared) -> Answer {
+        let refused = |response| Answer { response, executed: false };
         let document = match prepared.0 {
             Ok(document) => document,
-            Err(refused) => return refused,
+            Err(refusal) => return refused(refusal),
         };
         if let Some(message) = operation(&document.doc, &request).and_then(|op| null_for_non_null(op, &request)) {
-            return refusal(ErrorCode::ValidationFailed, message);
+            return refused(refusal(ErrorCode::ValidationFailed, message));
         }
+        let executed = Arc::new(Executed::default());
+        request = request.data(executed.clone());
         let fast = document.validated
             && operation(&document.doc, &request).is_some_and(|op| variables_plainly_valid(op, &request));
         let mutation = Prepared::may_mutate(&document.doc, &request);
@@ -100,11 +119,46 @@ impl Executor {
                 Err(_) => Response::from_errors(vec![limits::time_exceeded(self.limits.time).server_error()]),
             }
         };
-        // Data means the request passed validation, and so did the document.
-        if let Some(text) = query_text.filter(|_| response.data != Value::Null) {
+        let executed = executed.0.load(Ordering::Relaxed);
+        // Execution began: the request passed validation, and so did the document.
+        if let Some(text) = query_text.filter(|_| executed) {
             self.parsed.keep(text, document.doc);
         }
-        with_codes(response)
+        Answer { response: with_codes(response, executed), executed }
+    }
+}
+
+/// A response, and whether its request got as far as execution (passed validation).
+pub struct Answer {
+    pub response: Response,
+    pub executed: bool,
+}
+
+/// Request data set by [`MarkExecution`] when async-graphql begins to execute.
+#[derive(Default)]
+struct Executed(AtomicBool);
+
+/// The schema extension that tells a request that never ran from one that ran.
+pub(super) struct MarkExecution;
+
+impl ExtensionFactory for MarkExecution {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(MarkExecution)
+    }
+}
+
+#[async_trait::async_trait]
+impl Extension for MarkExecution {
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        if let Some(executed) = ctx.data_opt::<Arc<Executed>>() {
+            executed.0.store(true, Ordering::Relaxed);
+        }
+        next.run(ctx, operation_name).await
     }
 }
 
@@ -129,7 +183,7 @@ impl async_graphql::Executor for Executor {
                 request.set_parsed_query((*document.doc).clone());
                 self.strict
                     .execute_stream_with_session_data(request, session_data.unwrap_or_default())
-                    .map(with_codes)
+                    .map(|response| with_codes(response, true))
                     .boxed()
             }
             _ => {
@@ -162,10 +216,10 @@ fn parse_message(e: &async_graphql::parser::Error) -> String {
     format!("the query does not parse{at}: {reason}")
 }
 
-/// Every error with an `extensions.code`: those async-graphql makes itself have none. With
-/// no data the request failed validation; with data, a field's input was wrong.
-fn with_codes(mut response: Response) -> Response {
-    let code = if response.data == Value::Null { ErrorCode::ValidationFailed } else { ErrorCode::BadInput };
+/// Every error with an `extensions.code`: those async-graphql makes itself have none. A
+/// request that never ran failed validation; in one that ran, a field's input was wrong.
+fn with_codes(mut response: Response, executed: bool) -> Response {
+    let code = if executed { ErrorCode::BadInput } else { ErrorCode::ValidationFailed };
     for e in &mut response.errors {
         let ext = e.extensions.get_or_insert_with(Default::default);
         if ext.get("code").is_none() {

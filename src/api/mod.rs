@@ -20,7 +20,7 @@ use crate::model;
 use crate::pipeline::Kennisgraaf;
 use async_graphql::{Context, ErrorExtensions, InputObject, MergedObject, Object, Schema, SimpleObject, ID};
 use curation::{CurationMutation, CurationQuery};
-pub use executor::{Executor, Prepared};
+pub use executor::{Answer, Executor, Prepared};
 use limits::RequestBudget;
 pub use limits::{Limit, Limits};
 pub use live::Subscription;
@@ -56,6 +56,8 @@ pub enum ErrorCode {
     StoreUnavailable,
     /// A failure of the server; the log has details.
     Internal,
+    /// An automatic persisted query (a hash without the text): send the query text.
+    PersistedQueryNotSupported,
 }
 
 impl ErrorCode {
@@ -70,6 +72,7 @@ impl ErrorCode {
             ErrorCode::Unauthenticated => "UNAUTHENTICATED",
             ErrorCode::StoreUnavailable => "STORE_UNAVAILABLE",
             ErrorCode::Internal => "INTERNAL",
+            ErrorCode::PersistedQueryNotSupported => "PERSISTED_QUERY_NOT_SUPPORTED",
         }
     }
 }
@@ -96,7 +99,11 @@ pub enum Caller {
 /// The schema, validating requests in `mode` (see `executor` for when fast validation is
 /// enough). Depth and complexity are the request budget's (`limits`), checked before.
 fn schema_with(kg: Arc<Kennisgraaf>, mode: async_graphql::ValidationMode) -> KgSchema {
-    Schema::build(Query::default(), Mutation::default(), Subscription).data(kg).validation_mode(mode).finish()
+    Schema::build(Query::default(), Mutation::default(), Subscription)
+        .data(kg)
+        .validation_mode(mode)
+        .extension(executor::MarkExecution)
+        .finish()
 }
 
 /// The schema's SDL, as committed in `schema.graphql`.
@@ -358,6 +365,12 @@ const SEARCH_PAGE: i32 = 10;
 /// `neighborhood`'s depth and size when left out.
 const NEIGHBORHOOD_DEPTH: i32 = 1;
 const NEIGHBORHOOD_LIMIT: i32 = 50;
+
+/// A confidence as the store holds it: the `f32` read as the decimal it was written as
+/// (0.45, not 0.44999998807907104), so GraphQL, exports and the CLI print the same number.
+pub(crate) fn stored_float(x: f32) -> f64 {
+    x.to_string().parse().unwrap_or(f64::from(x))
+}
 
 /// `neighborhood`'s subgraph.
 fn neighborhood_of(

@@ -7,7 +7,7 @@
 
 use super::node;
 use super::paging::{connection, Keyed, Page, PageArgs};
-use super::{charge, date_range, error, internal, kg, relation_filter, ErrorCode};
+use super::{charge, date_range, error, internal, kg, relation_filter, stored_float, ErrorCode};
 use crate::graph::{self, Direction as GraphDirection};
 use crate::model::{self, EntityRecord, RelationRecord, Span};
 use crate::pipeline::Kennisgraaf;
@@ -115,7 +115,7 @@ pub struct WikidataLink {
     /// `https://www.wikidata.org/wiki/Q…`
     pub url: String,
     /// How sure the linker was, 0..1.
-    pub confidence: f32,
+    pub confidence: f64,
 }
 
 /// Which of an entity's fields a curator set.
@@ -165,7 +165,7 @@ impl Entity {
             id: w.id.clone(),
             label: w.label.clone(),
             url: w.url(),
-            confidence: w.confidence,
+            confidence: stored_float(w.confidence),
         })
     }
     /// Which of its fields a curator set (ingestion leaves them alone).
@@ -424,8 +424,8 @@ impl Relation {
         self.record.weight
     }
     /// Highest confidence among the evidence (0–1).
-    async fn confidence(&self) -> f32 {
-        self.record.confidence
+    async fn confidence(&self) -> f64 {
+        stored_float(self.record.confidence)
     }
     /// Date of the earliest document stating it.
     async fn first_seen(&self) -> Option<&str> {
@@ -586,8 +586,8 @@ impl Evidence {
         self.ev.span.end
     }
     /// How sure the extractor was, 0..1.
-    async fn confidence(&self) -> f32 {
-        self.ev.confidence
+    async fn confidence(&self) -> f64 {
+        stored_float(self.ev.confidence)
     }
     /// The rule or model that found it.
     async fn extractor(&self) -> &str {
@@ -639,8 +639,8 @@ impl Mention {
         self.m.span.end
     }
     /// How sure the extractor was, 0..1.
-    async fn confidence(&self) -> f32 {
-        self.m.confidence
+    async fn confidence(&self) -> f64 {
+        stored_float(self.m.confidence)
     }
     /// How it was found: ner, rule:…, coref:….
     async fn source(&self) -> &str {

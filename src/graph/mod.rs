@@ -129,6 +129,8 @@ pub struct Graph {
     /// PageRank of every entity, by node index: computed on the first read after the
     /// graph changed (`centrality`), dropped by every change.
     page_rank: Mutex<Option<Arc<Vec<f64>>>>,
+    /// Changes made so far (`version`).
+    version: u64,
 }
 
 /// How central an entity is in the graph.
@@ -230,18 +232,25 @@ impl Graph {
     }
 
     fn remove_relation(&mut self, id: &str) {
-        self.forget_page_rank();
+        self.changed();
         if let Some(ix) = self.edges_by_id.remove(id) {
             self.graph.remove_edge(ix);
         }
     }
 
-    fn forget_page_rank(&mut self) {
+    /// Every change: a new version, and the PageRank to compute again.
+    fn changed(&mut self) {
+        self.version += 1;
         *self.page_rank.get_mut().unwrap_or_else(|p| p.into_inner()) = None;
     }
 
+    /// A number that changes whenever the graph does (for HTTP `ETag`s).
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
     fn remove_entity(&mut self, id: &str) {
-        self.forget_page_rank();
+        self.changed();
         let Some(n) = self.by_id.remove(id) else { return };
         let incident: Vec<EdgeIndex> = self
             .graph
@@ -272,9 +281,9 @@ impl Graph {
     }
 
     /// Every change to nodes or edges comes through here or `upsert_relation`,
-    /// `remove_entity` and `remove_relation`, which forget the PageRank.
+    /// `remove_entity` and `remove_relation`, which note it (`changed`).
     fn upsert_entity(&mut self, e: EntityRecord) {
-        self.forget_page_rank();
+        self.changed();
         for alias in e.names() {
             self.by_name.entry(fold(alias)).or_default().insert(e.id.clone());
         }
@@ -289,7 +298,7 @@ impl Graph {
     }
 
     fn upsert_relation(&mut self, r: RelationRecord) {
-        self.forget_page_rank();
+        self.changed();
         if let Some(&ix) = self.edges_by_id.get(&r.id) {
             self.graph[ix] = Arc::new(r);
             return;
