@@ -89,6 +89,27 @@ fn a_frontend_using_graphql_request_gets_what_it_asks_for() {
     assert!(p["count"].as_u64() >= Some(2), "{v}");
     assert_eq!((p["seen"].clone(), p["distinct"].clone()), (p["total"].clone(), p["total"].clone()), "{v}");
     assert!(v["invalidQueryError"].as_str().is_some_and(|m| m.contains("nonsense")), "{v}");
+    // The most connected entity's relations, paged with `after` to the end: each once.
+    let h = &v["hubRelations"];
+    assert!(h["pages"].as_u64() >= Some(3) && h["total"] == h["degree"], "{v}");
+    assert_eq!((h["seen"].clone(), h["distinct"].clone()), (h["total"].clone(), h["total"].clone()), "{v}");
+    assert_eq!(v["refetched"]["__typename"], "Entity", "{v}");
+    assert_eq!(
+        (v["refetched"]["name"].clone(), v["refetched"]["degree"].clone()),
+        (h["name"].clone(), h["degree"].clone())
+    );
+    // Every mention's span is its text in the document, in the order of the text.
+    let a = &v["article"];
+    assert!(
+        a["mentions"].as_u64() > Some(20) && a["mentions"].as_u64() == a["total"].as_u64().map(|t| t.min(100)),
+        "{v}"
+    );
+    assert_eq!(
+        (a["spansMatch"].clone(), a["withEntity"].clone(), a["ordered"].clone()),
+        (a["mentions"].clone(), a["mentions"].clone(), true.into()),
+        "{v}"
+    );
+    assert_eq!(v["mentionAgain"]["__typename"], "Mention", "{v}");
 }
 
 #[test]
