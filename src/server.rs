@@ -20,6 +20,7 @@ use axum::routing::get;
 use axum::Router;
 use std::sync::Arc;
 use std::time::Duration;
+use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
@@ -135,6 +136,8 @@ pub fn app(kg: Arc<Kennisgraaf>, config: ServerConfig) -> Server {
         .route("/export/{format}", get(export))
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // gzip for clients that accept it (answers, pages, exports; not tiny bodies).
+        .layer(CompressionLayer::new())
         .layer(cors)
         .layer(TraceLayer::new_for_http());
     Server {

@@ -354,6 +354,11 @@ fn get_answers_are_cacheable_until_the_graph_changes() {
     assert_eq!(get(Some(&etag)).status(), 304);
     let failed = ureq::get(&url).query("query", "{ neighborhood(id: \"nope\") { nodes { id } } }").call().expect("200");
     assert_eq!((failed.header("etag"), failed.header("cache-control")), (None, Some("no-store")));
+    // Compressed for a client that accepts gzip, plain for one that does not.
+    let query = "{ entities(first: 20) { nodes { id name aliases } } }";
+    let gzip = ureq::get(&url).query("query", query).set("accept-encoding", "gzip").call().expect("GET");
+    assert_eq!(gzip.header("content-encoding"), Some("gzip"));
+    assert_eq!(ureq::get(&url).query("query", query).call().expect("GET").header("content-encoding"), None);
     let favicon = ureq::get(&format!("{}/favicon.ico", server.url)).call().expect("favicon");
     assert_eq!(favicon.content_type(), "image/svg+xml");
     drop(server);
