@@ -378,10 +378,6 @@ pub struct Relation {
 }
 
 impl Relation {
-    pub fn new(record: Arc<RelationRecord>) -> Self {
-        Self { record, ends: None }
-    }
-
     /// The relation with its two entities, read from `graph` now.
     pub fn with_ends(graph: &graph::Graph, record: &Arc<RelationRecord>) -> Self {
         let ends = graph.entity(&record.source).zip(graph.entity(&record.target));
