@@ -6,7 +6,8 @@
 //! 1. the budget's text and document checks (`limits`), before anything is expanded;
 //! 2. the parsed document: from the cache when the same text passed validation before
 //!    ([`ParsedQueries`], within a byte budget; documents that failed are never kept);
-//! 3. validation and execution by async-graphql. A document that passed strict
+//! 3. validation and execution by async-graphql (with `literals`' check of Int literals,
+//!    the one rule it leaves to execution). A document that passed strict
 //!    validation once runs with fast validation after, provided its variables are plainly
 //!    valid ([`variables_plainly_valid`]): the one strict rule that reads variables checks
 //!    their values against the arguments' types, and the executor would report a bad value
@@ -23,6 +24,7 @@
 //! PERSISTED_QUERY_NOT_SUPPORTED, so Apollo's link falls back to sending the text.
 
 use super::limits::{self, Limits, RequestBudget};
+use super::literals::IntArguments;
 use super::{schema_with, ErrorCode, KgSchema};
 use crate::pipeline::Kennisgraaf;
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute};
@@ -43,6 +45,8 @@ pub struct Executor {
     validated: KgSchema,
     parsed: ParsedQueries,
     limits: Limits,
+    /// For the one validation rule async-graphql leaves to execution (`literals`).
+    int_arguments: Arc<IntArguments>,
 }
 
 impl Executor {
@@ -52,6 +56,7 @@ impl Executor {
             validated: schema_with(kg, ValidationMode::Fast),
             parsed: ParsedQueries::default(),
             limits,
+            int_arguments: Arc::new(IntArguments::from_sdl(&super::sdl())),
         }
     }
 
@@ -82,6 +87,9 @@ impl Executor {
         };
         if let Err(e) = limits::check_document(&doc, &self.limits) {
             return Prepared(Err(Response::from_errors(vec![e.server_error()])));
+        }
+        if let Some(message) = self.int_arguments.out_of_range(&doc) {
+            return Prepared(Err(refusal(ErrorCode::ValidationFailed, message)));
         }
         Prepared(Ok(Document { doc: Arc::new(doc), validated: false }))
     }

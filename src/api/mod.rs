@@ -9,6 +9,7 @@
 mod curation;
 mod executor;
 mod limits;
+mod literals;
 mod live;
 mod node;
 mod paging;
