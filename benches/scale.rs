@@ -449,7 +449,7 @@ fn main() {
         let gql_server = spawn_server(App::Kennisgraaf(server::app(kg.clone(), ServerConfig::default())));
         let plain_server = spawn_server(App::Plain(plain_router(kg.clone())));
         let (gql, plain) = (gql_server.url.as_str(), plain_server.url.as_str());
-        let entity_query = "query($id: ID!) { entity(id: $id) { id name type relations(first: 20) { type predicate weight source { id name } target { id name } } } }";
+        let entity_query = "query($id: ID!) { entity(id: $id) { id name type relations(first: 20) { nodes { type predicate weight source { id name } target { id name } } } } }";
         let neighbourhood_query = "query($id: ID!) { neighborhood(id: $id, depth: 2, limit: 50) { nodes { id name } edges { type source { id } target { id } } } }";
         let search_query = "query($t: String!) { search(text: $t, first: 10) { id name type } }";
         let path_query =

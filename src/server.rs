@@ -20,6 +20,7 @@ use axum::routing::get;
 use axum::Router;
 use std::sync::Arc;
 use std::time::Duration;
+use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
@@ -35,6 +36,9 @@ const GRAPHIQL_CSS: &str = include_str!("../assets/vendor/graphiql/graphiql.min.
 const REACT_JS: &str = include_str!("../assets/vendor/graphiql/react.production.min.js");
 const GRAPHQL_WS_JS: &str = include_str!("../assets/vendor/graphiql/graphql-ws.min.js");
 const REACT_DOM_JS: &str = include_str!("../assets/vendor/graphiql/react-dom.production.min.js");
+
+/// Three linked nodes: the browser tab's icon.
+const FAVICON_SVG: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><path d="M8 24L16 8L25 22Z" fill="none" stroke="#557" stroke-width="2"/><circle cx="8" cy="24" r="5" fill="#e63"/><circle cx="16" cy="8" r="5" fill="#36c"/><circle cx="25" cy="22" r="5" fill="#3a6"/></svg>"##;
 
 /// Largest request body (and WebSocket message) accepted.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -114,6 +118,15 @@ pub fn app(kg: Arc<Kennisgraaf>, config: ServerConfig) -> Server {
         .route("/graphql", get(graphql).post(graphql))
         .route("/graphql/ws", get(graphql_ws))
         .route("/health", get(health))
+        .route(
+            "/favicon.ico",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")],
+                    FAVICON_SVG,
+                )
+            }),
+        )
         .route("/explore", get(|| async { Html(EXPLORE_HTML) }))
         .route("/graphiql/{file}", get(graphiql_asset))
         .route(
@@ -123,6 +136,8 @@ pub fn app(kg: Arc<Kennisgraaf>, config: ServerConfig) -> Server {
         .route("/export/{format}", get(export))
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // gzip for clients that accept it (answers, pages, exports; not tiny bodies).
+        .layer(CompressionLayer::new())
         .layer(cors)
         .layer(TraceLayer::new_for_http());
     Server {
@@ -213,9 +228,46 @@ async fn graphql(
         return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "POST")], "mutations need POST; GET is for reads")
             .into_response();
     }
+    // Read before the request runs, so an answer is never labelled newer than it is.
+    let etag = (method == Method::GET).then(|| graph_etag(state.kg.graph().version(), &headers));
+    if let Some(etag) = &etag {
+        let matches = headers
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.split(',').any(|tag| tag.trim() == etag || tag.trim() == "*"));
+        if matches {
+            return (StatusCode::NOT_MODIFIED, cache_headers(etag)).into_response();
+        }
+    }
     let who = caller(state.token.as_deref(), &headers);
-    let response = state.api.run(request.data(who), prepared).await;
-    graphql_http_response(&headers, &response)
+    let answer = state.api.answer(request.data(who), prepared).await;
+    let mut out = graphql_http_response(&headers, &answer);
+    match etag {
+        Some(etag) if answer.response.errors.is_empty() => out.headers_mut().extend(cache_headers(&etag)),
+        _ => {
+            out.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
+    }
+    out
+}
+
+/// The `ETag` of a GET answer: the graph's version, and the content type it is in (the
+/// same URL answers in another type to another `Accept`).
+fn graph_etag(version: u64, headers: &HeaderMap) -> String {
+    let kind = if accepts_graphql_json(headers) { "gr" } else { "j" };
+    format!("\"g{version}-{kind}\"")
+}
+
+/// The headers that let caches keep a GET answer until the graph changes: stored, but
+/// checked again (`If-None-Match`) before each use.
+fn cache_headers(etag: &str) -> HeaderMap {
+    let mut h = HeaderMap::new();
+    if let Ok(etag) = HeaderValue::from_str(etag) {
+        h.insert(header::ETAG, etag);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, no-cache"));
+    h.insert(header::VARY, HeaderValue::from_static("Accept"));
+    h
 }
 
 /// A GET's GraphQL request, as the GraphQL-over-HTTP spec names its parameters.
@@ -331,10 +383,11 @@ fn json_content_type(headers: &HeaderMap) -> &'static str {
     }
 }
 
-fn graphql_http_response(headers: &HeaderMap, response: &async_graphql::Response) -> Response {
+fn graphql_http_response(headers: &HeaderMap, answer: &api::Answer) -> Response {
     let graphql_json = accepts_graphql_json(headers);
-    // No data at all and errors: the request itself failed (parse, validation, variables).
-    let request_failed = response.data == async_graphql::Value::Null && response.is_err();
+    let response = &answer.response;
+    // The request itself failed (parse, validation, variables): it never ran.
+    let request_failed = !answer.executed && response.is_err();
     let (status, body) = if graphql_json && request_failed {
         // The spec's 400 answer carries the errors and no `data` key at all.
         (StatusCode::BAD_REQUEST, serde_json::to_vec(&serde_json::json!({ "errors": response.errors })))
@@ -351,11 +404,7 @@ fn graphql_http_response(headers: &HeaderMap, response: &async_graphql::Response
             return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
         }
     };
-    let mut out = (status, [(header::CONTENT_TYPE, json_content_type(headers))], body).into_response();
-    if let Some(cache) = response.cache_control.value().and_then(|v| HeaderValue::from_str(&v).ok()) {
-        out.headers_mut().insert(header::CACHE_CONTROL, cache);
-    }
-    out
+    (status, [(header::CONTENT_TYPE, json_content_type(headers))], body).into_response()
 }
 
 /// Sends what an exporter writes to the HTTP body in chunks.

@@ -4,12 +4,14 @@
 //! Invariant: every mutation here goes through `Kennisgraaf::curate`, which stores the
 //! decision as an event before it answers; nothing here writes the store directly.
 
+use super::node::curation_id;
+use super::paging::{Keyed, Page, PageArgs};
 use super::types::{Entity, EntityType};
-use super::{error, internal, kg, paginate, require_authorised, store_error, ConnectionFields, ErrorCode};
+use super::{error, internal, kg, require_authorised, store_error, ErrorCode, ROOT_PAGE};
 use crate::model::{self, Curation};
 use crate::store::CurateError;
-use async_graphql::connection::{Connection, EmptyFields};
 use async_graphql::{Context, Enum, Object, SimpleObject, ID};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// What a curation did.
@@ -37,9 +39,19 @@ impl From<model::CurationEvent> for CurationEvent {
     }
 }
 
+impl Keyed for CurationEvent {
+    fn key(&self) -> Cow<'_, str> {
+        Cow::Borrowed(&self.1)
+    }
+}
+
 /// One human decision, as stored in the curation log.
 #[Object(serial)]
 impl CurationEvent {
+    /// Stable opaque id, for `node(id:)`.
+    pub(crate) async fn id(&self) -> ID {
+        ID(curation_id(self.0.seq))
+    }
     /// Its number: 1, 2, 3, … in the order curations were made.
     async fn seq(&self) -> u64 {
         self.0.seq
@@ -223,9 +235,11 @@ impl CurationQuery {
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Connection<String, CurationEvent, ConnectionFields, EmptyFields>> {
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Page<CurationEvent>> {
+        let args = PageArgs::new(first, after, last, before, ROOT_PAGE)?;
         let events = kg(ctx)?.store().curations().collect::<Result<Vec<_>, _>>().map_err(internal)?;
-        let items: Vec<CurationEvent> = events.into_iter().map(CurationEvent::from).collect();
-        paginate(ctx, items, |e| e.1.as_str(), first, after)
+        args.of(ctx, events.into_iter().map(CurationEvent::from).collect())
     }
 }

@@ -6,7 +6,8 @@
 //! 1. the budget's text and document checks (`limits`), before anything is expanded;
 //! 2. the parsed document: from the cache when the same text passed validation before
 //!    ([`ParsedQueries`], within a byte budget; documents that failed are never kept);
-//! 3. validation and execution by async-graphql. A document that passed strict
+//! 3. validation and execution by async-graphql (with `literals`' check of Int literals,
+//!    the one rule it leaves to execution). A document that passed strict
 //!    validation once runs with fast validation after, provided its variables are plainly
 //!    valid ([`variables_plainly_valid`]): the one strict rule that reads variables checks
 //!    their values against the arguments' types, and the executor would report a bad value
@@ -15,17 +16,25 @@
 //!    CPU-bound work stops too); a mutation is never cut while it runs — its resolvers
 //!    check the deadline before they change anything, so it applies and says so, or
 //!    does not apply;
-//! 5. every error leaves with an `extensions.code` ([`ErrorCode`]).
+//! 5. every error leaves with an `extensions.code` ([`ErrorCode`]), and the [`Answer`]
+//!    says whether execution began (the request passed validation): HTTP answers a
+//!    request that never ran with 400, one that ran with 200 whatever its errors.
+//!
+//! Automatic persisted queries (a hash without the query text) are refused with
+//! PERSISTED_QUERY_NOT_SUPPORTED, so Apollo's link falls back to sending the text.
 
 use super::limits::{self, Limits, RequestBudget};
+use super::literals::IntArguments;
 use super::{schema_with, ErrorCode, KgSchema};
 use crate::pipeline::Kennisgraaf;
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute};
 use async_graphql::parser::types::{
     BaseType, DocumentOperations, ExecutableDocument, OperationDefinition, OperationType, Type,
 };
 use async_graphql::{Data, Request, Response, ServerError, ValidationMode, Value};
 use futures_util::stream::{self, BoxStream, StreamExt};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -36,6 +45,8 @@ pub struct Executor {
     validated: KgSchema,
     parsed: ParsedQueries,
     limits: Limits,
+    /// For the one validation rule async-graphql leaves to execution (`literals`).
+    int_arguments: Arc<IntArguments>,
 }
 
 impl Executor {
@@ -45,6 +56,7 @@ impl Executor {
             validated: schema_with(kg, ValidationMode::Fast),
             parsed: ParsedQueries::default(),
             limits,
+            int_arguments: Arc::new(IntArguments::from_sdl(&super::sdl())),
         }
     }
 
@@ -56,6 +68,10 @@ impl Executor {
     pub fn prepare(&self, request: &Request) -> Prepared {
         if let Some(doc) = self.parsed.get(&request.query) {
             return Prepared(Ok(Document { doc, validated: true }));
+        }
+        if request.query.trim().is_empty() && request.extensions.contains_key("persistedQuery") {
+            let message = "PersistedQueryNotSupported: this server keeps no queries by hash; send the query text";
+            return Prepared(Err(refusal(ErrorCode::PersistedQueryNotSupported, message.to_string())));
         }
         if request.query.trim().is_empty() {
             let message = "the request has no query: send {\"query\": \"{ stats { documents } }\"} (JSON), \
@@ -72,15 +88,29 @@ impl Executor {
         if let Err(e) = limits::check_document(&doc, &self.limits) {
             return Prepared(Err(Response::from_errors(vec![e.server_error()])));
         }
+        if let Some(message) = self.int_arguments.out_of_range(&doc) {
+            return Prepared(Err(refusal(ErrorCode::ValidationFailed, message)));
+        }
         Prepared(Ok(Document { doc: Arc::new(doc), validated: false }))
     }
 
     /// Run a prepared request (see the module comment for the steps).
-    pub async fn run(&self, mut request: Request, prepared: Prepared) -> Response {
+    pub async fn run(&self, request: Request, prepared: Prepared) -> Response {
+        self.answer(request, prepared).await.response
+    }
+
+    /// Run a prepared request, and say whether it got as far as execution.
+    pub async fn answer(&self, mut request: Request, prepared: Prepared) -> Answer {
+        let refused = |response| Answer { response, executed: false };
         let document = match prepared.0 {
             Ok(document) => document,
-            Err(refused) => return refused,
+            Err(refusal) => return refused(refusal),
         };
+        if let Some(message) = operation(&document.doc, &request).and_then(|op| null_for_non_null(op, &request)) {
+            return refused(refusal(ErrorCode::ValidationFailed, message));
+        }
+        let executed = Arc::new(Executed::default());
+        request = request.data(executed.clone());
         let fast = document.validated
             && operation(&document.doc, &request).is_some_and(|op| variables_plainly_valid(op, &request));
         let mutation = Prepared::may_mutate(&document.doc, &request);
@@ -97,11 +127,46 @@ impl Executor {
                 Err(_) => Response::from_errors(vec![limits::time_exceeded(self.limits.time).server_error()]),
             }
         };
-        // Data means the request passed validation, and so did the document.
-        if let Some(text) = query_text.filter(|_| response.data != Value::Null) {
+        let executed = executed.0.load(Ordering::Relaxed);
+        // Execution began: the request passed validation, and so did the document.
+        if let Some(text) = query_text.filter(|_| executed) {
             self.parsed.keep(text, document.doc);
         }
-        with_codes(response)
+        Answer { response: with_codes(response, executed), executed }
+    }
+}
+
+/// A response, and whether its request got as far as execution (passed validation).
+pub struct Answer {
+    pub response: Response,
+    pub executed: bool,
+}
+
+/// Request data set by [`MarkExecution`] when async-graphql begins to execute.
+#[derive(Default)]
+struct Executed(AtomicBool);
+
+/// The schema extension that tells a request that never ran from one that ran.
+pub(super) struct MarkExecution;
+
+impl ExtensionFactory for MarkExecution {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(MarkExecution)
+    }
+}
+
+#[async_trait::async_trait]
+impl Extension for MarkExecution {
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        if let Some(executed) = ctx.data_opt::<Arc<Executed>>() {
+            executed.0.store(true, Ordering::Relaxed);
+        }
+        next.run(ctx, operation_name).await
     }
 }
 
@@ -126,7 +191,7 @@ impl async_graphql::Executor for Executor {
                 request.set_parsed_query((*document.doc).clone());
                 self.strict
                     .execute_stream_with_session_data(request, session_data.unwrap_or_default())
-                    .map(with_codes)
+                    .map(|response| with_codes(response, true))
                     .boxed()
             }
             _ => {
@@ -159,10 +224,10 @@ fn parse_message(e: &async_graphql::parser::Error) -> String {
     format!("the query does not parse{at}: {reason}")
 }
 
-/// Every error with an `extensions.code`: those async-graphql makes itself have none. With
-/// no data the request failed validation; with data, a field's input was wrong.
-fn with_codes(mut response: Response) -> Response {
-    let code = if response.data == Value::Null { ErrorCode::ValidationFailed } else { ErrorCode::BadInput };
+/// Every error with an `extensions.code`: those async-graphql makes itself have none. A
+/// request that never ran failed validation; in one that ran, a field's input was wrong.
+fn with_codes(mut response: Response, executed: bool) -> Response {
+    let code = if executed { ErrorCode::BadInput } else { ErrorCode::ValidationFailed };
     for e in &mut response.errors {
         let ext = e.extensions.get_or_insert_with(Default::default);
         if ext.get("code").is_none() {
@@ -253,6 +318,18 @@ fn variables_plainly_valid(operation: &OperationDefinition, request: &Request) -
         && declared.iter().all(|d| {
             request.variables.get(&d.node.name.node).is_some_and(|value| plainly_of_type(value, &d.node.var_type.node))
         })
+}
+
+/// The refusal of a request that gives null (or nothing) for a variable declared
+/// non-null without a default: the spec's "variables do not fit", which async-graphql lets
+/// through when the argument the variable goes to is nullable.
+fn null_for_non_null(operation: &OperationDefinition, request: &Request) -> Option<String> {
+    operation.variable_definitions.iter().find_map(|d| {
+        let d = &d.node;
+        let given = request.variables.get(&d.name.node).filter(|v| **v != Value::Null);
+        (!d.var_type.node.nullable && d.default_value.is_none() && given.is_none())
+            .then(|| format!("variable ${} is declared {} but got null", d.name.node, d.var_type.node))
+    })
 }
 
 fn plainly_of_type(value: &Value, ty: &Type) -> bool {

@@ -9,25 +9,32 @@
 mod curation;
 mod executor;
 mod limits;
+mod literals;
 mod live;
+mod node;
+mod paging;
 mod types;
 
-use crate::graph::{EntityFilter, Graph, RelationFilter};
+use crate::graph::{DateRange, EntityFilter, Graph, RelationFilter};
 use crate::ingest::RawDocument;
 use crate::model;
 use crate::pipeline::Kennisgraaf;
-use async_graphql::connection::{Connection, Edge, EmptyFields};
 use async_graphql::{Context, ErrorExtensions, InputObject, MergedObject, Object, Schema, SimpleObject, ID};
 use curation::{CurationMutation, CurationQuery};
-pub use executor::{Executor, Prepared};
+pub use executor::{Answer, Executor, Prepared};
 use limits::RequestBudget;
 pub use limits::{Limit, Limits};
 pub use live::Subscription;
+use node::Node;
+use paging::{Page, PageArgs};
 use std::sync::Arc;
+use types::{page_of_relations, EntityOrder, Quote};
 pub use types::{Document, Entity, EntityType, Relation, RelationType, Subgraph};
 
 /// Largest page a client may ask for.
 pub const MAX_PAGE_SIZE: usize = 100;
+/// The page size of the root lists when neither `first` nor `last` is given.
+const ROOT_PAGE: usize = 20;
 
 /// The `extensions.code` of every error the API gives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +57,8 @@ pub enum ErrorCode {
     StoreUnavailable,
     /// A failure of the server; the log has details.
     Internal,
+    /// An automatic persisted query (a hash without the text): send the query text.
+    PersistedQueryNotSupported,
 }
 
 impl ErrorCode {
@@ -64,6 +73,7 @@ impl ErrorCode {
             ErrorCode::Unauthenticated => "UNAUTHENTICATED",
             ErrorCode::StoreUnavailable => "STORE_UNAVAILABLE",
             ErrorCode::Internal => "INTERNAL",
+            ErrorCode::PersistedQueryNotSupported => "PERSISTED_QUERY_NOT_SUPPORTED",
         }
     }
 }
@@ -90,7 +100,11 @@ pub enum Caller {
 /// The schema, validating requests in `mode` (see `executor` for when fast validation is
 /// enough). Depth and complexity are the request budget's (`limits`), checked before.
 fn schema_with(kg: Arc<Kennisgraaf>, mode: async_graphql::ValidationMode) -> KgSchema {
-    Schema::build(Query::default(), Mutation::default(), Subscription).data(kg).validation_mode(mode).finish()
+    Schema::build(Query::default(), Mutation::default(), Subscription)
+        .data(kg)
+        .validation_mode(mode)
+        .extension(executor::MarkExecution)
+        .finish()
 }
 
 /// The schema's SDL, as committed in `schema.graphql`.
@@ -127,62 +141,25 @@ pub(crate) fn charge(ctx: &Context<'_>, items: usize, bytes: usize) -> async_gra
     RequestBudget::charge(ctx, items, bytes)
 }
 
-fn page_size(first: Option<i32>) -> async_graphql::Result<usize> {
-    match first {
-        None => Ok(20),
-        Some(n) if n < 0 => Err(error(ErrorCode::BadInput, "`first` must not be negative")),
-        Some(n) if n as usize > MAX_PAGE_SIZE => {
-            Err(error(ErrorCode::LimitExceeded, format!("`first` is {n}; the page size limit is {MAX_PAGE_SIZE}")))
-        }
-        Some(n) => Ok(n as usize),
-    }
-}
-
-/// Cursors name the item they follow (its id, opaque to clients), so a cursor stays
-/// valid across ingests that grow or reorder the list: the next page starts right after
-/// that item in the current order.
-fn paginate<T: async_graphql::OutputType>(
-    ctx: &Context<'_>,
-    items: Vec<T>,
-    id: impl Fn(&T) -> &str,
-    first: Option<i32>,
-    after: Option<String>,
-) -> async_graphql::Result<Connection<String, T, ConnectionFields>> {
-    let size = page_size(first)?;
-    let start = match after {
-        None => 0,
-        Some(c) => {
-            let key = c
-                .strip_prefix("k:")
-                .ok_or_else(|| error(ErrorCode::BadInput, format!("cursor {c:?} is not one this API gave out")))?;
-            items.iter().position(|x| id(x) == key).map(|i| i + 1).ok_or_else(|| {
-                error(
-                    ErrorCode::NotFound,
-                    format!("cursor {c:?} follows an item no longer in this list; start again without `after`"),
-                )
-            })?
-        }
-    };
-    let total = items.len();
-    charge(ctx, total.saturating_sub(start).min(size), 0)?;
-    let mut conn =
-        Connection::with_additional_fields(start > 0, start + size < total, ConnectionFields { total_count: total });
-    conn.edges.extend(items.into_iter().skip(start).take(size).map(|item| Edge::new(format!("k:{}", id(&item)), item)));
-    Ok(conn)
-}
-
-#[derive(SimpleObject)]
-#[graphql(serial)]
-pub struct ConnectionFields {
-    /// Number of items across all pages.
-    total_count: usize,
-}
-
-fn relation_filter(types: Option<Vec<RelationType>>, min_weight: Option<i32>) -> RelationFilter {
+fn relation_filter(types: Option<Vec<RelationType>>, min_weight: Option<i32>, dates: DateRange) -> RelationFilter {
     RelationFilter {
         kinds: types.map(|t| t.into_iter().map(model::RelationKind::from).collect()),
         min_weight: min_weight.unwrap_or(0).max(0) as u64,
+        dates,
     }
+}
+
+/// The `from` and `to` arguments: dates `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, both included.
+fn date_range(from: Option<String>, to: Option<String>) -> async_graphql::Result<DateRange> {
+    let check = |name: &str, date: Option<String>| -> async_graphql::Result<Option<String>> {
+        date.map(|d| {
+            crate::ingest::parse_date(&d).ok_or_else(|| {
+                error(ErrorCode::BadInput, format!("`{name}` is {d:?}; give a date YYYY, YYYY-MM or YYYY-MM-DD"))
+            })
+        })
+        .transpose()
+    };
+    Ok(DateRange { from: check("from", from)?, to: check("to", to)? })
 }
 
 #[derive(Default)]
@@ -191,26 +168,47 @@ pub struct GraphQuery;
 /// Reading the knowledge graph.
 #[Object]
 impl GraphQuery {
+    /// Any object with an id (entity, relation, document, mention, quote, evidence,
+    /// curation event), as Relay refetches it; null when the id names nothing.
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
+        node::node(ctx, &id)
+    }
+
+    /// The objects with these ids, in order (null where one names nothing); at most 100.
+    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> async_graphql::Result<Vec<Option<Node>>> {
+        node::nodes(ctx, &ids)
+    }
+
     /// One entity by id; an id merged away by curation answers with the entity it is part of now.
     async fn entity(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Entity>> {
         let graph = kg(ctx)?.graph();
         Ok(graph.entity(graph.current_id(&id)).cloned().map(Entity))
     }
 
-    /// Entities, most mentioned first; filter by type, by a name fragment and by
-    /// Wikidata QID ("Q401107").
+    /// Entities, most mentioned first or in `orderBy`; filter by type, by a name fragment,
+    /// by Wikidata QID ("Q401107") and by the dates they were seen (`from`, `to`: YYYY,
+    /// YYYY-MM or YYYY-MM-DD, both included).
+    #[allow(clippy::too_many_arguments)]
     async fn entities(
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "type")] entity_type: Option<EntityType>,
         name: Option<String>,
         wikidata_id: Option<String>,
+        from: Option<String>,
+        to: Option<String>,
+        #[graphql(default_with = "EntityOrder::Mentions")] order_by: EntityOrder,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Connection<String, Entity, ConnectionFields, EmptyFields>> {
-        let filter = EntityFilter { entity_type: entity_type.map(Into::into), name, wikidata_id };
-        let items: Vec<Entity> = kg(ctx)?.graph().entities(&filter).into_iter().cloned().map(Entity).collect();
-        paginate(ctx, items, |e| e.0.id.as_str(), first, after)
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Page<Entity>> {
+        let args = PageArgs::new(first, after, last, before, ROOT_PAGE)?;
+        let dates = date_range(from, to)?;
+        let filter = EntityFilter { entity_type: entity_type.map(Into::into), name, wikidata_id, dates };
+        let graph = kg(ctx)?.graph();
+        let items: Vec<Entity> = graph.entities_by(&filter, order_by.into()).into_iter().cloned().map(Entity).collect();
+        args.of(ctx, items)
     }
 
     /// Search names and aliases: case- and accent-insensitive, by prefix of the name or of a word in it.
@@ -220,7 +218,7 @@ impl GraphQuery {
         text: String,
         #[graphql(default_with = "SEARCH_PAGE")] first: i32,
     ) -> async_graphql::Result<Vec<Entity>> {
-        let n = page_size(Some(first))?;
+        let n = paging::checked_size("first", first)?;
         let graph = kg(ctx)?.graph();
         let hits = graph.search(&text, n);
         charge(ctx, hits.len(), 0)?;
@@ -233,19 +231,75 @@ impl GraphQuery {
         Ok(graph.relation(&id).map(|r| Relation::with_ends(&graph, r)))
     }
 
-    /// Relations, heaviest first.
+    /// Relations: typed first, then heaviest (ties by id). `entity` keeps the relations of
+    /// one entity, `between: [A, B]` those between two (either way); `from` and `to`
+    /// (YYYY, YYYY-MM or YYYY-MM-DD, both included) those stated in documents of those dates.
+    #[allow(clippy::too_many_arguments)]
     async fn relations(
         &self,
         ctx: &Context<'_>,
+        entity: Option<ID>,
+        between: Option<Vec<ID>>,
         types: Option<Vec<RelationType>>,
         min_weight: Option<i32>,
+        from: Option<String>,
+        to: Option<String>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Connection<String, Relation, ConnectionFields, EmptyFields>> {
-        let filter = relation_filter(types, min_weight);
-        let items: Vec<Relation> =
-            kg(ctx)?.graph().relations(&filter).into_iter().cloned().map(Relation::new).collect();
-        paginate(ctx, items, Relation::record_id, first, after)
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Page<Relation>> {
+        let args = PageArgs::new(first, after, last, before, ROOT_PAGE)?;
+        let filter = relation_filter(types, min_weight, date_range(from, to)?);
+        let graph = kg(ctx)?.graph();
+        let known = |id: &ID| -> async_graphql::Result<String> {
+            let current = graph.current_id(id);
+            match graph.entity(current) {
+                Some(_) => Ok(current.to_string()),
+                None => Err(error(ErrorCode::NotFound, format!("no entity with id {:?}", id.as_str()))),
+            }
+        };
+        let relations = match (entity, between) {
+            (Some(_), Some(_)) => {
+                return Err(error(ErrorCode::BadInput, "give `entity` or `between`, not both"));
+            }
+            (None, Some(ends)) => match ends.as_slice() {
+                [a, b] => graph.relations_between(&known(a)?, &known(b)?, &filter),
+                _ => {
+                    let message = format!("`between` takes two entity ids, not {}", ends.len());
+                    return Err(error(ErrorCode::BadInput, message));
+                }
+            },
+            (Some(id), None) => graph.relations_of(&known(&id)?, crate::graph::Direction::Both, &filter),
+            (None, None) => graph.relations(&filter),
+        };
+        page_of_relations(ctx, &graph, &args, &relations)
+    }
+
+    /// Quotes by `speaker`, or naming `about` (or both), in documents dated within `from`
+    /// and `to`: by document, in the order of the text.
+    #[allow(clippy::too_many_arguments)]
+    async fn quotes(
+        &self,
+        ctx: &Context<'_>,
+        speaker: Option<ID>,
+        about: Option<ID>,
+        from: Option<String>,
+        to: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Page<Quote>> {
+        let args = PageArgs::new(first, after, last, before, ROOT_PAGE)?;
+        let dates = date_range(from, to)?;
+        let kg = kg(ctx)?;
+        let (speaker, about) = {
+            let graph = kg.graph();
+            (speaker.map(|s| graph.current_id(&s).to_string()), about.map(|a| graph.current_id(&a).to_string()))
+        };
+        let quotes = types::quotes(kg.store(), speaker.as_deref(), about.as_deref(), &dates)?;
+        args.of(ctx, quotes)
     }
 
     /// One document by id (its content hash).
@@ -253,16 +307,25 @@ impl GraphQuery {
         Ok(kg(ctx)?.store().document(&id).map_err(internal)?.map(Document::from))
     }
 
-    /// Documents, newest first (by date, then id).
+    /// Documents, newest first (by date, then id); `from` and `to` (YYYY, YYYY-MM or
+    /// YYYY-MM-DD, both included) keep those dated within.
+    #[allow(clippy::too_many_arguments)]
     async fn documents(
         &self,
         ctx: &Context<'_>,
+        from: Option<String>,
+        to: Option<String>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Connection<String, Document, ConnectionFields, EmptyFields>> {
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Page<Document>> {
+        let args = PageArgs::new(first, after, last, before, ROOT_PAGE)?;
+        let dates = date_range(from, to)?;
         let mut docs = kg(ctx)?.store().documents().collect::<Result<Vec<_>, _>>().map_err(internal)?;
+        docs.retain(|d| dates.overlaps(d.document.date.as_deref(), d.document.date.as_deref()));
         docs.sort_by(|a, b| b.document.date.cmp(&a.document.date).then_with(|| a.document.id.cmp(&b.document.id)));
-        paginate(ctx, docs.into_iter().map(Document::from).collect(), |d| d.0.document.id.as_str(), first, after)
+        args.of(ctx, docs.into_iter().map(Document::from).collect())
     }
 
     /// The entities within `depth` hops of an entity and the relations between them.
@@ -304,6 +367,12 @@ const SEARCH_PAGE: i32 = 10;
 const NEIGHBORHOOD_DEPTH: i32 = 1;
 const NEIGHBORHOOD_LIMIT: i32 = 50;
 
+/// A confidence as the store holds it: the `f32` read as the decimal it was written as
+/// (0.45, not 0.44999998807907104), so GraphQL, exports and the CLI print the same number.
+pub(crate) fn stored_float(x: f32) -> f64 {
+    x.to_string().parse().unwrap_or(f64::from(x))
+}
+
 /// `neighborhood`'s subgraph.
 fn neighborhood_of(
     graph: &Graph,
@@ -323,7 +392,8 @@ fn neighborhood_of(
     if graph.entity(id).is_none() {
         return Err(error(ErrorCode::NotFound, format!("no entity with id {id:?}")));
     }
-    Ok(Subgraph::from(graph.neighborhood(id, depth as usize, limit as usize, &relation_filter(types, min_weight))))
+    let filter = relation_filter(types, min_weight, DateRange::default());
+    Ok(Subgraph::from(graph.neighborhood(id, depth as usize, limit as usize, &filter)))
 }
 
 /// `shortestPath`'s relations; `None` when the two are not connected.
@@ -339,7 +409,8 @@ fn path_between(
             return Err(error(ErrorCode::NotFound, format!("no entity with id {id:?}")));
         }
     }
-    Ok(graph.shortest_path(from, to, &relation_filter(types, None)).map(|p| p.into_iter().cloned().collect()))
+    let filter = relation_filter(types, None, DateRange::default());
+    Ok(graph.shortest_path(from, to, &filter).map(|p| p.into_iter().cloned().collect()))
 }
 
 /// A document to ingest.

@@ -5,12 +5,15 @@
 //! object's fields concurrently only costs a `FuturesUnordered` and its waker traffic per
 //! object — about a fifth of a typical query's time (docs/performance.md).
 
-use super::{charge, error, internal, kg, page_size, relation_filter, ErrorCode};
+use super::node;
+use super::paging::{connection, Keyed, Page, PageArgs};
+use super::{charge, date_range, error, internal, kg, relation_filter, stored_float, ErrorCode};
 use crate::graph::{self, Direction as GraphDirection};
 use crate::model::{self, EntityRecord, RelationRecord, Span};
 use crate::pipeline::Kennisgraaf;
-use crate::store::DocumentRecord;
+use crate::store::{DocumentRecord, Place, Store};
 use async_graphql::{Context, Enum, Object, SimpleObject, ID};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -62,6 +65,34 @@ pub enum RelationType {
     CoOccurs,
 }
 
+/// How to order entities; ties by id.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "graph::EntityOrder")]
+pub enum EntityOrder {
+    /// Most mentioned first.
+    Mentions,
+    /// Most relations first.
+    Degree,
+    /// By name, A to Z (case and accents ignored).
+    Name,
+    /// Earliest `firstSeen` first (undated last).
+    FirstSeen,
+    /// Latest `lastSeen` first (undated last).
+    LastSeen,
+}
+
+/// How central an entity is in the graph.
+#[derive(SimpleObject)]
+#[graphql(serial)]
+pub struct Centrality {
+    /// Number of relations, both directions.
+    pub degree: usize,
+    /// PageRank over all relations taken both ways, weighted by their evidence (damping
+    /// 0.85; the ranks of all entities add up to 1). Computed on the first read after the
+    /// graph changed.
+    pub page_rank: f64,
+}
+
 /// Which relations of an entity: those it is the source of, the target of, or both.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum Direction {
@@ -84,7 +115,7 @@ pub struct WikidataLink {
     /// `https://www.wikidata.org/wiki/Q…`
     pub url: String,
     /// How sure the linker was, 0..1.
-    pub confidence: f32,
+    pub confidence: f64,
 }
 
 /// Which of an entity's fields a curator set.
@@ -105,8 +136,9 @@ pub struct Entity(pub Arc<EntityRecord>);
 /// A person, organisation, place, law or other named thing, merged across all documents that mention it.
 #[Object(serial)]
 impl Entity {
-    /// Stable opaque id (derived from the Wikidata QID when linked, else from type and name).
-    async fn id(&self) -> ID {
+    /// Stable opaque id (derived from the Wikidata QID when linked, else from type and name);
+    /// `node(id:)` takes it too.
+    pub(crate) async fn id(&self) -> ID {
         ID(self.0.id.clone())
     }
     /// Canonical name.
@@ -133,7 +165,7 @@ impl Entity {
             id: w.id.clone(),
             label: w.label.clone(),
             url: w.url(),
-            confidence: w.confidence,
+            confidence: stored_float(w.confidence),
         })
     }
     /// Which of its fields a curator set (ingestion leaves them alone).
@@ -165,80 +197,158 @@ impl Entity {
     async fn degree(&self, ctx: &Context<'_>) -> async_graphql::Result<usize> {
         Ok(kg(ctx)?.graph().degree(&self.0.id))
     }
-    /// Relations of this entity, heaviest first.
+    /// Degree and PageRank.
+    async fn centrality(&self, ctx: &Context<'_>) -> async_graphql::Result<Centrality> {
+        let graph = kg(ctx)?.graph();
+        let c = graph.centrality(&self.0.id).unwrap_or(graph::Centrality { degree: 0, page_rank: 0.0 });
+        Ok(Centrality { degree: c.degree, page_rank: c.page_rank })
+    }
+    /// Relations of this entity: typed first, then heaviest (ties by id); `from` and `to`
+    /// (YYYY, YYYY-MM or YYYY-MM-DD, both included) keep those stated in documents of those dates.
+    #[allow(clippy::too_many_arguments)]
     async fn relations(
         &self,
         ctx: &Context<'_>,
         #[graphql(default_with = "RELATIONS_DIRECTION")] direction: Direction,
         types: Option<Vec<RelationType>>,
-        #[graphql(default_with = "LIST_PAGE")] first: i32,
-    ) -> async_graphql::Result<Vec<Relation>> {
+        from: Option<String>,
+        to: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Page<Relation>> {
+        let args = PageArgs::new(first, after, last, before, LIST_PAGE)?;
         let graph = kg(ctx)?.graph();
-        relations_page(ctx, &graph, &self.0.id, direction, types, first)
+        let direction = match direction {
+            Direction::Outgoing => GraphDirection::Outgoing,
+            Direction::Incoming => GraphDirection::Incoming,
+            Direction::Both => GraphDirection::Both,
+        };
+        let filter = relation_filter(types, None, date_range(from, to)?);
+        let relations = graph.relations_of(&self.0.id, direction, &filter);
+        page_of_relations(ctx, &graph, &args, &relations)
     }
-    /// Entities one relation away.
+    /// Entities one relation away, each once, in the order of the relations to them.
     async fn neighbors(
         &self,
         ctx: &Context<'_>,
         types: Option<Vec<RelationType>>,
-        #[graphql(default_with = "LIST_PAGE")] first: i32,
-    ) -> async_graphql::Result<Vec<Entity>> {
-        let n = page_size(Some(first))?;
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Page<Entity>> {
+        let args = PageArgs::new(first, after, last, before, LIST_PAGE)?;
         let graph = kg(ctx)?.graph();
-        let neighbors = graph.neighbors(&self.0.id, &relation_filter(types, None));
-        entities(ctx, neighbors.into_iter().take(n))
+        let neighbors = graph.neighbors(&self.0.id, &relation_filter(types, None, graph::DateRange::default()));
+        let (start, end) = args.range(&|i| Cow::Borrowed(neighbors[i].id.as_str()), neighbors.len())?;
+        charge(ctx, end - start, 0)?;
+        let page = neighbors[start..end].iter().map(|&e| Entity(e.clone())).collect();
+        Ok(connection(page, start, neighbors.len()))
     }
-    /// Where it is mentioned, in document order.
+    /// Where it is mentioned: by document, in the order of the text.
     async fn mentions(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default_with = "LIST_PAGE")] first: i32,
-    ) -> async_graphql::Result<Vec<Mention>> {
-        let n = page_size(Some(first))?;
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Page<Mention>> {
+        let args = PageArgs::new(first, after, last, before, LIST_PAGE)?;
         let store = kg(ctx)?.store();
-        let mentions = store.mentions_of(&self.0.id).take(n).collect::<Result<Vec<_>, _>>().map_err(internal)?;
-        charge(ctx, mentions.len(), 0)?;
-        let docs = load_documents(store, mentions.iter().map(|m| m.document.as_str()))?;
-        Ok(mentions.into_iter().map(|m| Mention { doc: docs[&m.document].clone(), m }).collect())
+        let places = store.mention_places(&self.0.id).map_err(internal)?;
+        let (start, end) = args.range(&|i| place_key(&places[i]), places.len())?;
+        charge(ctx, end - start, 0)?;
+        let mut mentions = Vec::with_capacity(end - start);
+        for place in &places[start..end] {
+            let m = store.mention(&self.0.id, place).map_err(internal)?;
+            mentions.push((place.clone(), m.ok_or_else(|| internal(format!("mention {place:?} is gone")))?));
+        }
+        let docs = load_documents(store, mentions.iter().map(|(_, m)| m.document.as_str()))?;
+        let page =
+            mentions.into_iter().map(|(place, m)| Mention { doc: docs[&m.document].clone(), place, m }).collect();
+        Ok(connection(page, start, places.len()))
     }
-    /// What it is quoted saying.
+    /// What it is quoted saying: by document, in the order of the text.
     async fn quotes(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default_with = "LIST_PAGE")] first: i32,
-    ) -> async_graphql::Result<Vec<Quote>> {
-        let n = page_size(Some(first))?;
-        let quotes: Vec<Quote> =
-            kg(ctx)?.store().quotes_of(&self.0.id).map_err(internal)?.into_iter().take(n).map(Quote).collect();
-        charge(ctx, quotes.len(), 0)?;
-        Ok(quotes)
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Page<Quote>> {
+        let args = PageArgs::new(first, after, last, before, LIST_PAGE)?;
+        let quotes = kg(ctx)?.store().quotes_of(&self.0.id).map_err(internal)?;
+        args.of(ctx, quotes.into_iter().map(|(place, q)| Quote { place, q }).collect())
     }
 }
 
-/// The page size of an entity's lists when `first` is left out.
-pub const LIST_PAGE: i32 = 20;
+/// The page size of an entity's lists when neither `first` nor `last` is given.
+pub const LIST_PAGE: usize = 20;
+/// The page size of a relation's evidence when neither `first` nor `last` is given.
+const EVIDENCE_PAGE: usize = 10;
 /// Which of an entity's relations, when `direction` is left out.
 const RELATIONS_DIRECTION: Direction = Direction::Both;
 
-/// The first relations of entity `id` (`Entity.relations`), with their ends.
-fn relations_page(
+/// A page of `relations` (in their order), with their ends.
+pub(crate) fn page_of_relations(
     ctx: &Context<'_>,
     graph: &graph::Graph,
-    id: &str,
-    direction: Direction,
-    types: Option<Vec<RelationType>>,
-    first: i32,
-) -> async_graphql::Result<Vec<Relation>> {
-    let n = page_size(Some(first))?;
-    let direction = match direction {
-        Direction::Outgoing => GraphDirection::Outgoing,
-        Direction::Incoming => GraphDirection::Incoming,
-        Direction::Both => GraphDirection::Both,
+    args: &PageArgs,
+    relations: &[&Arc<RelationRecord>],
+) -> async_graphql::Result<Page<Relation>> {
+    let (start, end) = args.range(&|i| Cow::Borrowed(relations[i].id.as_str()), relations.len())?;
+    charge(ctx, end - start, 0)?;
+    let page = relations[start..end].iter().map(|r| Relation::with_ends(graph, r)).collect();
+    Ok(connection(page, start, relations.len()))
+}
+
+/// Quotes by `speaker` or naming `about` (or both), in documents dated within `dates`;
+/// without either, BAD_INPUT (the answer would read every document).
+pub(crate) fn quotes(
+    store: &Store,
+    speaker: Option<&str>,
+    about: Option<&str>,
+    dates: &graph::DateRange,
+) -> async_graphql::Result<Vec<Quote>> {
+    let documents: Vec<String> = match (speaker, about) {
+        (Some(speaker), _) => {
+            let mut docs: Vec<String> =
+                store.quotes_of(speaker).map_err(internal)?.into_iter().map(|(place, _)| place.document).collect();
+            docs.dedup();
+            docs
+        }
+        (None, Some(about)) => {
+            let mut docs: Vec<String> =
+                store.mention_places(about).map_err(internal)?.into_iter().map(|place| place.document).collect();
+            docs.dedup();
+            docs
+        }
+        (None, None) => return Err(error(ErrorCode::BadInput, "give `speaker` or `about` (or both)")),
     };
-    let relations = graph.relations_of(id, direction, &relation_filter(types, None));
-    let page: Vec<_> = relations.into_iter().take(n).collect();
-    charge(ctx, page.len(), 0)?;
-    Ok(page.into_iter().map(|r| Relation::with_ends(graph, r)).collect())
+    let mut out = Vec::new();
+    for id in documents {
+        let Some(doc) = store.document(&id).map_err(internal)? else { continue };
+        if !dates.overlaps(doc.document.date.as_deref(), doc.document.date.as_deref()) {
+            continue;
+        }
+        for (n, q) in doc.quotes.into_iter().enumerate() {
+            let by = speaker.is_none_or(|s| q.speaker.as_deref() == Some(s));
+            let naming = about.is_none_or(|a| q.about.iter().any(|x| x == a));
+            if by && naming {
+                out.push(Quote { q, place: Place { document: id.clone(), n: n as u32 } });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A place as it appears in cursors.
+fn place_key(place: &Place) -> Cow<'static, str> {
+    Cow::Owned(format!("{}:{}", place.document, place.n))
 }
 
 /// `records` as a list of entities, counted into the answer.
@@ -268,18 +378,10 @@ pub struct Relation {
 }
 
 impl Relation {
-    pub fn new(record: Arc<RelationRecord>) -> Self {
-        Self { record, ends: None }
-    }
-
     /// The relation with its two entities, read from `graph` now.
     pub fn with_ends(graph: &graph::Graph, record: &Arc<RelationRecord>) -> Self {
         let ends = graph.entity(&record.source).zip(graph.entity(&record.target));
         Self { record: record.clone(), ends: ends.map(|(s, t)| (Entity(s.clone()), Entity(t.clone()))) }
-    }
-
-    pub fn record_id(&self) -> &str {
-        &self.record.id
     }
 }
 
@@ -287,7 +389,7 @@ impl Relation {
 #[Object(serial)]
 impl Relation {
     /// Stable opaque id (from source, type, predicate and target).
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         ID(self.record.id.clone())
     }
     /// What the relation states.
@@ -318,8 +420,8 @@ impl Relation {
         self.record.weight
     }
     /// Highest confidence among the evidence (0–1).
-    async fn confidence(&self) -> f32 {
-        self.record.confidence
+    async fn confidence(&self) -> f64 {
+        stored_float(self.record.confidence)
     }
     /// Date of the earliest document stating it.
     async fn first_seen(&self) -> Option<&str> {
@@ -329,24 +431,74 @@ impl Relation {
     async fn last_seen(&self) -> Option<&str> {
         self.record.last_seen.as_deref()
     }
-    /// The sentences that state it.
+    /// The sentences that state it: by document, in the order of the text.
     async fn evidence(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 10)] first: i32,
-    ) -> async_graphql::Result<Vec<Evidence>> {
-        let n = page_size(Some(first))?;
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Page<Evidence>> {
+        let args = PageArgs::new(first, after, last, before, EVIDENCE_PAGE)?;
         let store = kg(ctx)?.store();
-        let evidence = store.evidence_of(&self.record.id).take(n).collect::<Result<Vec<_>, _>>().map_err(internal)?;
-        charge(ctx, evidence.len(), 0)?;
-        let docs = load_documents(store, evidence.iter().map(|ev| ev.document.as_str()))?;
-        Ok(evidence.into_iter().map(|ev| Evidence { doc: docs[&ev.document].clone(), ev }).collect())
+        let places = store.evidence_places(&self.record.id).map_err(internal)?;
+        let (start, end) = args.range(&|i| place_key(&places[i]), places.len())?;
+        charge(ctx, end - start, 0)?;
+        let mut evidence = Vec::with_capacity(end - start);
+        for place in &places[start..end] {
+            let ev = store.evidence(&self.record.id, place).map_err(internal)?;
+            evidence.push((place.clone(), ev.ok_or_else(|| internal(format!("evidence {place:?} is gone")))?));
+        }
+        let docs = load_documents(store, evidence.iter().map(|(_, ev)| ev.document.as_str()))?;
+        let relation: Arc<str> = Arc::from(self.record.id.as_str());
+        let page = evidence
+            .into_iter()
+            .map(|(place, ev)| Evidence { doc: docs[&ev.document].clone(), relation: relation.clone(), place, ev })
+            .collect();
+        Ok(connection(page, start, places.len()))
+    }
+}
+
+impl Keyed for Entity {
+    fn key(&self) -> Cow<'_, str> {
+        Cow::Borrowed(&self.0.id)
+    }
+}
+
+impl Keyed for Relation {
+    fn key(&self) -> Cow<'_, str> {
+        Cow::Borrowed(&self.record.id)
+    }
+}
+
+impl Keyed for Document {
+    fn key(&self) -> Cow<'_, str> {
+        Cow::Borrowed(&self.0.document.id)
+    }
+}
+
+impl Keyed for Mention {
+    fn key(&self) -> Cow<'_, str> {
+        place_key(&self.place)
+    }
+}
+
+impl Keyed for Quote {
+    fn key(&self) -> Cow<'_, str> {
+        place_key(&self.place)
+    }
+}
+
+impl Keyed for Evidence {
+    fn key(&self) -> Cow<'_, str> {
+        place_key(&self.place)
     }
 }
 
 /// Each document record named by a list of evidence or mentions, read once (they repeat).
-fn load_documents<'a>(
-    store: &crate::store::Store,
+pub(crate) fn load_documents<'a>(
+    store: &Store,
     ids: impl Iterator<Item = &'a str>,
 ) -> async_graphql::Result<std::collections::HashMap<String, Arc<DocumentRecord>>> {
     let mut docs = std::collections::HashMap::new();
@@ -386,13 +538,25 @@ fn span_text(ctx: &Context<'_>, doc: &DocumentRecord, span: Span) -> async_graph
 
 /// One place in one document that states a relation.
 pub struct Evidence {
-    ev: model::Evidence,
-    doc: Arc<DocumentRecord>,
+    pub(crate) ev: model::Evidence,
+    pub(crate) doc: Arc<DocumentRecord>,
+    /// The relation it states.
+    pub(crate) relation: Arc<str>,
+    pub(crate) place: Place,
 }
 
 /// One place in one document that states a relation.
 #[Object(serial)]
 impl Evidence {
+    /// Stable opaque id, for `node(id:)`.
+    pub(crate) async fn id(&self) -> ID {
+        ID(node::evidence_id(&self.relation, &self.place))
+    }
+    /// The relation it states.
+    async fn relation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Relation>> {
+        let graph = kg(ctx)?.graph();
+        Ok(graph.relation(&self.relation).map(|r| Relation::with_ends(&graph, r)))
+    }
     /// The document it is in.
     async fn document(&self) -> Document {
         Document(self.doc.clone())
@@ -418,8 +582,8 @@ impl Evidence {
         self.ev.span.end
     }
     /// How sure the extractor was, 0..1.
-    async fn confidence(&self) -> f32 {
-        self.ev.confidence
+    async fn confidence(&self) -> f64 {
+        stored_float(self.ev.confidence)
     }
     /// The rule or model that found it.
     async fn extractor(&self) -> &str {
@@ -429,13 +593,23 @@ impl Evidence {
 
 /// One place in a document that names or refers to an entity.
 pub struct Mention {
-    m: model::StoredMention,
-    doc: Arc<DocumentRecord>,
+    pub(crate) m: model::StoredMention,
+    pub(crate) doc: Arc<DocumentRecord>,
+    pub(crate) place: Place,
 }
 
 /// One place in a document that names or refers to an entity.
 #[Object(serial)]
 impl Mention {
+    /// Stable opaque id, for `node(id:)`.
+    pub(crate) async fn id(&self) -> ID {
+        ID(node::mention_id(&self.m.entity, &self.place))
+    }
+    /// The entity it names (the one it was merged into, if a curator merged it).
+    async fn entity(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Entity>> {
+        let graph = kg(ctx)?.graph();
+        Ok(graph.entity(graph.current_id(&self.m.entity)).cloned().map(Entity))
+    }
     /// The words as written ("Aboutaleb", "de burgemeester", "hij").
     async fn text(&self) -> &str {
         &self.m.text
@@ -461,8 +635,8 @@ impl Mention {
         self.m.span.end
     }
     /// How sure the extractor was, 0..1.
-    async fn confidence(&self) -> f32 {
-        self.m.confidence
+    async fn confidence(&self) -> f64 {
+        stored_float(self.m.confidence)
     }
     /// How it was found: ner, rule:…, coref:….
     async fn source(&self) -> &str {
@@ -471,41 +645,52 @@ impl Mention {
 }
 
 /// Something said, as quoted in a document, with who said it (if found) and whom it names.
-pub struct Quote(model::StoredQuote);
+pub struct Quote {
+    pub(crate) q: model::StoredQuote,
+    pub(crate) place: Place,
+}
 
 /// Something said, as quoted in a document, with who said it (if found) and whom it names.
 #[Object(serial)]
 impl Quote {
+    /// Stable opaque id, for `node(id:)`.
+    pub(crate) async fn id(&self) -> ID {
+        ID(node::quote_id(&self.place))
+    }
     /// The quoted words.
     async fn text(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
-        charge(ctx, 0, self.0.text.len())?;
-        Ok(&self.0.text)
+        charge(ctx, 0, self.q.text.len())?;
+        Ok(&self.q.text)
     }
     /// Who said it, if the extractor found out.
     async fn speaker(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Entity>> {
         let graph = kg(ctx)?.graph();
-        Ok(self.0.speaker.as_ref().and_then(|s| graph.entity(s).cloned()).map(Entity))
+        Ok(self.q.speaker.as_ref().and_then(|s| graph.entity(s).cloned()).map(Entity))
     }
     /// Entities named inside the quote.
     async fn about(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Entity>> {
         let graph = kg(ctx)?.graph();
-        entities(ctx, self.0.about.iter().filter_map(|id| graph.entity(id)))
+        entities(ctx, self.q.about.iter().filter_map(|id| graph.entity(id)))
     }
     /// The document it is quoted in.
     async fn document(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Document>> {
-        Ok(kg(ctx)?.store().document(&self.0.document).map_err(internal)?.map(Document::from))
+        Ok(kg(ctx)?.store().document(&self.q.document).map_err(internal)?.map(Document::from))
     }
     /// Byte offset in the document text.
     async fn start(&self) -> usize {
-        self.0.span.start
+        self.q.span.start
     }
     /// Byte offset where it ends (exclusive).
     async fn end(&self) -> usize {
-        self.0.span.end
+        self.q.span.end
     }
     /// How the speaker was found.
     async fn extractor(&self) -> &str {
-        self.0.extractor.as_str()
+        self.q.extractor.as_str()
+    }
+    /// `direct` (in quote marks) or `reported` ("X zei dat …", "volgens X …").
+    async fn kind(&self) -> &str {
+        self.q.kind.as_str()
     }
 }
 
@@ -521,8 +706,8 @@ impl From<DocumentRecord> for Document {
 /// Shared, because evidence and mentions of one document all point at the same record.
 #[Object(serial)]
 impl Document {
-    /// Content hash of the normalised text.
-    async fn id(&self) -> ID {
+    /// Content hash of the normalised text; `node(id:)` takes it too.
+    pub(crate) async fn id(&self) -> ID {
         ID(self.0.document.id.clone())
     }
     /// The id the source gave it (JSONL `id`), if any.
@@ -570,7 +755,39 @@ impl Document {
     /// Quotes in it.
     async fn quotes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Quote>> {
         charge(ctx, self.0.quotes.len(), 0)?;
-        Ok(self.0.quotes.iter().cloned().map(Quote).collect())
+        let place = |n: usize| Place { document: self.0.document.id.clone(), n: n as u32 };
+        Ok(self.0.quotes.iter().enumerate().map(|(n, q)| Quote { q: q.clone(), place: place(n) }).collect())
+    }
+    /// The mentions of entities in it, in the order of the text: highlight them with
+    /// `start` and `end`.
+    async fn mentions(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Page<Mention>> {
+        let args = PageArgs::new(first, after, last, before, LIST_PAGE)?;
+        let store = kg(ctx)?.store();
+        let mentions = store.mentions_in(&self.0.document.id, &self.0.entity_ids).map_err(internal)?;
+        let page = mentions.into_iter().map(|(place, m)| Mention { m, doc: self.0.clone(), place }).collect();
+        args.of(ctx, page)
+    }
+    /// The relations it states (with evidence in it), by id.
+    async fn relations(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Page<Relation>> {
+        let args = PageArgs::new(first, after, last, before, LIST_PAGE)?;
+        let graph = kg(ctx)?.graph();
+        let relations: Vec<&Arc<RelationRecord>> =
+            self.0.relation_ids.iter().filter_map(|id| graph.relation(id)).collect();
+        page_of_relations(ctx, &graph, &args, &relations)
     }
 }
 

@@ -112,7 +112,7 @@ impl ExportParams {
         }
         Ok(Selection {
             entity_types,
-            relations: RelationFilter { kinds, min_weight: self.min_weight.unwrap_or(0) },
+            relations: RelationFilter { kinds, min_weight: self.min_weight.unwrap_or(0), ..Default::default() },
             from: self.from.clone(),
             to: self.to.clone(),
             around: self.around.clone().map(|id| (id, depth)),

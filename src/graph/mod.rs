@@ -10,10 +10,10 @@
 use crate::model::{fold, EntityRecord, EntityType, RelationKind, RelationRecord};
 use crate::store::{CommitOutcome, CurationOutcome, Store, StoreError};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
-use petgraph::visit::EdgeRef;
+use petgraph::visit::{EdgeRef, IntoEdgeReferences, NodeIndexable};
 use petgraph::Direction as PgDirection;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
@@ -29,18 +29,62 @@ pub struct EntityFilter {
     pub name: Option<String>,
     /// Wikidata QID the entity must be linked to.
     pub wikidata_id: Option<String>,
+    /// Seen in a document dated within these dates.
+    pub dates: DateRange,
 }
 
 #[derive(Debug, Default, Clone)]
 pub struct RelationFilter {
     pub kinds: Option<Vec<RelationKind>>,
     pub min_weight: u64,
+    /// Stated in a document dated within these dates.
+    pub dates: DateRange,
 }
 
 impl RelationFilter {
     fn accepts(&self, r: &RelationRecord) -> bool {
-        r.weight >= self.min_weight && self.kinds.as_ref().is_none_or(|k| k.contains(&r.kind))
+        r.weight >= self.min_weight
+            && self.kinds.as_ref().is_none_or(|k| k.contains(&r.kind))
+            && self.dates.overlaps(r.first_seen.as_deref(), r.last_seen.as_deref())
     }
+}
+
+/// Dates (`YYYY[-MM[-DD]]`, both ends included) that what is kept was seen within.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct DateRange {
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+impl DateRange {
+    /// Was something first seen on `first` and last seen on `last` seen within the range?
+    /// Unbounded on both ends, anything is; bounded, something never dated is not.
+    pub fn overlaps(&self, first: Option<&str>, last: Option<&str>) -> bool {
+        dates_overlap(self.from.as_deref(), self.to.as_deref(), first, last)
+    }
+}
+
+fn dates_overlap(from: Option<&str>, to: Option<&str>, first: Option<&str>, last: Option<&str>) -> bool {
+    // A date prefix compares correctly with longer dates: "2019-03" <= "2019-03-05".
+    let after_from = from.is_none_or(|f| last.is_some_and(|l| l >= f || f.starts_with(l)));
+    let before_to = to.is_none_or(|t| first.is_some_and(|s| s <= t || s.starts_with(t)));
+    after_from && before_to
+}
+
+/// How `Graph::entities_by` orders entities; ties by id.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum EntityOrder {
+    /// Most mentioned first.
+    #[default]
+    Mentions,
+    /// Most relations first.
+    Degree,
+    /// By folded name, A to Z.
+    Name,
+    /// Earliest first seen first (never dated last).
+    FirstSeen,
+    /// Latest last seen first (never dated last).
+    LastSeen,
 }
 
 /// Typed relations before co-occurrence, then heaviest first.
@@ -63,10 +107,7 @@ pub struct Selection {
 
 impl Selection {
     fn in_dates(&self, first: Option<&str>, last: Option<&str>) -> bool {
-        // A date prefix compares correctly with longer dates: "2019-03" <= "2019-03-05".
-        let after_from = self.from.as_deref().is_none_or(|f| last.is_some_and(|l| l >= f || f.starts_with(l)));
-        let before_to = self.to.as_deref().is_none_or(|t| first.is_some_and(|s| s <= t || s.starts_with(t)));
-        after_from && before_to
+        dates_overlap(self.from.as_deref(), self.to.as_deref(), first, last)
     }
 }
 
@@ -85,7 +126,27 @@ pub struct Graph {
     by_name: BTreeMap<String, BTreeSet<String>>,
     /// Ids merged away by curation → the id they were merged into.
     merged: HashMap<String, String>,
+    /// PageRank of every entity, by node index: computed on the first read after the
+    /// graph changed (`centrality`), dropped by every change.
+    page_rank: Mutex<Option<Arc<Vec<f64>>>>,
+    /// Changes made so far (`version`).
+    version: u64,
 }
+
+/// How central an entity is in the graph.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Centrality {
+    /// Relations, both directions.
+    pub degree: usize,
+    /// PageRank over the relations taken both ways, weighted by evidence (damping 0.85;
+    /// all entities' ranks add up to 1).
+    pub page_rank: f64,
+}
+
+/// PageRank's damping factor, and when its iteration stops.
+const DAMPING: f64 = 0.85;
+const PAGE_RANK_ITERATIONS: usize = 50;
+const PAGE_RANK_TOLERANCE: f64 = 1e-10;
 
 /// What `Graph::lookup` found for an id or a name.
 #[derive(Debug)]
@@ -135,9 +196,7 @@ impl Graph {
             self.upsert_relation(r.clone());
         }
         for id in &outcome.removed_relations {
-            if let Some(ix) = self.edges_by_id.remove(id) {
-                self.graph.remove_edge(ix);
-            }
+            self.remove_relation(id);
         }
         for id in &outcome.removed_entities {
             self.remove_entity(id);
@@ -172,7 +231,26 @@ impl Graph {
         }
     }
 
+    fn remove_relation(&mut self, id: &str) {
+        self.changed();
+        if let Some(ix) = self.edges_by_id.remove(id) {
+            self.graph.remove_edge(ix);
+        }
+    }
+
+    /// Every change: a new version, and the PageRank to compute again.
+    fn changed(&mut self) {
+        self.version += 1;
+        *self.page_rank.get_mut().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+
+    /// A number that changes whenever the graph does (for HTTP `ETag`s).
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
     fn remove_entity(&mut self, id: &str) {
+        self.changed();
         let Some(n) = self.by_id.remove(id) else { return };
         let incident: Vec<EdgeIndex> = self
             .graph
@@ -202,7 +280,10 @@ impl Graph {
         }
     }
 
+    /// Every change to nodes or edges comes through here or `upsert_relation`,
+    /// `remove_entity` and `remove_relation`, which note it (`changed`).
     fn upsert_entity(&mut self, e: EntityRecord) {
+        self.changed();
         for alias in e.names() {
             self.by_name.entry(fold(alias)).or_default().insert(e.id.clone());
         }
@@ -217,6 +298,7 @@ impl Graph {
     }
 
     fn upsert_relation(&mut self, r: RelationRecord) {
+        self.changed();
         if let Some(&ix) = self.edges_by_id.get(&r.id) {
             self.graph[ix] = Arc::new(r);
             return;
@@ -256,6 +338,11 @@ impl Graph {
 
     /// Entities matching the filter, most mentioned first (ties by id, so order is stable).
     pub fn entities(&self, filter: &EntityFilter) -> Vec<&Arc<EntityRecord>> {
+        self.entities_by(filter, EntityOrder::Mentions)
+    }
+
+    /// Entities matching the filter in `order` (ties by id, so order is stable).
+    pub fn entities_by(&self, filter: &EntityFilter, order: EntityOrder) -> Vec<&Arc<EntityRecord>> {
         let needle = filter.name.as_deref().map(fold);
         let mut out: Vec<&Arc<EntityRecord>> = self
             .graph
@@ -267,9 +354,80 @@ impl Graph {
                     .as_deref()
                     .is_none_or(|n| fold(&e.name).contains(n) || e.aliases.keys().any(|a| fold(a).contains(n)))
             })
+            .filter(|e| filter.dates.overlaps(e.first_seen.as_deref(), e.last_seen.as_deref()))
             .collect();
-        out.sort_by(|a, b| b.mention_count.cmp(&a.mention_count).then_with(|| a.id.cmp(&b.id)));
+        // Undated entities sort after dated ones either way.
+        let undated_last = |d: &Option<String>| (d.is_none(), d.clone());
+        match order {
+            EntityOrder::Mentions => {
+                out.sort_by(|a, b| b.mention_count.cmp(&a.mention_count).then_with(|| a.id.cmp(&b.id)))
+            }
+            EntityOrder::Degree => {
+                let mut keyed: Vec<(usize, &Arc<EntityRecord>)> =
+                    out.into_iter().map(|e| (self.degree(&e.id), e)).collect();
+                keyed.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
+                out = keyed.into_iter().map(|(_, e)| e).collect();
+            }
+            EntityOrder::Name => out.sort_by_cached_key(|e| (fold(&e.name), e.id.clone())),
+            EntityOrder::FirstSeen => out.sort_by_cached_key(|e| (undated_last(&e.first_seen), e.id.clone())),
+            EntityOrder::LastSeen => out.sort_by(|a, b| {
+                (a.last_seen.is_none(), std::cmp::Reverse(&b.last_seen))
+                    .cmp(&(b.last_seen.is_none(), std::cmp::Reverse(&a.last_seen)))
+                    .then_with(|| a.id.cmp(&b.id))
+            }),
+        }
         out
+    }
+
+    /// How central entity `id` is; `None` for an unknown id.
+    pub fn centrality(&self, id: &str) -> Option<Centrality> {
+        let &n = self.by_id.get(id)?;
+        let ranks = {
+            let mut cached = self.page_rank.lock().unwrap_or_else(|p| p.into_inner());
+            cached.get_or_insert_with(|| Arc::new(self.compute_page_rank())).clone()
+        };
+        Some(Centrality { degree: self.degree(id), page_rank: ranks.get(n.index()).copied().unwrap_or(0.0) })
+    }
+
+    /// PageRank by power iteration over relations taken both ways, each weighted by its
+    /// evidence; an entity without relations spreads its rank over all entities.
+    fn compute_page_rank(&self) -> Vec<f64> {
+        let bound = self.graph.node_bound();
+        let nodes: Vec<NodeIndex> = self.graph.node_indices().collect();
+        if nodes.is_empty() {
+            return vec![0.0; bound];
+        }
+        let count = nodes.len() as f64;
+        let mut out_weight = vec![0.0f64; bound];
+        for e in (&self.graph).edge_references() {
+            let w = e.weight().weight.max(1) as f64;
+            out_weight[e.source().index()] += w;
+            out_weight[e.target().index()] += w;
+        }
+        let mut rank = vec![0.0f64; bound];
+        for n in &nodes {
+            rank[n.index()] = 1.0 / count;
+        }
+        for _ in 0..PAGE_RANK_ITERATIONS {
+            let dangling: f64 = nodes.iter().filter(|n| out_weight[n.index()] == 0.0).map(|n| rank[n.index()]).sum();
+            let base = (1.0 - DAMPING) / count + DAMPING * dangling / count;
+            let mut next = vec![0.0f64; bound];
+            for n in &nodes {
+                next[n.index()] = base;
+            }
+            for e in (&self.graph).edge_references() {
+                let (s, t) = (e.source().index(), e.target().index());
+                let w = e.weight().weight.max(1) as f64;
+                next[t] += DAMPING * rank[s] * w / out_weight[s];
+                next[s] += DAMPING * rank[t] * w / out_weight[t];
+            }
+            let change: f64 = nodes.iter().map(|n| (next[n.index()] - rank[n.index()]).abs()).sum();
+            rank = next;
+            if change < PAGE_RANK_TOLERANCE {
+                break;
+            }
+        }
+        rank
     }
 
     /// Case- and accent-insensitive search: exact name matches first, then names with a
@@ -348,6 +506,13 @@ impl Graph {
         }
         out.retain(|r| filter.accepts(r));
         out.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.id.cmp(&b.id)));
+        out
+    }
+
+    /// Relations between entities `a` and `b`, either way: typed first, then heaviest.
+    pub fn relations_between(&self, a: &str, b: &str, filter: &RelationFilter) -> Vec<&Arc<RelationRecord>> {
+        let mut out = self.relations_of(a, Direction::Both, filter);
+        out.retain(|r| (r.source == a && r.target == b) || (r.source == b && r.target == a));
         out
     }
 
@@ -486,5 +651,55 @@ impl Graph {
             *kinds.entry(r.kind).or_default() += 1;
         }
         (types, kinds)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn relation(id: &str, source: &str, target: &str, weight: u64) -> RelationRecord {
+        RelationRecord {
+            id: id.into(),
+            source: source.into(),
+            target: target.into(),
+            kind: RelationKind::CoOccurs,
+            predicate: String::new(),
+            weight,
+            confidence: 0.5,
+            first_seen: None,
+            last_seen: None,
+        }
+    }
+
+    fn star() -> Graph {
+        let mut g = Graph::default();
+        let entities =
+            ["hub", "a", "b", "c", "loner"].map(|id| EntityRecord::new(id.into(), id.into(), EntityType::Person));
+        let relations =
+            vec![relation("r1", "hub", "a", 1), relation("r2", "b", "hub", 1), relation("r3", "hub", "c", 3)];
+        g.apply(CommitOutcome { stored: true, entities: entities.to_vec(), relations });
+        g
+    }
+
+    #[test]
+    fn page_rank_adds_up_to_one_and_ranks_the_hub_first() {
+        let g = star();
+        let rank = |id: &str| g.centrality(id).expect("known").page_rank;
+        let total: f64 = ["hub", "a", "b", "c", "loner"].iter().map(|id| rank(id)).sum();
+        assert!((total - 1.0).abs() < 1e-9, "{total}");
+        assert!(rank("hub") > rank("c") && rank("c") > rank("a"), "the heavier relation carries more rank");
+        assert!((rank("a") - rank("b")).abs() < 1e-12, "direction does not matter");
+        assert!(rank("loner") < rank("a"));
+        assert_eq!(g.centrality("hub").map(|c| c.degree), Some(3));
+        assert_eq!(g.centrality("nobody"), None);
+    }
+
+    #[test]
+    fn page_rank_follows_every_change() {
+        let mut g = star();
+        let before = g.centrality("loner").expect("known").page_rank;
+        g.apply(CommitOutcome { stored: true, entities: vec![], relations: vec![relation("r4", "loner", "a", 5)] });
+        assert!(g.centrality("loner").expect("known").page_rank > before);
     }
 }

@@ -60,6 +60,23 @@ impl From<sled::Error> for StoreError {
     }
 }
 
+/// Where a mention, an evidence record or a quote is kept: its document and its number
+/// there (mentions and evidence in extraction order, quotes in `DocumentRecord::quotes`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Place {
+    pub document: String,
+    pub n: u32,
+}
+
+/// The `n` of a place from the last part of its key (eight digits).
+fn place_number(key: &[u8], digits: &[u8]) -> Result<u32, StoreError> {
+    std::str::from_utf8(digits).ok().and_then(|d| d.parse().ok()).ok_or_else(|| corrupt_place(key))
+}
+
+fn corrupt_place(key: &[u8]) -> StoreError {
+    StoreError::Corrupt { key: String::from_utf8_lossy(key).into_owned(), reason: "no document and number".into() }
+}
+
 /// A stored document with what was extracted from it (mentions and evidence are kept
 /// under their entity and relation, found again through these id lists).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -489,8 +506,61 @@ impl Store {
         self.scan(&prefix)
     }
 
-    /// Quotes whose speaker is `entity`, in document order.
-    pub fn quotes_of(&self, entity: &str) -> Result<Vec<StoredQuote>, StoreError> {
+    /// Where each mention of `entity` is kept, in key order (by document id, then in
+    /// document order): read the keys only, so a page costs only its own records.
+    pub fn mention_places(&self, entity: &str) -> Result<Vec<Place>, StoreError> {
+        self.places(&["men:", entity])
+    }
+
+    /// The mention of `entity` at `place`, if there is one.
+    pub fn mention(&self, entity: &str, place: &Place) -> Result<Option<StoredMention>, StoreError> {
+        self.get(&key(&["men:", entity, &place.document, &format!("{:08}", place.n)]))
+    }
+
+    /// The mentions in one document of each of `entities`, with their places, in document order.
+    pub fn mentions_in(&self, document: &str, entities: &[String]) -> Result<Vec<(Place, StoredMention)>, StoreError> {
+        let mut out = Vec::new();
+        for entity in entities {
+            let mut prefix = key(&["men:", entity, document]);
+            prefix.push(0);
+            for kv in self.scan_pairs(&prefix) {
+                let (k, v) = kv?;
+                let n = place_number(&k, &k[prefix.len()..])?;
+                out.push((Place { document: document.to_string(), n }, decode(&k, &v)?));
+            }
+        }
+        out.sort_by_key(|(place, _)| place.n);
+        Ok(out)
+    }
+
+    /// Where each evidence record of `relation` is kept, in key order (see `mention_places`).
+    pub fn evidence_places(&self, relation: &str) -> Result<Vec<Place>, StoreError> {
+        self.places(&["ev:", relation])
+    }
+
+    /// The evidence record of `relation` at `place`, if there is one.
+    pub fn evidence(&self, relation: &str, place: &Place) -> Result<Option<Evidence>, StoreError> {
+        self.get(&key(&["ev:", relation, &place.document, &format!("{:08}", place.n)]))
+    }
+
+    /// The places under `{parts}\0`: keys ending in `{document}\0{n:08}`.
+    fn places(&self, parts: &[&str]) -> Result<Vec<Place>, StoreError> {
+        let mut prefix = key(parts);
+        prefix.push(0);
+        let mut out = Vec::new();
+        for kv in self.scan_pairs(&prefix) {
+            let (k, _) = kv?;
+            let tail = &k[prefix.len()..];
+            let split = tail.iter().rposition(|&b| b == 0).ok_or_else(|| corrupt_place(&k))?;
+            let document = String::from_utf8_lossy(&tail[..split]).into_owned();
+            out.push(Place { document, n: place_number(&k, &tail[split + 1..])? });
+        }
+        Ok(out)
+    }
+
+    /// Quotes whose speaker is `entity`, in document order, with their places (the place's
+    /// `n` is the quote's index in `DocumentRecord::quotes`).
+    pub fn quotes_of(&self, entity: &str) -> Result<Vec<(Place, StoredQuote)>, StoreError> {
         let mut prefix = key(&["qref:", entity]);
         prefix.push(0);
         let mut out = Vec::new();
@@ -498,7 +568,13 @@ impl Store {
             let (k, _) = kv?;
             let doc_id = String::from_utf8_lossy(&k[prefix.len()..]).into_owned();
             if let Some(d) = self.document(&doc_id)? {
-                out.extend(d.quotes.into_iter().filter(|q| q.speaker.as_deref() == Some(entity)));
+                out.extend(
+                    d.quotes
+                        .into_iter()
+                        .enumerate()
+                        .filter(|(_, q)| q.speaker.as_deref() == Some(entity))
+                        .map(|(n, q)| (Place { document: doc_id.clone(), n: n as u32 }, q)),
+                );
             }
         }
         Ok(out)

@@ -25,8 +25,8 @@ fn queries_during_ingest_always_see_a_consistent_graph() {
                 let queries = [
                     "{ relations(first: 100) { totalCount edges { node { id type source { id name } target { id name } } } } }",
                     "{ stats { documents entities relations } }",
-                    "{ search(text: \"b\", first: 20) { id name relations(first: 20) { source { id } target { id } evidence(first: 2) { sentence } } } }",
-                    "{ entities(first: 50) { edges { node { id neighbors(first: 10) { id } } } } }",
+                    "{ search(text: \"b\", first: 20) { id name relations(first: 20) { nodes { source { id } target { id } evidence(first: 2) { nodes { sentence } } } } } }",
+                    "{ entities(first: 50) { edges { node { id neighbors(first: 10) { nodes { id } } } } } }",
                 ];
                 // Bounded: at most 400 requests a client, stopping when ingest is done.
                 for n in 0..400 {

@@ -89,6 +89,27 @@ fn a_frontend_using_graphql_request_gets_what_it_asks_for() {
     assert!(p["count"].as_u64() >= Some(2), "{v}");
     assert_eq!((p["seen"].clone(), p["distinct"].clone()), (p["total"].clone(), p["total"].clone()), "{v}");
     assert!(v["invalidQueryError"].as_str().is_some_and(|m| m.contains("nonsense")), "{v}");
+    // The most connected entity's relations, paged with `after` to the end: each once.
+    let h = &v["hubRelations"];
+    assert!(h["pages"].as_u64() >= Some(3) && h["total"] == h["degree"], "{v}");
+    assert_eq!((h["seen"].clone(), h["distinct"].clone()), (h["total"].clone(), h["total"].clone()), "{v}");
+    assert_eq!(v["refetched"]["__typename"], "Entity", "{v}");
+    assert_eq!(
+        (v["refetched"]["name"].clone(), v["refetched"]["degree"].clone()),
+        (h["name"].clone(), h["degree"].clone())
+    );
+    // Every mention's span is its text in the document, in the order of the text.
+    let a = &v["article"];
+    assert!(
+        a["mentions"].as_u64() > Some(20) && a["mentions"].as_u64() == a["total"].as_u64().map(|t| t.min(100)),
+        "{v}"
+    );
+    assert_eq!(
+        (a["spansMatch"].clone(), a["withEntity"].clone(), a["ordered"].clone()),
+        (a["mentions"].clone(), a["mentions"].clone(), true.into()),
+        "{v}"
+    );
+    assert_eq!(v["mentionAgain"]["__typename"], "Mention", "{v}");
 }
 
 #[test]
@@ -188,4 +209,155 @@ fn cursors_stay_valid_across_an_ingest_and_name_the_item_they_follow() {
     assert_eq!(next["data"]["entities"]["nodes"][0]["id"], expected.as_str(), "{next}");
     let bad = page(Some("o:3"));
     assert_eq!(bad["errors"][0]["extensions"]["code"], "BAD_INPUT", "{bad}");
+}
+
+/// POST `body` with `Accept: application/graphql-response+json`: status and JSON body.
+fn post_spec(url: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+    let r = ureq::post(url)
+        .set("content-type", "application/json")
+        .set("accept", "application/graphql-response+json")
+        .send_string(&body.to_string());
+    let response = match r {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("{e}"),
+    };
+    (response.status(), response.into_json().expect("a JSON body"))
+}
+
+/// The spec's statuses with `application/graphql-response+json` (as Apollo Client 4
+/// sends): a request that never ran gets 400 and no `data`; one that ran gets 200 with
+/// `data` (null when the error reached the root) and `errors`; every error has its code.
+#[test]
+fn execution_errors_get_200_with_data_and_requests_that_never_ran_get_400() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kg = pipeline(&dir.path().join("store"));
+    ingest_reference(&kg);
+    let limits = kennisgraaf::api::Limits { answer_items: 30, ..Default::default() };
+    let server = TestServer::start(kg, ServerConfig { limits, ..Default::default() });
+    let url = format!("{}/graphql", server.url);
+    let query = |q: &str| serde_json::json!({ "query": q });
+    // (request, status, data is null, whether `data` is there at all, code, limit)
+    let cases = [
+        (query("{ neighborhood(id: \"nope\") { nodes { id } } }"), 200, true, true, "NOT_FOUND", None),
+        (
+            query("{ stats { documents } shortestPath(from: \"nope\", to: \"nope\") { id } }"),
+            200,
+            false,
+            true,
+            "NOT_FOUND",
+            None,
+        ),
+        (query("{ entities(first: 1000) { totalCount } }"), 200, true, true, "LIMIT_EXCEEDED", None),
+        (
+            query("{ a: entities { nodes { id } } b: entities { nodes { id } } c: entities { nodes { id } } }"),
+            200,
+            false,
+            true,
+            "LIMIT_EXCEEDED",
+            Some("answerItems"),
+        ),
+        (query("{ entities(after: \"garbage\") { totalCount } }"), 200, true, true, "BAD_INPUT", None),
+        (
+            query(&format!(
+                "{{ search(text: \"a\") {{ {} id {} }} }}",
+                "neighbors { nodes { ".repeat(10),
+                "} }".repeat(10)
+            )),
+            400,
+            true,
+            false,
+            "LIMIT_EXCEEDED",
+            Some("depth"),
+        ),
+        (query("{ nope }"), 400, true, false, "GRAPHQL_VALIDATION_FAILED", None),
+        (query("{ entities(first: 3000000000) { totalCount } }"), 400, true, false, "GRAPHQL_VALIDATION_FAILED", None),
+        (query("{ stats { "), 400, true, false, "GRAPHQL_PARSE_FAILED", None),
+        (serde_json::json!({ "variables": {} }), 400, true, false, "BAD_REQUEST", None),
+        (
+            serde_json::json!({ "extensions": { "persistedQuery": { "version": 1, "sha256Hash": "ecf4edb46db40b5132295c0291d62fb65d6759a9eedfa4d5d612dd5ec54a6b38" } } }),
+            400,
+            true,
+            false,
+            "PERSISTED_QUERY_NOT_SUPPORTED",
+            None,
+        ),
+    ];
+    for (request, status, data_null, has_data, code, limit) in cases {
+        let (got, body) = post_spec(&url, &request);
+        assert_eq!(got, status, "{request}: {body}");
+        assert_eq!((body.get("data").is_some(), body["data"].is_null()), (has_data, data_null), "{request}: {body}");
+        assert_eq!(body["errors"][0]["extensions"]["code"], code, "{request}: {body}");
+        if let Some(limit) = limit {
+            assert_eq!(body["errors"][0]["extensions"]["limit"], limit, "{request}: {body}");
+        }
+    }
+    let (_, none) = post_spec(&url, &serde_json::json!({}));
+    assert!(none["errors"][0]["message"].as_str().is_some_and(|m| m.contains("has no query")), "{none}");
+    // With the query text as well, Apollo's retry after the refusal runs as any request.
+    let (status, body) = post_spec(
+        &url,
+        &serde_json::json!({ "query": "{ stats { documents } }", "extensions": { "persistedQuery": { "version": 1, "sha256Hash": "x" } } }),
+    );
+    assert_eq!((status, body["data"]["stats"]["documents"].as_u64()), (200, Some(1)), "{body}");
+}
+
+/// Confidences are the numbers the store holds (0.45, not 0.44999998807907104).
+#[test]
+fn floats_come_out_as_stored() {
+    let (_dir, server) = server();
+    let r = server.query(
+        "{ relations(first: 50) { nodes { confidence evidence { nodes { confidence } } } } entities(first: 20) { nodes { wikidata { confidence } mentions(first: 5) { nodes { confidence } } } } }",
+        &serde_json::json!({}),
+        None,
+    );
+    let mut numbers = Vec::new();
+    fn collect(v: &serde_json::Value, out: &mut Vec<f64>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, v) in m {
+                    match (k.as_str(), v.as_f64()) {
+                        ("confidence", Some(c)) => out.push(c),
+                        _ => collect(v, out),
+                    }
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|v| collect(v, out)),
+            _ => {}
+        }
+    }
+    collect(&r["data"], &mut numbers);
+    assert!(numbers.len() > 50, "{r}");
+    for c in numbers {
+        assert_eq!(c.to_string(), (c as f32).to_string(), "{c} is not the stored f32 written out");
+    }
+}
+
+/// GET answers carry an `ETag` that changes with the graph and answer `If-None-Match`
+/// with 304; errors are not cached; `/favicon.ico` is there.
+#[test]
+fn get_answers_are_cacheable_until_the_graph_changes() {
+    let (_dir, server) = server();
+    let url = format!("{}/graphql", server.url);
+    let get = |etag: Option<&str>| {
+        let mut r = ureq::get(&url).query("query", "{ stats { documents } }");
+        if let Some(etag) = etag {
+            r = r.set("if-none-match", etag);
+        }
+        r.call().expect("GET")
+    };
+    let first = get(None);
+    let etag = first.header("etag").expect("an ETag").to_string();
+    assert_eq!(first.header("cache-control"), Some("public, no-cache"));
+    assert_eq!(get(Some(&etag)).status(), 304);
+    let failed = ureq::get(&url).query("query", "{ neighborhood(id: \"nope\") { nodes { id } } }").call().expect("200");
+    assert_eq!((failed.header("etag"), failed.header("cache-control")), (None, Some("no-store")));
+    // Compressed for a client that accepts gzip, plain for one that does not.
+    let query = "{ entities(first: 20) { nodes { id name aliases } } }";
+    let gzip = ureq::get(&url).query("query", query).set("accept-encoding", "gzip").call().expect("GET");
+    assert_eq!(gzip.header("content-encoding"), Some("gzip"));
+    assert_eq!(ureq::get(&url).query("query", query).call().expect("GET").header("content-encoding"), None);
+    let favicon = ureq::get(&format!("{}/favicon.ico", server.url)).call().expect("favicon");
+    assert_eq!(favicon.content_type(), "image/svg+xml");
+    drop(server);
 }

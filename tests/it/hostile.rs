@@ -134,7 +134,7 @@ fn over_websocket(addr: &str, query: &str) -> Value {
 #[test]
 fn a_huge_answer_asked_over_websocket_is_refused_within_bounded_memory() {
     let server = ChildServer::start(&[]);
-    let nested = "entities(first:100){nodes{relations(first:100){id source{relations(first:100){id target{relations(first:100){id}}}}}}}";
+    let nested = "entities(first:100){nodes{relations(first:100){nodes{id source{relations(first:100){nodes{id target{relations(first:100){nodes{id}}}}}}}}}}";
     let query = format!("{{ a: {nested} b: {nested} c: {nested} }}");
     let idle = server.reset_peak_mb();
     let answer = over_websocket(&server.addr, &query);
@@ -336,7 +336,8 @@ fn slow_and_idle_connections_are_closed_and_open_ones_are_capped() {
 fn refusals_carry_codes_and_stay_short() {
     let dir = tempfile::tempdir().expect("tempdir");
     let server = TestServer::start(pipeline(dir.path()), ServerConfig::default());
-    let nested = format!("{{ search(text: \"a\") {{ {} id {} }} }}", "neighbors { ".repeat(20), "}".repeat(20));
+    let nested =
+        format!("{{ search(text: \"a\") {{ {} id {} }} }}", "neighbors { nodes { ".repeat(10), "} }".repeat(10));
     let r = server.query(&nested, &json!({}), None);
     assert_eq!(limit_of(&r), ("LIMIT_EXCEEDED", "depth"), "{r}");
     assert_eq!(r["errors"][0]["extensions"]["max"], 16);
