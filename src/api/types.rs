@@ -7,9 +7,9 @@
 
 use super::{charge, error, internal, kg, page_size, relation_filter, ErrorCode};
 use crate::graph::{self, Direction as GraphDirection};
+use crate::model::DocumentRecord;
 use crate::model::{self, EntityRecord, RelationRecord, Span};
 use crate::pipeline::Kennisgraaf;
-use crate::store::DocumentRecord;
 use async_graphql::{Context, Enum, Object, SimpleObject, ID};
 use std::collections::HashMap;
 use std::sync::Arc;
