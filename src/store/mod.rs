@@ -15,6 +15,7 @@
 mod change;
 mod commit;
 mod curate;
+mod postgres;
 mod sled;
 
 pub use curate::{CurateError, CurationOutcome};
@@ -28,6 +29,7 @@ use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
+use self::postgres::PgStore;
 use self::sled::SledStore;
 
 /// Bumped whenever the on-disk layout or a record's encoding changes.
@@ -47,6 +49,43 @@ pub enum StoreError {
     Unavailable { reason: String },
     #[error("store record {key} is corrupt ({reason}); run `kennisgraaf check` or restore a backup")]
     Corrupt { key: String, reason: String },
+    /// A transaction lost to a concurrent writer (PostgreSQL); it is retried.
+    #[error("another writer changed the same records at the same time ({0}); try again")]
+    Conflict(String),
+}
+
+impl StoreError {
+    /// A transaction lost to a concurrent writer: running it again may succeed.
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, StoreError::Conflict(_))
+    }
+}
+
+/// Where a store is: a folder (sled) or a PostgreSQL URL, as `--store` gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreLocation {
+    Folder(std::path::PathBuf),
+    Postgres(String),
+}
+
+impl StoreLocation {
+    /// `postgres://…` or `postgresql://…` is a database; anything else a folder.
+    pub fn parse(text: &str) -> Self {
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            StoreLocation::Postgres(text.to_string())
+        } else {
+            StoreLocation::Folder(text.into())
+        }
+    }
+}
+
+impl std::fmt::Display for StoreLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreLocation::Folder(path) => write!(f, "{}", path.display()),
+            StoreLocation::Postgres(url) => f.write_str(&postgres::shown(url)),
+        }
+    }
 }
 
 /// What a commit changed, for the in-memory graph to apply.
@@ -120,7 +159,18 @@ pub type Scan<T> = Box<dyn Iterator<Item = Result<T, StoreError>>>;
 
 /// The store: one of the backends.
 pub enum Store {
+    /// An embedded store in one folder (the default).
     Sled(SledStore),
+    /// Tables in a PostgreSQL database, shared by any number of processes.
+    Postgres(Box<PgStore>),
+}
+
+/// A scan read whole from a backend that answers in one query.
+fn listed<T: 'static>(records: Result<Vec<T>, StoreError>) -> Scan<T> {
+    match records {
+        Ok(list) => Box::new(list.into_iter().map(Ok)),
+        Err(e) => Box::new(std::iter::once(Err(e))),
+    }
 }
 
 impl Store {
@@ -129,9 +179,21 @@ impl Store {
         Ok(Store::Sled(SledStore::open(path)?))
     }
 
-    fn records(&self) -> &dyn Records {
+    /// Open the store at `location`. A sled folder is created when missing; tables
+    /// missing from a database are created when `create`, else such a database is
+    /// refused (a command that only reads must not make an empty store).
+    pub fn open_at(location: &StoreLocation, create: bool) -> Result<Self, StoreError> {
+        match location {
+            StoreLocation::Folder(path) => Store::open(path),
+            StoreLocation::Postgres(url) => Ok(Store::Postgres(Box::new(PgStore::open(url, create)?))),
+        }
+    }
+
+    /// `read` over the backend's records, outside any transaction.
+    fn read<T>(&self, read: impl FnOnce(&dyn Records) -> Result<T, StoreError>) -> Result<T, StoreError> {
         match self {
-            Store::Sled(s) => s,
+            Store::Sled(s) => read(s),
+            Store::Postgres(p) => read(&p.reader()?),
         }
     }
 
@@ -141,6 +203,7 @@ impl Store {
     pub fn reopen(&self) -> Result<(), StoreError> {
         match self {
             Store::Sled(s) => s.reopen(),
+            Store::Postgres(p) => p.reopen(),
         }
     }
 
@@ -148,6 +211,7 @@ impl Store {
     pub fn write_probe(&self) -> Result<(), StoreError> {
         match self {
             Store::Sled(s) => s.write_probe(),
+            Store::Postgres(p) => p.write_probe(),
         }
     }
 
@@ -155,17 +219,20 @@ impl Store {
     pub fn flush(&self) -> Result<(), StoreError> {
         match self {
             Store::Sled(s) => s.flush(),
+            // Committed is durable.
+            Store::Postgres(_) => Ok(()),
         }
     }
 
     pub fn is_empty(&self) -> Result<bool, StoreError> {
         match self {
             Store::Sled(s) => s.is_empty(),
+            Store::Postgres(p) => p.is_empty(),
         }
     }
 
     pub fn contains_document(&self, id: &str) -> Result<bool, StoreError> {
-        self.records().contains_document(id)
+        self.read(|r| r.contains_document(id))
     }
 
     /// Store a document with everything extracted from it, in one atomic unit; a document
@@ -179,6 +246,17 @@ impl Store {
                     Ok(outcome)
                 }
             },
+            Store::Postgres(p) => p.in_transaction(
+                |tx| match commit::plan(tx, doc)? {
+                    None => Ok(CommitOutcome::default()),
+                    Some((changes, outcome)) => {
+                        tx.apply(changes)?;
+                        tx.log_change("commit", &doc.document.id)?;
+                        Ok(outcome)
+                    }
+                },
+                StoreError::is_conflict,
+            ),
         }
     }
 
@@ -196,43 +274,55 @@ impl Store {
                 s.flush()?;
                 Ok(outcome)
             }
+            Store::Postgres(p) => p.in_transaction(
+                |tx| {
+                    let (changes, outcome) = curate::plan(tx, curation.clone(), reason, at.clone())?;
+                    tx.apply(changes)?;
+                    tx.log_change("curation", &outcome.event.seq.to_string())?;
+                    Ok(outcome)
+                },
+                |e| matches!(e, CurateError::Store(e) if e.is_conflict()),
+            ),
         }
     }
 
     /// The document stored under a source's own id (JSONL `id`), if any.
     pub fn document_for_external_id(&self, external_id: &str) -> Result<Option<String>, StoreError> {
-        self.records().document_for_external_id(external_id)
+        self.read(|r| r.document_for_external_id(external_id))
     }
 
     /// The curation event that deleted this document, if one did.
     pub fn deleted_by(&self, document: &str) -> Result<Option<u64>, StoreError> {
-        self.records().deleted_by(document)
+        self.read(|r| r.deleted_by(document))
     }
 
     /// The id an entity answers as now: itself, or where merges took it.
     pub fn current_id(&self, id: &str) -> Result<String, StoreError> {
-        curate::current_id(self.records(), id)
+        self.read(|r| curate::current_id(r, id))
     }
 
     pub fn document(&self, id: &str) -> Result<Option<DocumentRecord>, StoreError> {
-        self.records().document(id)
+        self.read(|r| r.document(id))
     }
 
     pub fn documents(&self) -> Scan<DocumentRecord> {
         match self {
             Store::Sled(s) => Box::new(s.documents()),
+            Store::Postgres(p) => listed(p.documents()),
         }
     }
 
     pub fn entities(&self) -> Scan<EntityRecord> {
         match self {
             Store::Sled(s) => Box::new(s.entities()),
+            Store::Postgres(p) => listed(p.entities()),
         }
     }
 
     pub fn relations(&self) -> Scan<RelationRecord> {
         match self {
             Store::Sled(s) => Box::new(s.relations()),
+            Store::Postgres(p) => listed(p.relations()),
         }
     }
 
@@ -240,6 +330,7 @@ impl Store {
     pub fn mentions_of(&self, entity: &str) -> Scan<StoredMention> {
         match self {
             Store::Sled(s) => Box::new(s.mentions_of(entity)),
+            Store::Postgres(p) => listed(p.mentions_of(entity)),
         }
     }
 
@@ -247,6 +338,7 @@ impl Store {
     pub fn evidence_of(&self, relation: &str) -> Scan<Evidence> {
         match self {
             Store::Sled(s) => Box::new(s.evidence_of(relation)),
+            Store::Postgres(p) => listed(p.evidence_of(relation)),
         }
     }
 
@@ -254,6 +346,7 @@ impl Store {
     pub fn curations(&self) -> Scan<CurationEvent> {
         match self {
             Store::Sled(s) => Box::new(s.curations()),
+            Store::Postgres(p) => listed(p.curations()),
         }
     }
 
@@ -261,12 +354,14 @@ impl Store {
     pub fn merges(&self) -> Scan<(String, String)> {
         match self {
             Store::Sled(s) => Box::new(s.merges()),
+            Store::Postgres(p) => listed(p.merges()),
         }
     }
 
     fn mentions(&self) -> Scan<StoredMention> {
         match self {
             Store::Sled(s) => Box::new(s.mentions()),
+            Store::Postgres(p) => listed(p.mentions()),
         }
     }
 
@@ -274,12 +369,14 @@ impl Store {
     fn names(&self) -> Scan<(String, String)> {
         match self {
             Store::Sled(s) => Box::new(s.names()),
+            Store::Postgres(p) => listed(p.names()),
         }
     }
 
     fn has_name(&self, folded: &str, entity: &str) -> Result<bool, StoreError> {
         match self {
             Store::Sled(s) => s.has_name(folded, entity),
+            Store::Postgres(p) => p.has_name(folded, entity),
         }
     }
 
@@ -287,6 +384,7 @@ impl Store {
     pub fn quotes_of(&self, entity: &str) -> Result<Vec<StoredQuote>, StoreError> {
         let documents = match self {
             Store::Sled(s) => s.documents_quoting(entity)?,
+            Store::Postgres(p) => p.documents_quoting(entity)?,
         };
         let mut out = Vec::new();
         for id in documents {
@@ -300,6 +398,7 @@ impl Store {
     pub fn counts(&self) -> Result<StoreCounts, StoreError> {
         let [documents, entities, relations, mentions, evidence] = match self {
             Store::Sled(s) => s.count()?,
+            Store::Postgres(p) => p.count()?,
         };
         Ok(StoreCounts { documents, entities, relations, mentions, evidence })
     }
@@ -419,7 +518,7 @@ impl Store {
     fn known(&self, ids: Vec<String>) -> Result<Vec<KnownEntity>, StoreError> {
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
-            if let Some(e) = self.records().entity(&id)? {
+            if let Some(e) = self.read(|r| r.entity(&id))? {
                 out.push(KnownEntity {
                     id,
                     entity_type: e.entity_type,
@@ -436,23 +535,23 @@ impl KnownEntities for Store {
     type Error = StoreError;
 
     fn by_wikidata(&self, qid: &str) -> Result<Option<String>, StoreError> {
-        self.records().wikidata_entity(qid)
+        self.read(|r| r.wikidata_entity(qid))
     }
 
     fn by_folded_alias(&self, folded: &str) -> Result<Vec<KnownEntity>, StoreError> {
-        self.known(self.records().entities_named(folded)?)
+        self.known(self.read(|r| r.entities_named(folded))?)
     }
 
     fn by_name_part(&self, folded: &str) -> Result<Vec<KnownEntity>, StoreError> {
-        self.known(self.records().entities_with_part(folded)?)
+        self.known(self.read(|r| r.entities_with_part(folded))?)
     }
 
     fn merged_into(&self, id: &str) -> Result<Option<String>, StoreError> {
-        self.records().merged_into(id)
+        self.read(|r| r.merged_into(id))
     }
 
     fn split_off(&self, id: &str, name: &str) -> Result<Option<String>, StoreError> {
-        self.records().split_off(id, &fold(name))
+        self.read(|r| r.split_off(id, &fold(name)))
     }
 }
 
