@@ -20,13 +20,13 @@ use crate::model::{
     CuratedFields, CurationEvent, Document, DocumentRecord, EntityRecord, Evidence, RelationRecord, Span,
     StoredMention, StoredQuote, WikidataLink,
 };
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::future::Future;
 use std::str::FromStr;
 use std::sync::{Arc, Mutex, RwLock};
 use std::task::{Context, Poll, Wake, Waker};
 use tokio_postgres::types::ToSql;
-use tokio_postgres::{Client, GenericClient, NoTls, Row};
+use tokio_postgres::{Client, GenericClient, NoTls, Row, Statement};
 
 /// The version of `schema.sql`'s tables; a database of a later version is refused.
 pub const PG_SCHEMA_VERSION: i64 = 1;
@@ -127,12 +127,18 @@ fn place(n: i64) -> usize {
     usize::try_from(n).unwrap_or(0)
 }
 
+/// The statements a connection has prepared, by their SQL (a fixed set: each is parsed
+/// once per connection instead of once per call).
+type Statements = Mutex<HashMap<String, Statement>>;
+
 /// The connections of an open store.
 struct Connections {
     /// Reads outside transactions (pipelined: shared by every caller).
     read: Client,
+    read_statements: Statements,
     /// Transactions, one at a time.
     write: Mutex<Client>,
+    write_statements: Statements,
 }
 
 pub struct PgStore {
@@ -203,7 +209,12 @@ impl PgStore {
     }
 
     fn connect(&self) -> Result<Connections, StoreError> {
-        Ok(Connections { read: self.connect_one()?, write: Mutex::new(self.connect_one()?) })
+        Ok(Connections {
+            read: self.connect_one()?,
+            read_statements: Statements::default(),
+            write: Mutex::new(self.connect_one()?),
+            write_statements: Statements::default(),
+        })
     }
 
     /// Apply the migrations the database lacks, in one transaction, the version row
@@ -288,7 +299,7 @@ impl PgStore {
                 client.build_transaction().isolation_level(tokio_postgres::IsolationLevel::Serializable).start(),
             )
             .map_err(|e| E::from(query_error(&e)))?;
-            let done = unit(&Tx(&tx)).and_then(|out| {
+            let done = unit(&Tx { tx: &tx, statements: &connections.write_statements }).and_then(|out| {
                 block_on(tx.commit()).map_err(|e| E::from(query_error(&e)))?;
                 Ok(out)
             });
@@ -567,12 +578,34 @@ pub(crate) trait Sql {
     }
 }
 
-fn run_query<C: GenericClient>(c: &C, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, StoreError> {
-    block_on(c.query(sql, params)).map_err(|e| query_error(&e))
+/// `sql` prepared on `c`'s connection, once.
+fn prepared<C: GenericClient>(c: &C, statements: &Statements, sql: &str) -> Result<Statement, StoreError> {
+    if let Some(st) = statements.lock().unwrap_or_else(|p| p.into_inner()).get(sql) {
+        return Ok(st.clone());
+    }
+    let st = block_on(c.prepare(sql)).map_err(|e| query_error(&e))?;
+    statements.lock().unwrap_or_else(|p| p.into_inner()).insert(sql.to_string(), st.clone());
+    Ok(st)
 }
 
-fn run_execute<C: GenericClient>(c: &C, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<(), StoreError> {
-    block_on(c.execute(sql, params)).map(|_| ()).map_err(|e| query_error(&e))
+fn run_query<C: GenericClient>(
+    c: &C,
+    statements: &Statements,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+) -> Result<Vec<Row>, StoreError> {
+    let st = prepared(c, statements, sql)?;
+    block_on(c.query(&st, params)).map_err(|e| query_error(&e))
+}
+
+fn run_execute<C: GenericClient>(
+    c: &C,
+    statements: &Statements,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+) -> Result<(), StoreError> {
+    let st = prepared(c, statements, sql)?;
+    block_on(c.execute(&st, params)).map(|_| ()).map_err(|e| query_error(&e))
 }
 
 /// Reads outside a transaction, on the shared connection.
@@ -580,16 +613,20 @@ pub struct Reader(Arc<Connections>);
 
 impl Sql for Reader {
     fn query(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, StoreError> {
-        run_query(&self.0.read, sql, params)
+        run_query(&self.0.read, &self.0.read_statements, sql, params)
     }
 
     fn execute(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<(), StoreError> {
-        run_execute(&self.0.read, sql, params)
+        run_execute(&self.0.read, &self.0.read_statements, sql, params)
     }
 }
 
 /// A transaction under way: its reads see its own writes and lock what a plan updates.
-pub struct Tx<'t>(&'t tokio_postgres::Transaction<'t>);
+pub struct Tx<'t> {
+    tx: &'t tokio_postgres::Transaction<'t>,
+    /// Those of the writer connection the transaction runs on.
+    statements: &'t Statements,
+}
 
 impl Sql for Tx<'_> {
     fn row_lock(&self) -> &'static str {
@@ -597,11 +634,11 @@ impl Sql for Tx<'_> {
     }
 
     fn query(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, StoreError> {
-        run_query(self.0, sql, params)
+        run_query(self.tx, self.statements, sql, params)
     }
 
     fn execute(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<(), StoreError> {
-        run_execute(self.0, sql, params)
+        run_execute(self.tx, self.statements, sql, params)
     }
 }
 
@@ -756,10 +793,11 @@ impl Tx<'_> {
             Change::RemoveRelation(id) => self.execute("DELETE FROM relations WHERE id = $1", &[&id]),
             Change::PutEvidence { relation, n, evidence: ev } => {
                 let n = i32::try_from(n).unwrap_or(i32::MAX);
-                self.execute("DELETE FROM evidence WHERE document = $1 AND n = $2", &[&ev.document, &n])?;
                 self.execute(
                     "INSERT INTO evidence (document, n, relation, sentence, span_start, span_end, confidence, \
-                     extractor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                     extractor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (document, n) DO UPDATE SET \
+                     relation = EXCLUDED.relation, sentence = EXCLUDED.sentence, span_start = EXCLUDED.span_start, \
+                     span_end = EXCLUDED.span_end, confidence = EXCLUDED.confidence, extractor = EXCLUDED.extractor",
                     &[
                         &ev.document,
                         &n,
@@ -778,10 +816,12 @@ impl Tx<'_> {
             ),
             Change::PutMention { n, mention: m } => {
                 let n = i32::try_from(n).unwrap_or(i32::MAX);
-                self.execute("DELETE FROM mentions WHERE document = $1 AND n = $2", &[&m.document, &n])?;
                 self.execute(
                     "INSERT INTO mentions (document, n, entity, sentence, span_start, span_end, text, confidence, \
-                     source) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                     source) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (document, n) DO UPDATE SET \
+                     entity = EXCLUDED.entity, sentence = EXCLUDED.sentence, span_start = EXCLUDED.span_start, \
+                     span_end = EXCLUDED.span_end, text = EXCLUDED.text, confidence = EXCLUDED.confidence, \
+                     source = EXCLUDED.source",
                     &[
                         &m.document,
                         &n,
