@@ -13,8 +13,9 @@
 //! and document exist, relation weights equal their evidence, the name index matches
 //! the entities' names. Relations left without evidence and entities left without
 //! mentions are removed. The backend serialises a curation with commits (sled: the
-//! pipeline's writer lock; PostgreSQL: the curation lock row), so the read-modify-write
-//! of records here is safe.
+//! pipeline's writer lock; PostgreSQL: one SERIALIZABLE transaction for the plan's
+//! reads and writes, retried when it loses), so the read-modify-write of records here
+//! is safe.
 
 use super::change::Change;
 use super::{seen_range, Records, StoreError};
