@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command: installs what the tests' real consumers need, if missing
-# (Graphviz, Chromium, networkx, the npm packages cytoscape, graphql-http and
-# graphql-request), then runs every test. Safe to run again: it only installs what is
+# (Graphviz, Chromium, PostgreSQL's server binaries for the throwaway databases of the
+# store tests, networkx, the npm packages cytoscape, graphql-http and graphql-request),
+# then runs every test. Safe to run again: it only installs what is
 # not there yet. Needs ../shared/data beside the checkout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,7 @@ fi
 need_apt=()
 command -v dot >/dev/null || need_apt+=(graphviz)
 command -v chromium >/dev/null || need_apt+=(chromium)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need_apt+=(postgresql)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "the tests need ${need_apt[*]}: install them (apt-get install ${need_apt[*]}) or run this as root" >&2

@@ -486,6 +486,18 @@ mod tests {
     }
 }
 
+/// A stored document with what was extracted from it (mentions and evidence are kept
+/// under their entity and relation, found again through these id lists).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentRecord {
+    pub document: Document,
+    pub sentences: Vec<Span>,
+    pub entity_ids: Vec<String>,
+    pub relation_ids: Vec<String>,
+    pub mention_count: u64,
+    pub quotes: Vec<StoredQuote>,
+}
+
 /// An entity as the store and the graph keep it: the sum of its mentions across documents.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EntityRecord {

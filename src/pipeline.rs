@@ -397,7 +397,7 @@ impl Kennisgraaf {
                 _ => {}
             }
         }
-        let resolved = resolve::resolve(document, extraction, &self.store);
+        let resolved = resolve::resolve(document, extraction, &self.store)?;
         let id = resolved.document.id.clone();
         let outcome = self.store.commit(&resolved)?;
         if outcome.stored {

@@ -14,14 +14,15 @@ const GLOBAL: &str = "Global options";
     about = "Build a knowledge graph from Dutch news and serve it over GraphQL",
     long_about = "kennisgraaf reads Dutch news articles, extracts people, organisations, places, laws and \
 the relations between them (each with the sentence that supports it), keeps them in an embedded \
-sled store and serves the graph over GraphQL with GraphiQL in the browser.\n\n\
+sled store (or a PostgreSQL database shared by many processes) and serves the graph over GraphQL with GraphiQL in the browser.\n\n\
 Start with `kennisgraaf serve`: on an empty store it first ingests the bundled corpus in data/corpus."
 )]
 pub struct Cli {
-    /// Folder of the sled store (`ingest` and `serve` create it if missing; the other
-    /// commands refuse a missing one).
+    /// Where the store is: a folder (an embedded sled store) or a PostgreSQL URL
+    /// (`postgres://user@host:5432/db`). `ingest` and `serve` create it if missing; the
+    /// other commands refuse a missing one.
     #[arg(long, global = true, help_heading = GLOBAL, env = "KENNISGRAAF_STORE", default_value = "kennisgraaf.store")]
-    pub store: PathBuf,
+    pub store: String,
     #[command(flatten)]
     pub models: ModelArgs,
     /// Log filter, e.g. `info`, `debug`, `kennisgraaf=trace` (RUST_LOG also works).

@@ -3,12 +3,12 @@
 use super::args::ModelArgs;
 use crate::model::CurationEvent;
 use crate::pipeline::Kennisgraaf;
-use crate::store::CurateError;
+use crate::store::{CurateError, StoreLocation};
 use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::Path;
 
-pub fn log(store: &Path) -> Result<()> {
+pub fn log(store: &StoreLocation) -> Result<()> {
     let store = super::run::existing_store(store)?;
     let mut out = std::io::stdout().lock();
     for event in store.curations() {
@@ -56,7 +56,7 @@ pub fn replay(kg: &Kennisgraaf, events: &[CurationEvent]) -> Result<usize> {
     Ok(applied)
 }
 
-pub fn replay_file(store: &Path, models: &ModelArgs, file: &Path) -> Result<()> {
+pub fn replay_file(store: &StoreLocation, models: &ModelArgs, file: &Path) -> Result<()> {
     let events = read_log(file)?;
     // Replaying onto a missing store would skip every curation: it is refused instead.
     let kg = super::run::open(super::run::existing_store(store)?, models)?;

@@ -51,6 +51,7 @@ pub fn run(cli: &Cli) -> std::process::ExitCode {
 }
 
 fn dispatch(cli: &Cli) -> anyhow::Result<()> {
+    let store = crate::store::StoreLocation::parse(&cli.store);
     match &cli.command {
         Command::Train(TrainCommand::Ner(a)) => train::train_ner(a),
         Command::Train(TrainCommand::Link(a)) => link::train_link(a),
@@ -64,13 +65,13 @@ fn dispatch(cli: &Cli) -> anyhow::Result<()> {
             let extractor = load_extractor(&cli.models)?;
             extract::run(&extractor, a)
         }
-        Command::Serve(a) => run::serve(&cli.store, &cli.models, a),
-        Command::Ingest(a) => run::ingest_cmd(&cli.store, &cli.models, a),
-        Command::Stats => run::stats(&cli.store),
-        Command::Search(a) => run::search(&cli.store, a),
-        Command::Check => run::check(&cli.store),
-        Command::Export(a) => run::export(&cli.store, a),
-        Command::Curation(CurationCommand::Log) => curation::log(&cli.store),
-        Command::Curation(CurationCommand::Replay(a)) => curation::replay_file(&cli.store, &cli.models, &a.file),
+        Command::Serve(a) => run::serve(&store, &cli.models, a),
+        Command::Ingest(a) => run::ingest_cmd(&store, &cli.models, a),
+        Command::Stats => run::stats(&store),
+        Command::Search(a) => run::search(&store, a),
+        Command::Check => run::check(&store),
+        Command::Export(a) => run::export(&store, a),
+        Command::Curation(CurationCommand::Log) => curation::log(&store),
+        Command::Curation(CurationCommand::Replay(a)) => curation::replay_file(&store, &cli.models, &a.file),
     }
 }

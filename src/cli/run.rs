@@ -8,7 +8,7 @@ use crate::export;
 use crate::ingest::{self, ReadLimits};
 use crate::pipeline::{IngestReport, Kennisgraaf};
 use crate::server::{self, ServerConfig};
-use crate::store::Store;
+use crate::store::{Store, StoreLocation};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::Write;
@@ -16,16 +16,18 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-/// The store at `path` for a command that reads it: a missing store is an error (a typo in
-/// `--store` must not look like an empty graph).
-pub fn existing_store(path: &Path) -> Result<Store> {
-    anyhow::ensure!(
-        path.exists(),
-        "no store at {}; create one with `kennisgraaf --store {} ingest FILES…` (or give the right --store)",
-        path.display(),
-        path.display()
-    );
-    Ok(Store::open(path)?)
+/// The store at `location` for a command that reads it: a missing store is an error (a
+/// typo in `--store` must not look like an empty graph).
+pub fn existing_store(location: &StoreLocation) -> Result<Store> {
+    if let StoreLocation::Folder(path) = location {
+        anyhow::ensure!(
+            path.exists(),
+            "no store at {}; create one with `kennisgraaf --store {} ingest FILES…` (or give the right --store)",
+            path.display(),
+            path.display()
+        );
+    }
+    Ok(Store::open_at(location, false)?)
 }
 
 /// The pipeline over `store` with the models loaded.
@@ -93,8 +95,8 @@ fn ingest_paths(
     Ok((report, read.problems.len()))
 }
 
-pub fn ingest_cmd(store: &Path, models: &ModelArgs, args: &IngestArgs) -> Result<()> {
-    let kg = open(Store::open(store)?, models)?;
+pub fn ingest_cmd(store: &StoreLocation, models: &ModelArgs, args: &IngestArgs) -> Result<()> {
+    let kg = open(Store::open_at(store, true)?, models)?;
     let (report, unreadable) =
         ingest_paths(&kg, &args.paths, ReadLimits { max_file_bytes: args.max_file_bytes }, args.flush_every)?;
     if unreadable + report.problems.len() > 0 {
@@ -106,7 +108,7 @@ pub fn ingest_cmd(store: &Path, models: &ModelArgs, args: &IngestArgs) -> Result
     Ok(())
 }
 
-pub fn stats(store: &Path) -> Result<()> {
+pub fn stats(store: &StoreLocation) -> Result<()> {
     let store = existing_store(store)?;
     let counts = store.counts()?;
     let graph = crate::graph::Graph::load(&store)?;
@@ -125,7 +127,7 @@ pub fn stats(store: &Path) -> Result<()> {
 }
 
 /// Entities whose name or an alias matches, as the GraphQL `search` finds them.
-pub fn search(store: &Path, args: &SearchArgs) -> Result<()> {
+pub fn search(store: &StoreLocation, args: &SearchArgs) -> Result<()> {
     let graph = crate::graph::Graph::load(&existing_store(store)?)?;
     let hits = graph.search(&args.name, args.limit);
     anyhow::ensure!(!hits.is_empty(), "no entity named like {:?}", args.name);
@@ -137,7 +139,7 @@ pub fn search(store: &Path, args: &SearchArgs) -> Result<()> {
     Ok(())
 }
 
-pub fn export(store: &Path, args: &ExportArgs) -> Result<()> {
+pub fn export(store: &StoreLocation, args: &ExportArgs) -> Result<()> {
     let params = export::ExportParams {
         types: args.types.clone(),
         relations: args.relations.clone(),
@@ -208,7 +210,7 @@ fn write_file(
     written.with_context(|| format!("cannot write {}", path.display()))
 }
 
-pub fn check(store: &Path) -> Result<()> {
+pub fn check(store: &StoreLocation) -> Result<()> {
     let store = existing_store(store)?;
     let counts = store.counts()?;
     let problems = store.check()?;
@@ -230,9 +232,9 @@ fn serve_limits(args: &ServeArgs) -> crate::api::Limits {
     crate::api::Limits { time: std::time::Duration::from_secs(args.timeout_secs), ..Default::default() }
 }
 
-pub fn serve(store: &Path, models: &ModelArgs, args: &ServeArgs) -> Result<()> {
+pub fn serve(store: &StoreLocation, models: &ModelArgs, args: &ServeArgs) -> Result<()> {
     let started = Instant::now();
-    let kg = open(Store::open(store)?, models)?;
+    let kg = open(Store::open_at(store, true)?, models)?;
     // A store `check` refuses is not served: ingesting into it would build on the damage.
     let problems = kg.store().check_quick()?;
     if !problems.is_empty() {
@@ -242,9 +244,9 @@ pub fn serve(store: &Path, models: &ModelArgs, args: &ServeArgs) -> Result<()> {
         anyhow::bail!(
             "the store at {} fails its integrity check ({} problems, the first listed above); not serving it. \
              Run `kennisgraaf --store {} check` for the full list, then restore a backup or re-ingest into a new store",
-            store.display(),
+            store,
             problems.len(),
-            store.display()
+            store
         );
     }
     if kg.store().is_empty()? && !args.no_seed {

@@ -29,19 +29,21 @@ pub struct KnownEntity {
     pub curated_type: bool,
 }
 
-/// What resolution needs to know about the entities already stored.
+/// What resolution needs to know about the entities already stored. A lookup that cannot
+/// read says so (`Err`), never "not found": resolution would then make a duplicate.
 pub trait KnownEntities {
+    type Error;
     /// The entity linked to this Wikidata QID, if any.
-    fn by_wikidata(&self, qid: &str) -> Option<String>;
+    fn by_wikidata(&self, qid: &str) -> Result<Option<String>, Self::Error>;
     /// Entities that have `folded` among their folded aliases.
-    fn by_folded_alias(&self, folded: &str) -> Vec<KnownEntity>;
+    fn by_folded_alias(&self, folded: &str) -> Result<Vec<KnownEntity>, Self::Error>;
     /// Entities with `folded` among the short forms of their names (`model::short_forms`:
     /// "sauwens" of "Johan Sauwens").
-    fn by_name_part(&self, folded: &str) -> Vec<KnownEntity>;
+    fn by_name_part(&self, folded: &str) -> Result<Vec<KnownEntity>, Self::Error>;
     /// The entity a curator merged `id` into, if any.
-    fn merged_into(&self, id: &str) -> Option<String>;
+    fn merged_into(&self, id: &str) -> Result<Option<String>, Self::Error>;
     /// The entity a curator split the alias `name` (compared folded) off `id` into, if any.
-    fn split_off(&self, id: &str, name: &str) -> Option<String>;
+    fn split_off(&self, id: &str, name: &str) -> Result<Option<String>, Self::Error>;
 }
 
 /// Longest chain of merges and splits followed (a curator cannot make a cycle, but a
@@ -49,14 +51,18 @@ pub trait KnownEntities {
 const MAX_CURATION_HOPS: usize = 32;
 
 /// Where curation sends an entity that the extractor named `name` and resolution gave `id`.
-fn follow_curation(mut id: String, name: &str, known: &impl KnownEntities) -> String {
+fn follow_curation<K: KnownEntities>(mut id: String, name: &str, known: &K) -> Result<String, K::Error> {
     for _ in 0..MAX_CURATION_HOPS {
-        match known.split_off(&id, name).or_else(|| known.merged_into(&id)) {
+        let next = match known.split_off(&id, name)? {
+            Some(next) => Some(next),
+            None => known.merged_into(&id)?,
+        };
+        match next {
             Some(next) => id = next,
             None => break,
         }
     }
-    id
+    Ok(id)
 }
 
 fn digest(parts: &[&str]) -> String {
@@ -91,15 +97,17 @@ pub fn wikidata_entity_id(qid: &str) -> String {
 /// - not linked: a stored entity of the same type and a shared alias (its canonical
 ///   name first, then the smallest id); else a new id from type and name;
 /// - then curation rules (`follow_curation`).
-fn global_id(e: &LocalEntity, known: &impl KnownEntities) -> String {
-    follow_curation(extracted_id(e, known), &e.name, known)
+fn global_id<K: KnownEntities>(e: &LocalEntity, known: &K) -> Result<String, K::Error> {
+    follow_curation(extracted_id(e, known)?, &e.name, known)
 }
 
 /// `global_id` before curation rules ("same type" includes any type when curated).
-fn extracted_id(e: &LocalEntity, known: &impl KnownEntities) -> String {
+fn extracted_id<K: KnownEntities>(e: &LocalEntity, known: &K) -> Result<String, K::Error> {
     let qid = e.wikidata.as_ref().map(|w| w.id.as_str());
-    if let Some(id) = qid.and_then(|q| known.by_wikidata(q)) {
-        return id;
+    if let Some(q) = qid {
+        if let Some(id) = known.by_wikidata(q)? {
+            return Ok(id);
+        }
     }
     // One store lookup per distinct alias; a hit on the canonical name wins, then
     // the smallest id among the aliases' hits (deterministic).
@@ -112,7 +120,7 @@ fn extracted_id(e: &LocalEntity, known: &impl KnownEntities) -> String {
     // ORG), then the smallest id.
     let mut best: Option<((bool, bool), String)> = None;
     for alias in &folded {
-        for k in known.by_folded_alias(alias) {
+        for k in known.by_folded_alias(alias)? {
             if qid.is_some() && k.wikidata.is_some() {
                 continue;
             }
@@ -122,10 +130,13 @@ fn extracted_id(e: &LocalEntity, known: &impl KnownEntities) -> String {
             }
         }
     }
-    best.map(|(_, id)| id).or_else(|| short_form_of(e, &folded, known)).unwrap_or_else(|| match qid {
+    if let Some((_, id)) = best {
+        return Ok(id);
+    }
+    Ok(short_form_of(e, &folded, known)?.unwrap_or_else(|| match qid {
         Some(q) => wikidata_entity_id(q),
         None => entity_id(e.entity_type, &e.name),
-    })
+    }))
 }
 
 /// A stored entity that `e` names short: every name of `e` is a short form of a name
@@ -133,14 +144,14 @@ fn extracted_id(e: &LocalEntity, known: &impl KnownEntities) -> String {
 /// of no other's (two people sharing a surname stay apart). A person's short name is not
 /// read as an organisation's, nor an organisation's as a person's.
 /// `folded`: the entity's names, folded and deduplicated.
-fn short_form_of(e: &LocalEntity, folded: &[String], known: &impl KnownEntities) -> Option<String> {
+fn short_form_of<K: KnownEntities>(e: &LocalEntity, folded: &[String], known: &K) -> Result<Option<String>, K::Error> {
     if !matches!(e.entity_type, EntityType::Person | EntityType::Organization | EntityType::Misc) {
-        return None;
+        return Ok(None);
     }
     let mut found: Option<String> = None;
     for name in folded {
         let fits: Vec<KnownEntity> = known
-            .by_name_part(name)
+            .by_name_part(name)?
             .into_iter()
             .filter(|k| k.wikidata.is_none() || e.wikidata.is_none())
             .filter(|k| match k.entity_type {
@@ -150,27 +161,39 @@ fn short_form_of(e: &LocalEntity, folded: &[String], known: &impl KnownEntities)
             .collect();
         match fits.as_slice() {
             [only] if found.as_ref().is_none_or(|f| *f == only.id) => found = Some(only.id.clone()),
-            _ => return None,
+            _ => return Ok(None),
         }
     }
-    found
+    Ok(found)
 }
 
 pub fn relation_id(source: &str, kind: &str, predicate: &str, target: &str) -> String {
     format!("r{}", digest(&[source, kind, predicate, target]))
 }
 
-pub fn resolve(document: Document, extraction: Extraction, known: &impl KnownEntities) -> ResolvedDocument {
+/// Give the extraction's entities global ids; fails when a lookup cannot read the store.
+pub fn resolve<K: KnownEntities>(
+    document: Document,
+    extraction: Extraction,
+    known: &K,
+) -> Result<ResolvedDocument, K::Error> {
     // Entities of one article linked to the same item are one entity.
     let mut by_qid: BTreeMap<&str, String> = BTreeMap::new();
-    let ids: Vec<String> = extraction
-        .entities
-        .iter()
-        .map(|e| match e.wikidata.as_ref() {
-            Some(w) => by_qid.entry(w.id.as_str()).or_insert_with(|| global_id(e, known)).clone(),
-            None => global_id(e, known),
-        })
-        .collect();
+    let mut ids: Vec<String> = Vec::with_capacity(extraction.entities.len());
+    for e in &extraction.entities {
+        let id = match e.wikidata.as_ref() {
+            Some(w) => match by_qid.get(w.id.as_str()) {
+                Some(id) => id.clone(),
+                None => {
+                    let id = global_id(e, known)?;
+                    by_qid.insert(w.id.as_str(), id.clone());
+                    id
+                }
+            },
+            None => global_id(e, known)?,
+        };
+        ids.push(id);
+    }
     let mut contributions: BTreeMap<String, EntityContribution> = BTreeMap::new();
     for (local, e) in extraction.entities.iter().enumerate() {
         let c = contributions.entry(ids[local].clone()).or_insert_with(|| EntityContribution {
@@ -252,12 +275,12 @@ pub fn resolve(document: Document, extraction: Extraction, known: &impl KnownEnt
             extractor: q.extractor,
         })
         .collect();
-    ResolvedDocument {
+    Ok(ResolvedDocument {
         document,
         sentences: extraction.sentences,
         entities: contributions.into_values().collect(),
         mentions,
         relations,
         quotes,
-    }
+    })
 }

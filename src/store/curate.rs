@@ -1,20 +1,27 @@
-//! Curation: human decisions applied to the stored graph, one event at a time.
+//! Curation: human decisions applied to the stored graph, one event at a time, written
+//! once for every backend over `Records`: `plan` reads what a curation touches and says
+//! what to write as `Change`s, which the backend applies atomically with the event.
 //!
-//! Each `Curation` is stored as a numbered `CurationEvent` (`cur:{seq}`) in the same
-//! sled batch as every change it makes, so a curation lands whole or not at all, and
-//! it leaves rules behind for later ingests: `merged:{id}` (the old id leads to the
-//! entity it was merged into), `split:{id}\0{folded alias}` (the alias leads to its
-//! own entity), `CuratedFields` on the entity (name and type stay as set), and
-//! `deleted:{document}` (the same text is not ingested again).
+//! Each `Curation` is stored as a numbered `CurationEvent` in the same unit as every
+//! change it makes, so a curation lands whole or not at all, and it leaves rules behind
+//! for later ingests: merged ids (the old id leads to the entity it was merged into),
+//! split-off aliases (the alias leads to its own entity), `CuratedFields` on the entity
+//! (name and type stay as set), and deleted documents (the same text is not ingested
+//! again).
 //!
 //! Invariants: after a curation, `Store::check` holds as before: every mention's entity
 //! and document exist, relation weights equal their evidence, the name index matches
 //! the entities' names. Relations left without evidence and entities left without
-//! mentions are removed. Callers serialise curations with commits (the pipeline's
-//! writer lock), so the read-modify-write of records here is safe.
+//! mentions are removed. The backend serialises a curation with commits (sled: the
+//! pipeline's writer lock; PostgreSQL: one SERIALIZABLE transaction for the plan's
+//! reads and writes, retried when it loses), so the read-modify-write of records here
+//! is safe.
 
-use super::{decode, encode, key, seen_range, DocumentRecord, Store, StoreError};
-use crate::model::{fold, Curation, CurationEvent, EntityRecord, EntityType, Evidence, RelationRecord, StoredMention};
+use super::change::Change;
+use super::{seen_range, Records, StoreError};
+use crate::model::{
+    fold, Curation, CurationEvent, DocumentRecord, EntityRecord, EntityType, RelationRecord, StoredMention,
+};
 use crate::resolve::{relation_id, split_entity_id};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -51,162 +58,126 @@ const MAX_NAME_LEN: usize = 300;
 /// Longest chain of merges followed when resolving an id.
 const MAX_MERGE_HOPS: usize = 32;
 
-impl Store {
-    /// Apply one curation and store it as the next event, atomically, and flush.
-    pub fn curate(&self, curation: Curation, reason: &str, at: String) -> Result<CurationOutcome, CurateError> {
-        let reason = reason.trim();
-        if reason.is_empty() {
-            return Err(CurateError::BadInput("give a reason: curations are kept with why they were made".into()));
+/// The changes that apply one curation and store it as the next event.
+pub(super) fn plan(
+    records: &dyn Records,
+    curation: Curation,
+    reason: &str,
+    at: String,
+) -> Result<(Vec<Change>, CurationOutcome), CurateError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(CurateError::BadInput("give a reason: curations are kept with why they were made".into()));
+    }
+    let seq = records.last_curation()? + 1;
+    let event = CurationEvent { seq, at, reason: reason.to_string(), curation };
+    let mut edit = Edit::new(records);
+    let (subject, merged) = match &event.curation {
+        Curation::Merge { from, into } => {
+            let into = edit.merge(from, into)?;
+            (Some(into.clone()), Some((from.clone(), into)))
         }
-        let seq = self.curations().last().transpose()?.map_or(1, |e| e.seq + 1);
-        let event = CurationEvent { seq, at, reason: reason.to_string(), curation };
-        let mut edit = Edit::new(self);
-        let (subject, merged) = match &event.curation {
-            Curation::Merge { from, into } => {
-                let into = edit.merge(from, into)?;
-                (Some(into.clone()), Some((from.clone(), into)))
-            }
-            Curation::Rename { entity, name } => (Some(edit.rename(entity, name)?), None),
-            Curation::Retype { entity, entity_type } => (Some(edit.retype(entity, *entity_type)?), None),
-            Curation::SplitAlias { entity, alias } => (Some(edit.split_alias(entity, alias)?), None),
-            Curation::DeleteDocument { document } => {
-                edit.delete_document(document, seq)?;
-                (None, None)
-            }
-        };
-        edit.batch.insert(cur_key(seq), encode(&event)?);
-        let entity = subject.map(|id| edit.entity(&id)).transpose()?.flatten();
-        let outcome = edit.apply(event, entity, merged)?;
-        self.curated.store(true, std::sync::atomic::Ordering::Relaxed);
-        self.flush()?;
-        Ok(outcome)
-    }
-
-    /// Every curation made, in order.
-    pub fn curations(&self) -> impl DoubleEndedIterator<Item = Result<CurationEvent, StoreError>> + '_ {
-        self.scan_pairs(b"cur:").map(|kv| {
-            let (k, v) = kv?;
-            decode(&k, &v)
-        })
-    }
-
-    /// `(old id, id it was merged into)` for every merge.
-    pub fn merges(&self) -> impl Iterator<Item = Result<(String, String), StoreError>> + '_ {
-        self.scan_pairs(b"merged:").map(|kv| {
-            let (k, v) = kv?;
-            Ok((String::from_utf8_lossy(&k[7..]).into_owned(), String::from_utf8_lossy(&v).into_owned()))
-        })
-    }
-
-    /// The curation event that deleted this document, if one did.
-    pub fn deleted_by(&self, document: &str) -> Result<Option<u64>, StoreError> {
-        if !self.curated.load(std::sync::atomic::Ordering::Relaxed) {
-            return Ok(None);
+        Curation::Rename { entity, name } => (Some(edit.rename(entity, name)?), None),
+        Curation::Retype { entity, entity_type } => (Some(edit.retype(entity, *entity_type)?), None),
+        Curation::SplitAlias { entity, alias } => (Some(edit.split_alias(entity, alias)?), None),
+        Curation::DeleteDocument { document } => {
+            edit.delete_document(document, seq)?;
+            (None, None)
         }
-        Ok(self
-            .db()?
-            .get(key(&["deleted:", document]))?
-            .and_then(|v| v.as_ref().try_into().ok().map(u64::from_le_bytes)))
-    }
-
-    /// The id an entity answers as now: itself, or where merges took it.
-    pub fn current_id(&self, id: &str) -> Result<String, StoreError> {
-        let mut id = id.to_string();
-        for _ in 0..MAX_MERGE_HOPS {
-            match self.db()?.get(key(&["merged:", &id]))? {
-                Some(next) => id = String::from_utf8_lossy(&next).into_owned(),
-                None => break,
-            }
-        }
-        Ok(id)
-    }
+    };
+    edit.changes.push(Change::PutCuration(event.clone()));
+    let entity = subject.map(|id| edit.entity(&id)).transpose()?.flatten();
+    Ok(edit.finish(event, entity, merged)?)
 }
 
-fn cur_key(seq: u64) -> Vec<u8> {
-    key(&["cur:", &format!("{seq:020}")])
-}
-
-/// The last `\0`-separated part of a key (a mention's or evidence's number in its document).
-fn last_part(k: &[u8]) -> String {
-    let start = k.iter().rposition(|&b| b == 0).map_or(0, |i| i + 1);
-    String::from_utf8_lossy(&k[start..]).into_owned()
+/// The id an entity answers as now: itself, or where merges took it.
+pub(super) fn current_id(records: &dyn Records, id: &str) -> Result<String, StoreError> {
+    let mut id = id.to_string();
+    for _ in 0..MAX_MERGE_HOPS {
+        match records.merged_into(&id)? {
+            Some(next) => id = next,
+            None => break,
+        }
+    }
+    Ok(id)
 }
 
 fn is_name(m: &StoredMention) -> bool {
     m.source.is_named()
 }
 
-/// Put every changed record of a cache into the batch under `prefix` (`None`: remove
-/// it); returns the records written and the ids removed.
-fn write_records<T: serde::Serialize>(
-    batch: &mut sled::Batch,
-    prefix: &str,
+/// The changes that write every record of a cache (`None`: remove it); returns the
+/// records written and the ids removed.
+fn write_records<T: Clone>(
+    changes: &mut Vec<Change>,
     cache: BTreeMap<String, Option<T>>,
-) -> Result<(Vec<T>, Vec<String>), StoreError> {
+    put: impl Fn(T) -> Change,
+    remove: impl Fn(String) -> Change,
+) -> (Vec<T>, Vec<String>) {
     let (mut written, mut removed) = (Vec::new(), Vec::new());
     for (id, record) in cache {
         match record {
             Some(r) => {
-                batch.insert(key(&[prefix, &id]), encode(&r)?);
+                changes.push(put(r.clone()));
                 written.push(r);
             }
             None => {
-                batch.remove(key(&[prefix, &id]));
+                changes.push(remove(id.clone()));
                 removed.push(id);
             }
         }
     }
-    Ok((written, removed))
+    (written, removed)
 }
 
-/// Records read and changed by one curation, written as one batch by `apply`.
+/// Records read and changed by one curation, turned into changes by `finish`.
 /// `Some(None)` in a cache means removed.
-struct Edit<'s> {
-    store: &'s Store,
+struct Edit<'r> {
+    records: &'r dyn Records,
     entities: BTreeMap<String, Option<EntityRecord>>,
     relations: BTreeMap<String, Option<RelationRecord>>,
     documents: BTreeMap<String, Option<DocumentRecord>>,
     /// Entities whose last mention this curation moved away.
     emptied: BTreeSet<String>,
-    batch: sled::Batch,
+    changes: Vec<Change>,
 }
 
-impl<'s> Edit<'s> {
-    fn new(store: &'s Store) -> Self {
+impl<'r> Edit<'r> {
+    fn new(records: &'r dyn Records) -> Self {
         Self {
-            store,
+            records,
             entities: BTreeMap::new(),
             relations: BTreeMap::new(),
             documents: BTreeMap::new(),
             emptied: BTreeSet::new(),
-            batch: sled::Batch::default(),
+            changes: Vec::new(),
         }
     }
 
     fn entity(&self, id: &str) -> Result<Option<EntityRecord>, StoreError> {
         match self.entities.get(id) {
             Some(e) => Ok(e.clone()),
-            None => self.store.get(&key(&["ent:", id])),
+            None => self.records.entity(id),
         }
     }
 
     /// An entity that must exist, looked up by an id that may have been merged away.
     fn existing_entity(&self, id: &str) -> Result<EntityRecord, CurateError> {
-        let current = self.store.current_id(id)?;
+        let current = current_id(self.records, id)?;
         self.entity(&current)?.ok_or_else(|| CurateError::NotFound(format!("no entity with id {id:?}")))
     }
 
     fn relation(&self, id: &str) -> Result<Option<RelationRecord>, StoreError> {
         match self.relations.get(id) {
             Some(r) => Ok(r.clone()),
-            None => self.store.get(&key(&["rel:", id])),
+            None => self.records.relation(id),
         }
     }
 
     fn document(&self, id: &str) -> Result<Option<DocumentRecord>, StoreError> {
         match self.documents.get(id) {
             Some(d) => Ok(d.clone()),
-            None => self.store.document(id),
+            None => self.records.document(id),
         }
     }
 
@@ -214,27 +185,14 @@ impl<'s> Edit<'s> {
         self.entities.insert(e.id.clone(), Some(e));
     }
 
-    fn scan_raw<T: serde::de::DeserializeOwned>(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, T)>, StoreError> {
-        let mut out = Vec::new();
-        for kv in self.store.scan_pairs(prefix) {
-            let (k, v) = kv?;
-            out.push((k.to_vec(), decode(&k, &v)?));
-        }
-        Ok(out)
-    }
-
     /// Documents in which `entity` has mentions, in id order.
     fn documents_of(&self, entity: &str) -> Result<Vec<String>, StoreError> {
-        let mut docs = BTreeSet::new();
-        for m in self.store.mentions_of(entity) {
-            docs.insert(m?.document);
-        }
-        Ok(docs.into_iter().collect())
+        Ok(self.records.documents_mentioning(entity)?.into_iter().collect())
     }
 
     fn add_alias(&mut self, e: &mut EntityRecord, alias: &str) {
         if !e.aliases.contains_key(alias) {
-            self.batch.insert(key(&["name:", &fold(alias), &e.id]), &[]);
+            self.changes.push(Change::PutName { folded: fold(alias), entity: e.id.clone() });
         }
         *e.aliases.entry(alias.to_string()).or_default() += 1;
     }
@@ -246,7 +204,7 @@ impl<'s> Edit<'s> {
             e.aliases.remove(alias);
             let folded = fold(alias);
             if !e.names().any(|a| fold(a) == folded) {
-                self.batch.remove(key(&["name:", &folded, &e.id]));
+                self.changes.push(Change::RemoveName { folded, entity: e.id.clone() });
             }
         }
     }
@@ -254,12 +212,11 @@ impl<'s> Edit<'s> {
     /// Remove an entity record with its name-index keys and its Wikidata key.
     fn remove_entity(&mut self, e: &EntityRecord) -> Result<(), StoreError> {
         for name in e.names() {
-            self.batch.remove(key(&["name:", &fold(name), &e.id]));
+            self.changes.push(Change::RemoveName { folded: fold(name), entity: e.id.clone() });
         }
         if let Some(w) = &e.wikidata {
-            let wd = key(&["wd:", &w.id]);
-            if self.store.db()?.get(&wd)?.is_some_and(|v| v.as_ref() == e.id.as_bytes()) {
-                self.batch.remove(wd);
+            if self.records.wikidata_entity(&w.id)?.as_deref() == Some(e.id.as_str()) {
+                self.changes.push(Change::RemoveWikidata(w.id.clone()));
             }
         }
         self.entities.insert(e.id.clone(), None);
@@ -278,29 +235,27 @@ impl<'s> Edit<'s> {
             Some(t) => self.entity(t)?,
             None => None,
         };
-        let mut prefix = key(&["men:", from, doc_id]);
-        prefix.push(0);
-        let mentions: Vec<(Vec<u8>, StoredMention)> = self.scan_raw(&prefix)?;
+        let mentions: Vec<(u32, StoredMention)> = self.records.mentions_in(from, doc_id)?;
         let written_as_alias = |m: &StoredMention| alias.is_none_or(|a| is_name(m) && fold(&m.text) == a);
         let whole = mentions.iter().filter(|(_, m)| is_name(m)).all(|(_, m)| written_as_alias(m));
         let mut moved = 0;
-        for (k, mut m) in mentions {
+        for (n, mut m) in mentions {
             if !whole && !written_as_alias(&m) {
                 continue;
             }
             moved += 1;
-            self.batch.remove(k.clone());
+            self.changes.push(Change::RemoveMention { entity: from.to_string(), document: doc_id.to_string(), n });
             src.mention_count = src.mention_count.saturating_sub(1);
             if is_name(&m) {
                 self.remove_alias(&mut src, &m.text);
             }
             if let Some(d) = dst.as_mut() {
                 m.entity = d.id.clone();
-                self.batch.insert(key(&["men:", &d.id, doc_id, &last_part(&k)]), encode(&m)?);
                 d.mention_count += 1;
                 if is_name(&m) {
                     self.add_alias(d, &m.text);
                 }
+                self.changes.push(Change::PutMention { n, mention: m });
             }
         }
         if let Some(d) = dst.as_mut().filter(|_| moved > 0 || whole) {
@@ -342,11 +297,9 @@ impl<'s> Edit<'s> {
             if from.is_some_and(|f| rel.source != f && rel.target != f) {
                 continue;
             }
-            let mut prefix = key(&["ev:", &rid, &doc_id]);
-            prefix.push(0);
-            let evidence: Vec<(Vec<u8>, Evidence)> = self.scan_raw(&prefix)?;
-            for (k, _) in &evidence {
-                self.batch.remove(k.clone());
+            let evidence = self.records.evidence_in(&rid, &doc_id)?;
+            for (n, _) in &evidence {
+                self.changes.push(Change::RemoveEvidence { relation: rid.clone(), document: doc_id.clone(), n: *n });
             }
             rel.weight = rel.weight.saturating_sub(evidence.len() as u64);
             doc.relation_ids.retain(|r| *r != rid);
@@ -373,10 +326,10 @@ impl<'s> Edit<'s> {
                 first_seen: None,
                 last_seen: None,
             });
-            for (k, ev) in &evidence {
-                self.batch.insert(key(&["ev:", &nid, &doc_id, &last_part(k)]), encode(ev)?);
+            for (n, ev) in evidence {
                 target.weight += 1;
                 target.confidence = target.confidence.max(ev.confidence);
+                self.changes.push(Change::PutEvidence { relation: nid.clone(), n, evidence: ev });
             }
             seen_range(&mut target.first_seen, &mut target.last_seen, doc.document.date.as_deref());
             if !doc.relation_ids.contains(&nid) {
@@ -405,9 +358,10 @@ impl<'s> Edit<'s> {
             }
         }
         if spoke {
-            self.batch.remove(key(&["qref:", from, &doc.document.id]));
+            let document = doc.document.id.clone();
+            self.changes.push(Change::RemoveQuoteRef { speaker: from.to_string(), document: document.clone() });
             if let Some(t) = to {
-                self.batch.insert(key(&["qref:", t, &doc.document.id]), &[]);
+                self.changes.push(Change::PutQuoteRef { speaker: t.to_string(), document });
             }
         }
     }
@@ -433,12 +387,12 @@ impl<'s> Edit<'s> {
         self.emptied.remove(&src.id);
         // The curator's decision wins over the linker: `from`'s Wikidata item leads to `into`.
         if let Some(w) = &src.wikidata {
-            self.batch.insert(key(&["wd:", &w.id]), dst.id.as_bytes());
+            self.changes.push(Change::PutWikidata { qid: w.id.clone(), entity: dst.id.clone() });
             if dst.wikidata.is_none() {
                 dst.wikidata = Some(w.clone());
             }
         }
-        self.batch.insert(key(&["merged:", &src.id]), dst.id.as_bytes());
+        self.changes.push(Change::PutMerged { from: src.id.clone(), into: dst.id.clone() });
         let id = dst.id.clone();
         self.put_entity(dst);
         Ok(id)
@@ -459,9 +413,9 @@ impl<'s> Edit<'s> {
         e.name = name.to_string();
         e.curated.name = true;
         if !e.names().any(|a| fold(a) == old) {
-            self.batch.remove(key(&["name:", &old, &e.id]));
+            self.changes.push(Change::RemoveName { folded: old, entity: e.id.clone() });
         }
-        self.batch.insert(key(&["name:", &fold(name), &e.id]), &[]);
+        self.changes.push(Change::PutName { folded: fold(name), entity: e.id.clone() });
         let id = e.id.clone();
         self.put_entity(e);
         Ok(id)
@@ -504,13 +458,13 @@ impl<'s> Edit<'s> {
         for doc in self.documents_of(&e.id)? {
             self.reassign(&doc, &e.id, Some(&new_id), Some(&folded))?;
         }
-        self.batch.insert(key(&["split:", &e.id, &folded]), new_id.as_bytes());
+        self.changes.push(Change::PutSplit { entity: e.id.clone(), folded, into: new_id.clone() });
         Ok(new_id)
     }
 
     fn delete_document(&mut self, id: &str, seq: u64) -> Result<(), CurateError> {
         let Some(mut doc) = self.document(id)? else {
-            return Err(CurateError::NotFound(match self.store.deleted_by(id)? {
+            return Err(CurateError::NotFound(match self.records.deleted_by(id)? {
                 Some(n) => format!("document {id:?} was already deleted (curation {n})"),
                 None => format!("no document with id {id:?}"),
             }));
@@ -524,34 +478,40 @@ impl<'s> Edit<'s> {
         }
         self.move_relations(&mut doc, None, None)?;
         if let Some(xid) = &doc.document.external_id {
-            if self.store.document_for_external_id(xid)?.as_deref() == Some(id) {
-                self.batch.remove(key(&["xid:", xid]));
+            if self.records.document_for_external_id(xid)?.as_deref() == Some(id) {
+                self.changes.push(Change::RemoveExternalId(xid.clone()));
             }
         }
-        self.batch.insert(key(&["deleted:", id]), &seq.to_le_bytes());
+        self.changes.push(Change::PutDeleted { document: id.to_string(), seq });
         self.documents.insert(id.to_string(), None);
         Ok(())
     }
 
-    /// Remove emptied entities, write every changed record, apply the batch.
-    fn apply(
+    /// Remove emptied entities and write every changed record: the curation's changes,
+    /// with what they change for the graph.
+    fn finish(
         mut self,
         event: CurationEvent,
         entity: Option<EntityRecord>,
         merged: Option<(String, String)>,
-    ) -> Result<CurationOutcome, StoreError> {
+    ) -> Result<(Vec<Change>, CurationOutcome), StoreError> {
         for id in std::mem::take(&mut self.emptied) {
             if let Some(e) = self.entity(&id)?.filter(|e| e.mention_count == 0) {
                 self.remove_entity(&e)?;
             }
         }
-        let (entities, removed_entities) = write_records(&mut self.batch, "ent:", std::mem::take(&mut self.entities))?;
-        let (relations, removed_relations) =
-            write_records(&mut self.batch, "rel:", std::mem::take(&mut self.relations))?;
-        write_records(&mut self.batch, "doc:", std::mem::take(&mut self.documents))?;
+        let mut changes = std::mem::take(&mut self.changes);
+        let (entities, removed_entities) =
+            write_records(&mut changes, std::mem::take(&mut self.entities), Change::PutEntity, Change::RemoveEntity);
+        let (relations, removed_relations) = write_records(
+            &mut changes,
+            std::mem::take(&mut self.relations),
+            Change::PutRelation,
+            Change::RemoveRelation,
+        );
+        write_records(&mut changes, std::mem::take(&mut self.documents), Change::PutDocument, Change::RemoveDocument);
         let outcome =
             CurationOutcome { event, entity, entities, removed_entities, relations, removed_relations, merged };
-        self.store.db()?.apply_batch(self.batch)?;
-        Ok(outcome)
+        Ok((changes, outcome))
     }
 }

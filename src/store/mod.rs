@@ -1,42 +1,39 @@
-//! Stage 4: the persistent store. Only this module imports sled.
+//! Stage 4: the persistent store, behind one interface for every backend.
 //!
-//! Layout (one sled tree, keys prefixed by record kind, values postcard-encoded):
-//! `meta:schema` → version; `doc:{id}` → `DocumentRecord`; `ent:{id}` → `EntityRecord`;
-//! `name:{folded alias}\0{id}` → (); `rel:{id}` → `RelationRecord`;
-//! `ev:{relation}\0{document}\0{n}` → `Evidence`; `men:{entity}\0{document}\0{n}` →
-//! `StoredMention`; `qref:{speaker}\0{document}` → (); `xid:{external id}` → document id;
-//! `wd:{QID}` → id of the entity linked to that Wikidata item.
-//! Curation (see `curate.rs`): `cur:{seq}` → `CurationEvent`; `merged:{id}` → the id it
-//! was merged into; `split:{id}\0{folded alias}` → the id the alias was split off into;
-//! `deleted:{document}` → seq of the event that deleted it.
+//! `Store` is the seam: an enum of backends (`sled`: an embedded folder, the default;
+//! `postgres`: a shared database) whose methods speak model types only. What a commit or
+//! a curation writes is decided once, over the reads in `Records`, as a list of
+//! `Change`s (`commit.rs`, `curate.rs`); a backend reads records and applies a list of
+//! changes as one atomic unit. `check` is written once over the scans.
 //!
-//! Invariants: a document and everything derived from it land in one atomic sled batch,
-//! or not at all; committing a document already stored changes nothing; callers
-//! serialise commits (`Store::commit` takes `&mut self`-like exclusivity through the
-//! pipeline's writer lock) so read-modify-write of aggregates is safe. A commit is
-//! durable once `flush` returns. After a write fails (a full disk) sled refuses every
-//! later write; `reopen` closes it and opens it again, and in between every call returns
-//! `StoreError::Unavailable` instead of waiting.
-//! `meta:probe` → time of the last `write_probe` (whether the disk takes writes again).
+//! Invariants: a document and everything derived from it land in one atomic unit, or
+//! not at all; committing a document already stored changes nothing; a curation lands
+//! with its event in the same unit. Every method returns `Result`: a read error is never
+//! taken for "not found" (resolution would then create a duplicate entity). Nothing
+//! outside this module names a backend's types.
 
+mod change;
+mod commit;
 mod curate;
+mod postgres;
+mod sled;
 
 pub use curate::{CurateError, CurationOutcome};
 
 use crate::model::{
-    fold, short_forms, Document, EntityRecord, EntityType, Evidence, RelationRecord, ResolvedDocument, Span,
-    StoredMention, StoredQuote,
+    fold, CurationEvent, DocumentRecord, EntityRecord, Evidence, RelationRecord, ResolvedDocument, StoredMention,
+    StoredQuote,
 };
 use crate::resolve::{KnownEntities, KnownEntity};
-use serde::{de::DeserializeOwned, Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::sync::RwLock;
+use serde::Serialize;
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use self::postgres::PgStore;
+use self::sled::SledStore;
 
 /// Bumped whenever the on-disk layout or a record's encoding changes.
 pub const SCHEMA_VERSION: u32 = 5;
-const SCHEMA_KEY: &[u8] = b"meta:schema";
-const PROBE_KEY: &[u8] = b"meta:probe";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -52,41 +49,67 @@ pub enum StoreError {
     Unavailable { reason: String },
     #[error("store record {key} is corrupt ({reason}); run `kennisgraaf check` or restore a backup")]
     Corrupt { key: String, reason: String },
+    /// A transaction lost to a concurrent writer (PostgreSQL); it is retried.
+    #[error("another writer changed the same records at the same time ({0}); try again")]
+    Conflict(String),
 }
 
-impl From<sled::Error> for StoreError {
-    fn from(e: sled::Error) -> Self {
-        StoreError::Io(e.to_string())
+impl StoreError {
+    /// A transaction lost to a concurrent writer: running it again may succeed.
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, StoreError::Conflict(_))
     }
 }
 
 /// Where a mention, an evidence record or a quote is kept: its document and its number
-/// there (mentions and evidence in extraction order, quotes in `DocumentRecord::quotes`).
+/// there, which global ids (`api::node`) are made of.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Place {
     pub document: String,
     pub n: u32,
 }
 
-/// The `n` of a place from the last part of its key (eight digits).
-fn place_number(key: &[u8], digits: &[u8]) -> Result<u32, StoreError> {
-    std::str::from_utf8(digits).ok().and_then(|d| d.parse().ok()).ok_or_else(|| corrupt_place(key))
+/// Records in scan order, each with its place: its document and its number among the
+/// records of that document.
+fn numbered<T>(records: Scan<T>, document: impl Fn(&T) -> &String) -> Result<Vec<(Place, T)>, StoreError> {
+    let mut out: Vec<(Place, T)> = Vec::new();
+    for record in records {
+        let record = record?;
+        let doc = document(&record).clone();
+        let n = match out.last() {
+            Some((last, _)) if last.document == doc => last.n + 1,
+            _ => 0,
+        };
+        out.push((Place { document: doc, n }, record));
+    }
+    Ok(out)
 }
 
-fn corrupt_place(key: &[u8]) -> StoreError {
-    StoreError::Corrupt { key: String::from_utf8_lossy(key).into_owned(), reason: "no document and number".into() }
+/// Where a store is: a folder (sled) or a PostgreSQL URL, as `--store` gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreLocation {
+    Folder(std::path::PathBuf),
+    Postgres(String),
 }
 
-/// A stored document with what was extracted from it (mentions and evidence are kept
-/// under their entity and relation, found again through these id lists).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DocumentRecord {
-    pub document: Document,
-    pub sentences: Vec<Span>,
-    pub entity_ids: Vec<String>,
-    pub relation_ids: Vec<String>,
-    pub mention_count: u64,
-    pub quotes: Vec<StoredQuote>,
+impl StoreLocation {
+    /// `postgres://…` or `postgresql://…` is a database; anything else a folder.
+    pub fn parse(text: &str) -> Self {
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            StoreLocation::Postgres(text.to_string())
+        } else {
+            StoreLocation::Folder(text.into())
+        }
+    }
+}
+
+impl std::fmt::Display for StoreLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreLocation::Folder(path) => write!(f, "{}", path.display()),
+            StoreLocation::Postgres(url) => f.write_str(&postgres::shown(url)),
+        }
+    }
 }
 
 /// What a commit changed, for the in-memory graph to apply.
@@ -107,36 +130,44 @@ pub struct StoreCounts {
     pub evidence: u64,
 }
 
-pub struct Store {
-    path: PathBuf,
-    /// None while `reopen` replaces it (or when reopening failed).
-    db: RwLock<Option<sled::Db>>,
-    /// Whether any curation was ever made: lets ingestion skip curation-rule lookups
-    /// in the common case of an uncurated store.
-    curated: std::sync::atomic::AtomicBool,
-}
-
-fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
-    postcard::to_stdvec(value).map_err(|e| StoreError::Io(format!("encoding failed: {e}")))
-}
-
-fn decode<T: DeserializeOwned>(key: &[u8], bytes: &[u8]) -> Result<T, StoreError> {
-    postcard::from_bytes(bytes)
-        .map_err(|e| StoreError::Corrupt { key: String::from_utf8_lossy(key).into_owned(), reason: e.to_string() })
-}
-
-fn key(parts: &[&str]) -> Vec<u8> {
-    let mut k = Vec::with_capacity(64);
-    for (i, p) in parts.iter().enumerate() {
-        if i > 1 {
-            k.push(0);
-        }
-        k.extend_from_slice(p.as_bytes());
+/// The reads that commit and curation plans, resolution and `current_id` are written
+/// over. A backend answers them from what it holds, inside the unit the plan is applied
+/// in.
+pub(crate) trait Records {
+    fn entity(&self, id: &str) -> Result<Option<EntityRecord>, StoreError>;
+    /// `entity`, kept from other writers until the unit ends (PostgreSQL: a row lock).
+    fn entity_for_update(&self, id: &str) -> Result<Option<EntityRecord>, StoreError> {
+        self.entity(id)
     }
-    k
+    fn relation(&self, id: &str) -> Result<Option<RelationRecord>, StoreError>;
+    /// `relation`, kept from other writers until the unit ends (PostgreSQL: a row lock).
+    fn relation_for_update(&self, id: &str) -> Result<Option<RelationRecord>, StoreError> {
+        self.relation(id)
+    }
+    fn document(&self, id: &str) -> Result<Option<DocumentRecord>, StoreError>;
+    fn contains_document(&self, id: &str) -> Result<bool, StoreError>;
+    /// Documents in which `entity` has mentions.
+    fn documents_mentioning(&self, entity: &str) -> Result<BTreeSet<String>, StoreError>;
+    /// `entity`'s mentions in `document`, with their numbers in the document.
+    fn mentions_in(&self, entity: &str, document: &str) -> Result<Vec<(u32, StoredMention)>, StoreError>;
+    /// `relation`'s evidence in `document`, with their numbers in the document.
+    fn evidence_in(&self, relation: &str, document: &str) -> Result<Vec<(u32, Evidence)>, StoreError>;
+    /// The entity linked to this Wikidata QID.
+    fn wikidata_entity(&self, qid: &str) -> Result<Option<String>, StoreError>;
+    /// Entities with a name that folds to `folded` (the name index).
+    fn entities_named(&self, folded: &str) -> Result<Vec<String>, StoreError>;
+    /// Entities with `folded` among the short forms of their names.
+    fn entities_with_part(&self, folded: &str) -> Result<Vec<String>, StoreError>;
+    fn merged_into(&self, id: &str) -> Result<Option<String>, StoreError>;
+    fn split_off(&self, id: &str, folded: &str) -> Result<Option<String>, StoreError>;
+    /// The curation event that deleted this document.
+    fn deleted_by(&self, document: &str) -> Result<Option<u64>, StoreError>;
+    fn document_for_external_id(&self, external_id: &str) -> Result<Option<String>, StoreError>;
+    /// The number of the last curation event, 0 when there is none.
+    fn last_curation(&self) -> Result<u64, StoreError>;
 }
 
-fn seen_range(first: &mut Option<String>, last: &mut Option<String>, date: Option<&str>) {
+pub(crate) fn seen_range(first: &mut Option<String>, last: &mut Option<String>, date: Option<&str>) {
     if let Some(d) = date {
         if first.as_deref().is_none_or(|f| d < f) {
             *first = Some(d.to_string());
@@ -147,225 +178,296 @@ fn seen_range(first: &mut Option<String>, last: &mut Option<String>, date: Optio
     }
 }
 
-/// Open sled at `path` and check its schema version (writing it into a new store).
-fn open_db(path: &Path) -> Result<sled::Db, StoreError> {
-    let display = path.display().to_string();
-    let config = sled::Config::new().path(path).flush_every_ms(Some(500));
-    let is_locked = |e: &sled::Error| matches!(e, sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("lock"));
-    // sled's background threads let go of a store's lock a moment after its last
-    // handle is dropped (a store just closed in this process, or a process exiting):
-    // wait up to a second for that before calling the store in use.
-    let mut opened = config.open();
-    for _ in 0..20 {
-        match &opened {
-            Err(e) if is_locked(e) => {
-                std::thread::sleep(std::time::Duration::from_millis(50));
-                opened = config.open();
-            }
-            _ => break,
-        }
+/// Records read one by one from a backend.
+pub type Scan<T> = Box<dyn Iterator<Item = Result<T, StoreError>>>;
+
+/// The store: one of the backends.
+pub enum Store {
+    /// An embedded store in one folder (the default).
+    Sled(SledStore),
+    /// Tables in a PostgreSQL database, shared by any number of processes.
+    Postgres(Box<PgStore>),
+}
+
+/// A scan read whole from a backend that answers in one query.
+fn listed<T: 'static>(records: Result<Vec<T>, StoreError>) -> Scan<T> {
+    match records {
+        Ok(list) => Box::new(list.into_iter().map(Ok)),
+        Err(e) => Box::new(std::iter::once(Err(e))),
     }
-    let db = opened.map_err(|e| match e {
-        e if is_locked(&e) => StoreError::Locked { path: display.clone() },
-        other => StoreError::Open { path: display.clone(), reason: other.to_string() },
-    })?;
-    match db.get(SCHEMA_KEY)? {
-        Some(v) => {
-            let found = v.as_ref().try_into().map(u32::from_le_bytes).unwrap_or(0);
-            if found != SCHEMA_VERSION {
-                return Err(StoreError::Schema { path: display, found });
-            }
-        }
-        None if db.is_empty() => {
-            db.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_le_bytes())?;
-            db.flush()?;
-        }
-        None => return Err(StoreError::Schema { path: display, found: 0 }),
-    }
-    Ok(db)
 }
 
 impl Store {
-    /// Open (or create) the store at `path`.
+    /// Open (or create) the sled store in the folder `path`.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let db = open_db(path)?;
-        let curated = db.scan_prefix(b"cur:").next().transpose()?.is_some();
-        Ok(Self { path: path.to_path_buf(), db: RwLock::new(Some(db)), curated: curated.into() })
+        Ok(Store::Sled(SledStore::open(path)?))
     }
 
-    /// Close sled and open it again: after a failed write sled refuses every later write,
-    /// even once the disk has room. Calls made meanwhile get `StoreError::Unavailable`;
-    /// if opening fails the store stays unavailable until a later `reopen` succeeds.
+    /// Open the store at `location`. A sled folder is created when missing; tables
+    /// missing from a database are created when `create`, else such a database is
+    /// refused (a command that only reads must not make an empty store).
+    pub fn open_at(location: &StoreLocation, create: bool) -> Result<Self, StoreError> {
+        match location {
+            StoreLocation::Folder(path) => Store::open(path),
+            StoreLocation::Postgres(url) => Ok(Store::Postgres(Box::new(PgStore::open(url, create)?))),
+        }
+    }
+
+    /// `read` over the backend's records, outside any transaction.
+    fn read<T>(&self, read: impl FnOnce(&dyn Records) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        match self {
+            Store::Sled(s) => read(s),
+            Store::Postgres(p) => read(&p.reader()?),
+        }
+    }
+
+    /// Connect again (PostgreSQL) or close and open again (sled: after a failed write
+    /// sled refuses every later write, even once the disk has room). Calls made meanwhile
+    /// get `StoreError::Unavailable`.
     pub fn reopen(&self) -> Result<(), StoreError> {
-        let old = self.db.write().unwrap_or_else(|p| p.into_inner()).take();
-        // Its background threads and any reader's iterator let go of the lock soon after.
-        drop(old);
-        let db = open_db(&self.path)?;
-        let curated = db.scan_prefix(b"cur:").next().transpose()?.is_some();
-        self.curated.store(curated, std::sync::atomic::Ordering::Relaxed);
-        *self.db.write().unwrap_or_else(|p| p.into_inner()) = Some(db);
-        Ok(())
+        match self {
+            Store::Sled(s) => s.reopen(),
+            Store::Postgres(p) => p.reopen(),
+        }
     }
 
-    /// Write and flush one small record: whether the disk takes writes (again).
+    /// Write one small record durably: whether the store takes writes (again).
     pub fn write_probe(&self) -> Result<(), StoreError> {
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-        let db = self.db()?;
-        db.insert(PROBE_KEY, &now.to_le_bytes())?;
-        db.flush()?;
-        Ok(())
-    }
-
-    fn db(&self) -> Result<sled::Db, StoreError> {
-        let db = self.db.read().unwrap_or_else(|p| p.into_inner()).clone();
-        db.ok_or_else(|| StoreError::Unavailable { reason: "it is being reopened after a failed write".into() })
-    }
-
-    /// The records under a prefix, or the one error saying why the store cannot be read.
-    fn scan_pairs(
-        &self,
-        prefix: &[u8],
-    ) -> impl DoubleEndedIterator<Item = Result<(sled::IVec, sled::IVec), StoreError>> + use<> {
-        let (records, unavailable) = match self.db() {
-            Ok(db) => (Some(db.scan_prefix(prefix)), None),
-            Err(e) => (None, Some(Err(e))),
-        };
-        unavailable.into_iter().chain(records.into_iter().flatten().map(|kv| kv.map_err(StoreError::from)))
+        match self {
+            Store::Sled(s) => s.write_probe(),
+            Store::Postgres(p) => p.write_probe(),
+        }
     }
 
     /// Make every commit so far durable.
     pub fn flush(&self) -> Result<(), StoreError> {
-        self.db()?.flush()?;
-        Ok(())
-    }
-
-    fn get<T: DeserializeOwned>(&self, key: &[u8]) -> Result<Option<T>, StoreError> {
-        self.db()?.get(key)?.map(|v| decode(key, &v)).transpose()
-    }
-
-    fn scan<T: DeserializeOwned>(&self, prefix: &[u8]) -> impl Iterator<Item = Result<T, StoreError>> + '_ {
-        self.scan_pairs(prefix).map(|kv| {
-            let (k, v) = kv?;
-            decode(&k, &v)
-        })
-    }
-
-    pub fn contains_document(&self, id: &str) -> Result<bool, StoreError> {
-        Ok(self.db()?.contains_key(key(&["doc:", id]))?)
+        match self {
+            Store::Sled(s) => s.flush(),
+            // Committed is durable.
+            Store::Postgres(_) => Ok(()),
+        }
     }
 
     pub fn is_empty(&self) -> Result<bool, StoreError> {
-        Ok(self.scan_pairs(b"doc:").next().transpose()?.is_none())
+        match self {
+            Store::Sled(s) => s.is_empty(),
+            Store::Postgres(p) => p.is_empty(),
+        }
     }
 
-    /// Store a document with everything extracted from it, in one atomic batch.
+    pub fn contains_document(&self, id: &str) -> Result<bool, StoreError> {
+        self.read(|r| r.contains_document(id))
+    }
+
+    /// Store a document with everything extracted from it, in one atomic unit; a document
+    /// already stored changes nothing (`CommitOutcome::stored` false).
     pub fn commit(&self, doc: &ResolvedDocument) -> Result<CommitOutcome, StoreError> {
-        let doc_id = doc.document.id.as_str();
-        if self.contains_document(doc_id)? {
-            return Ok(CommitOutcome::default());
-        }
-        let date = doc.document.date.as_deref();
-        let mut batch = sled::Batch::default();
-        let mut outcome = CommitOutcome { stored: true, ..Default::default() };
-
-        for c in &doc.entities {
-            let k = key(&["ent:", &c.id]);
-            let mut e: EntityRecord =
-                self.get(&k)?.unwrap_or_else(|| EntityRecord::new(c.id.clone(), c.name.clone(), c.entity_type));
-            if let (None, Some(link)) = (&e.wikidata, &c.wikidata) {
-                batch.insert(key(&["wd:", &link.id]), c.id.as_bytes());
-                e.wikidata = Some(link.clone());
-            }
-            // Short forms of the names this entity did not have yet (the others are indexed).
-            let new_names = c.aliases.keys().filter(|a| !e.aliases.contains_key(*a));
-            let new_names: Vec<&String> = if e.aliases.is_empty() {
-                new_names.chain(std::iter::once(&c.name)).collect()
-            } else {
-                new_names.collect()
-            };
-            for part in name_parts(c.entity_type, new_names.into_iter()) {
-                batch.insert(key(&["part:", &part, &c.id]), &[]);
-            }
-            for (alias, n) in &c.aliases {
-                if !e.aliases.contains_key(alias) {
-                    batch.insert(key(&["name:", &fold(alias), &c.id]), &[]);
+        match self {
+            Store::Sled(s) => match commit::plan(s, doc)? {
+                None => Ok(CommitOutcome::default()),
+                Some((changes, outcome)) => {
+                    s.apply(changes)?;
+                    Ok(outcome)
                 }
-                *e.aliases.entry(alias.clone()).or_default() += n;
-            }
-            if e.aliases.is_empty() {
-                batch.insert(key(&["name:", &fold(&c.name), &c.id]), &[]);
-            }
-            e.vote_type(c.entity_type, c.mention_count.max(1));
-            for r in &c.roles {
-                *e.roles.entry(r.clone()).or_default() += 1;
-            }
-            // A person is best named by the longest form seen ("Ahmed Aboutaleb").
-            if e.entity_type == EntityType::Person && c.name.len() > e.name.len() && !e.curated.name {
-                e.name = c.name.clone();
-            }
-            e.mention_count += c.mention_count;
-            e.document_count += 1;
-            seen_range(&mut e.first_seen, &mut e.last_seen, date);
-            batch.insert(k, encode(&e)?);
-            outcome.entities.push(e);
+            },
+            Store::Postgres(p) => p.in_transaction(
+                |tx| match commit::plan(tx, doc)? {
+                    None => Ok(CommitOutcome::default()),
+                    Some((changes, outcome)) => {
+                        tx.apply(changes)?;
+                        tx.log_change("commit", &doc.document.id)?;
+                        Ok(outcome)
+                    }
+                },
+                StoreError::is_conflict,
+            ),
         }
+    }
 
-        let mut relations: BTreeMap<&str, RelationRecord> = BTreeMap::new();
-        for (n, r) in doc.relations.iter().enumerate() {
-            let rec = match relations.get_mut(r.id.as_str()) {
-                Some(rec) => rec,
-                None => {
-                    let stored = self.get(&key(&["rel:", &r.id]))?.unwrap_or_else(|| RelationRecord {
-                        id: r.id.clone(),
-                        source: r.source.clone(),
-                        target: r.target.clone(),
-                        kind: r.kind,
-                        predicate: r.predicate.clone(),
-                        weight: 0,
-                        confidence: 0.0,
-                        first_seen: None,
-                        last_seen: None,
-                    });
-                    relations.entry(r.id.as_str()).or_insert(stored)
-                }
-            };
-            rec.weight += 1;
-            rec.confidence = rec.confidence.max(r.evidence.confidence);
-            seen_range(&mut rec.first_seen, &mut rec.last_seen, date);
-            batch.insert(key(&["ev:", &r.id, doc_id, &format!("{n:08}")]), encode(&r.evidence)?);
-        }
-        for (id, rec) in &relations {
-            batch.insert(key(&["rel:", id]), encode(rec)?);
-        }
-        outcome.relations = relations.into_values().collect();
-
-        for (n, m) in doc.mentions.iter().enumerate() {
-            batch.insert(key(&["men:", &m.entity, doc_id, &format!("{n:08}")]), encode(m)?);
-        }
-        for q in &doc.quotes {
-            if let Some(s) = &q.speaker {
-                batch.insert(key(&["qref:", s, doc_id]), &[]);
+    /// Apply one curation and store it as the next event, atomically and durably.
+    pub fn curate(
+        &self,
+        curation: crate::model::Curation,
+        reason: &str,
+        at: String,
+    ) -> Result<CurationOutcome, CurateError> {
+        match self {
+            Store::Sled(s) => {
+                let (changes, outcome) = curate::plan(s, curation, reason, at)?;
+                s.apply(changes)?;
+                s.flush()?;
+                Ok(outcome)
             }
+            Store::Postgres(p) => p.in_transaction(
+                |tx| {
+                    let (changes, outcome) = curate::plan(tx, curation.clone(), reason, at.clone())?;
+                    tx.apply(changes)?;
+                    tx.log_change("curation", &outcome.event.seq.to_string())?;
+                    Ok(outcome)
+                },
+                |e| matches!(e, CurateError::Store(e) if e.is_conflict()),
+            ),
         }
-        let record = DocumentRecord {
-            document: doc.document.clone(),
-            sentences: doc.sentences.clone(),
-            entity_ids: doc.entities.iter().map(|e| e.id.clone()).collect(),
-            relation_ids: outcome.relations.iter().map(|r| r.id.clone()).collect(),
-            mention_count: doc.mentions.len() as u64,
-            quotes: doc.quotes.clone(),
-        };
-        if let Some(xid) = &doc.document.external_id {
-            batch.insert(key(&["xid:", xid]), doc_id.as_bytes());
-        }
-        batch.insert(key(&["doc:", doc_id]), encode(&record)?);
-        self.db()?.apply_batch(batch)?;
-        Ok(outcome)
     }
 
     /// The document stored under a source's own id (JSONL `id`), if any.
     pub fn document_for_external_id(&self, external_id: &str) -> Result<Option<String>, StoreError> {
-        Ok(self.db()?.get(key(&["xid:", external_id]))?.map(|v| String::from_utf8_lossy(&v).into_owned()))
+        self.read(|r| r.document_for_external_id(external_id))
+    }
+
+    /// The curation event that deleted this document, if one did.
+    pub fn deleted_by(&self, document: &str) -> Result<Option<u64>, StoreError> {
+        self.read(|r| r.deleted_by(document))
+    }
+
+    /// The id an entity answers as now: itself, or where merges took it.
+    pub fn current_id(&self, id: &str) -> Result<String, StoreError> {
+        self.read(|r| curate::current_id(r, id))
+    }
+
+    pub fn document(&self, id: &str) -> Result<Option<DocumentRecord>, StoreError> {
+        self.read(|r| r.document(id))
+    }
+
+    pub fn documents(&self) -> Scan<DocumentRecord> {
+        match self {
+            Store::Sled(s) => Box::new(s.documents()),
+            Store::Postgres(p) => listed(p.documents()),
+        }
+    }
+
+    pub fn entities(&self) -> Scan<EntityRecord> {
+        match self {
+            Store::Sled(s) => Box::new(s.entities()),
+            Store::Postgres(p) => listed(p.entities()),
+        }
+    }
+
+    pub fn relations(&self) -> Scan<RelationRecord> {
+        match self {
+            Store::Sled(s) => Box::new(s.relations()),
+            Store::Postgres(p) => listed(p.relations()),
+        }
+    }
+
+    /// Mentions of `entity`, by document.
+    pub fn mentions_of(&self, entity: &str) -> Scan<StoredMention> {
+        match self {
+            Store::Sled(s) => Box::new(s.mentions_of(entity)),
+            Store::Postgres(p) => listed(p.mentions_of(entity)),
+        }
+    }
+
+    /// Evidence of `relation`, by document.
+    pub fn evidence_of(&self, relation: &str) -> Scan<Evidence> {
+        match self {
+            Store::Sled(s) => Box::new(s.evidence_of(relation)),
+            Store::Postgres(p) => listed(p.evidence_of(relation)),
+        }
+    }
+
+    /// Every curation made, in order.
+    pub fn curations(&self) -> Scan<CurationEvent> {
+        match self {
+            Store::Sled(s) => Box::new(s.curations()),
+            Store::Postgres(p) => listed(p.curations()),
+        }
+    }
+
+    /// `(old id, id it was merged into)` for every merge.
+    pub fn merges(&self) -> Scan<(String, String)> {
+        match self {
+            Store::Sled(s) => Box::new(s.merges()),
+            Store::Postgres(p) => listed(p.merges()),
+        }
+    }
+
+    fn mentions(&self) -> Scan<StoredMention> {
+        match self {
+            Store::Sled(s) => Box::new(s.mentions()),
+            Store::Postgres(p) => listed(p.mentions()),
+        }
+    }
+
+    /// The name index as `(folded name, entity)` pairs.
+    fn names(&self) -> Scan<(String, String)> {
+        match self {
+            Store::Sled(s) => Box::new(s.names()),
+            Store::Postgres(p) => listed(p.names()),
+        }
+    }
+
+    fn has_name(&self, folded: &str, entity: &str) -> Result<bool, StoreError> {
+        match self {
+            Store::Sled(s) => s.has_name(folded, entity),
+            Store::Postgres(p) => p.has_name(folded, entity),
+        }
+    }
+
+    /// Quotes whose speaker is `entity`, in document order, with their places (the
+    /// place's `n` is the quote's index in `DocumentRecord::quotes`).
+    pub fn quotes_of(&self, entity: &str) -> Result<Vec<(Place, StoredQuote)>, StoreError> {
+        let documents = match self {
+            Store::Sled(s) => s.documents_quoting(entity)?,
+            Store::Postgres(p) => p.documents_quoting(entity)?,
+        };
+        let mut out = Vec::new();
+        for id in documents {
+            if let Some(d) = self.document(&id)? {
+                out.extend(
+                    d.quotes
+                        .into_iter()
+                        .enumerate()
+                        .filter(|(_, q)| q.speaker.as_deref() == Some(entity))
+                        .map(|(n, q)| (Place { document: id.clone(), n: n as u32 }, q)),
+                );
+            }
+        }
+        Ok(out)
+    }
+
+    /// Where each mention of `entity` is kept, in the order `mentions_of` gives them (by
+    /// document, then in document order); `n` counts the entity's mentions in that document.
+    pub fn mention_places(&self, entity: &str) -> Result<Vec<Place>, StoreError> {
+        numbered(self.mentions_of(entity), |m: &StoredMention| &m.document)
+            .map(|v| v.into_iter().map(|(p, _)| p).collect())
+    }
+
+    /// The mention of `entity` at `place`, if there is one.
+    pub fn mention(&self, entity: &str, place: &Place) -> Result<Option<StoredMention>, StoreError> {
+        let all = numbered(self.mentions_of(entity), |m: &StoredMention| &m.document)?;
+        Ok(all.into_iter().find(|(p, _)| p == place).map(|(_, m)| m))
+    }
+
+    /// The mentions in `document` of each of `entities`, with their places, in text order.
+    pub fn mentions_in(&self, document: &str, entities: &[String]) -> Result<Vec<(Place, StoredMention)>, StoreError> {
+        let mut out = Vec::new();
+        for entity in entities {
+            let all = numbered(self.mentions_of(entity), |m: &StoredMention| &m.document)?;
+            out.extend(all.into_iter().filter(|(p, _)| p.document == document));
+        }
+        out.sort_by_key(|(_, m)| (m.span.start, m.span.end));
+        Ok(out)
+    }
+
+    /// Where each evidence record of `relation` is kept (see `mention_places`).
+    pub fn evidence_places(&self, relation: &str) -> Result<Vec<Place>, StoreError> {
+        numbered(self.evidence_of(relation), |e: &Evidence| &e.document)
+            .map(|v| v.into_iter().map(|(p, _)| p).collect())
+    }
+
+    /// The evidence record of `relation` at `place`, if there is one.
+    pub fn evidence(&self, relation: &str, place: &Place) -> Result<Option<Evidence>, StoreError> {
+        let all = numbered(self.evidence_of(relation), |e: &Evidence| &e.document)?;
+        Ok(all.into_iter().find(|(p, _)| p == place).map(|(_, e)| e))
+    }
+
+    pub fn counts(&self) -> Result<StoreCounts, StoreError> {
+        let [documents, entities, relations, mentions, evidence] = match self {
+            Store::Sled(s) => s.count()?,
+            Store::Postgres(p) => p.count()?,
+        };
+        Ok(StoreCounts { documents, entities, relations, mentions, evidence })
     }
 
     /// Verify that the records agree: every mention's entity and document exist, every
@@ -385,12 +487,12 @@ impl Store {
 
     fn check_records(&self, everything: bool) -> Result<Vec<String>, StoreError> {
         let mut problems = Vec::new();
-        let mut entities: std::collections::HashMap<String, EntityRecord> = std::collections::HashMap::new();
+        let mut entities: HashMap<String, EntityRecord> = HashMap::new();
         for e in self.entities() {
             let e = e?;
             entities.insert(e.id.clone(), e);
         }
-        let mut documents: std::collections::HashMap<String, DocumentRecord> = std::collections::HashMap::new();
+        let mut documents: HashMap<String, DocumentRecord> = HashMap::new();
         if everything {
             for d in self.documents() {
                 let d = d?;
@@ -420,14 +522,16 @@ impl Store {
                 problems.push(format!("relation {} has weight {} but {evidence} evidence records", r.id, r.weight));
             }
         }
-        for kv in self.scan_pairs(b"name:") {
-            let (k, _) = kv?;
-            let Some(sep) = k.iter().position(|&b| b == 0) else {
-                problems.push(format!("malformed name index key {}", String::from_utf8_lossy(&k)));
-                continue;
+        for pair in self.names() {
+            let (folded, id) = match pair {
+                Ok(pair) => pair,
+                Err(StoreError::Corrupt { key, .. }) => {
+                    problems.push(format!("malformed name index key {key}"));
+                    continue;
+                }
+                Err(e) => return Err(e),
             };
-            let (folded, id) = (String::from_utf8_lossy(&k[5..sep]), String::from_utf8_lossy(&k[sep + 1..]));
-            match entities.get(id.as_ref()) {
+            match entities.get(&id) {
                 None => problems.push(format!("name index {folded:?} points at missing entity {id}")),
                 Some(e) if !e.names().any(|a| fold(a) == folded) => {
                     problems.push(format!("name index {folded:?} points at entity {id}, which has no such name"))
@@ -435,10 +539,9 @@ impl Store {
                 Some(_) => {}
             }
         }
-        let db = self.db()?;
         for e in entities.values() {
             for alias in e.aliases.keys() {
-                if !db.contains_key(key(&["name:", &fold(alias), &e.id]))? {
+                if !self.has_name(&fold(alias), &e.id)? {
                     problems.push(format!("alias {alias:?} of entity {} is missing from the name index", e.id));
                 }
             }
@@ -449,12 +552,12 @@ impl Store {
     /// Every mention's entity and document exist; documents' mention counts match.
     fn check_mentions(
         &self,
-        entities: &std::collections::HashMap<String, EntityRecord>,
-        documents: &std::collections::HashMap<String, DocumentRecord>,
+        entities: &HashMap<String, EntityRecord>,
+        documents: &HashMap<String, DocumentRecord>,
         problems: &mut Vec<String>,
     ) -> Result<(), StoreError> {
-        let mut mentions_per_doc: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
-        for m in self.scan::<StoredMention>(b"men:") {
+        let mut mentions_per_doc: HashMap<String, u64> = HashMap::new();
+        for m in self.mentions() {
             let m = m?;
             if !entities.contains_key(&m.entity) {
                 problems
@@ -478,130 +581,11 @@ impl Store {
         Ok(())
     }
 
-    pub fn document(&self, id: &str) -> Result<Option<DocumentRecord>, StoreError> {
-        self.get(&key(&["doc:", id]))
-    }
-
-    pub fn documents(&self) -> impl Iterator<Item = Result<DocumentRecord, StoreError>> + '_ {
-        self.scan(b"doc:")
-    }
-
-    pub fn entities(&self) -> impl Iterator<Item = Result<EntityRecord, StoreError>> + '_ {
-        self.scan(b"ent:")
-    }
-
-    pub fn relations(&self) -> impl Iterator<Item = Result<RelationRecord, StoreError>> + '_ {
-        self.scan(b"rel:")
-    }
-
-    pub fn mentions_of(&self, entity: &str) -> impl Iterator<Item = Result<StoredMention, StoreError>> + '_ {
-        let mut prefix = key(&["men:", entity]);
-        prefix.push(0);
-        self.scan(&prefix)
-    }
-
-    pub fn evidence_of(&self, relation: &str) -> impl Iterator<Item = Result<Evidence, StoreError>> + '_ {
-        let mut prefix = key(&["ev:", relation]);
-        prefix.push(0);
-        self.scan(&prefix)
-    }
-
-    /// Where each mention of `entity` is kept, in key order (by document id, then in
-    /// document order): read the keys only, so a page costs only its own records.
-    pub fn mention_places(&self, entity: &str) -> Result<Vec<Place>, StoreError> {
-        self.places(&["men:", entity])
-    }
-
-    /// The mention of `entity` at `place`, if there is one.
-    pub fn mention(&self, entity: &str, place: &Place) -> Result<Option<StoredMention>, StoreError> {
-        self.get(&key(&["men:", entity, &place.document, &format!("{:08}", place.n)]))
-    }
-
-    /// The mentions in one document of each of `entities`, with their places, in document order.
-    pub fn mentions_in(&self, document: &str, entities: &[String]) -> Result<Vec<(Place, StoredMention)>, StoreError> {
-        let mut out = Vec::new();
-        for entity in entities {
-            let mut prefix = key(&["men:", entity, document]);
-            prefix.push(0);
-            for kv in self.scan_pairs(&prefix) {
-                let (k, v) = kv?;
-                let n = place_number(&k, &k[prefix.len()..])?;
-                out.push((Place { document: document.to_string(), n }, decode(&k, &v)?));
-            }
-        }
-        out.sort_by_key(|(place, _)| place.n);
-        Ok(out)
-    }
-
-    /// Where each evidence record of `relation` is kept, in key order (see `mention_places`).
-    pub fn evidence_places(&self, relation: &str) -> Result<Vec<Place>, StoreError> {
-        self.places(&["ev:", relation])
-    }
-
-    /// The evidence record of `relation` at `place`, if there is one.
-    pub fn evidence(&self, relation: &str, place: &Place) -> Result<Option<Evidence>, StoreError> {
-        self.get(&key(&["ev:", relation, &place.document, &format!("{:08}", place.n)]))
-    }
-
-    /// The places under `{parts}\0`: keys ending in `{document}\0{n:08}`.
-    fn places(&self, parts: &[&str]) -> Result<Vec<Place>, StoreError> {
-        let mut prefix = key(parts);
-        prefix.push(0);
-        let mut out = Vec::new();
-        for kv in self.scan_pairs(&prefix) {
-            let (k, _) = kv?;
-            let tail = &k[prefix.len()..];
-            let split = tail.iter().rposition(|&b| b == 0).ok_or_else(|| corrupt_place(&k))?;
-            let document = String::from_utf8_lossy(&tail[..split]).into_owned();
-            out.push(Place { document, n: place_number(&k, &tail[split + 1..])? });
-        }
-        Ok(out)
-    }
-
-    /// Quotes whose speaker is `entity`, in document order, with their places (the place's
-    /// `n` is the quote's index in `DocumentRecord::quotes`).
-    pub fn quotes_of(&self, entity: &str) -> Result<Vec<(Place, StoredQuote)>, StoreError> {
-        let mut prefix = key(&["qref:", entity]);
-        prefix.push(0);
-        let mut out = Vec::new();
-        for kv in self.scan_pairs(&prefix) {
-            let (k, _) = kv?;
-            let doc_id = String::from_utf8_lossy(&k[prefix.len()..]).into_owned();
-            if let Some(d) = self.document(&doc_id)? {
-                out.extend(
-                    d.quotes
-                        .into_iter()
-                        .enumerate()
-                        .filter(|(_, q)| q.speaker.as_deref() == Some(entity))
-                        .map(|(n, q)| (Place { document: doc_id.clone(), n: n as u32 }, q)),
-                );
-            }
-        }
-        Ok(out)
-    }
-
-    pub fn counts(&self) -> Result<StoreCounts, StoreError> {
-        let count = |p: &[u8]| self.scan_pairs(p).try_fold(0u64, |n, kv| kv.map(|_| n + 1));
-        Ok(StoreCounts {
-            documents: count(b"doc:")?,
-            entities: count(b"ent:")?,
-            relations: count(b"rel:")?,
-            mentions: count(b"men:")?,
-            evidence: count(b"ev:")?,
-        })
-    }
-}
-
-impl Store {
-    /// The stored entities whose ids are listed under a key prefix (`name:` or `part:`
-    /// and a folded name).
-    fn entities_under(&self, parts: &[&str]) -> Vec<KnownEntity> {
-        let mut prefix = key(parts);
-        prefix.push(0);
-        let mut out = Vec::new();
-        for (k, _) in self.scan_pairs(&prefix).flatten() {
-            let id = String::from_utf8_lossy(&k[prefix.len()..]).into_owned();
-            if let Ok(Some(e)) = self.get::<EntityRecord>(&key(&["ent:", &id])) {
+    /// The stored entities with these ids, as resolution sees them.
+    fn known(&self, ids: Vec<String>) -> Result<Vec<KnownEntity>, StoreError> {
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(e) = self.read(|r| r.entity(&id))? {
                 out.push(KnownEntity {
                     id,
                     entity_type: e.entity_type,
@@ -610,53 +594,38 @@ impl Store {
                 });
             }
         }
-        out
+        Ok(out)
     }
-}
-
-/// The folded short forms of an entity's names (`model::short_forms`), the keys under
-/// which resolution finds it from an article that names it short.
-fn name_parts<'a>(entity_type: EntityType, names: impl Iterator<Item = &'a String>) -> BTreeSet<String> {
-    names.flat_map(|n| short_forms(entity_type, &fold(n))).collect()
 }
 
 impl KnownEntities for Store {
-    fn by_wikidata(&self, qid: &str) -> Option<String> {
-        self.db().ok()?.get(key(&["wd:", qid])).ok().flatten().map(|v| String::from_utf8_lossy(&v).into_owned())
+    type Error = StoreError;
+
+    fn by_wikidata(&self, qid: &str) -> Result<Option<String>, StoreError> {
+        self.read(|r| r.wikidata_entity(qid))
     }
 
-    fn by_folded_alias(&self, folded: &str) -> Vec<KnownEntity> {
-        self.entities_under(&["name:", folded])
+    fn by_folded_alias(&self, folded: &str) -> Result<Vec<KnownEntity>, StoreError> {
+        self.known(self.read(|r| r.entities_named(folded))?)
     }
 
-    fn by_name_part(&self, folded: &str) -> Vec<KnownEntity> {
-        self.entities_under(&["part:", folded])
+    fn by_name_part(&self, folded: &str) -> Result<Vec<KnownEntity>, StoreError> {
+        self.known(self.read(|r| r.entities_with_part(folded))?)
     }
 
-    fn merged_into(&self, id: &str) -> Option<String> {
-        if !self.curated.load(std::sync::atomic::Ordering::Relaxed) {
-            return None;
-        }
-        self.db().ok()?.get(key(&["merged:", id])).ok().flatten().map(|v| String::from_utf8_lossy(&v).into_owned())
+    fn merged_into(&self, id: &str) -> Result<Option<String>, StoreError> {
+        self.read(|r| r.merged_into(id))
     }
 
-    fn split_off(&self, id: &str, name: &str) -> Option<String> {
-        if !self.curated.load(std::sync::atomic::Ordering::Relaxed) {
-            return None;
-        }
-        self.db()
-            .ok()?
-            .get(key(&["split:", id, &fold(name)]))
-            .ok()
-            .flatten()
-            .map(|v| String::from_utf8_lossy(&v).into_owned())
+    fn split_off(&self, id: &str, name: &str) -> Result<Option<String>, StoreError> {
+        self.read(|r| r.split_off(id, &fold(name)))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{EntityContribution, RelationKind, StoredRelation};
+    use crate::model::{Document, EntityContribution, EntityType, RelationKind, Span, StoredRelation};
 
     fn resolved(text: &str) -> ResolvedDocument {
         let document = Document {
@@ -718,7 +687,7 @@ mod tests {
         let rel: Vec<RelationRecord> = store.relations().collect::<Result<_, _>>().expect("relations");
         assert_eq!(rel[0].weight, 2);
         assert_eq!(
-            store.by_folded_alias("rotterdam"),
+            store.by_folded_alias("rotterdam").expect("lookup"),
             vec![KnownEntity {
                 id: "ea".into(),
                 entity_type: EntityType::Location,
@@ -726,18 +695,6 @@ mod tests {
                 curated_type: false
             }]
         );
-        assert_eq!(store.by_wikidata("Q34370"), None);
-    }
-
-    #[test]
-    fn a_store_of_another_schema_version_is_refused() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        {
-            let db = sled::open(dir.path()).expect("sled");
-            db.insert(SCHEMA_KEY, &99u32.to_le_bytes()).expect("insert");
-            db.flush().expect("flush");
-        }
-        let err = Store::open(dir.path()).err().expect("refused");
-        assert!(matches!(err, StoreError::Schema { found: 99, .. }), "{err}");
+        assert_eq!(store.by_wikidata("Q34370").expect("lookup"), None);
     }
 }

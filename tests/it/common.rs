@@ -112,3 +112,141 @@ impl Drop for TestServer {
         }
     }
 }
+
+/// A throwaway PostgreSQL server: `initdb` on a temporary folder, started with `pg_ctl`
+/// on a free port of 127.0.0.1, stopped (and its folder removed) when dropped, also when
+/// a test panics. PostgreSQL refuses to run as root, so as root it runs as the `postgres`
+/// user (Debian's package creates it), owning the folder.
+pub struct PgServer {
+    dir: tempfile::TempDir,
+    bin: PathBuf,
+    pub port: u16,
+}
+
+/// The Debian PostgreSQL binaries (`scripts/test.sh` installs them when missing).
+fn postgres_bin() -> PathBuf {
+    let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .expect("PostgreSQL is not installed: run scripts/test.sh, or apt-get install postgresql")
+        .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+        .filter(|bin| bin.join("initdb").exists())
+        .collect();
+    found.sort();
+    found.pop().expect("no /usr/lib/postgresql/*/bin/initdb: apt-get install postgresql")
+}
+
+fn running_as_root() -> bool {
+    let out = std::process::Command::new("id").arg("-u").output().expect("id runs");
+    String::from_utf8_lossy(&out.stdout).trim() == "0"
+}
+
+impl PgServer {
+    pub fn start() -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        if running_as_root() {
+            let chown = std::process::Command::new("chown").arg("postgres:").arg(dir.path()).status();
+            assert!(chown.expect("chown runs").success(), "cannot give {} to the postgres user", dir.path().display());
+        }
+        let server = PgServer { bin: postgres_bin(), port: free_port(), dir };
+        let data = server.data();
+        server.run("initdb", &["-D", &data, "-U", "kennisgraaf", "--auth=trust", "-E", "UTF8", "--locale=C"]);
+        server.start_again();
+        server
+    }
+
+    fn data(&self) -> String {
+        self.dir.path().join("data").display().to_string()
+    }
+
+    /// Run one of the server's programs, as the postgres user when we are root.
+    fn run(&self, program: &str, args: &[&str]) -> String {
+        let exe = self.bin.join(program);
+        let mut command = if running_as_root() {
+            let mut c = std::process::Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(&exe);
+            c
+        } else {
+            std::process::Command::new(&exe)
+        };
+        let out = command.args(args).current_dir(self.dir.path()).output().expect("PostgreSQL program runs");
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(out.status.success(), "{program} {args:?} failed: {stdout}{}", String::from_utf8_lossy(&out.stderr));
+        stdout
+    }
+
+    /// Start the server (again, after `stop`), on the same port and data.
+    pub fn start_again(&self) {
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=40",
+            self.port,
+            self.dir.path().display()
+        );
+        let log = self.dir.path().join("server.log").display().to_string();
+        self.run("pg_ctl", &["-D", &self.data(), "-o", &options, "-l", &log, "-w", "start"]);
+    }
+
+    /// Stop the server now (in-flight transactions are cut off).
+    pub fn stop(&self) {
+        self.run("pg_ctl", &["-D", &self.data(), "-m", "immediate", "-w", "stop"]);
+    }
+
+    pub fn url(&self) -> String {
+        format!("postgres://kennisgraaf@127.0.0.1:{}/postgres", self.port)
+    }
+
+    /// Run SQL with psql; its output rows, unaligned.
+    pub fn sql(&self, sql: &str) -> String {
+        let port = self.port.to_string();
+        self.run("psql", &["-h", "127.0.0.1", "-p", &port, "-U", "kennisgraaf", "-d", "postgres", "-At", "-c", sql])
+    }
+}
+
+impl Drop for PgServer {
+    fn drop(&mut self) {
+        // Already stopped (by a test's `stop`) is fine; the folder goes with `dir`.
+        let exe = self.bin.join("pg_ctl");
+        let mut command = if running_as_root() {
+            let mut c = std::process::Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(&exe);
+            c
+        } else {
+            std::process::Command::new(&exe)
+        };
+        let _ = command.args(["-D", &self.data(), "-m", "immediate", "-w", "stop"]).output();
+    }
+}
+
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.local_addr().expect("addr").port()
+}
+
+/// The store of a test: a temporary sled folder or a throwaway PostgreSQL database.
+pub enum TestStore {
+    Sled(tempfile::TempDir),
+    Postgres(PgServer),
+}
+
+impl TestStore {
+    pub fn sled() -> Self {
+        TestStore::Sled(tempfile::tempdir().expect("tempdir"))
+    }
+
+    pub fn postgres() -> Self {
+        TestStore::Postgres(PgServer::start())
+    }
+
+    pub fn location(&self) -> kennisgraaf::store::StoreLocation {
+        match self {
+            TestStore::Sled(dir) => kennisgraaf::store::StoreLocation::Folder(dir.path().to_path_buf()),
+            TestStore::Postgres(server) => kennisgraaf::store::StoreLocation::Postgres(server.url()),
+        }
+    }
+
+    pub fn open(&self) -> Store {
+        Store::open_at(&self.location(), true).expect("store opens")
+    }
+
+    pub fn pipeline(&self) -> Arc<Kennisgraaf> {
+        Arc::new(Kennisgraaf::new(extractor(), self.open()).expect("graph loads"))
+    }
+}

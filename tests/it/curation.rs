@@ -1,6 +1,6 @@
 //! Curation: merge, rename, retype, split an alias off, delete a document, on the
-//! bundled corpus; each keeps the store sound, survives a restart and wins over later
-//! ingests. Then the same over GraphQL, token-guarded.
+//! bundled corpus, in sled and in PostgreSQL; each keeps the store sound, survives a
+//! restart and wins over later ingests. Then the same over GraphQL, token-guarded.
 
 use crate::common::*;
 use kennisgraaf::ingest::RawDocument;
@@ -53,8 +53,16 @@ fn assert_sound(kg: &Kennisgraaf) {
 
 #[test]
 fn curations_keep_the_store_sound_win_over_later_ingests_and_survive_a_restart() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let kg = pipeline(dir.path());
+    curations_keep_the_store_sound(&TestStore::sled());
+}
+
+#[test]
+fn curations_in_postgres_keep_the_store_sound_win_over_later_ingests_and_survive_a_restart() {
+    curations_keep_the_store_sound(&TestStore::postgres());
+}
+
+fn curations_keep_the_store_sound(backend: &TestStore) {
+    let kg = backend.pipeline();
     ingest_corpus(&kg);
     let mut events = kg.subscribe();
 
@@ -153,7 +161,7 @@ fn curations_keep_the_store_sound_win_over_later_ingests_and_survive_a_restart()
 
     // A restart: the log, the merge alias and the rules are all still there.
     drop(kg);
-    let kg = pipeline(dir.path());
+    let kg = backend.pipeline();
     let log: Vec<_> = kg.store().curations().collect::<Result<_, _>>().expect("log");
     assert_eq!(log.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![1, 2, 3, 4, 5]);
     assert_eq!(log[0].reason, "fiscus = Belastingdienst");

@@ -19,4 +19,5 @@ mod relations;
 mod resolve;
 mod robustness;
 mod server;
+mod store;
 mod syntax;
