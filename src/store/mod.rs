@@ -433,18 +433,24 @@ impl Store {
             .map(|v| v.into_iter().map(|(p, _)| p).collect())
     }
 
-    /// The mention of `entity` at `place`, if there is one.
+    /// The mention of `entity` at `place`, if there is one: reads only the entity's
+    /// mentions in that document (both backends keep them in the order `mentions_of` uses).
     pub fn mention(&self, entity: &str, place: &Place) -> Result<Option<StoredMention>, StoreError> {
-        let all = numbered(self.mentions_of(entity), |m: &StoredMention| &m.document)?;
-        Ok(all.into_iter().find(|(p, _)| p == place).map(|(_, m)| m))
+        let mut here = self.read(|r| r.mentions_in(entity, &place.document))?;
+        let n = place.n as usize;
+        Ok((n < here.len()).then(|| here.swap_remove(n).1))
     }
 
     /// The mentions in `document` of each of `entities`, with their places, in text order.
     pub fn mentions_in(&self, document: &str, entities: &[String]) -> Result<Vec<(Place, StoredMention)>, StoreError> {
         let mut out = Vec::new();
         for entity in entities {
-            let all = numbered(self.mentions_of(entity), |m: &StoredMention| &m.document)?;
-            out.extend(all.into_iter().filter(|(p, _)| p.document == document));
+            let here = self.read(|r| r.mentions_in(entity, document))?;
+            out.extend(
+                here.into_iter()
+                    .enumerate()
+                    .map(|(n, (_, m))| (Place { document: document.to_string(), n: n as u32 }, m)),
+            );
         }
         out.sort_by_key(|(_, m)| (m.span.start, m.span.end));
         Ok(out)
@@ -456,10 +462,11 @@ impl Store {
             .map(|v| v.into_iter().map(|(p, _)| p).collect())
     }
 
-    /// The evidence record of `relation` at `place`, if there is one.
+    /// The evidence record of `relation` at `place`, if there is one (see `mention`).
     pub fn evidence(&self, relation: &str, place: &Place) -> Result<Option<Evidence>, StoreError> {
-        let all = numbered(self.evidence_of(relation), |e: &Evidence| &e.document)?;
-        Ok(all.into_iter().find(|(p, _)| p == place).map(|(_, e)| e))
+        let mut here = self.read(|r| r.evidence_in(relation, &place.document))?;
+        let n = place.n as usize;
+        Ok((n < here.len()).then(|| here.swap_remove(n).1))
     }
 
     pub fn counts(&self) -> Result<StoreCounts, StoreError> {
