@@ -293,6 +293,10 @@ pub enum Rule {
     /// A role noun next to a name: "burgemeester Aboutaleb", "Aboutaleb, burgemeester van Rotterdam".
     #[serde(rename = "pattern:role-apposition")]
     RoleApposition,
+    /// A role stated as what a person is: "Weck is directeur-generaal bij …", "werkte als
+    /// regisseur", "van beroep verwarmingsmonteur"; "lid van X" for MEMBER_OF.
+    #[serde(rename = "pattern:role-predicate")]
+    RolePredicate,
     /// A role noun read as the person holding it: "beseft de burgemeester".
     #[serde(rename = "coref:role-noun")]
     RoleNoun,
@@ -320,6 +324,9 @@ pub enum Rule {
     /// "Otto Schily (SPD)".
     #[serde(rename = "pattern:person-bracketed-organisation")]
     PersonBracketedOrganisation,
+    /// "X speelt bij Ajax", "in dienst van Rabo": WORKS_FOR from a verb of working.
+    #[serde(rename = "pattern:works-for-verb")]
+    WorksForVerb,
     /// Subject, verb from a closed list, object in one clause.
     #[serde(rename = "pattern:verb-clause")]
     VerbClause,
@@ -350,6 +357,7 @@ impl Rule {
     pub fn as_str(self) -> &'static str {
         match self {
             Rule::RoleApposition => "pattern:role-apposition",
+            Rule::RolePredicate => "pattern:role-predicate",
             Rule::RoleNoun => "coref:role-noun",
             Rule::MunicipalRoleMainPlace => "inference:municipal-role-main-place",
             Rule::RoleVanPlace => "pattern:role-van-place",
@@ -359,6 +367,7 @@ impl Rule {
             Rule::PlaceInBrackets => "pattern:place-in-brackets",
             Rule::DemonymPlace => "pattern:demonym-place",
             Rule::PersonBracketedOrganisation => "pattern:person-bracketed-organisation",
+            Rule::WorksForVerb => "pattern:works-for-verb",
             Rule::VerbClause => "pattern:verb-clause",
             Rule::SubjectVerbObject => "parse:subject-verb-object",
             Rule::QuoteSpeechVerb => "pattern:quote-speech-verb",

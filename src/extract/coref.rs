@@ -10,9 +10,9 @@ use super::quotes::QuoteRegion;
 use super::speech;
 use super::tokenize::{Sentence, Token, TokenKind};
 use super::words::{
-    demonym_country, is_demonym, plural_role_noun, role_noun, APPOSITION_NOUNS, ARTICLES, DUTCH_FUNCTION_WORDS,
-    LINKING_PREPOSITIONS, NAME_TITLES, PREPOSITIONS, ROLE_NOUNS, SINGULAR_FINITE_VERBS,
-    THIRD_PERSON_FEMININE_OR_PLURAL, THIRD_PERSON_SINGULAR,
+    demonym_country, is_demonym, plural_role_noun, role_noun, APPOSITION_NOUNS, ARTICLES, COPULAS,
+    DUTCH_FUNCTION_WORDS, LINKING_PREPOSITIONS, MEMBERSHIP_NOUN, NAME_TITLES, PREPOSITIONS, ROLE_NOUNS,
+    SINGULAR_FINITE_VERBS, THIRD_PERSON_FEMININE_OR_PLURAL, THIRD_PERSON_SINGULAR,
 };
 use crate::model::{fold, short_forms, EntityType, LocalEntity, MentionSource, QuoteKind, Rule, Span};
 use std::collections::{HashMap, HashSet};
@@ -183,6 +183,8 @@ pub fn resolve(
     law_provisions(&ctx, &mut out);
     demonym_places(&ctx, &mut out);
     resolve_references(&ctx, &mut out);
+    predicate_roles(&ctx, &mut out);
+    type_role_targets(&mut out);
     speech::attribute_quotes(&ctx, sentences, regions, &mut out);
     speech::reported_speech(&ctx, sentences, &mut out);
     out.refs.sort_by_key(|r| (r.span.start, r.span.end));
@@ -389,13 +391,55 @@ fn role_at(ctx: &Ctx, i: usize) -> Option<String> {
     role_noun(ctx.word(i))
 }
 
+/// What a role can be held at: a place or an organisation, or a named thing the tagger
+/// called MISC ("KNZB", "Rijksluchtvaartdienst"), which holding a role there makes an
+/// organisation (`type_role_targets`).
+fn is_role_target(t: EntityType) -> bool {
+    matches!(t, EntityType::Location | EntityType::Organization | EntityType::Misc)
+}
+
+/// A MISC entity someone holds a role at is an organisation ("KNZB-voorzitter",
+/// "directeur-generaal Rijksluchtvaartdienst").
+fn type_role_targets(out: &mut Entities) {
+    for f in &out.roles {
+        if let Some(p) = f.place.filter(|&p| out.entities[p].entity_type == EntityType::Misc) {
+            out.entities[p].entity_type = EntityType::Organization;
+        }
+    }
+}
+
+/// The place or organisation a role noun is "of", from the preposition at `k` on: "van
+/// Rotterdam", "van de NMBS", "aan het KMI", "bij de politie", "van het Amerikaanse
+/// industriële concern General Electric" (at most `ROLE_MODIFIERS` words before the name).
+fn place_after(ctx: &Ctx, out: &Entities, k: usize) -> Option<Ref> {
+    if !matches!(ctx.lower(k).as_str(), "van" | "aan" | "bij" | "namens") {
+        return None;
+    }
+    let mut at = k + 1;
+    if at < ctx.tokens.len() && matches!(ctx.lower(at).as_str(), "de" | "het") {
+        at += 1;
+    }
+    for _ in 0..=ROLE_MODIFIERS {
+        if let Some(r) = out.named_at(at) {
+            let e = &out.entities[r.entity];
+            return (is_role_target(e.entity_type) && !is_demonym(&e.name)).then(|| r.clone());
+        }
+        // "bij het Nederlandse bedrijf Philips"
+        if !is_modifier(ctx, at) && !is_demonym(ctx.word(at)) {
+            return None;
+        }
+        at += 1;
+    }
+    None
+}
+
 /// Roles stated next to a name: "burgemeester (van X) Aboutaleb", "Aboutaleb, burgemeester van X,";
 /// and offices named without a holder: "de burgemeester van Groningen" becomes a ROLE entity.
 fn attach_roles(ctx: &Ctx, out: &mut Entities) {
     // Places and organisations by each folded name (this step adds only ROLE entities).
     let mut places: HashMap<String, usize> = HashMap::new();
     for (i, e) in out.entities.iter().enumerate() {
-        if matches!(e.entity_type, EntityType::Location | EntityType::Organization) {
+        if is_role_target(e.entity_type) && !is_demonym(&e.name) {
             for name in std::iter::once(&e.name).chain(&e.aliases) {
                 places.entry(fold(name)).or_insert(i);
             }
@@ -406,35 +450,10 @@ fn attach_roles(ctx: &Ctx, out: &mut Entities) {
             continue;
         };
         let sentence = ctx.sentence_of[i];
-        // "van Rotterdam", "van de NMBS", "aan het KMI", "bij de politie", "van het
-        // Amerikaanse industriële concern General Electric"
-        let place_after = |k: usize, out: &Entities| -> Option<Ref> {
-            if !matches!(ctx.lower(k).as_str(), "van" | "aan" | "bij" | "namens") {
-                return None;
-            }
-            let mut at = k + 1;
-            if at < ctx.tokens.len() && matches!(ctx.lower(at).as_str(), "de" | "het") {
-                at += 1;
-            }
-            for _ in 0..=ROLE_MODIFIERS {
-                if let Some(r) = out.named_at(at) {
-                    return matches!(
-                        out.entities[r.entity].entity_type,
-                        EntityType::Location | EntityType::Organization
-                    )
-                    .then(|| r.clone());
-                }
-                if !is_modifier(ctx, at) {
-                    return None;
-                }
-                at += 1;
-            }
-            None
-        };
         let same_sentence = |k: usize| ctx.sentence_of.get(k) == Some(&sentence);
         // "burgemeester van Rotterdam Ahmed Aboutaleb" / "burgemeester Aboutaleb (van Rotterdam)"
         // / "de bisschop van Brugge, mgr. Robert Vangheluwe"
-        let mut place = place_after(i + 1, out);
+        let mut place = place_after(ctx, out, i + 1);
         let mut person_at = place.as_ref().map_or(i + 1, |p| p.tokens.end);
         if place.is_some() && ctx.tokens.get(person_at).is_some_and(|_| ctx.word(person_at) == ",") {
             person_at += 1;
@@ -465,20 +484,27 @@ fn attach_roles(ctx: &Ctx, out: &mut Entities) {
         });
         // "CSF-voorzitter Leoz": the organisation in the compound, when the text names it;
         // "de Colombiaanse president Pastrana": the country, when the text names it.
+        let word = ctx.word(i);
+        let prefix = word
+            .split_once('-')
+            .filter(|(p, _)| p.chars().next().is_some_and(char::is_uppercase))
+            .and_then(|(p, head)| Some((places.get(&fold(p)).copied()?, head.to_lowercase())));
         let implied_place = || -> Option<usize> {
-            let word = ctx.word(i);
-            let prefix =
-                word.split_once('-').map(|(p, _)| p).filter(|p| p.chars().next().is_some_and(char::is_uppercase));
             let country = i.checked_sub(1).and_then(|a| demonym_country(ctx.word(a)));
-            places.get(&fold(prefix.or(country)?)).copied()
+            prefix.as_ref().map(|p| p.0).or_else(|| places.get(&fold(country?)).copied())
         };
         if let Some(p) = person {
             if place.is_none() {
-                place = place_after(p.tokens.end, out).filter(|_| p.tokens.start > i);
+                place = place_after(ctx, out, p.tokens.end).filter(|_| p.tokens.start > i);
             }
             let end = place.as_ref().map_or(p.tokens.end, |pl| pl.tokens.end).max(p.tokens.end).max(i + 1);
             let start = p.tokens.start.min(i);
             let place = place.map(|pl| pl.entity).or_else(implied_place);
+            // "KNZB-voorzitter" with KNZB named: the role is "voorzitter", of KNZB.
+            let role = match &prefix {
+                Some((organisation, head)) if place == Some(*organisation) => head.clone(),
+                _ => role,
+            };
             add_role(out, p.entity, &role);
             out.roles.push(RoleFact {
                 person: p.entity,
@@ -519,6 +545,155 @@ fn attach_roles(ctx: &Ctx, out: &mut Entities) {
             });
             out.role_places.push((entity, pl.entity, sentence, span));
         }
+    }
+}
+
+/// Words that end the stretch between a copula and its role noun: a new clause starts.
+const CLAUSE_BREAKS: &[&str] = &["dat", "die", "omdat", "en", "of", "maar", "als", "wanneer", "toen", "terwijl"];
+
+/// How many words may stand between a copula and its role's noun phrase ("is sinds
+/// januari 1999 directeur-generaal"), and between "als" and its subject.
+const COPULA_GAP: usize = 4;
+const ALS_SUBJECT_WINDOW: usize = 10;
+
+/// The noun a predicate role is stated with: a role noun, or "lid" (membership: "lid van de
+/// Country Music Hall of Fame", MEMBER_OF in `relations`, not a role of the entity).
+fn predicate_noun(ctx: &Ctx, i: usize) -> Option<String> {
+    role_at(ctx, i).or_else(|| (ctx.lower(i) == MEMBERSHIP_NOUN).then(|| MEMBERSHIP_NOUN.to_string()))
+}
+
+/// Roles stated as what a person is: by a copula ("Weck is sinds januari 1999
+/// directeur-generaal bij het ministerie …", "Daarvoor was hij directeur-generaal", "X
+/// wordt de nieuwe trainer"), by "als" ("werkte als regisseur", "aanzien als
+/// gemeentebestuurder"), or by "van beroep" ("Schreuders, van beroep verwarmingsmonteur,").
+/// Runs after pronouns are resolved, so "hij" can be the subject. A role noun right before
+/// a name is that name's (`attach_roles`); one governed by a preposition ("is boos op de
+/// voorzitter") is nobody's. The target: an organisation named right after the noun
+/// ("directeur-generaal Bestuursdienst") and the one joined by van/bij/aan/namens.
+fn predicate_roles(ctx: &Ctx, out: &mut Entities) {
+    let is_person = |out: &Entities, r: &Ref| out.entities[r.entity].entity_type == EntityType::Person;
+    let mut ending: HashMap<usize, Ref> = HashMap::new();
+    let mut starting: HashMap<usize, Ref> = HashMap::new();
+    for r in out.refs.iter().filter(|r| is_person(out, r) && ctx.quote_of[r.tokens.start].is_none()) {
+        ending.insert(r.tokens.end, r.clone());
+        starting.insert(r.tokens.start, r.clone());
+    }
+    let stated: HashSet<(usize, String)> = out.roles.iter().map(|f| (f.sentence, f.role.clone())).collect();
+    let mut facts = Vec::new();
+    for i in 0..ctx.tokens.len() {
+        let Some(role) = predicate_noun(ctx, i) else { continue };
+        let sentence = ctx.sentence_of[i];
+        let in_sentence = |k: usize| ctx.sentence_of.get(k) == Some(&sentence);
+        if ctx.quote_of[i].is_some()
+            || stated.contains(&(sentence, role.clone()))
+            || out.named_at(i + 1).is_some_and(|r| is_person(out, r))
+        {
+            continue;
+        }
+        // The start of the role's noun phrase: adjectives, then an article.
+        let mut start = i;
+        for _ in 0..ROLE_MODIFIERS {
+            let adjective = |k: usize| {
+                let w = ctx.lower(k);
+                is_modifier(ctx, k)
+                    && !matches!(w.as_str(), "als" | "beroep")
+                    && !COPULAS.contains(&w.as_str())
+                    && !PREPOSITIONS.contains(&w.as_str())
+            };
+            if start == 0 || !in_sentence(start - 1) || !adjective(start - 1) {
+                break;
+            }
+            start -= 1;
+        }
+        if start > 0 && matches!(ctx.lower(start - 1).as_str(), "de" | "het" | "een") {
+            start -= 1;
+        }
+        let before = |k: usize| k.checked_sub(1).filter(|&b| in_sentence(b));
+        let subject = if before(start).is_some_and(|b| ctx.lower(b) == "als") {
+            // The nearest person before "als", in its clause.
+            let mut found = None;
+            let mut k = start - 1;
+            for _ in 0..ALS_SUBJECT_WINDOW {
+                if let Some(r) = ending.get(&k) {
+                    found = Some(r.clone());
+                    break;
+                }
+                match before(k) {
+                    Some(b) if !matches!(ctx.word(b), "," | ";" | ":") => k = b,
+                    _ => break,
+                }
+            }
+            found
+        } else if before(start).is_some_and(|b| ctx.lower(b) == "beroep")
+            && before(start - 1).is_some_and(|b| ctx.lower(b) == "van")
+            && before(start - 2).is_some_and(|b| ctx.word(b) == ",")
+        {
+            ending.get(&(start - 3)).cloned()
+        } else if before(start).is_some_and(|b| PREPOSITIONS.contains(&ctx.lower(b).as_str())) {
+            None
+        } else {
+            // Back over a few words of the same clause to a copula.
+            let mut k = start;
+            let mut found = None;
+            for _ in 0..=COPULA_GAP {
+                let Some(b) = before(k) else { break };
+                let w = ctx.lower(b);
+                if COPULAS.contains(&w.as_str()) {
+                    // "Weck is …" or, inverted, "Daarvoor was hij …".
+                    found =
+                        ending.get(&b).or_else(|| starting.get(&(b + 1)).filter(|r| r.tokens.end <= start)).cloned();
+                    break;
+                }
+                let word = ctx.word(b);
+                if CLAUSE_BREAKS.contains(&w.as_str())
+                    || !word.chars().next().is_some_and(|c| c.is_lowercase() || c.is_ascii_digit())
+                {
+                    break;
+                }
+                k = b;
+            }
+            found
+        };
+        let Some(subject) = subject else { continue };
+        let mut targets = Vec::new();
+        let mut end = i + 1;
+        if let Some(r) = out.named_at(i + 1).filter(|r| {
+            let e = &out.entities[r.entity];
+            matches!(e.entity_type, EntityType::Organization | EntityType::Misc) && !is_demonym(&e.name)
+        }) {
+            targets.push(r.entity);
+            end = r.tokens.end;
+        }
+        if let Some(r) = place_after(ctx, out, end) {
+            targets.push(r.entity);
+            end = r.tokens.end;
+        }
+        if role == MEMBERSHIP_NOUN && targets.is_empty() {
+            continue;
+        }
+        let (first, last) = (subject.tokens.start.min(start), end.max(subject.tokens.end));
+        let span = Span::new(ctx.tokens[first].span.start, ctx.tokens[last - 1].span.end);
+        if targets.is_empty() {
+            facts.push((subject.entity, role, None, sentence, span));
+        } else {
+            for t in targets.into_iter().filter(|&t| t != subject.entity) {
+                facts.push((subject.entity, role.clone(), Some(t), sentence, span));
+            }
+        }
+    }
+    for (person, role, place, sentence, span) in facts {
+        if role != MEMBERSHIP_NOUN {
+            add_role(out, person, &role);
+        }
+        out.roles.push(RoleFact {
+            person,
+            role,
+            place,
+            sentence,
+            span,
+            confidence: 0.75,
+            extractor: Rule::RolePredicate,
+        });
     }
 }
 

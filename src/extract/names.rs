@@ -3,7 +3,9 @@
 
 use super::ner::{self, Lexicon, NerModel};
 use super::tokenize::{Sentence, Token, TokenKind};
-use super::words::{is_demonym, looks_like_demonym, role_noun, ARTICLES, INSTITUTIONS, NAME_TITLES, PORTFOLIOS};
+use super::words::{
+    is_demonym, is_party_or_body, looks_like_demonym, role_noun, ARTICLES, INSTITUTIONS, NAME_TITLES, PORTFOLIOS,
+};
 use crate::model::{EntityType, MentionSource, Span};
 use std::ops::Range;
 
@@ -239,6 +241,9 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence], tagger: &NerMo
                 if is_law_word(words[e - 1]) || words[s] == "Wet" || words[s] == "Wetboek" {
                     entity_type = EntityType::Law;
                 } else if e - s == 1 && INSTITUTIONS.contains(&words[s].to_lowercase().as_str()) {
+                    entity_type = EntityType::Organization;
+                } else if is_party_or_body(&words[s..e].join(" ")) && entity_type != EntityType::Person {
+                    // "CD&V", "Vlaams Belang", "Communistische Partij": a party or elected body.
                     entity_type = EntityType::Organization;
                 }
                 let mut n = name(si, sentence, toks, range, entity_type, 0.85, MentionSource::Ner);

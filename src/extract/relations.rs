@@ -8,7 +8,8 @@ use super::names::token_text;
 use super::syntax::{Deprel, Upos, Word};
 use super::tokenize::Token;
 use super::words::{
-    LINKING_PREPOSITIONS, MUNICIPAL_ROLES, NATIONALITY_NOUNS, OBJECT_STOPWORDS, RELATION_VERBS, SPEECH_VERBS,
+    is_demonym, is_party_or_body, LINKING_PREPOSITIONS, MEMBERSHIP_NOUN, MUNICIPAL_ROLES, NATIONALITY_NOUNS,
+    OBJECT_STOPWORDS, PORTFOLIOS, RELATION_VERBS, SPEECH_VERBS,
 };
 use crate::model::{EntityType, LocalRelation, QuoteKind, RelationKind, Rule, Span};
 use std::collections::{BTreeSet, HashMap};
@@ -33,6 +34,7 @@ pub fn find(
     quoted_about(text, ents, &mut out);
     located_in(text, tokens, ents, &mut out);
     member_of(text, tokens, ents, &mut out);
+    works_for(text, tokens, sentences, ents, &mut out);
     verbs(text, tokens, sentences, ents, &mut out);
     verbs_from_parse(tokens, ents, parses, &mut out);
     ownership(ents, &mut out);
@@ -220,6 +222,15 @@ fn roles(ents: &Entities, out: &mut Vec<LocalRelation>) {
     let has_explicit_place = |person: usize, role: &str| explicit.contains(&(person, role));
     for f in &ents.roles {
         match f.place {
+            Some(place) if f.role == MEMBERSHIP_NOUN => out.push(relation(
+                f.person,
+                place,
+                RelationKind::MemberOf,
+                "",
+                (f.sentence, f.span),
+                f.confidence,
+                f.extractor,
+            )),
             Some(place) => out.push(relation(
                 f.person,
                 place,
@@ -361,8 +372,11 @@ fn located_in(text: &str, tokens: &[Token], ents: &Entities, out: &mut Vec<Local
     }
 }
 
-/// "minister Bert Anciaux (VU)", "Otto Schily (SPD)": a person's name directly followed
-/// by an organisation's name alone in brackets is the person's party or organisation.
+/// "minister Bert Anciaux (VU)", "Karsten Kroon (Rabo)", "minister Brinkhorst
+/// (Landbouw)": a person's name directly followed by an organisation's name alone in
+/// brackets is the person's party or body (MEMBER_OF), or a minister's portfolio
+/// (HOLDS_ROLE, when the person holds a ministerial role), or else their employer or team
+/// (WORKS_FOR).
 fn member_of(text: &str, tokens: &[Token], ents: &Entities, out: &mut Vec<LocalRelation>) {
     let word = |i: usize| tokens.get(i).map(|t| token_text(text, t));
     for a in ents.refs.iter().filter(|r| r.named && ents.entities[r.entity].entity_type == EntityType::Person) {
@@ -370,22 +384,156 @@ fn member_of(text: &str, tokens: &[Token], ents: &Entities, out: &mut Vec<LocalR
         if word(open) != Some("(") {
             continue;
         }
-        let Some(b) =
-            ents.named_at(open + 1).filter(|r| ents.entities[r.entity].entity_type == EntityType::Organization)
+        let Some(b) = ents
+            .named_at(open + 1)
+            .filter(|r| matches!(ents.entities[r.entity].entity_type, EntityType::Organization | EntityType::Misc))
         else {
             continue;
         };
-        if b.tokens.start == open + 1 && word(b.tokens.end) == Some(")") && a.entity != b.entity {
+        if b.tokens.start != open + 1 || word(b.tokens.end) != Some(")") || a.entity == b.entity {
+            continue;
+        }
+        let name = &ents.entities[b.entity].name;
+        let at = (a.sentence, Span::new(a.span.start, tokens[b.tokens.end].span.end));
+        let portfolio = name.split_whitespace().next().is_some_and(|w| PORTFOLIOS.contains(&w));
+        if portfolio {
+            let roles = &ents.entities[a.entity].roles;
+            if let Some(role) = roles.iter().find(|r| PORTFOLIO_ROLES.iter().any(|p| r.ends_with(p))) {
+                out.push(relation(
+                    a.entity,
+                    b.entity,
+                    RelationKind::HoldsRole,
+                    role,
+                    at,
+                    0.8,
+                    Rule::PersonBracketedOrganisation,
+                ));
+            }
+        } else if is_party_or_body(name) {
             out.push(relation(
                 a.entity,
                 b.entity,
                 RelationKind::MemberOf,
                 "",
-                (a.sentence, Span::new(a.span.start, tokens[b.tokens.end].span.end)),
+                at,
                 0.8,
                 Rule::PersonBracketedOrganisation,
             ));
+        } else if ents.entities[b.entity].entity_type == EntityType::Organization
+            // A one-word MISC ("Quick-Step"), not a spelled-out name ("Beltrace (Belgian Tracability)").
+            || (b.tokens.len() == 1 && !is_demonym(name))
+        {
+            out.push(relation(
+                a.entity,
+                b.entity,
+                RelationKind::WorksFor,
+                "",
+                at,
+                0.7,
+                Rule::PersonBracketedOrganisation,
+            ));
         }
+    }
+}
+
+/// Roles that have a portfolio: "minister Brinkhorst (Landbouw)".
+const PORTFOLIO_ROLES: &[&str] = &["minister", "staatssecretaris", "schepen", "wethouder", "gedeputeerde"];
+
+/// Forms of the verbs of working or playing for an organisation ("speelt bij Ajax",
+/// "rijdt voor Mercury-Viatel", "werkte bij ING", "tekende bij PSV").
+const WORK_VERB_FORMS: &[&str] = &[
+    "werkt",
+    "werkte",
+    "werkten",
+    "gewerkt",
+    "werken",
+    "speelt",
+    "speelde",
+    "speelden",
+    "gespeeld",
+    "spelen",
+    "rijdt",
+    "reed",
+    "reden",
+    "gereden",
+    "rijden",
+    "voetbalt",
+    "voetbalde",
+    "gevoetbald",
+    "voetballen",
+    "tekent",
+    "tekende",
+    "getekend",
+    "tekenen",
+    "schaatst",
+    "schaatste",
+    "fietst",
+    "fietste",
+    "zwemt",
+    "zwom",
+];
+
+/// How far (in words of the same clause) a work verb and its subject may stand from the
+/// preposition before the organisation.
+const WORK_CLAUSE: usize = 10;
+
+/// Employment or a team stated by a verb: "X speelt bij Ajax", "El Yamani, die bij
+/// Standard Luik speelt,", "Koerts reed in 1997 in dienst van Rabo", "rijdt voor
+/// Mercury-Viatel" → the person WORKS_FOR the organisation. The person is the nearest one
+/// (named or referred to) before the preposition in its clause, or the antecedent of a
+/// relative "die"; the verb stands in that clause or right after the organisation.
+fn works_for(text: &str, tokens: &[Token], sentences: &[Span], ents: &Entities, out: &mut Vec<LocalRelation>) {
+    let lower = |i: usize| tokens.get(i).map_or(String::new(), |t| token_text(text, t).to_lowercase());
+    let is_break = |i: usize| matches!(lower(i).as_str(), "," | ";" | ":" | "." | "(" | ")");
+    let person_ending: HashMap<usize, &Ref> = ents
+        .refs
+        .iter()
+        .filter(|r| ents.entities[r.entity].entity_type == EntityType::Person)
+        .map(|r| (r.tokens.end, r))
+        .collect();
+    let organisations = ents.refs.iter().filter(|r| {
+        let e = &ents.entities[r.entity];
+        r.named && matches!(e.entity_type, EntityType::Organization | EntityType::Misc) && !is_demonym(&e.name)
+    });
+    for b in organisations {
+        let mut p = b.tokens.start;
+        if p > 0 && matches!(lower(p - 1).as_str(), "de" | "het") {
+            p -= 1;
+        }
+        let Some(prep) = p.checked_sub(1) else { continue };
+        let in_service = lower(prep) == "van" && prep >= 2 && lower(prep - 1) == "dienst" && lower(prep - 2) == "in";
+        if !in_service && !matches!(lower(prep).as_str(), "bij" | "voor") {
+            continue;
+        }
+        let sentence = sentences[b.sentence];
+        let same_sentence = |k: usize| tokens.get(k).is_some_and(|t| sentence.contains(t.span));
+        let mut verb = in_service;
+        let mut person = None;
+        let mut k = prep;
+        for _ in 0..WORK_CLAUSE {
+            let Some(before) = k.checked_sub(1).filter(|&x| same_sentence(x) && !is_break(x)) else {
+                // "X, die bij … speelt": the relative's antecedent.
+                if person.is_none() && lower(k) == "die" && k > 0 && lower(k - 1) == "," {
+                    person = person_ending.get(&(k - 1)).copied();
+                }
+                break;
+            };
+            k = before;
+            verb |= WORK_VERB_FORMS.contains(&lower(k).as_str());
+            if person.is_none() {
+                person = person_ending.get(&(k + 1)).copied().filter(|r| r.tokens.end <= prep);
+            }
+        }
+        // Verb-final clauses: "die bij Standard Luik speelt".
+        for after in b.tokens.end..b.tokens.end + 3 {
+            if !same_sentence(after) || is_break(after) {
+                break;
+            }
+            verb |= WORK_VERB_FORMS.contains(&lower(after).as_str());
+        }
+        let Some(a) = person.filter(|a| a.entity != b.entity && verb) else { continue };
+        let span = Span::new(a.span.start.min(b.span.start), a.span.end.max(b.span.end));
+        out.push(relation(a.entity, b.entity, RelationKind::WorksFor, "", (b.sentence, span), 0.7, Rule::WorksForVerb));
     }
 }
 

@@ -78,6 +78,8 @@ fn tokens(text: &str) -> Vec<Token> {
                         && next.is_some_and(char::is_alphabetic)
                         && at(i - 1).is_some_and(char::is_alphabetic))
                     || (matches!(c, '.' | ',') && all_digits && next.is_some_and(|n| n.is_ascii_digit()))
+                    // "CD&V", "AZ&PC", "AT&T": an ampersand between capitals.
+                    || (c == '&' && next.is_some_and(char::is_uppercase) && at(i - 1).is_some_and(char::is_uppercase))
                     || (c == '.'
                         && next.is_some_and(char::is_alphabetic)
                         && !all_digits

@@ -820,6 +820,14 @@ pub const SINGULAR_FINITE_VERBS: &[&str] = &[
     "begint", "noemt", "noemde", "reed", "rijdt", "loopt", "liep",
 ];
 
+/// Copulas that make the noun after them what their subject is: "Weck is directeur-generaal",
+/// "X wordt de nieuwe trainer", "bleef voorzitter".
+pub const COPULAS: &[&str] = &["is", "was", "wordt", "werd", "blijft", "bleef"];
+
+/// The noun of membership: "lid van de VVD" (MEMBER_OF; alone it is no role, in a
+/// compound it is a seat: "kamerlid").
+pub const MEMBERSHIP_NOUN: &str = "lid";
+
 pub const ARTICLES: &[&str] = &["de", "het", "die", "deze", "onze", "hun", "zijn", "haar"];
 pub const THIRD_PERSON_SINGULAR: &[&str] = &["hij"];
 /// "ze"/"zij": "she" next to a singular finite verb (`SINGULAR_FINITE_VERBS`), else "they".
@@ -943,3 +951,114 @@ pub const PORTFOLIOS: &[&str] = &[
     "Wonen",
     "Zaken",
 ];
+
+/// Political parties a bracket after a politician's name gives ("Bert Anciaux (VU)"):
+/// Dutch, Belgian and a few large foreign ones, as Dutch news writes them. A bracketed
+/// organisation that is no party (`is_party_or_body`) is an employer or team
+/// ("Karsten Kroon (Rabo)": WORKS_FOR).
+pub const POLITICAL_PARTIES: &[&str] = &[
+    // Netherlands
+    "VVD",
+    "CDA",
+    "PvdA",
+    "D66",
+    "SP",
+    "GroenLinks",
+    "GL",
+    "ChristenUnie",
+    "CU",
+    "SGP",
+    "PVV",
+    "PvdD",
+    "LPF",
+    "Leefbaar Nederland",
+    "Leefbaar Rotterdam",
+    "CPN",
+    "PSP",
+    "PPR",
+    "GPV",
+    "RPF",
+    "DS'70",
+    "Boerenpartij",
+    "JA21",
+    "FvD",
+    "Forum voor Democratie",
+    "DENK",
+    "BBB",
+    "Volt",
+    "50PLUS",
+    "NSC",
+    "KVP",
+    "ARP",
+    "CHU",
+    // Belgium
+    "CVP",
+    "CD&V",
+    "VLD",
+    "Open VLD",
+    "Open Vld",
+    "SP.A",
+    "sp.a",
+    "SP.a",
+    "Vooruit",
+    "VU",
+    "Volksunie",
+    "N-VA",
+    "Agalev",
+    "Groen",
+    "Groen!",
+    "Vlaams Blok",
+    "Vlaams Belang",
+    "PS",
+    "PRL",
+    "MR",
+    "CDH",
+    "cdH",
+    "PSC",
+    "FDF",
+    "Ecolo",
+    "PVDA",
+    "PTB",
+    "Spirit",
+    "ID21",
+    "Lijst Dedecker",
+    "LDD",
+    "VU-ID",
+    "FN",
+    // elsewhere
+    "SPD",
+    "CDU",
+    "CSU",
+    "FDP",
+    "PDS",
+    "AfD",
+    "Die Linke",
+    "Grünen",
+    "Labour",
+    "UMP",
+    "RPR",
+    "UDF",
+    "Likoed",
+    "Likud",
+    "Kadima",
+    "Arbeidspartij",
+    "ANC",
+    "PRI",
+    "PSOE",
+    "PP",
+    "ÖVP",
+    "SPÖ",
+    "FPÖ",
+    "SVP",
+];
+
+/// Words that make an organisation's name a party or an elected body ("Vlaamse
+/// Gemeenschapscommissie", "Communistische Partij"), whose people are members.
+const BODY_NAME_ENDINGS: &[&str] = &["partij", "party", "commissie", "fractie", "raad", "parlement", "senaat", "kamer"];
+
+/// Is `name` a political party or an elected body (MEMBER_OF), as opposed to an employer?
+pub fn is_party_or_body(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    POLITICAL_PARTIES.contains(&name)
+        || lower.split_whitespace().any(|w| BODY_NAME_ENDINGS.iter().any(|e| w.ends_with(e)))
+}

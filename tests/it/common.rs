@@ -45,6 +45,12 @@ pub fn linker() -> Linker {
 }
 
 /// The extractor as `serve` builds it: NER model and Wikidata linker.
+/// One extractor for every test of the binary that only reads (the models load once).
+pub fn shared_extractor() -> &'static Extractor {
+    static EXTRACTOR: std::sync::OnceLock<Extractor> = std::sync::OnceLock::new();
+    EXTRACTOR.get_or_init(extractor)
+}
+
 pub fn extractor() -> Extractor {
     Extractor::new(model()).with_linker(linker())
 }

@@ -49,3 +49,52 @@ fn quote_speakers_keep_their_figures_on_the_held_out_alpino_texts() {
     assert!(stdout.contains("44 articles"), "{stdout}");
     assert!(precision >= 0.64 && recall >= 0.45, "quote speakers: precision {precision}, recall {recall}\n{stdout}");
 }
+
+/// The typed relations of `text` as (source, kind, target, predicate), by entity name.
+fn typed(text: &str) -> Vec<(String, String, String, String)> {
+    let x = shared_extractor().extract(text);
+    let name = |e: usize| x.entities[e].name.clone();
+    x.relations
+        .iter()
+        .filter(|r| r.kind != kennisgraaf::model::RelationKind::CoOccurs)
+        .map(|r| (name(r.source), r.kind.as_str().to_string(), name(r.target), r.predicate.clone()))
+        .collect()
+}
+
+fn has(text: &str, source: &str, kind: &str, target: &str) {
+    let found = typed(text);
+    assert!(
+        found.iter().any(|(s, k, t, _)| s.contains(source) && k == kind && t.contains(target)),
+        "no {source} {kind} {target} in {found:?}"
+    );
+}
+
+#[test]
+fn a_copula_states_a_role_with_its_organisation() {
+    has(
+        "Pieter Jansen is sinds maart 2004 directeur bij het Nederlandse bedrijf Philips in Eindhoven.",
+        "Pieter Jansen",
+        "HOLDS_ROLE",
+        "Philips",
+    );
+    let x = shared_extractor().extract("Vorig jaar werkte Marieke de Groot nog als regisseur in Utrecht.");
+    let marieke = x.entities.iter().find(|e| e.name.contains("Marieke")).expect("Marieke");
+    assert!(marieke.roles.iter().any(|r| r == "regisseur"), "{:?}", marieke.roles);
+}
+
+#[test]
+fn a_role_noun_after_a_preposition_is_nobodys_role() {
+    let x = shared_extractor().extract("Karel Smit is boos op de directeur van het ziekenhuis.");
+    let karel = x.entities.iter().find(|e| e.name.contains("Smit")).expect("Smit");
+    assert!(karel.roles.is_empty(), "{:?}", karel.roles);
+}
+
+#[test]
+fn membership_employment_and_portfolios_in_brackets_and_clauses() {
+    has("Daarna sprak Els Peeters (CD&V) de zaal toe.", "Els Peeters", "MEMBER_OF", "CD&V");
+    has("In de finale reed Tom Boonen (Quick-Step) weg van de groep.", "Tom Boonen", "WORKS_FOR", "Quick-Step");
+    has("Sinds 2003 speelt Wesley Sneijder bij Ajax in Amsterdam.", "Wesley Sneijder", "WORKS_FOR", "Ajax");
+    has("Jan Pronk is lid van de Partij van de Arbeid.", "Jan Pronk", "MEMBER_OF", "Partij van de Arbeid");
+    let found = typed("Volgens minister Laurens Brinkhorst (Landbouw) is de maatregel nodig.");
+    assert!(!found.iter().any(|(_, k, _, _)| k == "MEMBER_OF"), "a portfolio is no party: {found:?}");
+}

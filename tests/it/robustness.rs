@@ -2,15 +2,9 @@
 //! and every span a valid char-boundary range of the text.
 
 use crate::common::*;
-use kennisgraaf::extract::{tokenize, Extractor};
+use kennisgraaf::extract::tokenize;
 use kennisgraaf::model::{Extraction, Span};
 use proptest::prelude::*;
-use std::sync::OnceLock;
-
-fn shared_extractor() -> &'static Extractor {
-    static EXTRACTOR: OnceLock<Extractor> = OnceLock::new();
-    EXTRACTOR.get_or_init(extractor)
-}
 
 fn assert_span(text: &str, span: Span, what: &str) {
     assert!(
