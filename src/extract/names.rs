@@ -242,6 +242,12 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence], tagger: &NerMo
                     entity_type = EntityType::Law;
                 } else if e - s == 1 && INSTITUTIONS.contains(&words[s].to_lowercase().as_str()) {
                     entity_type = EntityType::Organization;
+                } else if entity_type == EntityType::Person
+                    && e - s == 1
+                    && (is_acronym(words[s]) || (words[s].contains('&') && is_acronym(&words[s].replace('&', ""))))
+                {
+                    // "AZ&PC", "KNZB": an acronym names an organisation, not a person.
+                    entity_type = EntityType::Organization;
                 } else if is_party_or_body(&words[s..e].join(" ")) && entity_type != EntityType::Person {
                     // "CD&V", "Vlaams Belang", "Communistische Partij": a party or elected body.
                     entity_type = EntityType::Organization;

@@ -118,6 +118,14 @@ fn verbs_from_parse(tokens: &[Token], ents: &Entities, parses: &[SentenceParse<'
             let mut objects: Vec<(usize, Option<String>)> = Vec::new();
             for c in children(v) {
                 match words[c].deprel {
+                    // "Noorwegen, dat IJsland versloeg": a relative pronoun stands for the noun
+                    // the clause modifies.
+                    Deprel::Nsubj
+                        if verb.deprel == Deprel::AclRelcl
+                            && matches!(words[c].plain_lemma().as_str(), "die" | "dat") =>
+                    {
+                        subjects.extend(verb.head.filter(|&h| h < words.len()).and_then(entity))
+                    }
                     Deprel::Nsubj => subjects.extend(with_conjuncts(c).into_iter().filter_map(entity)),
                     Deprel::NsubjPass => passive_subjects.extend(with_conjuncts(c).into_iter().filter_map(entity)),
                     Deprel::Obj | Deprel::Iobj => {
