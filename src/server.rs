@@ -128,6 +128,8 @@ pub fn app(kg: Arc<Kennisgraaf>, config: ServerConfig) -> Server {
             }),
         )
         .route("/explore", get(|| async { Html(EXPLORE_HTML) }))
+        // The same page: it shows the article when its path names a document.
+        .route("/explore/document/{id}", get(|| async { Html(EXPLORE_HTML) }))
         .route("/graphiql/{file}", get(graphiql_asset))
         .route(
             "/explore/cytoscape.min.js",
