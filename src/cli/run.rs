@@ -148,26 +148,26 @@ pub fn export(store: &StoreLocation, args: &ExportArgs) -> Result<()> {
         to: args.to.clone(),
         around: args.around.clone(),
         depth: args.depth,
+        with_evidence: args.with_evidence,
     };
     let mut selection = params.selection().map_err(anyhow::Error::msg)?;
     let formats = match args.format.as_str() {
-        "neo4j-csv" => vec![export::Format::Neo4jNodes, export::Format::Neo4jRelationships],
-        name => vec![export::Format::parse(name)
-            .filter(|f| !matches!(f, export::Format::Neo4jNodes | export::Format::Neo4jRelationships))
-            .with_context(|| {
-                format!("unknown format {name:?}; use graphml, gexf, dot, cytoscape, json or neo4j-csv")
-            })?],
+        "neo4j-csv" => export::Format::neo4j(args.with_evidence),
+        name => vec![export::Format::parse(name).filter(|_| !name.starts_with("neo4j")).with_context(|| {
+            format!("unknown format {name:?}; use graphml, gexf, dot, cytoscape, json or neo4j-csv")
+        })?],
     };
     anyhow::ensure!(
-        !args.with_evidence || matches!(args.format.as_str(), "graphml" | "gexf" | "cytoscape" | "json"),
-        "--with-evidence is for graphml, gexf, cytoscape and json (not {} yet)",
-        args.format
+        !args.with_evidence || args.format != "dot",
+        "--with-evidence is for graphml, gexf, cytoscape, json and neo4j-csv: DOT has no place for it"
     );
     let store = existing_store(store)?;
     let graph = crate::graph::Graph::load(&store)?;
     export::resolve_around(&mut selection, &graph)?;
     let (nodes, edges) = graph.select(&selection);
-    let evidence = if args.with_evidence { Some(export::load_evidence(&store, &edges)?) } else { None };
+    let mentions = formats.iter().any(|f| f.needs_mentions());
+    let evidence =
+        if args.with_evidence { Some(export::load_evidence(&store, &nodes, &edges, mentions)?) } else { None };
     let evidence = evidence.as_ref();
     for format in formats {
         match (&args.out, args.format == "neo4j-csv") {
@@ -195,7 +195,7 @@ fn write_file(
     format: export::Format,
     nodes: &[&crate::model::EntityRecord],
     edges: &[&crate::model::RelationRecord],
-    evidence: Option<&export::RelationEvidence>,
+    evidence: Option<&export::Evidence>,
 ) -> Result<()> {
     let tmp = path.with_extension("partial");
     let written = std::fs::File::create(&tmp).and_then(|file| {
