@@ -128,6 +128,8 @@ pub fn app(kg: Arc<Kennisgraaf>, config: ServerConfig) -> Server {
             }),
         )
         .route("/explore", get(|| async { Html(EXPLORE_HTML) }))
+        // The same page: it shows the article when its path names a document.
+        .route("/explore/document/{id}", get(|| async { Html(EXPLORE_HTML) }))
         .route("/graphiql/{file}", get(graphiql_asset))
         .route(
             "/explore/cytoscape.min.js",
@@ -446,6 +448,10 @@ async fn export(
         Ok(s) => s,
         Err(msg) => return (StatusCode::BAD_REQUEST, msg).into_response(),
     };
+    if params.with_evidence && format == export::Format::Dot {
+        let msg = "with_evidence is for graphml, gexf, cytoscape, json and the neo4j files: DOT has no place for it";
+        return (StatusCode::BAD_REQUEST, msg).into_response();
+    }
     // Copy the selection out so a slow client never holds the graph's lock.
     let (nodes, edges) = {
         let graph = state.kg.graph();
@@ -459,12 +465,38 @@ async fn export(
         let (n, e) = graph.select(&selection);
         (n.into_iter().cloned().collect::<Vec<_>>(), e.into_iter().cloned().collect::<Vec<_>>())
     };
+    // The evidence is read from the store before the answer starts, so that a read error
+    // is a 500 rather than a cut-off body. The Neo4j evidence files always need it.
+    let evidence = if params.with_evidence || format.is_evidence() {
+        let kg = state.kg.clone();
+        let (nodes, edges) = (nodes.clone(), edges.clone());
+        let loaded = tokio::task::spawn_blocking(move || {
+            let nodes: Vec<_> = nodes.iter().collect();
+            let edges: Vec<_> = edges.iter().collect();
+            export::load_evidence(kg.store(), &nodes, &edges, format.needs_mentions())
+        })
+        .await;
+        match loaded {
+            Ok(Ok(evidence)) => Some(evidence),
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, "cannot read the evidence of an export");
+                return (StatusCode::INTERNAL_SERVER_ERROR, format!("cannot read the evidence: {e}")).into_response();
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "evidence task failed");
+                return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+            }
+        }
+    } else {
+        None
+    };
     let (tx, rx) = tokio::sync::mpsc::channel::<Vec<u8>>(4);
     tokio::task::spawn_blocking(move || {
         let nodes: Vec<_> = nodes.iter().collect();
         let edges: Vec<_> = edges.iter().collect();
         let mut w = ChunkWriter { tx, buf: Vec::new() };
-        if let Err(e) = export::write(format, &nodes, &edges, None, &mut w).and_then(|()| std::io::Write::flush(&mut w))
+        if let Err(e) = export::write(format, &nodes, &edges, evidence.as_ref(), &mut w)
+            .and_then(|()| std::io::Write::flush(&mut w))
         {
             tracing::debug!(error = %e, "export stopped");
         }

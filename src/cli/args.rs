@@ -393,7 +393,8 @@ pub struct ExportArgs {
     pub depth: Option<usize>,
     /// Give every relation where it is stated: GraphML and GEXF edges their evidence count
     /// and first evidence sentence, JSON and Cytoscape edges the list (document, sentence,
-    /// span, text, confidence).
+    /// span, text, confidence), neo4j-csv three more files (documents.csv, mentioned_in.csv,
+    /// stated_in.csv). Not for DOT.
     #[arg(long)]
     pub with_evidence: bool,
 }

@@ -3,7 +3,8 @@
 //! Errors: every error a command returns (an `anyhow::Error`) is the user's to act on —
 //! a missing file, a bad flag value, a store in use — and `run` prints it as one line,
 //! `error: ` and its chain joined by `: `, then exits with 1; no backtrace, whatever
-//! `RUST_BACKTRACE` says. A bug is a panic, and the panic hook prints it with its backtrace
+//! `RUST_BACKTRACE` says, and no log line of `run`'s own at the default level before it.
+//! A bug is a panic, and the panic hook prints it with its backtrace
 //! (exit code 101).
 
 pub mod args;
@@ -40,10 +41,15 @@ pub fn peak_rss_mb() -> Option<f64> {
 pub fn run(cli: &Cli) -> std::process::ExitCode {
     let started = std::time::Instant::now();
     let result = dispatch(cli);
-    tracing::info!(seconds = started.elapsed().as_secs_f64(), peak_rss_mb = peak_rss_mb().unwrap_or(0.0), "finished");
+    let (seconds, peak_rss_mb) = (started.elapsed().as_secs_f64(), peak_rss_mb().unwrap_or(0.0));
     match result {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+        Ok(()) => {
+            tracing::info!(seconds, peak_rss_mb, "finished");
+            std::process::ExitCode::SUCCESS
+        }
         Err(e) => {
+            // Only the error line at the default log level: the user acts on it alone.
+            tracing::debug!(seconds, peak_rss_mb, "failed");
             eprintln!("error: {e:#}");
             std::process::ExitCode::FAILURE
         }

@@ -45,13 +45,15 @@ pub fn open(store: Store, models: &ModelArgs) -> Result<Kennisgraaf> {
     Ok(kg)
 }
 
-/// Read and ingest paths with a progress bar; print a summary. Returns the report and
-/// how many inputs could not be read.
+/// Read and ingest paths with a progress bar; print a summary. The id of each document
+/// stored goes to stdout with `print_ids` (`ingest`), else to the log at debug level
+/// (`serve`'s seeding). Returns the report and how many inputs could not be read.
 fn ingest_paths(
     kg: &Kennisgraaf,
     paths: &[PathBuf],
     limits: ReadLimits,
     flush_every: usize,
+    print_ids: bool,
 ) -> Result<(IngestReport, usize)> {
     let read = ingest::read_paths(paths, limits);
     for p in &read.problems {
@@ -68,7 +70,11 @@ fn ingest_paths(
         flush_every,
         || bar.inc(1),
         |ids| {
-            if !ids.is_empty() {
+            if !print_ids {
+                for id in ids {
+                    tracing::debug!(document = %id, "stored");
+                }
+            } else if !ids.is_empty() {
                 bar.suspend(|| {
                     let mut out = std::io::stdout().lock();
                     for id in ids {
@@ -98,7 +104,7 @@ fn ingest_paths(
 pub fn ingest_cmd(store: &StoreLocation, models: &ModelArgs, args: &IngestArgs) -> Result<()> {
     let kg = open(Store::open_at(store, true)?, models)?;
     let (report, unreadable) =
-        ingest_paths(&kg, &args.paths, ReadLimits { max_file_bytes: args.max_file_bytes }, args.flush_every)?;
+        ingest_paths(&kg, &args.paths, ReadLimits { max_file_bytes: args.max_file_bytes }, args.flush_every, true)?;
     if unreadable + report.problems.len() > 0 {
         anyhow::bail!(
             "{} inputs could not be ingested (see above); the others are stored",
@@ -148,26 +154,26 @@ pub fn export(store: &StoreLocation, args: &ExportArgs) -> Result<()> {
         to: args.to.clone(),
         around: args.around.clone(),
         depth: args.depth,
+        with_evidence: args.with_evidence,
     };
     let mut selection = params.selection().map_err(anyhow::Error::msg)?;
     let formats = match args.format.as_str() {
-        "neo4j-csv" => vec![export::Format::Neo4jNodes, export::Format::Neo4jRelationships],
-        name => vec![export::Format::parse(name)
-            .filter(|f| !matches!(f, export::Format::Neo4jNodes | export::Format::Neo4jRelationships))
-            .with_context(|| {
-                format!("unknown format {name:?}; use graphml, gexf, dot, cytoscape, json or neo4j-csv")
-            })?],
+        "neo4j-csv" => export::Format::neo4j(args.with_evidence),
+        name => vec![export::Format::parse(name).filter(|_| !name.starts_with("neo4j")).with_context(|| {
+            format!("unknown format {name:?}; use graphml, gexf, dot, cytoscape, json or neo4j-csv")
+        })?],
     };
     anyhow::ensure!(
-        !args.with_evidence || matches!(args.format.as_str(), "graphml" | "gexf" | "cytoscape" | "json"),
-        "--with-evidence is for graphml, gexf, cytoscape and json (not {} yet)",
-        args.format
+        !args.with_evidence || args.format != "dot",
+        "--with-evidence is for graphml, gexf, cytoscape, json and neo4j-csv: DOT has no place for it"
     );
     let store = existing_store(store)?;
     let graph = crate::graph::Graph::load(&store)?;
     export::resolve_around(&mut selection, &graph)?;
     let (nodes, edges) = graph.select(&selection);
-    let evidence = if args.with_evidence { Some(export::load_evidence(&store, &edges)?) } else { None };
+    let mentions = formats.iter().any(|f| f.needs_mentions());
+    let evidence =
+        if args.with_evidence { Some(export::load_evidence(&store, &nodes, &edges, mentions)?) } else { None };
     let evidence = evidence.as_ref();
     for format in formats {
         match (&args.out, args.format == "neo4j-csv") {
@@ -195,7 +201,7 @@ fn write_file(
     format: export::Format,
     nodes: &[&crate::model::EntityRecord],
     edges: &[&crate::model::RelationRecord],
-    evidence: Option<&export::RelationEvidence>,
+    evidence: Option<&export::Evidence>,
 ) -> Result<()> {
     let tmp = path.with_extension("partial");
     let written = std::fs::File::create(&tmp).and_then(|file| {
@@ -232,8 +238,21 @@ fn serve_limits(args: &ServeArgs) -> crate::api::Limits {
     crate::api::Limits { time: std::time::Duration::from_secs(args.timeout_secs), ..Default::default() }
 }
 
+/// Serve the store: the address is checked before anything is loaded; on an empty store
+/// the corpus is ingested first (ids to the debug log). Prints where it serves and what,
+/// on one line.
 pub fn serve(store: &StoreLocation, models: &ModelArgs, args: &ServeArgs) -> Result<()> {
     let started = Instant::now();
+    let addr: std::net::SocketAddr = args
+        .addr
+        .parse()
+        .with_context(|| format!("--addr {:?} is not an address and port like 127.0.0.1:8080", args.addr))?;
+    if !addr.ip().is_loopback() && !args.public {
+        anyhow::bail!(
+            "--addr {addr} is reachable from other machines, and anyone who reaches it can read the whole \
+             store; add --public to serve there anyway, or use 127.0.0.1"
+        );
+    }
     let kg = open(Store::open_at(store, true)?, models)?;
     // A store `check` refuses is not served: ingesting into it would build on the damage.
     let problems = kg.store().check_quick()?;
@@ -251,23 +270,14 @@ pub fn serve(store: &StoreLocation, models: &ModelArgs, args: &ServeArgs) -> Res
     }
     if kg.store().is_empty()? && !args.no_seed {
         eprintln!("empty store: ingesting the corpus in {}", args.corpus.display());
-        ingest_paths(&kg, std::slice::from_ref(&args.corpus), ReadLimits::default(), usize::MAX)?;
+        ingest_paths(&kg, std::slice::from_ref(&args.corpus), ReadLimits::default(), usize::MAX, false)?;
         if args.curations.exists() {
             super::curation::replay(&kg, &super::curation::read_log(&args.curations)?)?;
         }
     }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let counts = kg.store().counts()?;
     runtime.block_on(async {
-        let addr: std::net::SocketAddr = args
-            .addr
-            .parse()
-            .with_context(|| format!("--addr {:?} is not an address and port like 127.0.0.1:8080", args.addr))?;
-        if !addr.ip().is_loopback() && !args.public {
-            anyhow::bail!(
-                "--addr {addr} is reachable from other machines, and anyone who reaches it can read the whole \
-                 store; add --public to serve there anyway, or use 127.0.0.1"
-            );
-        }
         let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
             format!("cannot listen on {addr}; is another server running there? try --addr 127.0.0.1:0")
         })?;
@@ -286,7 +296,11 @@ pub fn serve(store: &StoreLocation, models: &ModelArgs, args: &ServeArgs) -> Res
             tracing::warn!("no --token given: mutations are disabled");
         }
         eprintln!(
-            "serving GraphiQL at http://{addr}/ and GraphQL at http://{addr}/graphql (ready in {:.1} s)",
+            "serving http://{addr}/explore (explorer), http://{addr}/ (GraphiQL) and http://{addr}/graphql: \
+             {} documents, {} entities, {} relations (ready in {:.1} s)",
+            counts.documents,
+            kg.graph().entity_count(),
+            kg.graph().relation_count(),
             started.elapsed().as_secs_f64()
         );
         server::app(Arc::new(kg), config).serve_until_ctrl_c(listener).await?;

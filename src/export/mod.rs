@@ -1,16 +1,19 @@
 //! Graph exports for visualisation tools: GraphML (Gephi, networkx, Cytoscape desktop),
 //! GEXF with time intervals (Gephi's timeline), Graphviz DOT, Cytoscape.js JSON, plain
-//! JSON, and Neo4j `neo4j-admin database import` CSV (a nodes and a relationships file).
+//! JSON, and Neo4j `neo4j-admin database import` CSV (a nodes and a relationships file;
+//! with evidence also documents, `MENTIONED_IN` and `STATED_IN` files).
 //!
 //! Invariants: output is written as it is produced (never one string for the whole
 //! graph); nodes and edges come sorted by id, so the same graph gives the same bytes;
 //! text is escaped for each format. Export reads `model` records that the caller took
-//! from the graph with a `graph::Selection`.
+//! from the graph with a `graph::Selection`, and with `--with-evidence` the `Evidence`
+//! of those records read from the store (`load_evidence`): every statement of an exported
+//! relation and, for Neo4j, every mention of an exported entity, with their documents.
 
 use crate::graph::{Graph, Lookup, RelationFilter, Selection};
-use crate::model::{EntityRecord, EntityType, RelationKind, RelationRecord, Span};
+use crate::model::{Document, EntityRecord, EntityType, RelationKind, RelationRecord, Span, StoredMention};
 use crate::store::{Store, StoreError};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +27,12 @@ pub enum Format {
     Neo4jNodes,
     /// `neo4j-admin database import` relationships file.
     Neo4jRelationships,
+    /// Neo4j `Document` nodes of the evidence.
+    Neo4jDocuments,
+    /// Neo4j `MENTIONED_IN` relationships: entity to document, one per mention.
+    Neo4jMentions,
+    /// Neo4j `STATED_IN` relationships: a relation's source entity to document, one per statement.
+    Neo4jStatements,
 }
 
 impl Format {
@@ -37,18 +46,46 @@ impl Format {
             "json" => Format::Json,
             "neo4j-nodes" => Format::Neo4jNodes,
             "neo4j-relationships" => Format::Neo4jRelationships,
+            "neo4j-documents" => Format::Neo4jDocuments,
+            "neo4j-mentions" => Format::Neo4jMentions,
+            "neo4j-statements" => Format::Neo4jStatements,
             _ => return None,
         })
     }
 
-    pub const NAMES: &'static str = "graphml, gexf, dot, cytoscape, json, neo4j-nodes, neo4j-relationships";
+    pub const NAMES: &'static str = "graphml, gexf, dot, cytoscape, json, neo4j-nodes, neo4j-relationships, \
+        neo4j-documents, neo4j-mentions, neo4j-statements";
+
+    /// The files of `neo4j-csv`: nodes and relationships, and with evidence the documents,
+    /// mentions and statements too.
+    pub fn neo4j(with_evidence: bool) -> Vec<Format> {
+        let mut files = vec![Format::Neo4jNodes, Format::Neo4jRelationships];
+        if with_evidence {
+            files.extend([Format::Neo4jDocuments, Format::Neo4jMentions, Format::Neo4jStatements]);
+        }
+        files
+    }
+
+    /// The Neo4j files that are the evidence: written only from an `Evidence`.
+    pub fn is_evidence(self) -> bool {
+        matches!(self, Format::Neo4jDocuments | Format::Neo4jMentions | Format::Neo4jStatements)
+    }
+
+    /// Whether `Evidence::mentions` is read for it (only Neo4j has a place for mentions).
+    pub fn needs_mentions(self) -> bool {
+        self == Format::Neo4jMentions || self == Format::Neo4jDocuments
+    }
 
     pub fn content_type(self) -> &'static str {
         match self {
             Format::GraphMl | Format::Gexf => "application/xml; charset=utf-8",
             Format::Dot => "text/vnd.graphviz; charset=utf-8",
             Format::Cytoscape | Format::Json => "application/json",
-            Format::Neo4jNodes | Format::Neo4jRelationships => "text/csv; charset=utf-8",
+            Format::Neo4jNodes
+            | Format::Neo4jRelationships
+            | Format::Neo4jDocuments
+            | Format::Neo4jMentions
+            | Format::Neo4jStatements => "text/csv; charset=utf-8",
         }
     }
 
@@ -61,6 +98,9 @@ impl Format {
             Format::Json => "kennisgraaf.json",
             Format::Neo4jNodes => "nodes.csv",
             Format::Neo4jRelationships => "relationships.csv",
+            Format::Neo4jDocuments => "documents.csv",
+            Format::Neo4jMentions => "mentioned_in.csv",
+            Format::Neo4jStatements => "stated_in.csv",
         }
     }
 }
@@ -80,6 +120,9 @@ pub struct ExportParams {
     /// finds it; see `resolve_around`).
     pub around: Option<String>,
     pub depth: Option<usize>,
+    /// Add the evidence (`--with-evidence`; over HTTP `with_evidence=true`).
+    #[serde(default)]
+    pub with_evidence: bool,
 }
 
 impl ExportParams {
@@ -165,56 +208,102 @@ pub struct Statement {
 /// The statements of each exported relation, by relation id, in the store's order.
 pub type RelationEvidence = HashMap<String, Vec<Statement>>;
 
-/// Read the evidence of `edges` from the store, with the sentence of each.
-pub fn load_evidence(store: &Store, edges: &[&RelationRecord]) -> Result<RelationEvidence, StoreError> {
+/// What `--with-evidence` exports besides the graph.
+#[derive(Debug, Default)]
+pub struct Evidence {
+    pub statements: RelationEvidence,
+    /// The mentions of the exported entities, entity by entity in id order (read only
+    /// when asked for: only Neo4j has a place for them).
+    pub mentions: Vec<StoredMention>,
+    /// The documents the statements and mentions are in, by id.
+    pub documents: BTreeMap<String, Document>,
+}
+
+/// Read the evidence of `edges` from the store, with the sentence of each; with
+/// `mentions`, also every mention of `nodes`. Each document is read once.
+pub fn load_evidence(
+    store: &Store,
+    nodes: &[&EntityRecord],
+    edges: &[&RelationRecord],
+    mentions: bool,
+) -> Result<Evidence, StoreError> {
     // Document id → the text of each of its sentences.
     let mut sentences: HashMap<String, Vec<String>> = HashMap::new();
-    let mut out = RelationEvidence::new();
+    let mut out = Evidence::default();
     for r in edges {
         let mut statements = Vec::new();
         for evidence in store.evidence_of(&r.id) {
             let evidence = evidence?;
-            if !sentences.contains_key(&evidence.document) {
-                let texts = store.document(&evidence.document)?.map_or_else(Vec::new, |d| {
-                    d.sentences
-                        .iter()
-                        .map(|s| d.document.text.get(s.start..s.end).unwrap_or_default().to_string())
-                        .collect()
-                });
-                sentences.insert(evidence.document.clone(), texts);
-            }
-            let text = sentences[&evidence.document].get(evidence.sentence).cloned().unwrap_or_default();
+            let texts = sentences_of(store, &evidence.document, &mut sentences, &mut out.documents)?;
             statements.push(Statement {
-                text,
+                text: texts.get(evidence.sentence).cloned().unwrap_or_default(),
                 document: evidence.document,
                 sentence: evidence.sentence,
                 span: evidence.span,
                 confidence: evidence.confidence,
             });
         }
-        out.insert(r.id.clone(), statements);
+        out.statements.insert(r.id.clone(), statements);
+    }
+    if mentions {
+        for e in nodes {
+            for mention in store.mentions_of(&e.id) {
+                let mention = mention?;
+                sentences_of(store, &mention.document, &mut sentences, &mut out.documents)?;
+                out.mentions.push(mention);
+            }
+        }
     }
     Ok(out)
 }
 
+/// The text of each sentence of document `id`, read from the store the first time it is
+/// asked for (when the document also goes into `documents`); none for a missing document.
+fn sentences_of<'a>(
+    store: &Store,
+    id: &str,
+    cache: &'a mut HashMap<String, Vec<String>>,
+    documents: &mut BTreeMap<String, Document>,
+) -> Result<&'a [String], StoreError> {
+    if !cache.contains_key(id) {
+        let record = store.document(id)?;
+        let texts = record.as_ref().map_or_else(Vec::new, |d| {
+            d.sentences.iter().map(|s| d.document.text.get(s.start..s.end).unwrap_or_default().to_string()).collect()
+        });
+        cache.insert(id.to_string(), texts);
+        if let Some(d) = record {
+            documents.insert(id.to_string(), d.document);
+        }
+    }
+    Ok(&cache[id])
+}
+
 /// Write the nodes and edges in `format`; with `evidence`, each edge also carries its
 /// statements (GraphML and GEXF: their count and the first one's text; JSON and
-/// Cytoscape: the list).
+/// Cytoscape: the list). The Neo4j evidence files are written from `evidence` alone, and
+/// refused without it.
 pub fn write(
     format: Format,
     nodes: &[&EntityRecord],
     edges: &[&RelationRecord],
-    evidence: Option<&RelationEvidence>,
+    evidence: Option<&Evidence>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    match format {
-        Format::GraphMl => graphml(nodes, edges, evidence, out),
-        Format::Gexf => gexf(nodes, edges, evidence, out),
-        Format::Dot => dot(nodes, edges, out),
-        Format::Cytoscape => cytoscape(nodes, edges, evidence, out),
-        Format::Json => json(nodes, edges, evidence, out),
-        Format::Neo4jNodes => neo4j_nodes(nodes, out),
-        Format::Neo4jRelationships => neo4j_relationships(edges, out),
+    let statements = evidence.map(|e| &e.statements);
+    match (format, evidence) {
+        (Format::GraphMl, _) => graphml(nodes, edges, statements, out),
+        (Format::Gexf, _) => gexf(nodes, edges, statements, out),
+        (Format::Dot, _) => dot(nodes, edges, out),
+        (Format::Cytoscape, _) => cytoscape(nodes, edges, statements, out),
+        (Format::Json, _) => json(nodes, edges, statements, out),
+        (Format::Neo4jNodes, _) => neo4j_nodes(nodes, out),
+        (Format::Neo4jRelationships, _) => neo4j_relationships(edges, out),
+        (Format::Neo4jDocuments, Some(evidence)) => neo4j_documents(evidence, out),
+        (Format::Neo4jMentions, Some(evidence)) => neo4j_mentions(evidence, out),
+        (Format::Neo4jStatements, Some(evidence)) => neo4j_statements(edges, evidence, out),
+        (Format::Neo4jDocuments | Format::Neo4jMentions | Format::Neo4jStatements, None) => {
+            Err(io::Error::new(io::ErrorKind::InvalidInput, "the Neo4j evidence files are written from the evidence"))
+        }
     }
 }
 
@@ -720,6 +809,93 @@ fn neo4j_relationships(edges: &[&RelationRecord], out: &mut dyn Write) -> io::Re
             r.first_seen.as_deref().unwrap_or(""),
             r.last_seen.as_deref().unwrap_or(""),
         ])?;
+    }
+    w.flush()
+}
+
+/// `Document` nodes: the documents of the exported mentions and statements, with their text
+/// (the spans of `MENTIONED_IN` and `STATED_IN` are UTF-8 byte offsets into it).
+fn neo4j_documents(evidence: &Evidence, out: &mut dyn Write) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(["id:ID", "title", "date", "source", "externalId", "text", ":LABEL"])?;
+    for d in evidence.documents.values() {
+        w.write_record([
+            d.id.as_str(),
+            d.title.as_deref().unwrap_or(""),
+            d.date.as_deref().unwrap_or(""),
+            d.source.as_deref().unwrap_or(""),
+            d.external_id.as_deref().unwrap_or(""),
+            &d.text,
+            "Document",
+        ])?;
+    }
+    w.flush()
+}
+
+/// `(entity)-[:MENTIONED_IN]->(document)`, one per mention, with its sentence, span,
+/// words, confidence and how it was found.
+fn neo4j_mentions(evidence: &Evidence, out: &mut dyn Write) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        ":START_ID",
+        ":END_ID",
+        ":TYPE",
+        "sentence:long",
+        "start:long",
+        "end:long",
+        "text",
+        "confidence:double",
+        "source",
+    ])?;
+    for m in &evidence.mentions {
+        let source = serde_json::to_value(m.source).ok().and_then(|v| v.as_str().map(str::to_string));
+        w.write_record([
+            m.entity.as_str(),
+            &m.document,
+            "MENTIONED_IN",
+            &m.sentence.to_string(),
+            &m.span.start.to_string(),
+            &m.span.end.to_string(),
+            &m.text,
+            &m.confidence.to_string(),
+            source.as_deref().unwrap_or(""),
+        ])?;
+    }
+    w.flush()
+}
+
+/// `(source)-[:STATED_IN]->(document)`, one per statement of an exported relation: from
+/// the relation's source entity, naming the relation (`relation` is the `id` of the
+/// relationship in relationships.csv), with the sentence, span and confidence.
+fn neo4j_statements(edges: &[&RelationRecord], evidence: &Evidence, out: &mut dyn Write) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        ":START_ID",
+        ":END_ID",
+        ":TYPE",
+        "relation",
+        "relationType",
+        "sentence:long",
+        "sentenceText",
+        "start:long",
+        "end:long",
+        "confidence:double",
+    ])?;
+    for r in edges {
+        for s in evidence.statements.get(&r.id).map_or(&[][..], Vec::as_slice) {
+            w.write_record([
+                r.source.as_str(),
+                &s.document,
+                "STATED_IN",
+                &r.id,
+                r.kind.as_str(),
+                &s.sentence.to_string(),
+                &s.text,
+                &s.span.start.to_string(),
+                &s.span.end.to_string(),
+                &s.confidence.to_string(),
+            ])?;
+        }
     }
     w.flush()
 }

@@ -359,3 +359,76 @@ fn export_around_takes_a_name_and_lists_the_candidates_when_it_is_ambiguous() {
     let out = run(&store, &["export", "--format", "json", "--around", "Zwolle"]);
     assert!(stderr(&out).contains("no entity with id or name \"Zwolle\""), "{}", stderr(&out));
 }
+
+#[test]
+fn at_the_default_log_level_a_user_error_is_the_only_line_even_with_rust_backtrace() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("typo.store");
+    for (args, message) in [
+        (&["stats"][..], "error: no store at "),
+        (&["serve", "--addr", "localhost"], "error: --addr \"localhost\" is not an address and port"),
+        (&["serve", "--addr", "0.0.0.0:0"], "error: --addr 0.0.0.0:0 is reachable from other machines"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_kennisgraaf"))
+            .current_dir(repo(""))
+            .env("RUST_BACKTRACE", "1")
+            .env_remove("RUST_LOG")
+            .arg("--store")
+            .arg(&store)
+            .args(args)
+            .output()
+            .expect("binary runs");
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: one line, no log line before it: {err}");
+        assert!(err.starts_with(message), "{args:?}: {err}");
+        // The address is checked before the store is opened (or created) and models loaded.
+        assert!(!store.exists(), "{args:?} created the store");
+    }
+}
+
+#[test]
+fn serve_prints_its_urls_and_a_one_line_summary_not_the_seeded_documents_ids() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).expect("mkdir");
+    std::fs::copy(repo(REFERENCE), corpus.join("reference.txt")).expect("copy");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kennisgraaf"))
+        .current_dir(repo(""))
+        .env_remove("RUST_LOG")
+        .arg("--store")
+        .arg(dir.path().join("s"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--curations", "no/such/curations.jsonl", "--corpus"])
+        .arg(&corpus)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("serve starts");
+    let mut lines = Vec::new();
+    for line in std::io::BufReader::new(child.stderr.take().expect("stderr")).lines() {
+        let line = line.expect("stderr line");
+        let serving = line.starts_with("serving ");
+        lines.push(line);
+        if serving {
+            break;
+        }
+    }
+    let serving = lines.last().cloned().unwrap_or_default();
+    let url = serving.split_whitespace().nth(1).unwrap_or_default().to_string();
+    let health = ureq::get(&url.replace("/explore", "/health")).call().map(|r| r.status());
+    child.kill().expect("stop serve");
+    let out = child.wait_with_output().expect("serve ends");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "", "serve prints nothing on stdout");
+    let store = kennisgraaf::store::Store::open(&dir.path().join("s")).expect("store opens after serve");
+    let ids: Vec<String> = store.documents().map(|d| d.expect("document").document.id).collect();
+    assert_eq!(ids.len(), 1, "the corpus was seeded");
+    assert!(lines.iter().all(|l| !l.contains(&ids[0])), "the seeded document's id is printed: {lines:#?}");
+    assert!(
+        url.starts_with("http://127.0.0.1:") && url.ends_with("/explore") && serving.contains("/graphql"),
+        "{lines:#?}"
+    );
+    assert!(serving.contains(": 1 documents, ") && serving.contains(" entities, "), "summary: {serving}");
+    assert!(lines.iter().any(|l| l.starts_with("1 documents stored")), "the seeding summary: {lines:#?}");
+    assert_eq!(health.expect("the printed URL answers"), 200);
+}

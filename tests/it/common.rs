@@ -12,8 +12,34 @@ pub fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
 }
 
+/// A file or folder of the shared data beside the checkout (`../shared/data`, read-only;
+/// described in its README.md). Only the tests of training and evaluation read it: the
+/// reference article and the Wikidata index they need ship in `data/`. Missing, the test
+/// fails saying what the data is and where it comes from.
 pub fn shared(path: &str) -> PathBuf {
-    repo("../shared/data").join(path)
+    let root = repo("../shared/data");
+    let dataset = path.split('/').next().unwrap_or_default();
+    let origin = match dataset {
+        "conll2002" => {
+            "the CoNLL-2002 Dutch NER data (De Morgen, 2000; research use only, so not in this repository): \
+             ned.train and ned.testa from https://www.clips.uantwerpen.be/conll2002/ner/"
+        }
+        "ud_dutch" => {
+            "the Universal Dependencies Dutch treebanks (Alpino, LassySmall; CC BY-SA 4.0): \
+             https://universaldependencies.org"
+        }
+        "wikidata_nl" => "Dutch Wikidata labels and aliases (CC0), from the X-FACTR alias lists",
+        "europeana_ner_nl" => "the Europeana Newspapers Dutch NER data (KB, CC0): enp_NL.kb.bio",
+        _ => "the training and evaluation data (CoNLL-2002, UD Dutch, Wikidata labels, Europeana NER)",
+    };
+    let needed = root.join(dataset);
+    assert!(
+        needed.exists(),
+        "{} is missing: this test reads {origin}. Put the shared data beside the checkout as ../shared/data \
+         (CI does; its README.md says what each folder holds)",
+        needed.display()
+    );
+    root.join(path)
 }
 
 pub const REFERENCE: &str = "data/corpus/2019-03-aboutaleb-ondermijning.txt";

@@ -6,7 +6,9 @@
 use crate::common::*;
 use kennisgraaf::server::ServerConfig;
 use serde_json::{json, Value};
+use std::collections::HashMap;
 use std::process::Command;
+use std::sync::Arc;
 
 fn get(server: &TestServer, path: &str) -> Result<(String, String), (u16, String)> {
     match ureq::get(&format!("{}{path}", server.url)).call() {
@@ -359,4 +361,130 @@ fn with_evidence_networkx_and_cytoscape_js_read_every_statement_counted_by_stats
 
 fn graph_of_store(store: &std::path::Path) -> kennisgraaf::graph::Graph {
     kennisgraaf::graph::Graph::load(&kennisgraaf::store::Store::open(store).expect("open")).expect("load")
+}
+
+/// A CSV file's header and rows (the csv crate reads RFC 4180 as `neo4j-admin` does).
+fn read_csv(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let header = r.headers().expect("header").iter().map(str::to_string).collect();
+    let rows = r.records().map(|row| row.expect("row").iter().map(str::to_string).collect()).collect();
+    (header, rows)
+}
+
+#[test]
+fn neo4j_csv_with_evidence_has_documents_mentions_and_statements_counted_by_stats() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("s");
+    let kg = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_kennisgraaf"))
+            .current_dir(repo(""))
+            .arg("--store")
+            .arg(&store)
+            .args(args)
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    kg(&["ingest", "data/corpus"]);
+    let stats = kg(&["stats"]);
+    let count = |what: &str| -> usize {
+        let line = stats.lines().find(|l| l.starts_with(what)).expect(what);
+        line.split_whitespace().nth(1).expect("number").parse().expect("number")
+    };
+    let folder = dir.path().join("neo4j");
+    kg(&["export", "--with-evidence", "--format", "neo4j-csv", "--out", folder.to_str().expect("path")]);
+    let file = |name: &str| read_csv(&std::fs::read_to_string(folder.join(name)).expect(name));
+
+    let (_, nodes) = file("nodes.csv");
+    let (_, relationships) = file("relationships.csv");
+    let (header, documents) = file("documents.csv");
+    assert_eq!(header, ["id:ID", "title", "date", "source", "externalId", "text", ":LABEL"]);
+    let (header, mentions) = file("mentioned_in.csv");
+    assert_eq!(
+        header,
+        [
+            ":START_ID",
+            ":END_ID",
+            ":TYPE",
+            "sentence:long",
+            "start:long",
+            "end:long",
+            "text",
+            "confidence:double",
+            "source"
+        ]
+    );
+    let (header, statements) = file("stated_in.csv");
+    assert_eq!(
+        header,
+        [
+            ":START_ID",
+            ":END_ID",
+            ":TYPE",
+            "relation",
+            "relationType",
+            "sentence:long",
+            "sentenceText",
+            "start:long",
+            "end:long",
+            "confidence:double"
+        ]
+    );
+    assert_eq!(
+        (nodes.len(), relationships.len(), documents.len(), mentions.len(), statements.len()),
+        (count("entities"), count("relations"), count("documents"), count("mentions"), count("evidence")),
+        "rows of nodes, relationships, documents, mentions, statements against stats:\n{stats}"
+    );
+
+    // Every relationship joins nodes that exist; spans are byte offsets into the text.
+    let entities: std::collections::HashSet<&str> = nodes.iter().map(|r| r[0].as_str()).collect();
+    let texts: HashMap<&str, &str> = documents.iter().map(|r| (r[0].as_str(), r[5].as_str())).collect();
+    assert!(documents.iter().all(|r| r[6] == "Document" && !entities.contains(r[0].as_str())));
+    let relation_ids: HashMap<&str, &Vec<String>> = relationships.iter().map(|r| (r[3].as_str(), r)).collect();
+    for m in &mentions {
+        assert!(entities.contains(m[0].as_str()) && m[2] == "MENTIONED_IN", "{m:?}");
+        let (start, end): (usize, usize) = (m[4].parse().expect("start"), m[5].parse().expect("end"));
+        assert_eq!(texts[m[1].as_str()].get(start..end), Some(m[6].as_str()), "{m:?}");
+        let confidence: f64 = m[7].parse().expect("confidence");
+        assert!(confidence > 0.0 && confidence <= 1.0, "{m:?}");
+    }
+    for s in &statements {
+        let relation = relation_ids.get(s[3].as_str()).unwrap_or_else(|| panic!("no relationship {}", s[3]));
+        assert_eq!(
+            (s[0].as_str(), s[2].as_str(), s[4].as_str()),
+            (relation[0].as_str(), "STATED_IN", relation[2].as_str())
+        );
+        let text = texts[s[1].as_str()];
+        let (start, end): (usize, usize) = (s[7].parse().expect("start"), s[8].parse().expect("end"));
+        assert!(text.contains(&s[6]) && text.get(start..end).is_some(), "{s:?}");
+    }
+
+    // Over HTTP: the same files, and the option for the other formats.
+    let kg = Arc::new(
+        kennisgraaf::pipeline::Kennisgraaf::new(
+            extractor(),
+            kennisgraaf::store::Store::open(&store).expect("store opens"),
+        )
+        .expect("graph loads"),
+    );
+    let server = TestServer::start(kg, ServerConfig::default());
+    for (path, rows) in [
+        ("/export/neo4j-documents", &documents),
+        ("/export/neo4j-mentions", &mentions),
+        ("/export/neo4j-statements", &statements),
+    ] {
+        let (ct, body) = get(&server, path).expect(path);
+        assert!(ct.starts_with("text/csv"), "{path}: {ct}");
+        assert_eq!(&read_csv(&body).1, rows, "{path} is the CLI's file");
+    }
+    let (_, json) = get(&server, "/export/json?with_evidence=true").expect("json with evidence");
+    let v: Value = serde_json::from_str(&json).expect("json");
+    let stated: usize =
+        v["edges"].as_array().expect("edges").iter().map(|e| e["evidence"].as_array().expect("evidence").len()).sum();
+    assert_eq!(stated, count("evidence"));
+    let (_, plain) = get(&server, "/export/json").expect("json");
+    assert!(!plain.contains("\"evidence\""), "evidence only when asked for");
+    let (code, msg) = get(&server, "/export/dot?with_evidence=true").expect_err("DOT has no evidence");
+    assert_eq!(code, 400, "{msg}");
 }
