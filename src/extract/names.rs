@@ -4,7 +4,8 @@
 use super::ner::{self, Lexicon, NerModel};
 use super::tokenize::{Sentence, Token, TokenKind};
 use super::words::{
-    is_demonym, is_party_or_body, looks_like_demonym, role_noun, ARTICLES, INSTITUTIONS, NAME_TITLES, PORTFOLIOS,
+    is_demonym, is_party_or_body, kind_noun_type, looks_like_demonym, role_noun, ARTICLES, INSTITUTIONS, NAME_TITLES,
+    PORTFOLIOS,
 };
 use crate::model::{EntityType, MentionSource, Span};
 use std::ops::Range;
@@ -248,6 +249,9 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence], tagger: &NerMo
                 {
                     // "AZ&PC", "KNZB": an acronym names an organisation, not a person.
                     entity_type = EntityType::Organization;
+                } else if let Some(kind) = s.checked_sub(1).and_then(|p| kind_noun_type(words[p])) {
+                    // "het Britse amusementsconcern Gullane", "de stad Salzburg".
+                    entity_type = kind;
                 } else if is_party_or_body(&words[s..e].join(" ")) && entity_type != EntityType::Person {
                     // "CD&V", "Vlaams Belang", "Communistische Partij": a party or elected body.
                     entity_type = EntityType::Organization;

@@ -799,6 +799,71 @@ pub const APPOSITION_NOUNS: &[&str] = &[
     "schip",
 ];
 
+/// Kind nouns that make the name after them an organisation ("het Britse
+/// amusementsconcern Gullane", "de zwemverenigingen AZ&PC en DWK", "de krant El País"),
+/// also as the last part of a compound, singular or plural.
+const ORGANISATION_KIND_NOUNS: &[&str] = &[
+    "krant",
+    "dagblad",
+    "weekblad",
+    "zender",
+    "omroep",
+    "club",
+    "ploeg",
+    "team",
+    "partij",
+    "bedrijf",
+    "concern",
+    "firma",
+    "bank",
+    "onderneming",
+    "vereniging",
+    "stichting",
+    "bond",
+    "federatie",
+    "maatschappij",
+    "fabrikant",
+    "producent",
+    "verzekeraar",
+    "uitgeverij",
+    "supermarkt",
+    "keten",
+    "luchtvaartmaatschappij",
+    "organisatie",
+    "groep",
+    "holding",
+    "multinational",
+    "universiteit",
+    "hogeschool",
+    "ziekenhuis",
+    "vakbond",
+    "brouwerij",
+];
+/// Kind nouns that make the name after them a place ("de Oostenrijkse stad Salzburg").
+const PLACE_KIND_NOUNS: &[&str] =
+    &["stad", "dorp", "gemeente", "provincie", "land", "hoofdstad", "regio", "deelstaat", "eiland", "havenstad"];
+
+/// The type a kind noun before a name gives it: "concern Gullane" → organisation, "stad
+/// Salzburg" → place. Compounds count by their last part ("amusementsconcern",
+/// "zwemverenigingen"); plurals too.
+pub fn kind_noun_type(word: &str) -> Option<crate::model::EntityType> {
+    let lower = word.to_lowercase();
+    let ends = |nouns: &[&str]| {
+        nouns.iter().any(|n| {
+            [lower.as_str(), lower.strip_suffix("en").unwrap_or(""), lower.strip_suffix('s').unwrap_or("")]
+                .iter()
+                .any(|w| w.ends_with(n) && (w.len() == n.len() || n.len() >= 4))
+        })
+    };
+    if ends(ORGANISATION_KIND_NOUNS) {
+        Some(crate::model::EntityType::Organization)
+    } else if ends(PLACE_KIND_NOUNS) {
+        Some(crate::model::EntityType::Location)
+    } else {
+        None
+    }
+}
+
 /// Words of Dutch running text: quoted words with none of them are a title or a name in
 /// another language ("Wake up little Susie", "A Man and his Guitar"), not speech.
 pub const DUTCH_FUNCTION_WORDS: &[&str] = &[
