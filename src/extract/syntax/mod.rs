@@ -207,7 +207,7 @@ impl SyntaxModel {
                 out.push(Word {
                     upos: tags[i].upos,
                     feats: self.tagger.features(tags[i].feats),
-                    lemma: self.lemmas.lemma(word, tags[i]),
+                    lemma: self.lemmas.lemma(word, tags[i], &|l| self.tagger.lists(l)),
                     head: tree.heads[i].map(|h| h + start),
                     deprel: tree.labels[i],
                 });

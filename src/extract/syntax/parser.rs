@@ -321,6 +321,10 @@ fn features(st: &State, a: &Atoms, out: &mut Vec<u64>) {
         feature(89, &[c(s0), c(b0)]),
         feature(90, &[c(b1), t(b0)]),
         feature(91, &[c(s1), c(s0)]),
+        feature(92, &[w(s1), w(s0)]),
+        feature(93, &[w(s1), t(s0)]),
+        feature(94, &[t(s1), w(s0)]),
+        feature(95, &[t(s1), t(s0)]),
     ]);
 }
 

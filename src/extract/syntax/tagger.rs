@@ -324,6 +324,11 @@ impl Tagger {
         out
     }
 
+    /// Whether the word list has this lowercase word (as written in lowercase).
+    pub fn lists(&self, lower: &str) -> bool {
+        self.classes.of(text_hash(lower)) & LISTED_LOWERCASE != 0
+    }
+
     pub fn features(&self, bundle: u16) -> Features {
         Features(self.shared[bundle as usize].clone())
     }
