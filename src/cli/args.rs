@@ -178,6 +178,11 @@ const SYNTAX_TRAIN: [&str; 4] = [
     "../shared/data/ud_dutch/UD_Dutch-Alpino__nl_alpino-ud-dev.conllu",
 ];
 
+/// The default unlabelled text for the syntax model's word clusters: CoNLL-2002's Dutch
+/// training text and the Wikidata labels (none of it from the Alpino test file).
+const SYNTAX_CLUSTER_TEXT: [&str; 2] =
+    ["../shared/data/conll2002/ned.train", "../shared/data/wikidata_nl/labels-aliases-nl.tsv"];
+
 #[derive(Debug, Args)]
 pub struct TrainSyntaxArgs {
     /// Training treebanks in CoNLL-U format (default: the Dutch UD files in ../shared/data
@@ -195,6 +200,17 @@ pub struct TrainSyntaxArgs {
     /// Where to write the model.
     #[arg(long, default_value = "data/models/syntax-nl.kgs")]
     pub out: PathBuf,
+    /// Unlabelled text for the word clusters the tagger and parser read, besides the
+    /// training treebanks' words (formats as for `train ner --cluster-text`). Never give
+    /// the evaluation treebank or text built from it (`../shared/data/news/ud-alpino`).
+    #[arg(long, num_args = 0.., default_values = SYNTAX_CLUSTER_TEXT)]
+    pub cluster_text: Vec<PathBuf>,
+    /// Class counts of the word clusterings, coarse to fine (the first three are read).
+    #[arg(long, value_delimiter = ',', default_values_t = [64u16, 256, 1024])]
+    pub cluster_sizes: Vec<u16>,
+    /// Words seen fewer times than this in the cluster text get no class.
+    #[arg(long, default_value_t = 2)]
+    pub cluster_min_count: u32,
     /// Passes over the training treebanks for the tagger and lemmatiser.
     #[arg(long, default_value_t = 8)]
     pub tagger_epochs: usize,

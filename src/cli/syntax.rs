@@ -1,8 +1,8 @@
 //! `train syntax` and `eval syntax`: the tagger, lemmatiser and parser on CoNLL-U data.
 
 use super::args::{EvalSyntaxArgs, TrainSyntaxArgs};
-use super::train::{read_model_file, write_model_file};
-use crate::extract::ner::WordEntry;
+use super::train::{read_cluster_text, read_model_file, write_model_file, CLUSTER_PASSES};
+use crate::extract::ner::{clusters, WordEntry};
 use crate::extract::syntax::{self, conllu, eval, EpochReport, SyntaxModel, TrainConfig};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -47,6 +47,19 @@ pub fn train_syntax(args: &TrainSyntaxArgs) -> Result<()> {
         dev.len(),
         list.len()
     );
+    let mut text: Vec<Vec<String>> = train.iter().map(|s| s.words.iter().map(|w| w.form.clone()).collect()).collect();
+    for path in &args.cluster_text {
+        text.extend(read_cluster_text(path)?);
+    }
+    let clustering = Instant::now();
+    let clusters = clusters::learn(&text, &args.cluster_sizes, args.cluster_min_count, CLUSTER_PASSES);
+    eprintln!(
+        "word clusters {:?} of {} words from {} tokens ({:.1} s)",
+        args.cluster_sizes,
+        clusters.len(),
+        text.iter().map(Vec::len).sum::<usize>(),
+        clustering.elapsed().as_secs_f64()
+    );
     let config = TrainConfig {
         tagger_epochs: args.tagger_epochs,
         parser_epochs: args.parser_epochs,
@@ -61,7 +74,7 @@ pub fn train_syntax(args: &TrainSyntaxArgs) -> Result<()> {
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let mut log = Vec::new();
-    let mut model = syntax::train(&train, &dev, &list, &config, |r| {
+    let mut model = syntax::train(&train, &dev, &list, &clusters, &config, |r| {
         let line = match &r {
             EpochReport::Tagger { epoch, mistakes } => format!("tagger epoch {epoch}: {mistakes} UPOS mistakes"),
             EpochReport::Jackknife { part, of } => format!("jackknifed tags: part {part} of {of}"),
@@ -85,9 +98,12 @@ pub fn train_syntax(args: &TrainSyntaxArgs) -> Result<()> {
     bar.finish_and_clear();
     let names: Vec<String> = args.train.iter().map(|p| p.display().to_string()).collect();
     model.about = format!(
-        "trained on {} ({} sentences, {words} words); tagger {} epochs, parser {} epochs, jackknife {}, min weight {}, seed {}; {}",
+        "trained on {} ({} sentences, {words} words); word clusters {:?} of {} words from {} and the training words; tagger {} epochs, parser {} epochs, jackknife {}, min weight {}, seed {}; {}",
         names.join(", "),
         train.len(),
+        args.cluster_sizes,
+        clusters.len(),
+        args.cluster_text.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
         config.tagger_epochs,
         config.parser_epochs,
         config.jackknife,

@@ -51,10 +51,10 @@ fn read_words(path: &Path) -> Result<Vec<ner::WordEntry>> {
 }
 
 /// Passes of the exchange algorithm per clustering (it has mostly settled by then).
-const CLUSTER_PASSES: usize = 10;
+pub const CLUSTER_PASSES: usize = 10;
 
 /// Sentences of unlabelled text for the word clusters (formats: see `--cluster-text`).
-fn read_cluster_text(path: &Path) -> Result<Vec<Vec<String>>> {
+pub fn read_cluster_text(path: &Path) -> Result<Vec<Vec<String>>> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
     let mut sentences = Vec::new();

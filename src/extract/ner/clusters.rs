@@ -1,6 +1,7 @@
-//! Word clusters learnt from unlabelled text, for the tagger's cluster features: words
-//! that occur in the same contexts ("bij Tectrade", "bij Philips") share a class, so a
-//! name never seen in the labelled data still looks like the names it resembles.
+//! Word clusters learnt from unlabelled text, for the NER tagger's cluster features (the
+//! syntax tagger and parser read them too): words that occur in the same contexts ("bij
+//! Tectrade", "bij Philips") share a class, so a name never seen in the labelled data
+//! still looks like the names it resembles.
 //!
 //! Method: the exchange algorithm (Kneser & Ney 1993; Martin, Liermann & Ney 1998). Words
 //! (lowercased) are put in `size` classes so that a class bigram model of the text is as

@@ -181,7 +181,7 @@ impl CompoundParts {
         }
     }
 
-    /// Segments `text` into modifier lemmas (a linking `s` or `-` may follow each), in as
+    /// Segments `text` into modifier lemmas (a linking `s`, `-` or `en` may follow each), in as
     /// few parts as possible (lexicalised modifiers such as "voetbal" stay whole).
     fn modifiers_of(&self, text: &str) -> Option<Vec<String>> {
         let ends: Vec<usize> = text.char_indices().map(|c| c.0).skip(1).chain([text.len()]).collect();
@@ -195,8 +195,12 @@ impl CompoundParts {
                 let Some(lemma) = self.modifiers.get(&text[i..j]) else { continue };
                 let mut seg = prefix.clone();
                 seg.push(lemma.clone());
-                for end in [j, j + 1] {
-                    let linked = end == j || text[j..].starts_with('s') || text[j..].starts_with('-');
+                for end in [j, j + 1, j + 2] {
+                    let linked = match end - j {
+                        0 => true,
+                        1 => text[j..].starts_with('s') || text[j..].starts_with('-'),
+                        _ => text[j..].starts_with("en"),
+                    };
                     if end <= text.len() && linked && best[end].as_ref().is_none_or(|b| b.len() > seg.len()) {
                         best[end] = Some(seg.clone());
                     }
@@ -348,7 +352,9 @@ impl Lemmatizer {
         }
     }
 
-    pub fn lemma(&self, word: &str, tag: Tag) -> String {
+    /// `listed` tells whether the word list has a lowercase word: of the edit rules'
+    /// guesses, the first one it lists is taken ("verwerpt" → "verwerpen", not "verwerppen").
+    pub fn lemma(&self, word: &str, tag: Tag, listed: &dyn Fn(&str) -> bool) -> String {
         let (upos, bundle) = (tag.upos, tag.feats);
         let known = |table: &BTreeMap<String, Vec<(Upos, String)>>, key: &str| {
             table.get(key).and_then(|v| v.iter().find(|(u, _)| *u == upos)).map(|(_, l)| l.clone())
@@ -366,10 +372,10 @@ impl Lemmatizer {
         }
         if upos == Upos::Noun {
             if let Some((first, rest)) = word.split_once('-').filter(|(a, b)| !a.is_empty() && !b.is_empty()) {
-                return format!("{first}_{}", self.lemma(rest, Tag { listed: false, ..tag }));
+                return format!("{first}_{}", self.lemma(rest, Tag { listed: false, ..tag }, listed));
             }
         }
-        let guessed = self.by_rule(word, &lf, upos, bundle);
+        let guessed = self.by_rule(word, &lf, upos, bundle, listed);
         // A word the word list has whole is not split ("persconferentie").
         if let Some(split) = self.parts.split(&guessed, upos).filter(|_| !tag.listed) {
             return split;
@@ -386,20 +392,29 @@ impl Lemmatizer {
         guessed
     }
 
-    fn by_rule(&self, word: &str, lf: &str, upos: Upos, bundle: u16) -> String {
+    /// The first guess of the edit rules (longest ending first, the word's feature bundle
+    /// before any) that the word list has, else the first guess.
+    fn by_rule(&self, word: &str, lf: &str, upos: Upos, bundle: u16, listed: &dyn Fn(&str) -> bool) -> String {
         let chars: Vec<usize> = lf.char_indices().map(|c| c.0).collect();
+        let mut first: Option<String> = None;
         for key_bundle in [bundle, u16::MAX] {
             for k in (0..=MAX_SUFFIX.min(chars.len())).rev() {
                 let ending = &lf[chars.get(chars.len() - k).copied().unwrap_or(lf.len())..];
                 let Some(ids) = self.by_ending.get(&(upos, key_bundle, ending.to_string())) else { continue };
                 // A long ending seen once is no evidence; a shorter one decides instead.
                 let enough = |n: u32| n >= 2 || k <= 2;
-                if let Some(l) =
-                    ids.iter().filter(|e| enough(e.1)).find_map(|&(id, _)| self.scripts.get(id as usize)?.apply(word))
+                for l in
+                    ids.iter().filter(|e| enough(e.1)).filter_map(|&(id, _)| self.scripts.get(id as usize)?.apply(word))
                 {
-                    return l;
+                    if upos == Upos::Propn || listed(&l) {
+                        return l;
+                    }
+                    first.get_or_insert(l);
                 }
             }
+        }
+        if let Some(l) = first {
+            return l;
         }
         if upos == Upos::Propn {
             word.to_string()

@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 pub const MAGIC: &[u8; 8] = b"KGSYN\0\0\0";
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Sentences are parsed in pieces of at most this many words: the transition system is
 /// linear, but feature lookups per word make longer "sentences" (lists, tables, text
@@ -207,7 +207,7 @@ impl SyntaxModel {
                 out.push(Word {
                     upos: tags[i].upos,
                     feats: self.tagger.features(tags[i].feats),
-                    lemma: self.lemmas.lemma(word, tags[i]),
+                    lemma: self.lemmas.lemma(word, tags[i], &|l| self.tagger.lists(l)),
                     head: tree.heads[i].map(|h| h + start),
                     deprel: tree.labels[i],
                 });

@@ -13,7 +13,7 @@
 
 use super::perceptron::text_hash;
 use super::perceptron::{best, feature, Rng, Trainer, Weights};
-use super::tagger::Tag;
+use super::tagger::{cluster_atom, Tag};
 use super::{Deprel, ModelError};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
@@ -187,6 +187,9 @@ struct Atoms {
     word: Vec<u64>,
     tag: Vec<u64>,
     feats: Vec<u64>,
+    /// The word's classes in the coarsest and the middle clustering.
+    coarse: Vec<u64>,
+    middle: Vec<u64>,
 }
 
 impl Atoms {
@@ -194,12 +197,16 @@ impl Atoms {
         let mut word = vec![0x1_0007];
         let mut tag = vec![0x2_0007];
         let mut feats = vec![0x3_0007];
+        let mut coarse = vec![0x5_0007];
+        let mut middle = vec![0x6_0007];
         for (w, t) in words.iter().zip(tags) {
             word.push(text_hash(&w.to_lowercase()));
             tag.push(t.upos.index() as u64);
             feats.push(0x4_0000 + u64::from(t.feats));
+            coarse.push(cluster_atom(0, t.clusters[0]));
+            middle.push(cluster_atom(1, t.clusters[1]));
         }
-        Atoms { word, tag, feats }
+        Atoms { word, tag, feats, coarse, middle }
     }
 }
 
@@ -207,6 +214,8 @@ fn features(st: &State, a: &Atoms, out: &mut Vec<u64>) {
     let w = |x: usize| if x == NONE { NO_ATOM } else { a.word[x] };
     let t = |x: usize| if x == NONE { NO_ATOM } else { a.tag[x] };
     let f = |x: usize| if x == NONE { NO_ATOM } else { a.feats[x] };
+    let c = |x: usize| if x == NONE { NO_ATOM } else { a.coarse[x] };
+    let m = |x: usize| if x == NONE { NO_ATOM } else { a.middle[x] };
     let l = |x: usize| if x == NONE || st.label[x] == NONE { NO_ATOM } else { st.label[x] as u64 };
     let of = |x: usize, v: &Vec<usize>| if x == NONE { NONE } else { v[x] };
     let (s0, s1, s2) = (st.s(0), st.s(1), st.s(2));
@@ -305,6 +314,17 @@ fn features(st: &State, a: &Atoms, out: &mut Vec<u64>) {
         feature(82, &[f(s1), f(s0)]),
         feature(83, &[t(s1l), t(s1), t(s0)]),
         feature(84, &[l(s1l), t(s1)]),
+        feature(85, &[m(s0)]),
+        feature(86, &[m(b0)]),
+        feature(87, &[m(s0), t(b0)]),
+        feature(88, &[t(s0), m(b0)]),
+        feature(89, &[c(s0), c(b0)]),
+        feature(90, &[c(b1), t(b0)]),
+        feature(91, &[c(s1), c(s0)]),
+        feature(92, &[w(s1), w(s0)]),
+        feature(93, &[w(s1), t(s0)]),
+        feature(94, &[t(s1), w(s0)]),
+        feature(95, &[t(s1), t(s0)]),
     ]);
 }
 

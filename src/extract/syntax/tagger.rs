@@ -8,6 +8,7 @@
 use super::conllu::GoldSentence;
 use super::perceptron::{best, feature, text_hash, Rng, Trainer, Weights};
 use super::{Features, ModelError, Upos};
+use crate::extract::ner::clusters::WordClusters;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -19,6 +20,23 @@ pub struct Tag {
     pub feats: u16,
     /// The word list has the word in lowercase.
     pub listed: bool,
+    /// The word's class in each clustering of unlabelled text (`CLUSTERINGS` of them,
+    /// coarse to fine); 0: the text did not have the word often enough.
+    pub clusters: [u16; CLUSTERINGS],
+}
+
+/// How many word clusterings the tagger and parser read (the first ones the model has).
+pub const CLUSTERINGS: usize = 3;
+
+/// A word's classes in the clusterings (0 where it has none).
+fn clusters_of(clusters: &WordClusters, lower: &str) -> [u16; CLUSTERINGS] {
+    let found = clusters.classes(lower);
+    std::array::from_fn(|k| found.get(k).copied().unwrap_or(0))
+}
+
+/// A cluster class as a feature value, distinct per clustering.
+pub fn cluster_atom(k: usize, class: u16) -> u64 {
+    0xC100_0000 + ((k as u64 + 1) << 20) + u64::from(class)
 }
 
 /// What a word list (hunspell's `nl.dic`) says of each word: the first letters of its
@@ -67,17 +85,20 @@ impl WordClasses {
 pub struct WordHashes {
     pub form: u64,
     pub lower: u64,
-    pub suffix: [u64; 4],
+    pub suffix: [u64; 5],
     pub prefix: [u64; 3],
     pub shape: u64,
     /// The word list's classes for the word (`WordClasses`).
     pub listed: u64,
+    /// The word's cluster classes (`cluster_atom`).
+    pub cluster: [u64; CLUSTERINGS],
+    pub clusters: [u16; CLUSTERINGS],
 }
 
 const PAD: u64 = 0x5BD1_E995;
 
 impl WordHashes {
-    pub fn new(word: &str, classes: &WordClasses) -> Self {
+    pub fn new(word: &str, classes: &WordClasses, clusters: &WordClusters) -> Self {
         let lower = word.to_lowercase();
         let chars: Vec<(usize, char)> = lower.char_indices().collect();
         let suffix = std::array::from_fn(|k| {
@@ -98,6 +119,7 @@ impl WordHashes {
             }
         });
         let lower_hash = text_hash(&lower);
+        let found = clusters_of(clusters, &lower);
         Self {
             form: text_hash(word),
             lower: lower_hash,
@@ -105,13 +127,24 @@ impl WordHashes {
             prefix,
             shape: shape(word),
             listed: classes.of(lower_hash),
+            cluster: std::array::from_fn(|k| cluster_atom(k, found[k])),
+            clusters: found,
         }
     }
 
     /// Stands for a position before the sentence's start or after its end.
     pub const fn outside(side: u64) -> Self {
         let pad = PAD ^ side;
-        Self { form: pad, lower: pad, suffix: [pad; 4], prefix: [pad; 3], shape: pad, listed: pad }
+        Self {
+            form: pad,
+            lower: pad,
+            suffix: [pad; 5],
+            prefix: [pad; 3],
+            shape: pad,
+            listed: pad,
+            cluster: [pad; CLUSTERINGS],
+            clusters: [0; CLUSTERINGS],
+        }
     }
 }
 
@@ -141,6 +174,7 @@ fn shape(word: &str) -> u64 {
 #[derive(Serialize, Deserialize)]
 pub struct Tagger {
     classes: WordClasses,
+    clusters: WordClusters,
     upos: Weights,
     feats: Weights,
     /// Feature bundles, as UD writes them; index 0 is the empty bundle.
@@ -223,6 +257,16 @@ fn upos_features(h: &[WordHashes], later: &[u64], i: usize, prev: u64, prev2: u6
         feature(33, &[w.lower, later[i]]),
         feature(34, &[w.lower, n1.listed]),
         feature(35, &[w.lower, n1.shape]),
+        feature(36, &[w.cluster[0]]),
+        feature(37, &[w.cluster[1]]),
+        feature(38, &[w.cluster[2]]),
+        feature(39, &[p1.cluster[1]]),
+        feature(40, &[n1.cluster[1]]),
+        feature(41, &[prev, w.cluster[1]]),
+        feature(42, &[w.cluster[1], n1.cluster[0]]),
+        feature(43, &[n2.cluster[0]]),
+        feature(44, &[w.suffix[2], w.cluster[0]]),
+        feature(45, &[w.suffix[4]]),
     ]);
 }
 
@@ -252,7 +296,7 @@ fn feats_features(h: &[WordHashes], tags: &[u64], i: usize, prev_bundle: u64, ou
 
 impl Tagger {
     pub fn tag(&self, words: &[&str]) -> Vec<Tag> {
-        let hashes: Vec<WordHashes> = words.iter().map(|w| WordHashes::new(w, &self.classes)).collect();
+        let hashes: Vec<WordHashes> = words.iter().map(|w| WordHashes::new(w, &self.classes, &self.clusters)).collect();
         let later = verbs_later(words, &hashes);
         let mut scores = vec![0f32; UPOS_CLASSES];
         let mut feats = Vec::with_capacity(32);
@@ -275,9 +319,14 @@ impl Tagger {
             let b = best(&bundle_scores, |b| allowed.binary_search(&(b as u16)).is_ok()).unwrap_or(0) as u16;
             prev_bundle = u64::from(b);
             let listed = hashes[i].listed & LISTED_LOWERCASE != 0;
-            out.push(Tag { upos: Upos::ALL[upos[i] as usize], feats: b, listed });
+            out.push(Tag { upos: Upos::ALL[upos[i] as usize], feats: b, listed, clusters: hashes[i].clusters });
         }
         out
+    }
+
+    /// Whether the word list has this lowercase word (as written in lowercase).
+    pub fn lists(&self, lower: &str) -> bool {
+        self.classes.of(text_hash(lower)) & LISTED_LOWERCASE != 0
     }
 
     pub fn features(&self, bundle: u16) -> Features {
@@ -288,7 +337,12 @@ impl Tagger {
     pub fn gold_tags(&self, s: &GoldSentence) -> Vec<Tag> {
         s.words
             .iter()
-            .map(|w| Tag { upos: w.upos, feats: self.bundle_index(&w.feats).unwrap_or(0), listed: false })
+            .map(|w| Tag {
+                upos: w.upos,
+                feats: self.bundle_index(&w.feats).unwrap_or(0),
+                listed: false,
+                clusters: clusters_of(&self.clusters, &w.form.to_lowercase()),
+            })
             .collect()
     }
 
@@ -322,6 +376,7 @@ impl Tagger {
     pub fn train(
         train: &[GoldSentence],
         classes: WordClasses,
+        clusters: WordClusters,
         epochs: usize,
         seed: u64,
         min_weight: f32,
@@ -335,7 +390,8 @@ impl Tagger {
         let prepared: Vec<Prepared> = train
             .iter()
             .map(|s| {
-                let hashes: Vec<WordHashes> = s.words.iter().map(|w| WordHashes::new(&w.form, &classes)).collect();
+                let hashes: Vec<WordHashes> =
+                    s.words.iter().map(|w| WordHashes::new(&w.form, &classes, &clusters)).collect();
                 let forms: Vec<&str> = s.words.iter().map(|w| w.form.as_str()).collect();
                 let later = verbs_later(&forms, &hashes);
                 let upos = s.words.iter().map(|w| w.upos.index() as u64).collect();
@@ -397,6 +453,7 @@ impl Tagger {
         }
         let mut tagger = Tagger {
             classes,
+            clusters,
             upos: upos_t.averaged(min_weight),
             feats: feats_t.averaged(min_weight),
             bundles,

@@ -9,6 +9,7 @@ use super::lemma::Lemmatizer;
 use super::parser::{Parser, TrainSentence};
 use super::tagger::{Tag, Tagger, WordClasses};
 use super::SyntaxModel;
+use crate::extract::ner::clusters::WordClusters;
 use crate::extract::ner::WordEntry;
 
 #[derive(Debug, Clone)]
@@ -44,12 +45,14 @@ pub fn train(
     train: &[GoldSentence],
     dev: &[GoldSentence],
     words: &[WordEntry],
+    clusters: &WordClusters,
     config: &TrainConfig,
     mut report: impl FnMut(EpochReport),
 ) -> SyntaxModel {
     let tagger = Tagger::train(
         train,
         WordClasses::new(words),
+        clusters.clone(),
         config.tagger_epochs,
         config.seed,
         config.min_weight,
@@ -65,6 +68,7 @@ pub fn train(
             let helper = Tagger::train(
                 &rest,
                 WordClasses::new(words),
+                clusters.clone(),
                 config.tagger_epochs,
                 config.seed + part as u64 + 1,
                 config.min_weight,
