@@ -98,3 +98,16 @@ fn membership_employment_and_portfolios_in_brackets_and_clauses() {
     let found = typed("Volgens minister Laurens Brinkhorst (Landbouw) is de maatregel nodig.");
     assert!(!found.iter().any(|(_, k, _, _)| k == "MEMBER_OF"), "a portfolio is no party: {found:?}");
 }
+
+#[test]
+fn a_kind_noun_before_a_name_types_it_and_a_place_adjective_locates_it() {
+    let x = shared_extractor().extract("Het Franse energieconcern Voltaris wil volgend jaar meer windmolens bouwen.");
+    let voltaris = x.entities.iter().find(|e| e.name == "Voltaris").expect("Voltaris");
+    assert_eq!(voltaris.entity_type, kennisgraaf::model::EntityType::Organization);
+    has(
+        "Het Franse energieconcern Voltaris wil volgend jaar meer windmolens bouwen.",
+        "Voltaris",
+        "LOCATED_IN",
+        "Frankrijk",
+    );
+}
