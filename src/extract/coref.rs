@@ -10,7 +10,7 @@ use super::quotes::QuoteRegion;
 use super::speech;
 use super::tokenize::{Sentence, Token, TokenKind};
 use super::words::{
-    demonym_country, is_demonym, plural_role_noun, role_noun, APPOSITION_NOUNS, ARTICLES, COPULAS,
+    demonym_country, is_apposition_noun, is_demonym, plural_role_noun, role_noun, ARTICLES, COPULAS,
     DUTCH_FUNCTION_WORDS, LINKING_PREPOSITIONS, MEMBERSHIP_NOUN, NAME_TITLES, PREPOSITIONS, ROLE_NOUNS,
     SINGULAR_FINITE_VERBS, THIRD_PERSON_FEMININE_OR_PLURAL, THIRD_PERSON_SINGULAR,
 };
@@ -148,7 +148,7 @@ impl Ctx<'_> {
                 false
             }
         };
-        let noun = back(&|w| role_noun(w).is_some() || APPOSITION_NOUNS.contains(&w));
+        let noun = back(&|w| role_noun(w).is_some() || is_apposition_noun(w));
         let adjective = back(&|w| is_demonym(w));
         let article = back(&|w| ARTICLES.contains(&w) || matches!(w, "een" | "mijn" | "jouw" | "ons"));
         if (noun || adjective) && !article {
@@ -681,20 +681,7 @@ fn predicate_roles(ctx: &Ctx, out: &mut Entities) {
             }
         }
     }
-    for (person, role, place, sentence, span) in facts {
-        if role != MEMBERSHIP_NOUN {
-            add_role(out, person, &role);
-        }
-        out.roles.push(RoleFact {
-            person,
-            role,
-            place,
-            sentence,
-            span,
-            confidence: 0.75,
-            extractor: Rule::RolePredicate,
-        });
-    }
+    push_role_facts(out, facts, 0.75, Rule::RolePredicate);
 }
 
 /// Modal verbs that state a power or duty: "burgemeesters kunnen/mogen/moeten …".
@@ -834,18 +821,7 @@ fn attach_plural_roles(ctx: &Ctx, out: &mut Entities) {
             ));
         }
     }
-    for (person, role, place, sentence, span) in facts {
-        add_role(out, person, &role);
-        out.roles.push(RoleFact {
-            person,
-            role,
-            place,
-            sentence,
-            span,
-            confidence: 0.8,
-            extractor: Rule::RoleApposition,
-        });
-    }
+    push_role_facts(out, facts, 0.8, Rule::RoleApposition);
 }
 
 /// Places meant by a place adjective before a named organisation, place or thing (not a
@@ -925,6 +901,19 @@ fn demonym_places(ctx: &Ctx, out: &mut Entities) {
             });
         }
         out.demonym_places.push((thing, place, sentence, span));
+    }
+}
+
+/// (person, role, place, sentence, span) found by one rule.
+type FoundRole = (usize, String, Option<usize>, usize, Span);
+
+/// Records each found role as a fact, and on its holder unless it is membership ("lid").
+fn push_role_facts(out: &mut Entities, facts: Vec<FoundRole>, confidence: f32, extractor: Rule) {
+    for (person, role, place, sentence, span) in facts {
+        if role != MEMBERSHIP_NOUN {
+            add_role(out, person, &role);
+        }
+        out.roles.push(RoleFact { person, role, place, sentence, span, confidence, extractor });
     }
 }
 

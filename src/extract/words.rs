@@ -764,40 +764,17 @@ pub const PREPOSITIONS: &[&str] = &[
     "sinds", "vanaf", "binnen", "buiten", "boven", "langs", "jegens", "richting", "à", "per",
 ];
 
-/// Nouns an apposition puts before a name that are no role: kinds of things and
-/// animals ("de krant El País", "zijn hengst Corland", "de club Ajax").
-pub const APPOSITION_NOUNS: &[&str] = &[
-    "krant",
-    "dagblad",
-    "blad",
-    "weekblad",
-    "zender",
-    "omroep",
-    "club",
-    "ploeg",
-    "team",
-    "partij",
-    "bedrijf",
-    "concern",
-    "firma",
-    "bank",
-    "land",
-    "stad",
-    "dorp",
-    "provincie",
-    "regio",
-    "paard",
-    "hengst",
-    "merrie",
-    "ruin",
-    "hond",
-    "album",
-    "boek",
-    "film",
-    "lied",
-    "nummer",
-    "schip",
-];
+/// Nouns an apposition puts before a name that are no role and name no organisation or
+/// place (those are `kind_noun_type`'s): animals and works ("zijn hengst Corland", "het
+/// album Teensville").
+const THING_KIND_NOUNS: &[&str] =
+    &["paard", "hengst", "merrie", "ruin", "hond", "album", "boek", "film", "lied", "nummer", "schip", "blad"];
+
+/// A noun an apposition puts before a name that is no role: a kind of organisation, place
+/// or thing ("de krant El País", "de club Ajax", "zijn hengst Corland").
+pub fn is_apposition_noun(word: &str) -> bool {
+    THING_KIND_NOUNS.contains(&word) || kind_noun_type(word).is_some()
+}
 
 /// Kind nouns that make the name after them an organisation ("het Britse
 /// amusementsconcern Gullane", "de zwemverenigingen AZ&PC en DWK", "de krant El País"),
@@ -845,8 +822,12 @@ const PLACE_KIND_NOUNS: &[&str] =
 
 /// The type a kind noun before a name gives it: "concern Gullane" → organisation, "stad
 /// Salzburg" → place. Compounds count by their last part ("amusementsconcern",
-/// "zwemverenigingen"); plurals too.
+/// "zwemverenigingen"); plurals too. Only lowercase words are kind nouns.
 pub fn kind_noun_type(word: &str) -> Option<crate::model::EntityType> {
+    // A common noun, lowercase: "Duitsland" is no kind of land.
+    if !word.chars().next().is_some_and(char::is_lowercase) {
+        return None;
+    }
     let lower = word.to_lowercase();
     let ends = |nouns: &[&str]| {
         nouns.iter().any(|n| {

@@ -40,7 +40,8 @@ impl ChildServer {
         let mut lines = BufReader::new(stderr).lines();
         let addr = loop {
             let line = lines.next().and_then(Result::ok).unwrap_or_else(|| panic!("serve exited before serving"));
-            if let Some(rest) = line.split("GraphiQL at http://").nth(1) {
+            // "serving http://127.0.0.1:PORT/explore (explorer), …"
+            if let Some(rest) = line.strip_prefix("serving http://") {
                 break rest.split('/').next().expect("address").to_string();
             }
         };
