@@ -27,8 +27,18 @@ pub struct Ref {
     pub span: Span,
     pub confidence: f32,
     pub source: MentionSource,
-    /// Named (as opposed to resolved from a pronoun or role noun).
-    pub named: bool,
+}
+
+impl Ref {
+    /// A mention of one token, `k`.
+    pub(super) fn token(ctx: &Ctx, entity: usize, k: usize, confidence: f32, source: MentionSource) -> Self {
+        Ref { entity, sentence: ctx.sentence_of[k], tokens: k..k + 1, span: ctx.tokens[k].span, confidence, source }
+    }
+
+    /// Does it write the entity's name (as opposed to a pronoun, role noun or adjective)?
+    pub fn named(&self) -> bool {
+        self.source.is_named()
+    }
 }
 
 /// "This person holds this role", as stated (or inferred) in one sentence.
@@ -89,7 +99,7 @@ impl Entities {
         self.refs[from..]
             .iter()
             .take_while(move |r| r.span.start < span.end)
-            .filter(move |r| r.named && span.contains(r.span))
+            .filter(move |r| r.named() && span.contains(r.span))
     }
 
     fn push_named(&mut self, r: Ref) {
@@ -189,7 +199,7 @@ pub fn resolve(
     speech::reported_speech(&ctx, sentences, &mut out);
     out.refs.sort_by_key(|r| (r.span.start, r.span.end));
     out.named_by_token =
-        out.refs.iter().enumerate().filter(|(_, r)| r.named).map(|(i, r)| (r.tokens.start, i)).collect();
+        out.refs.iter().enumerate().filter(|(_, r)| r.named()).map(|(i, r)| (r.tokens.start, i)).collect();
     out
 }
 
@@ -363,7 +373,6 @@ fn group_names(ctx: &Ctx, names: &[Name], out: &mut Entities) {
             span: n.span,
             confidence: n.confidence,
             source: n.source,
-            named: true,
         });
     }
 }
@@ -541,7 +550,6 @@ fn attach_roles(ctx: &Ctx, out: &mut Entities) {
                 span,
                 confidence: 0.8,
                 source: MentionSource::RoleOfPlace,
-                named: true,
             });
             out.role_places.push((entity, pl.entity, sentence, span));
         }
@@ -705,8 +713,12 @@ fn office_at(ctx: &Ctx, i: usize) -> Option<&'static str> {
 /// verb: the law lets (or makes) that office do what follows. The office becomes a ROLE
 /// entity of its own ("burgemeester"), linked by the relation GRANTS.
 fn law_provisions(ctx: &Ctx, out: &mut Entities) {
-    let laws: Vec<Ref> =
-        out.refs.iter().filter(|r| r.named && out.entities[r.entity].entity_type == EntityType::Law).cloned().collect();
+    let laws: Vec<Ref> = out
+        .refs
+        .iter()
+        .filter(|r| r.named() && out.entities[r.entity].entity_type == EntityType::Law)
+        .cloned()
+        .collect();
     for law in laws {
         let mut i = law.tokens.end;
         let window_end = (law.tokens.end + PROVISION_WINDOW).min(ctx.tokens.len());
@@ -738,15 +750,7 @@ fn law_provisions(ctx: &Ctx, out: &mut Entities) {
                 roles: vec![office.to_string()],
                 wikidata: None,
             });
-            out.push_named(Ref {
-                entity,
-                sentence: ctx.sentence_of[i],
-                tokens: i..i + 1,
-                span: ctx.tokens[i].span,
-                confidence: 0.7,
-                source: MentionSource::Office,
-                named: true,
-            });
+            out.push_named(Ref::token(ctx, entity, i, 0.7, MentionSource::Office));
             let span = Span::new(law.span.start, ctx.tokens[end - 1].span.end);
             out.provisions.push((law.entity, entity, words.join(" "), law.sentence, span));
             break;
@@ -833,7 +837,7 @@ fn attach_plural_roles(ctx: &Ctx, out: &mut Entities) {
 fn demonym_places(ctx: &Ctx, out: &mut Entities) {
     let mut found = Vec::new();
     // Not the name in a compound: in "de Amerikaanse VN-ambassadeur" the adjective is the ambassador's.
-    for r in out.refs.iter().filter(|r| r.named && r.source != COMPOUND_SOURCE) {
+    for r in out.refs.iter().filter(|r| r.named() && r.source != COMPOUND_SOURCE) {
         if !matches!(
             out.entities[r.entity].entity_type,
             EntityType::Organization | EntityType::Location | EntityType::Misc | EntityType::Event
@@ -890,15 +894,7 @@ fn demonym_places(ctx: &Ctx, out: &mut Entities) {
             continue;
         }
         if out.named_at(a).is_none() {
-            out.refs.push(Ref {
-                entity: place,
-                sentence,
-                tokens: a..a + 1,
-                span: ctx.tokens[a].span,
-                confidence: 0.6,
-                source: MentionSource::DemonymPlace,
-                named: false,
-            });
+            out.refs.push(Ref::token(ctx, place, a, 0.6, MentionSource::DemonymPlace));
         }
         out.demonym_places.push((thing, place, sentence, span));
     }
@@ -927,7 +923,7 @@ fn add_role(out: &mut Entities, entity: usize, role: &str) {
 /// The person the article is about: the most often named person, if named at least twice.
 fn protagonist(out: &Entities) -> Option<usize> {
     let mut counts: HashMap<usize, usize> = HashMap::new();
-    for r in out.refs.iter().filter(|r| r.named && out.entities[r.entity].entity_type == EntityType::Person) {
+    for r in out.refs.iter().filter(|r| r.named() && out.entities[r.entity].entity_type == EntityType::Person) {
         *counts.entry(r.entity).or_default() += 1;
     }
     counts.into_iter().filter(|(_, c)| *c >= 2).max_by_key(|(e, c)| (*c, std::cmp::Reverse(*e))).map(|(e, _)| e)
@@ -1013,15 +1009,7 @@ fn resolve_references(ctx: &Ctx, out: &mut Entities) {
                 .map(|(p, _)| p)
                 .or(history.last().map(|r| r.entity));
             if let Some(p) = person {
-                let r = Ref {
-                    entity: p,
-                    sentence,
-                    tokens: i..i + 1,
-                    span,
-                    confidence: 0.6,
-                    source: MentionSource::Pronoun,
-                    named: false,
-                };
+                let r = Ref::token(ctx, p, i, 0.6, MentionSource::Pronoun);
                 history.push(r.clone());
                 added.push(r);
             }
@@ -1039,7 +1027,6 @@ fn resolve_references(ctx: &Ctx, out: &mut Entities) {
                         span,
                         confidence: 0.5,
                         source: MentionSource::RoleNoun,
-                        named: false,
                     });
                     add_role(out, p, &role);
                     out.roles.push(RoleFact {

@@ -193,7 +193,7 @@ impl Extractor {
         every_sentence: bool,
     ) -> Vec<(usize, Vec<syntax::Word>)> {
         let mut named: Vec<Vec<usize>> = vec![Vec::new(); sentences.len()];
-        for r in ents.refs.iter().filter(|r| r.named) {
+        for r in ents.refs.iter().filter(|r| r.named()) {
             if let Some(list) = named.get_mut(r.sentence) {
                 if !list.contains(&r.entity) {
                     list.push(r.entity);

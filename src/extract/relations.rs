@@ -86,7 +86,7 @@ fn is_nationality_noun(name: &str) -> bool {
 /// already related are left to them.
 fn verbs_from_parse(tokens: &[Token], ents: &Entities, parses: &[SentenceParse<'_>], out: &mut Vec<LocalRelation>) {
     let mut entity_at: HashMap<usize, usize> = HashMap::new();
-    for r in ents.refs.iter().filter(|r| r.named) {
+    for r in ents.refs.iter().filter(|r| r.named()) {
         for t in r.tokens.clone() {
             entity_at.insert(t, r.entity);
         }
@@ -217,7 +217,7 @@ fn relation(
 /// The article's main place: the location named most often (at least twice).
 fn main_place(ents: &Entities) -> Option<usize> {
     let mut counts: HashMap<usize, usize> = HashMap::new();
-    for r in ents.refs.iter().filter(|r| r.named && ents.entities[r.entity].entity_type == EntityType::Location) {
+    for r in ents.refs.iter().filter(|r| r.named() && ents.entities[r.entity].entity_type == EntityType::Location) {
         *counts.entry(r.entity).or_default() += 1;
     }
     counts.into_iter().filter(|(_, c)| *c >= 2).max_by_key(|(e, c)| (*c, std::cmp::Reverse(*e))).map(|(e, _)| e)
@@ -346,7 +346,7 @@ fn located_in(text: &str, tokens: &[Token], ents: &Entities, out: &mut Vec<Local
             ));
         }
     };
-    for a in ents.refs.iter().filter(|r| r.named) {
+    for a in ents.refs.iter().filter(|r| r.named()) {
         let ty = ents.entities[a.entity].entity_type;
         if !matches!(ty, EntityType::Organization | EntityType::Misc | EntityType::Event | EntityType::Location) {
             continue;
@@ -387,7 +387,7 @@ fn located_in(text: &str, tokens: &[Token], ents: &Entities, out: &mut Vec<Local
 /// (WORKS_FOR).
 fn member_of(text: &str, tokens: &[Token], ents: &Entities, out: &mut Vec<LocalRelation>) {
     let word = |i: usize| tokens.get(i).map(|t| token_text(text, t));
-    for a in ents.refs.iter().filter(|r| r.named && ents.entities[r.entity].entity_type == EntityType::Person) {
+    for a in ents.refs.iter().filter(|r| r.named() && ents.entities[r.entity].entity_type == EntityType::Person) {
         let open = a.tokens.end;
         if word(open) != Some("(") {
             continue;
@@ -501,7 +501,7 @@ fn works_for(text: &str, tokens: &[Token], sentences: &[Span], ents: &Entities, 
         .collect();
     let organisations = ents.refs.iter().filter(|r| {
         let e = &ents.entities[r.entity];
-        r.named && matches!(e.entity_type, EntityType::Organization | EntityType::Misc) && !is_demonym(&e.name)
+        r.named() && matches!(e.entity_type, EntityType::Organization | EntityType::Misc) && !is_demonym(&e.name)
     });
     for b in organisations {
         let mut p = b.tokens.start;
@@ -580,7 +580,7 @@ fn verbs(text: &str, tokens: &[Token], sentences: &[Span], ents: &Entities, out:
         ) || tokens[i].kind == super::tokenize::TokenKind::Quote
     };
     let typed = |r: &&super::coref::Ref| {
-        r.named
+        r.named()
             && matches!(
                 ents.entities[r.entity].entity_type,
                 EntityType::Person | EntityType::Organization | EntityType::Location | EntityType::Law
@@ -659,8 +659,8 @@ fn co_occurrence(sentences: &[Span], ents: &Entities, out: &mut Vec<LocalRelatio
             continue;
         }
         match list.iter_mut().find(|(e, _)| *e == r.entity) {
-            Some(entry) => entry.1 |= r.named,
-            None => list.push((r.entity, r.named)),
+            Some(entry) => entry.1 |= r.named(),
+            None => list.push((r.entity, r.named())),
         }
     }
     for (si, list) in by_sentence.iter_mut().enumerate() {

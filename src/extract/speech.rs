@@ -179,7 +179,7 @@ pub(super) fn attribute_quotes(ctx: &Ctx, sentences: &[Sentence], regions: &[Quo
     let speakers = Speakers::new(ctx, out);
     let persons = person_history(ctx, out);
     let mut named: HashMap<usize, usize> = HashMap::new();
-    for r in persons.iter().filter(|r| r.named) {
+    for r in persons.iter().filter(|r| r.named()) {
         *named.entry(r.entity).or_default() += 1;
     }
     let mut attributed: Vec<AttributedQuote> = Vec::new();
@@ -267,15 +267,7 @@ fn first_person_refs(ctx: &Ctx, quotes: &[AttributedQuote], out: &mut Entities) 
                 && last_sentence != Some(sentence)
             {
                 last_sentence = Some(sentence);
-                out.refs.push(Ref {
-                    entity: s,
-                    sentence,
-                    tokens: k..k + 1,
-                    span: ctx.tokens[k].span,
-                    confidence: 0.7,
-                    source: MentionSource::QuoteSpeaker,
-                    named: false,
-                });
+                out.refs.push(Ref::token(ctx, s, k, 0.7, MentionSource::QuoteSpeaker));
             }
         }
     }

@@ -300,27 +300,33 @@ fn aliases_with_pipes_commas_quotes_and_semicolons_survive_json_and_neo4j_csv() 
     assert_eq!(field("name"), "AT&T");
 }
 
+/// `kennisgraaf --store STORE ARGS…`, which must succeed; its stdout.
+fn cli_on(store: &std::path::Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_kennisgraaf"))
+        .current_dir(repo(""))
+        .arg("--store")
+        .arg(store)
+        .args(args)
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The figure of `kennisgraaf stats`' line starting with `what`.
+fn stat(stats: &str, what: &str) -> u64 {
+    let line = stats.lines().find(|l| l.starts_with(what)).expect(what);
+    line.split_whitespace().nth(1).expect("number").parse().expect("number")
+}
+
 #[test]
 fn with_evidence_networkx_and_cytoscape_js_read_every_statement_counted_by_stats() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = dir.path().join("s");
-    let kg = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_kennisgraaf"))
-            .current_dir(repo(""))
-            .arg("--store")
-            .arg(&store)
-            .args(args)
-            .output()
-            .expect("runs");
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
+    let kg = |args: &[&str]| cli_on(&store, args);
     kg(&["ingest", "data/corpus"]);
     let stats = kg(&["stats"]);
-    let count = |what: &str| -> u64 {
-        let line = stats.lines().find(|l| l.starts_with(what)).expect(what);
-        line.split_whitespace().nth(1).expect("number").parse().expect("number")
-    };
+    let count = |what: &str| stat(&stats, what);
     let evidence = count("evidence");
     assert!(evidence > count("relations"), "{stats}");
     let aboutaleb = graph_of_store(&store).search("Aboutaleb", 1)[0].id.clone();
@@ -375,23 +381,10 @@ fn read_csv(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
 fn neo4j_csv_with_evidence_has_documents_mentions_and_statements_counted_by_stats() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = dir.path().join("s");
-    let kg = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_kennisgraaf"))
-            .current_dir(repo(""))
-            .arg("--store")
-            .arg(&store)
-            .args(args)
-            .output()
-            .expect("runs");
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
+    let kg = |args: &[&str]| cli_on(&store, args);
     kg(&["ingest", "data/corpus"]);
     let stats = kg(&["stats"]);
-    let count = |what: &str| -> usize {
-        let line = stats.lines().find(|l| l.starts_with(what)).expect(what);
-        line.split_whitespace().nth(1).expect("number").parse().expect("number")
-    };
+    let count = |what: &str| stat(&stats, what) as usize;
     let folder = dir.path().join("neo4j");
     kg(&["export", "--with-evidence", "--format", "neo4j-csv", "--out", folder.to_str().expect("path")]);
     let file = |name: &str| read_csv(&std::fs::read_to_string(folder.join(name)).expect(name));
