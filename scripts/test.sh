@@ -3,14 +3,14 @@
 # (Graphviz, Chromium, PostgreSQL's server binaries for the throwaway databases of the
 # store tests, networkx, the npm packages cytoscape, graphql-http and graphql-request),
 # then runs every test. Safe to run again: it only installs what is
-# not there yet. The training and evaluation tests need ../shared/data beside the checkout.
+# not there yet. The tests that score on CoNLL-2002 articles need ../shared/data beside the checkout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ ! -d ../shared/data ]; then
-  # The tests of training and evaluation fail, each saying which data it needs and where
-  # it comes from (tests/it/common.rs, `shared`); the others run.
-  echo "warning: ../shared/data is missing: the tests that read it (NER, syntax, linking, relation and resolution evaluation, a crash test) will fail, each saying what it needs" >&2
+  # The tests that score on CoNLL-2002 articles fail, each saying which data it needs and
+  # where it comes from (tests/it/common.rs, `shared`); the others run (tests/data).
+  echo "warning: ../shared/data is missing: the tests that score on CoNLL-2002 articles (NER, typed relations on dev.tsv, linking, resolution) will fail, each saying what it needs" >&2
 fi
 
 need_apt=()

@@ -715,3 +715,9 @@ pub struct ResolvedDocument {
     pub relations: Vec<StoredRelation>,
     pub quotes: Vec<StoredQuote>,
 }
+
+/// A confidence as the store holds it: the `f32` read as the decimal it was written as
+/// (0.45, not 0.44999998807907104), so GraphQL, exports and the CLI print the same number.
+pub fn stored_float(x: f32) -> f64 {
+    x.to_string().parse().unwrap_or(f64::from(x))
+}

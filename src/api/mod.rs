@@ -367,12 +367,6 @@ const SEARCH_PAGE: i32 = 10;
 const NEIGHBORHOOD_DEPTH: i32 = 1;
 const NEIGHBORHOOD_LIMIT: i32 = 50;
 
-/// A confidence as the store holds it: the `f32` read as the decimal it was written as
-/// (0.45, not 0.44999998807907104), so GraphQL, exports and the CLI print the same number.
-pub(crate) fn stored_float(x: f32) -> f64 {
-    x.to_string().parse().unwrap_or(f64::from(x))
-}
-
 /// `neighborhood`'s subgraph.
 fn neighborhood_of(
     graph: &Graph,

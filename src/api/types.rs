@@ -7,10 +7,10 @@
 
 use super::node;
 use super::paging::{connection, Keyed, Page, PageArgs};
-use super::{charge, date_range, error, internal, kg, relation_filter, stored_float, ErrorCode};
+use super::{charge, date_range, error, internal, kg, relation_filter, ErrorCode};
 use crate::graph::{self, Direction as GraphDirection};
 use crate::model::DocumentRecord;
-use crate::model::{self, EntityRecord, RelationRecord, Span};
+use crate::model::{self, stored_float, EntityRecord, RelationRecord, Span};
 use crate::pipeline::Kennisgraaf;
 use crate::store::{Place, Store};
 use async_graphql::{Context, Enum, Object, SimpleObject, ID};

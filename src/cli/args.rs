@@ -202,7 +202,7 @@ pub struct TrainSyntaxArgs {
     pub out: PathBuf,
     /// Unlabelled text for the word clusters the tagger and parser read, besides the
     /// training treebanks' words (formats as for `train ner --cluster-text`). Never give
-    /// the evaluation treebank or text built from it (`../shared/data/news/ud-alpino`).
+    /// the evaluation treebank or text built from it (`news/ud-alpino` in ../shared/data and tests/data).
     #[arg(long, num_args = 0.., default_values = SYNTAX_CLUSTER_TEXT)]
     pub cluster_text: Vec<PathBuf>,
     /// Class counts of the word clusterings, coarse to fine (the first three are read).
@@ -322,8 +322,9 @@ pub struct EvalResolveArgs {
 
 #[derive(Debug, Args)]
 pub struct EvalSyntaxArgs {
-    /// The gold treebank (CoNLL-U).
-    #[arg(long, default_value = "../shared/data/ud_dutch/UD_Dutch-Alpino__nl_alpino-ud-test.conllu")]
+    /// The gold treebank (CoNLL-U); the default, UD Dutch Alpino's test file (CC BY-SA
+    /// 4.0), ships with the tests.
+    #[arg(long, default_value = "tests/data/ud_dutch/UD_Dutch-Alpino__nl_alpino-ud-test.conllu")]
     pub gold: PathBuf,
     /// Also write the analysis of the gold words as CoNLL-U to this file (to compare or
     /// to score with another tool).

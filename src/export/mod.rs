@@ -11,7 +11,9 @@
 //! relation and, for Neo4j, every mention of an exported entity, with their documents.
 
 use crate::graph::{Graph, Lookup, RelationFilter, Selection};
-use crate::model::{Document, EntityRecord, EntityType, RelationKind, RelationRecord, Span, StoredMention};
+use crate::model::{
+    stored_float, Document, EntityRecord, EntityType, RelationKind, RelationRecord, Span, StoredMention,
+};
 use crate::store::{Store, StoreError};
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
@@ -202,7 +204,8 @@ pub struct Statement {
     pub span: Span,
     /// The sentence `sentence` of the document.
     pub text: String,
-    pub confidence: f32,
+    /// As the store holds it (`model::stored_float`).
+    pub confidence: f64,
 }
 
 /// The statements of each exported relation, by relation id, in the store's order.
@@ -240,7 +243,7 @@ pub fn load_evidence(
                 document: evidence.document,
                 sentence: evidence.sentence,
                 span: evidence.span,
-                confidence: evidence.confidence,
+                confidence: stored_float(evidence.confidence),
             });
         }
         out.statements.insert(r.id.clone(), statements);
@@ -684,7 +687,7 @@ fn edge_json(r: &RelationRecord, evidence: Option<&RelationEvidence>) -> serde_j
         "type": r.kind.as_str(),
         "predicate": r.predicate,
         "weight": r.weight,
-        "confidence": r.confidence,
+        "confidence": stored_float(r.confidence),
         "first_seen": r.first_seen,
         "last_seen": r.last_seen,
     });

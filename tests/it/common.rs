@@ -12,34 +12,46 @@ pub fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
 }
 
-/// A file or folder of the shared data beside the checkout (`../shared/data`, read-only;
-/// described in its README.md). Only the tests of training and evaluation read it: the
-/// reference article and the Wikidata index they need ship in `data/`. Missing, the test
-/// fails saying what the data is and where it comes from.
+/// A file or folder of the freely licensed test data kept in the repository
+/// (`tests/data`, its README.md says what each file is, where it comes from and its
+/// licence).
+pub fn test_data(path: &str) -> PathBuf {
+    repo("tests/data").join(path)
+}
+
+/// A file or folder of the CoNLL-2002 data beside the checkout (`../shared/data`,
+/// read-only, described in its README.md). Research use only, so it is never copied
+/// into the repository: only the tests that score on CoNLL articles read it. Missing,
+/// the test fails saying what the data is and where it comes from.
 pub fn shared(path: &str) -> PathBuf {
     let root = repo("../shared/data");
-    let dataset = path.split('/').next().unwrap_or_default();
-    let origin = match dataset {
-        "conll2002" => {
-            "the CoNLL-2002 Dutch NER data (De Morgen, 2000; research use only, so not in this repository): \
-             ned.train and ned.testa from https://www.clips.uantwerpen.be/conll2002/ner/"
-        }
-        "ud_dutch" => {
-            "the Universal Dependencies Dutch treebanks (Alpino, LassySmall; CC BY-SA 4.0): \
-             https://universaldependencies.org"
-        }
-        "wikidata_nl" => "Dutch Wikidata labels and aliases (CC0), from the X-FACTR alias lists",
-        "europeana_ner_nl" => "the Europeana Newspapers Dutch NER data (KB, CC0): enp_NL.kb.bio",
-        _ => "the training and evaluation data (CoNLL-2002, UD Dutch, Wikidata labels, Europeana NER)",
-    };
-    let needed = root.join(dataset);
+    let needed = root.join("conll2002");
     assert!(
         needed.exists(),
-        "{} is missing: this test reads {origin}. Put the shared data beside the checkout as ../shared/data \
-         (CI does; its README.md says what each folder holds)",
+        "{} is missing: this test scores on the CoNLL-2002 Dutch NER data (De Morgen, 2000; research use only, \
+         so not in this repository): ned.train and ned.testa from https://www.clips.uantwerpen.be/conll2002/ner/. \
+         Put the shared data beside the checkout as ../shared/data (CI does; its README.md says what each folder holds)",
         needed.display()
     );
     root.join(path)
+}
+
+/// Real news in its original sentence order: the 75 UD Alpino newspaper texts.
+pub fn alpino_articles() -> Vec<String> {
+    let mut files: Vec<_> = std::fs::read_dir(test_data("news/ud-alpino"))
+        .expect("tests/data/news/ud-alpino")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    files.iter().map(|f| std::fs::read_to_string(f).expect("article")).collect()
+}
+
+/// Real text cut into article-sized pieces: the Europeana newspaper tokens, 600 a piece
+/// (the dataset has no sentence or document breaks), about 300 articles.
+pub fn europeana_articles() -> Vec<String> {
+    let text = std::fs::read_to_string(test_data("europeana_ner_nl/enp_NL.kb.bio")).expect("Europeana data");
+    let words: Vec<&str> = text.lines().filter_map(|l| l.split(' ').next()).filter(|w| !w.is_empty()).collect();
+    words.chunks(600).map(|piece| piece.join(" ")).collect()
 }
 
 pub const REFERENCE: &str = "data/corpus/2019-03-aboutaleb-ondermijning.txt";

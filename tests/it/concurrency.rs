@@ -2,7 +2,6 @@
 //! consistent (no relation without its entities) and no request fails.
 
 use crate::common::*;
-use crate::crash::conll_articles;
 use kennisgraaf::server::ServerConfig;
 use serde_json::json;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -15,7 +14,7 @@ fn queries_during_ingest_always_see_a_consistent_graph() {
         pipeline(dir.path()),
         ServerConfig { token: Some("t".into()), cors_origins: vec![], ..Default::default() },
     ));
-    let articles = conll_articles("conll2002/ned.testa");
+    let articles = alpino_articles();
     let done = Arc::new(AtomicBool::new(false));
     let served = Arc::new(AtomicUsize::new(0));
     let readers: Vec<_> = (0..8)

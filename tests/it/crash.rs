@@ -11,33 +11,6 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// Real articles: CoNLL-2002 articles, detokenised enough for the pipeline.
-pub fn conll_articles(file: &str) -> Vec<String> {
-    let text = std::fs::read_to_string(shared(file)).expect("CoNLL data");
-    let mut articles = Vec::new();
-    let mut article = String::new();
-    let mut line = Vec::new();
-    for row in text.lines() {
-        let word = row.split(' ').next().unwrap_or_default();
-        if word == "-DOCSTART-" || row.is_empty() {
-            if !line.is_empty() {
-                article.push_str(&line.join(" "));
-                article.push('\n');
-                line.clear();
-            }
-            if word == "-DOCSTART-" && !article.is_empty() {
-                articles.push(std::mem::take(&mut article));
-            }
-            continue;
-        }
-        line.push(word.to_string());
-    }
-    if !article.is_empty() {
-        articles.push(article);
-    }
-    articles
-}
-
 #[test]
 fn sigkill_during_ingest_never_loses_acknowledged_documents() {
     sigkill_during_ingest(
@@ -72,7 +45,7 @@ fn sigkill_during_ingest(backend: &TestStore, plan: Kills) {
     let dir = tempfile::tempdir().expect("tempdir");
     let corpus = dir.path().join("corpus");
     std::fs::create_dir(&corpus).expect("mkdir");
-    let articles = conll_articles("conll2002/ned.train");
+    let articles = europeana_articles();
     assert!(articles.len() >= 280, "{} articles", articles.len());
     for (i, a) in articles.iter().enumerate() {
         std::fs::write(corpus.join(format!("{i:04}.txt")), format!("date 2000-05\n{a}")).expect("write");

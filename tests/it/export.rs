@@ -353,6 +353,12 @@ fn with_evidence_networkx_and_cytoscape_js_read_every_statement_counted_by_stats
     }
     let path = dir.path().join("kg.cyjs");
     kg(&["export", "--with-evidence", "--format", "cytoscape", "--out", path.to_str().expect("path")]);
+    // Confidences as the store holds them (0.3, not 0.30000001192092896), as GraphQL gives them.
+    let text = std::fs::read_to_string(&path).expect("cytoscape file");
+    for number in text.split("\"confidence\":").skip(1) {
+        let number = &number[..number.find([',', '}']).expect("end of number")];
+        assert!(number.len() <= 6, "confidence {number} is not the stored decimal");
+    }
     let out = run_tool(
         "node",
         &[repo("tests/js/cytoscape-load.js").to_str().expect("path"), path.to_str().expect("path")],

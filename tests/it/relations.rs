@@ -9,11 +9,13 @@
 use crate::common::*;
 
 /// `kennisgraaf eval relations --gold FILE` and the figures of its line starting `label`.
-fn figures(gold: &str, label: &str) -> (f64, f64, String) {
+/// `data` is the folder of its sources: the Alpino sets' texts are in the repository
+/// (`test_data`), the CoNLL set's are not (`shared`).
+fn figures(gold: &str, data: std::path::PathBuf, label: &str) -> (f64, f64, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_kennisgraaf"))
         .current_dir(repo(""))
         .args(["eval", "relations", "--gold", gold, "--data"])
-        .arg(shared(""))
+        .arg(data)
         .output()
         .expect("binary runs");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -28,7 +30,7 @@ fn figures(gold: &str, label: &str) -> (f64, f64, String) {
 
 #[test]
 fn typed_relations_keep_their_figures_on_the_conll_articles() {
-    let (precision, recall, stdout) = figures("tests/relations/dev.tsv", "all typed");
+    let (precision, recall, stdout) = figures("tests/relations/dev.tsv", shared(""), "all typed");
     assert!(stdout.contains("15 articles"), "{stdout}");
     assert!(precision >= 0.72, "typed precision {precision} below 0.72\n{stdout}");
     assert!(recall >= 0.45, "typed recall {recall} below 0.45\n{stdout}");
@@ -36,16 +38,16 @@ fn typed_relations_keep_their_figures_on_the_conll_articles() {
 
 #[test]
 fn typed_relations_and_quote_speakers_keep_their_figures_on_the_alpino_texts() {
-    let (precision, recall, stdout) = figures("tests/relations/alpino.tsv", "all typed");
+    let (precision, recall, stdout) = figures("tests/relations/alpino.tsv", test_data(""), "all typed");
     assert!(stdout.contains("30 articles"), "{stdout}");
     assert!(precision >= 0.52 && recall >= 0.24, "typed precision {precision}, recall {recall}\n{stdout}");
-    let (precision, recall, stdout) = figures("tests/relations/alpino.tsv", "quote speaker");
+    let (precision, recall, stdout) = figures("tests/relations/alpino.tsv", test_data(""), "quote speaker");
     assert!(precision >= 0.93 && recall >= 0.85, "quote speakers: precision {precision}, recall {recall}\n{stdout}");
 }
 
 #[test]
 fn quote_speakers_keep_their_figures_on_the_held_out_alpino_texts() {
-    let (precision, recall, stdout) = figures("tests/relations/alpino-held.tsv", "quote speaker");
+    let (precision, recall, stdout) = figures("tests/relations/alpino-held.tsv", test_data(""), "quote speaker");
     assert!(stdout.contains("44 articles"), "{stdout}");
     assert!(precision >= 0.64 && recall >= 0.45, "quote speakers: precision {precision}, recall {recall}\n{stdout}");
 }

@@ -20,7 +20,7 @@ fn syntax() -> &'static SyntaxModel {
 
 #[test]
 fn shipped_syntax_model_keeps_its_scores_on_alpino_test() {
-    let gold = conllu::read_file(&shared("ud_dutch/UD_Dutch-Alpino__nl_alpino-ud-test.conllu")).expect("treebank");
+    let gold = conllu::read_file(&test_data("ud_dutch/UD_Dutch-Alpino__nl_alpino-ud-test.conllu")).expect("treebank");
     let s = eval::score_gold_tokens(syntax(), &gold);
     let (upos, las) = (s.f1(s.upos), s.f1(s.las));
     assert!(upos >= UPOS_FLOOR, "UPOS fell to {upos:.2} (floor {UPOS_FLOOR}): {s:?}");
