@@ -893,7 +893,9 @@ fn demonym_places(ctx: &Ctx, out: &mut Entities) {
         if place == thing {
             continue;
         }
-        if out.named_at(a).is_none() {
+        // The adjective is the country's mention unless it already names it; inside the
+        // thing's own name ("de Colombiaanse regering") it is both.
+        if out.named_at(a).is_none_or(|r| r.entity != place) {
             out.refs.push(Ref::token(ctx, place, a, 0.6, MentionSource::DemonymPlace));
         }
         out.demonym_places.push((thing, place, sentence, span));

@@ -4,8 +4,8 @@
 use super::ner::{self, Lexicon, NerModel};
 use super::tokenize::{Sentence, Token, TokenKind};
 use super::words::{
-    is_demonym, is_party_or_body, kind_noun_type, looks_like_demonym, role_noun, ARTICLES, INSTITUTIONS, NAME_TITLES,
-    PORTFOLIOS,
+    demonym_country, is_demonym, is_national_institution, is_party_or_body, kind_noun_type, looks_like_demonym,
+    role_noun, ARTICLES, DUTCH_FUNCTION_WORDS, INSTITUTIONS, NAME_TITLES, PORTFOLIOS,
 };
 use crate::model::{EntityType, MentionSource, Span};
 use std::ops::Range;
@@ -276,7 +276,24 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence], tagger: &NerMo
             }
             let word = words[i];
             let prev = i.checked_sub(1).map(|p| words[p].to_lowercase());
-            if let Some(stem) = word.strip_suffix('-').filter(|s| INSTITUTIONS.contains(&s.to_lowercase().as_str())) {
+            let offset = sentence.tokens.start;
+            if let Some(start) = national_institution_start(words, i).filter(|&start| {
+                !names.iter().any(|n: &Name| n.tokens.start < offset + i + 1 && offset + start < n.tokens.end)
+            }) {
+                // "de Colombiaanse voetbalbond", "de Peruaanse geheime dienst": one
+                // country's institution, named by the adjective and the noun together.
+                names.push(name(
+                    si,
+                    sentence,
+                    toks,
+                    start..i + 1,
+                    EntityType::Organization,
+                    0.75,
+                    MentionSource::Institution,
+                ));
+            } else if let Some(stem) =
+                word.strip_suffix('-').filter(|s| INSTITUTIONS.contains(&s.to_lowercase().as_str()))
+            {
                 // "politie- en justitiemedewerkers" names the police.
                 let mut n =
                     name(si, sentence, toks, i..i + 1, EntityType::Organization, 0.6, MentionSource::Institution);
@@ -318,6 +335,23 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence], tagger: &NerMo
     }
     names.sort_by_key(|n| n.span.start);
     names
+}
+
+/// Where a national institution's name starts when `words[at]` is its noun: an
+/// article, a place adjective and at most one more inflected adjective before the noun
+/// ("de Colombiaanse regering", "het Peruaanse geheime dienst" → the adjective's index).
+fn national_institution_start(words: &[&str], at: usize) -> Option<usize> {
+    if !starts_lower(words[at]) || !is_national_institution(words[at]) {
+        return None;
+    }
+    let adjective =
+        |k: usize| starts_lower(words[k]) && words[k].ends_with('e') && !DUTCH_FUNCTION_WORDS.contains(&words[k]);
+    let mut k = at.checked_sub(1)?;
+    if demonym_country(words[k]).is_none() && adjective(k) {
+        k = k.checked_sub(1)?;
+    }
+    let article = k.checked_sub(1).map(|a| words[a].to_lowercase());
+    (demonym_country(words[k]).is_some() && matches!(article.as_deref(), Some("de" | "het"))).then_some(k)
 }
 
 /// The tagger sometimes splits one name into two chunks ("Meld" PER + "Misdaad

@@ -521,6 +521,40 @@ pub const INSTITUTIONS: &[&str] = &[
     "om",
 ];
 
+/// Institutions that a place adjective before them makes one institution of that
+/// country or region: "de Colombiaanse regering", "het Bulgaarse parlement", "de Peruaanse
+/// geheime dienst", "de Britse zwembond". The word is one of these or a compound ending in
+/// one ("voetbalbond", "inlichtingendienst").
+pub const NATIONAL_INSTITUTIONS: &[&str] = &[
+    "regering",
+    "overheid",
+    "parlement",
+    "senaat",
+    "kabinet",
+    "politie",
+    "justitie",
+    "douane",
+    "leger",
+    "marine",
+    "luchtmacht",
+    "krijgsmacht",
+    "dienst",
+    "ministerie",
+    "ambassade",
+    "bond",
+    "federatie",
+    "omroep",
+    "rechtbank",
+    "hooggerechtshof",
+    "spoorwegen",
+    "bisschoppenconferentie",
+];
+
+/// Is `word` (lowercase) a national institution's noun (`NATIONAL_INSTITUTIONS`)?
+pub fn is_national_institution(word: &str) -> bool {
+    NATIONAL_INSTITUTIONS.iter().any(|n| word.ends_with(n))
+}
+
 /// Verbs of a speech tag, which introduce or close a quotation ("…", zegt X; X
 /// vertelde: "…"): forms of saying, answering, stating, reacting, and the verbs of
 /// attitude a tag uses ("…", wist Jansen / lachte ze). The lemmas are listed too.

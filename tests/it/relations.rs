@@ -113,3 +113,21 @@ fn a_kind_noun_before_a_name_types_it_and_a_place_adjective_locates_it() {
         "Frankrijk",
     );
 }
+
+#[test]
+fn a_place_adjective_and_an_institution_name_one_countrys_institution() {
+    let text = "De Noorse regering en het Chileense parlement kregen een brief van de Deense geheime dienst. \
+                Een Franse bank wilde niet reageren.";
+    let x = shared_extractor().extract(text);
+    let names: Vec<&str> = x.entities.iter().map(|e| e.name.as_str()).collect();
+    for institution in ["Noorse regering", "Chileense parlement", "Deense geheime dienst"] {
+        let e =
+            x.entities.iter().find(|e| e.name == institution).unwrap_or_else(|| panic!("{institution} in {names:?}"));
+        assert_eq!(e.entity_type, kennisgraaf::model::EntityType::Organization, "{institution}");
+    }
+    has(text, "Noorse regering", "LOCATED_IN", "Noorwegen");
+    has(text, "Chileense parlement", "LOCATED_IN", "Chili");
+    has(text, "Deense geheime dienst", "LOCATED_IN", "Denemarken");
+    // Indefinite: some bank, not one institution of the country.
+    assert!(!names.iter().any(|n| n.contains("bank")), "{names:?}");
+}
