@@ -63,9 +63,14 @@ fn ownership(ents: &Entities, out: &mut [LocalRelation]) {
 
 /// Does a prepositional object state a circumstance (where, at which event) rather than a
 /// party to the verb? A place or other named thing after a preposition of place or
-/// direction does.
-fn circumstance(target: EntityType, preposition: Option<&str>) -> bool {
-    let local = matches!(preposition, Some("in" | "uit" | "te" | "op" | "bij" | "naar" | "rond" | "tijdens" | "na"));
+/// direction does. Under the verb's object noun fewer prepositions are circumstances:
+/// "een overwinning op Nederland" names the side beaten, "een fabriek in Gent" a place.
+fn circumstance(target: EntityType, preposition: &str, under_object: bool) -> bool {
+    let local = match preposition {
+        "in" | "uit" | "te" | "rond" | "tijdens" | "na" => true,
+        "op" | "bij" | "naar" => !under_object,
+        _ => false,
+    };
     local && matches!(target, EntityType::Location | EntityType::Misc | EntityType::Event)
 }
 
@@ -116,6 +121,9 @@ fn verbs_from_parse(tokens: &[Token], ents: &Entities, parses: &[SentenceParse<'
             let mut subjects = Vec::new();
             let mut passive_subjects = Vec::new();
             let mut objects: Vec<(usize, Option<String>)> = Vec::new();
+            let party = |e: usize, preposition: &str, under_object: bool| {
+                !circumstance(ents.entities[e].entity_type, preposition, under_object)
+            };
             for c in children(v) {
                 match words[c].deprel {
                     // "Noorwegen, dat IJsland versloeg": a relative pronoun stands for the noun
@@ -136,7 +144,9 @@ fn verbs_from_parse(tokens: &[Token], ents: &Entities, parses: &[SentenceParse<'
                                 None if words[o].upos == Upos::Noun => {
                                     for n in children(o).filter(|&n| words[n].deprel == Deprel::Nmod) {
                                         if let (Some(e), Some(case)) = (entity(n), case_of(n)) {
-                                            objects.push((e, Some(format!("{} {case}", words[o].plain_lemma()))));
+                                            if party(e, &case, true) {
+                                                objects.push((e, Some(format!("{} {case}", words[o].plain_lemma()))));
+                                            }
                                         }
                                     }
                                 }
@@ -145,9 +155,12 @@ fn verbs_from_parse(tokens: &[Token], ents: &Entities, parses: &[SentenceParse<'
                         }
                     }
                     Deprel::Obl => {
+                        // "samen met Elvis Presley en Roy Orbison": a conjunct shares the preposition.
+                        let first_case = case_of(c);
                         for o in with_conjuncts(c) {
-                            if let Some(e) = entity(o) {
-                                objects.push((e, case_of(o)));
+                            let case = case_of(o).or_else(|| first_case.clone());
+                            if let Some(e) = entity(o).filter(|&e| case.as_deref().is_none_or(|p| party(e, p, false))) {
+                                objects.push((e, case));
                             }
                         }
                     }
@@ -165,11 +178,10 @@ fn verbs_from_parse(tokens: &[Token], ents: &Entities, parses: &[SentenceParse<'
             objects.retain(|(e, _)| actor(*e));
             let mut found: Vec<(usize, usize, String)> = Vec::new();
             for &s in &subjects {
+                // Where or when it happened (a place or event after in/op/bij/naar…) was
+                // left out of the objects above: it is not to whom.
                 for (o, case) in &objects {
-                    let last_word = case.as_deref().and_then(|c| c.rsplit(' ').next());
                     match case.as_deref() {
-                        // Where or when it happened, not to whom: a place or event after in/op/bij/naar….
-                        Some(_) if circumstance(ents.entities[*o].entity_type, last_word) => {}
                         Some(p) => found.push((s, *o, format!("{lemma} {p}"))),
                         None => found.push((s, *o, lemma.clone())),
                     }
