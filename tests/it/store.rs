@@ -109,7 +109,12 @@ fn a_postgres_restart_fails_writes_clearly_and_is_recovered_from_without_restart
 #[test]
 fn two_workers_ingesting_at_once_end_with_what_one_worker_builds() {
     let backend = TestStore::postgres();
-    let (a, b) = (backend.pipeline(), backend.pipeline());
+    // Both start on the empty database at once: both create its tables.
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| backend.pipeline());
+        let b = s.spawn(|| backend.pipeline());
+        (a.join().expect("worker a opens"), b.join().expect("worker b opens"))
+    });
     let (stored_a, stored_b) = std::thread::scope(|s| {
         let a = s.spawn(|| a.ingest(corpus(), || {}).expect("worker a"));
         let b = s.spawn(|| b.ingest(corpus(), || {}).expect("worker b"));

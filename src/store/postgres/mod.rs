@@ -35,6 +35,11 @@ pub const PG_SCHEMA_VERSION: i64 = 2;
 const MIGRATIONS: &[&str] = &[include_str!("schema.sql"), include_str!("migrate-2-changed-ids.sql")];
 /// Most attempts at a transaction that keeps losing to concurrent writers.
 const MAX_ATTEMPTS: usize = 20;
+/// Attempts a transaction makes alongside other writers; after as many losses it first
+/// waits for the others and keeps them out (see `in_transaction`).
+const OPTIMISTIC_ATTEMPTS: usize = 3;
+/// Most attempts at creating or migrating the tables while another process does too.
+const MIGRATE_ATTEMPTS: usize = 5;
 
 struct Unpark(std::thread::Thread);
 
@@ -181,7 +186,19 @@ impl PgStore {
             StoreError::Io(reason) => open_error(reason),
             other => other,
         })?;
-        store.migrate(&connections, create)?;
+        // Two processes starting on an empty database create the tables at once: the one
+        // that loses (a unique violation in the catalog) finds them made when it tries again.
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match store.migrate(&connections, create) {
+                Err(e) if e.is_conflict() && attempt < MIGRATE_ATTEMPTS => {
+                    tracing::debug!(attempt, error = %e, "another process is creating the tables: trying again");
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                done => break done?,
+            }
+        }
         *store.connections.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(connections));
         Ok(store)
     }
@@ -289,6 +306,12 @@ impl PgStore {
 
     /// Run `unit` in a SERIALIZABLE transaction and commit it, again from the start
     /// (at most `MAX_ATTEMPTS` times) while it loses to a concurrent writer.
+    ///
+    /// Why a fallback: busy aggregates (the entity every article names) make two workers'
+    /// transactions conflict often, and one can lose every time. After
+    /// `OPTIMISTIC_ATTEMPTS` losses a transaction first locks `changes` against writers
+    /// (every writing unit inserts there last) before its first read, so its snapshot
+    /// comes after theirs and no writer commits beside it.
     pub fn in_transaction<T, E: From<StoreError>>(
         &self,
         mut unit: impl FnMut(&Tx<'_>) -> Result<T, E>,
@@ -303,10 +326,17 @@ impl PgStore {
                 client.build_transaction().isolation_level(tokio_postgres::IsolationLevel::Serializable).start(),
             )
             .map_err(|e| E::from(query_error(&e)))?;
-            let done = unit(&Tx { tx: &tx, statements: &connections.write_statements }).and_then(|out| {
-                block_on(tx.commit()).map_err(|e| E::from(query_error(&e)))?;
-                Ok(out)
-            });
+            let alone = if attempt > OPTIMISTIC_ATTEMPTS {
+                block_on(tx.batch_execute("LOCK TABLE changes IN SHARE ROW EXCLUSIVE MODE"))
+                    .map_err(|e| E::from(query_error(&e)))
+            } else {
+                Ok(())
+            };
+            let done =
+                alone.and_then(|()| unit(&Tx { tx: &tx, statements: &connections.write_statements })).and_then(|out| {
+                    block_on(tx.commit()).map_err(|e| E::from(query_error(&e)))?;
+                    Ok(out)
+                });
             match done {
                 Err(e) if conflict(&e) && attempt < MAX_ATTEMPTS => {
                     tracing::debug!(attempt, "a concurrent writer won: retrying the transaction");
