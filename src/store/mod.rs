@@ -4,7 +4,9 @@
 //! `postgres`: a shared database) whose methods speak model types only. What a commit or
 //! a curation writes is decided once, over the reads in `Records`, as a list of
 //! `Change`s (`commit.rs`, `curate.rs`); a backend reads records and applies a list of
-//! changes as one atomic unit. `check` is written once over the scans.
+//! changes as one atomic unit. `check` is written once over the scans, and so is
+//! `copy` (`copy.rs`: a whole store into an empty one, as `Change`s). `follow.rs` reads a
+//! shared store's change log for replicas: what other processes committed and curated.
 //!
 //! Invariants: a document and everything derived from it land in one atomic unit, or
 //! not at all; committing a document already stored changes nothing; a curation lands
@@ -420,10 +422,7 @@ impl Store {
     }
 
     fn mentions(&self) -> Scan<StoredMention> {
-        match self {
-            Store::Sled(s) => Box::new(s.mentions()),
-            Store::Postgres(p) => listed(p.mentions()),
-        }
+        Box::new(self.numbered_mentions().map(|m| m.map(|(_, m)| m)))
     }
 
     /// The name index as `(folded name, entity)` pairs.

@@ -395,13 +395,6 @@ impl PgStore {
         rows.iter().map(relation_from).collect()
     }
 
-    pub fn mentions(&self) -> Result<Vec<StoredMention>, StoreError> {
-        let rows = self
-            .reader()?
-            .query(&format!("SELECT {MENTION_COLUMNS} FROM mentions ORDER BY entity, document, n"), &[])?;
-        rows.iter().map(|r| mention_from(r).map(|(_, m)| m)).collect()
-    }
-
     pub fn mentions_of(&self, entity: &str) -> Result<Vec<StoredMention>, StoreError> {
         let rows = self.reader()?.query(
             &format!("SELECT {MENTION_COLUMNS} FROM mentions WHERE entity = $1 ORDER BY document, n"),

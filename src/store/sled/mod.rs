@@ -248,10 +248,6 @@ impl SledStore {
         self.scan(Prefix::Relations)
     }
 
-    pub fn mentions(&self) -> impl Iterator<Item = Result<StoredMention, StoreError>> + use<> {
-        self.scan(Prefix::Mentions)
-    }
-
     pub fn mentions_of(&self, entity: &str) -> impl Iterator<Item = Result<StoredMention, StoreError>> + use<> {
         self.scan(Prefix::MentionsOf(entity))
     }
