@@ -3,7 +3,10 @@
 //! printed as a table. Not part of the test run.
 //!
 //! Run: `cargo bench --bench scale -- 1000 10000 100000` (sizes; default 1000 10000).
-//! Options after `--`: `--seed N` (default 2002), `--keep DIR` (keep the stores there).
+//! Options after `--`: `--seed N` (default 2002), `--keep DIR` (keep the stores there),
+//! `--write-corpus DIR` (only write each size's archive as `DIR/scale-N.jsonl`, the input
+//! `kennisgraaf ingest` reads, e.g. to time ingest workers on PostgreSQL; see
+//! docs/postgres.md).
 //! Reads `../shared/data/conll2002/ned.train` and `ned.testa`; uses the release binary
 //! for start-up and export figures (peak memory is the child's VmHWM).
 //!
@@ -86,6 +89,17 @@ fn scale_corpus(articles: &[Vec<String>], n: usize, seed: u64) -> Vec<RawDocumen
             }
         })
         .collect()
+}
+
+/// `docs` as JSON lines of `{"id","title","date","text"}`, as `kennisgraaf ingest` reads them.
+fn write_jsonl(path: &Path, docs: &[RawDocument]) {
+    let mut out = String::new();
+    for d in docs {
+        let line = serde_json::json!({ "id": d.id, "title": d.title, "date": d.date, "text": d.text });
+        out.push_str(&line.to_string());
+        out.push('\n');
+    }
+    std::fs::write(path, out).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
 }
 
 fn extractor() -> Extractor {
@@ -319,12 +333,13 @@ fn spawn_server(app: App) -> Running {
 
 fn main() {
     let mut sizes = Vec::new();
-    let (mut seed, mut keep) = (2002u64, None::<PathBuf>);
+    let (mut seed, mut keep, mut write_corpus) = (2002u64, None::<PathBuf>, None::<PathBuf>);
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--seed" => seed = args.next().and_then(|s| s.parse().ok()).expect("--seed N"),
             "--keep" => keep = args.next().map(PathBuf::from),
+            "--write-corpus" => write_corpus = args.next().map(PathBuf::from),
             "--bench" => {}
             n => sizes.push(n.parse::<usize>().unwrap_or_else(|_| panic!("not a size: {n}"))),
         }
@@ -335,6 +350,14 @@ fn main() {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!("scale benchmark: sizes {sizes:?}, seed {seed}, {cores} cores");
     let articles = conll_articles();
+    if let Some(dir) = write_corpus {
+        for &n in &sizes {
+            let path = dir.join(format!("scale-{n}.jsonl"));
+            write_jsonl(&path, &scale_corpus(&articles, n, seed));
+            println!("wrote {n} documents to {}", path.display());
+        }
+        return;
+    }
     let extractor = extractor();
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = keep.unwrap_or_else(|| tmp.path().to_path_buf());

@@ -7,6 +7,11 @@
 //! graph is updated under its write lock right after each commit, entities before
 //! relations, so readers never see a relation whose entity is missing.
 //!
+//! On a store shared by several processes (PostgreSQL), `follow_changes` applies what the
+//! others committed and curated, read from the store's change log, through the same
+//! graph updates and events as this process's own changes, under the writer lock; this
+//! process's own changes are marked seen there as they are made, so none is applied twice.
+//!
 //! After a store write fails with an I/O error (a full disk) the store is unhealthy:
 //! writes are refused with `StoreError::Unavailable` until a recovery attempt (by the
 //! next write, or by `store_health`, at most once per `RECOVERY_INTERVAL`) reopens the
@@ -18,8 +23,10 @@ use crate::graph::Graph;
 use crate::ingest::{self, RawDocument};
 use crate::model::{Curation, Document, Extraction};
 use crate::resolve;
-use crate::store::{CurateError, CurationOutcome, Store, StoreError};
-use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard};
+use crate::store::{
+    ChangeCursor, ChangedIds, CommitOutcome, CurateError, CurationOutcome, FollowedChange, Store, StoreError,
+};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard};
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Default, Clone, serde::Serialize)]
@@ -115,6 +122,9 @@ impl std::fmt::Display for StoreHealth {
     }
 }
 
+/// How often `serve` reads the store's change log for other processes' changes.
+pub const FOLLOW_INTERVAL: Duration = Duration::from_millis(200);
+
 /// Least time between two attempts to recover an unhealthy store (each reopens it).
 pub const RECOVERY_INTERVAL: Duration = Duration::from_secs(1);
 
@@ -128,16 +138,22 @@ pub struct Kennisgraaf {
     store: Store,
     graph: RwLock<Graph>,
     writer: Mutex<()>,
+    /// Where the graph is in the store's change log (None: the store has none). Changed
+    /// under the writer lock, so a change of this process is marked seen before the
+    /// follower can read it.
+    cursor: Mutex<Option<ChangeCursor>>,
     health: Mutex<Health>,
     events: tokio::sync::broadcast::Sender<PipelineEvent>,
 }
 
 impl Kennisgraaf {
     pub fn new(extractor: Extractor, store: Store) -> Result<Self, StoreError> {
+        // Read before loading: what is logged later is then followed, not missed.
+        let cursor = Mutex::new(store.change_cursor()?);
         let graph = Graph::load(&store)?;
         let (events, _) = tokio::sync::broadcast::channel(EVENT_BUFFER);
         let health = Mutex::new(Health { state: StoreHealth::Healthy, last_attempt: None });
-        Ok(Self { extractor, store, graph: RwLock::new(graph), writer: Mutex::new(()), health, events })
+        Ok(Self { extractor, store, graph: RwLock::new(graph), writer: Mutex::new(()), cursor, health, events })
     }
 
     /// Whether the store takes writes; when it has not, first try to recover it (unless a
@@ -165,8 +181,10 @@ impl Kennisgraaf {
         drop(health);
         let recovered = self.store.reopen().and_then(|()| self.store.write_probe()).and_then(|()| {
             // Commits applied to the graph but never flushed are gone from the store.
+            let cursor = self.store.change_cursor()?;
             let graph = Graph::load(&self.store)?;
             *self.graph.write().unwrap_or_else(|p| p.into_inner()) = graph;
+            *self.cursor.lock().unwrap_or_else(|p| p.into_inner()) = cursor;
             Ok(())
         });
         let mut health = self.health.lock().unwrap_or_else(|p| p.into_inner());
@@ -286,19 +304,96 @@ impl Kennisgraaf {
             CurateError::Store(e) => CurateError::Store(self.failed(e)),
             other => other,
         })?;
+        self.mark_seen(outcome.logged);
+        self.apply_curation(&outcome, &outcome.changed());
+        tracing::info!(event = outcome.event.seq, curation = ?outcome.event.curation, reason = %outcome.event.reason, "curated");
+        Ok(outcome)
+    }
+
+    /// A change of this process, applied already: the follower leaves it out.
+    fn mark_seen(&self, logged: Option<u64>) {
+        if let (Some(seq), Some(cursor)) = (logged, self.cursor.lock().unwrap_or_else(|p| p.into_inner()).as_mut()) {
+            cursor.mark_seen(seq);
+        }
+    }
+
+    /// Apply a stored curation to the graph and tell subscribers what it `changed` (a
+    /// local one, or one followed from the change log).
+    fn apply_curation(&self, outcome: &CurationOutcome, changed: &ChangedIds) {
         let mut graph = self.graph.write().unwrap_or_else(|p| p.into_inner());
-        let mut changes = GraphDelta::before_applying(
-            &graph,
-            outcome.entities.iter().map(|e| &e.id),
-            outcome.relations.iter().map(|r| &r.id),
-        );
+        let mut changes = GraphDelta::before_applying(&graph, changed.entities.iter(), changed.relations.iter());
         changes.entities_removed = outcome.removed_entities.clone();
         changes.relations_removed = outcome.removed_relations.clone();
-        graph.apply_curation(&outcome);
+        graph.apply_curation(outcome);
         drop(graph);
-        tracing::info!(event = outcome.event.seq, curation = ?outcome.event.curation, reason = %outcome.event.reason, "curated");
         self.emit(PipelineEvent::Curated { event: outcome.event.seq, changes });
-        Ok(outcome)
+    }
+
+    /// Apply a stored commit to the graph and tell subscribers what it `changed` (a local
+    /// one, or one followed from the change log).
+    fn apply_commit(&self, document: String, outcome: CommitOutcome, changed: &ChangedIds) {
+        let mut graph = self.graph.write().unwrap_or_else(|p| p.into_inner());
+        let changes = GraphDelta::before_applying(&graph, changed.entities.iter(), changed.relations.iter());
+        graph.apply(outcome);
+        drop(graph);
+        self.emit(PipelineEvent::Committed { document, changes });
+    }
+
+    /// Apply to the graph what other processes committed and curated in the store since
+    /// the last call, as this process's own changes are applied (subscribers see the same
+    /// events), and return how many changes that was. A store without a change log
+    /// (sled) has nothing to follow. While the store is unhealthy this first tries to
+    /// recover it (which reloads the graph).
+    pub fn follow_changes(&self) -> Result<usize, StoreError> {
+        let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        self.writable(&writer)?;
+        let mut cursor = self.cursor.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(cursor) = cursor.as_mut() else { return Ok(0) };
+        let changes = self.store.changes_since(cursor).map_err(|e| self.failed(e))?;
+        let n = changes.len();
+        for change in changes {
+            match change {
+                FollowedChange::Commit { document, outcome, changed } => {
+                    tracing::debug!(%document, "followed a commit");
+                    self.apply_commit(document, outcome, &changed);
+                }
+                FollowedChange::Curation { outcome, changed } => {
+                    tracing::debug!(event = outcome.event.seq, "followed a curation");
+                    self.apply_curation(&outcome, &changed);
+                }
+            }
+        }
+        Ok(n)
+    }
+
+    /// Follow the store's change log (`follow_changes`) every `interval` on a thread of
+    /// its own, until this pipeline is dropped; None when the store has no change log.
+    pub fn follow_every(self: &Arc<Self>, interval: Duration) -> std::io::Result<Option<std::thread::JoinHandle<()>>> {
+        if self.cursor.lock().unwrap_or_else(|p| p.into_inner()).is_none() {
+            return Ok(None);
+        }
+        let pipeline = Arc::downgrade(self);
+        let follower = std::thread::Builder::new().name("kennisgraaf-follow".into()).spawn(move || {
+            let mut failing = false;
+            loop {
+                std::thread::sleep(interval);
+                let Some(kg) = pipeline.upgrade() else { return };
+                match kg.follow_changes() {
+                    Ok(_) if failing => {
+                        tracing::info!("following the store's change log again");
+                        failing = false;
+                    }
+                    Ok(_) => {}
+                    // Said once, not five times a second; recovery is retried meanwhile.
+                    Err(e) if !failing => {
+                        tracing::warn!(error = %e, "cannot follow the store's change log; retrying");
+                        failing = true;
+                    }
+                    Err(_) => {}
+                }
+            }
+        })?;
+        Ok(Some(follower))
     }
 
     /// `ingest_with`, flushing once at the end.
@@ -403,15 +498,9 @@ impl Kennisgraaf {
         if outcome.stored {
             report.entities_touched += outcome.entities.len();
             report.relations_touched += outcome.relations.len();
-            let mut graph = self.graph.write().unwrap_or_else(|p| p.into_inner());
-            let changes = GraphDelta::before_applying(
-                &graph,
-                outcome.entities.iter().map(|e| &e.id),
-                outcome.relations.iter().map(|r| &r.id),
-            );
-            graph.apply(outcome);
-            drop(graph);
-            self.emit(PipelineEvent::Committed { document: id.clone(), changes });
+            self.mark_seen(outcome.logged);
+            let changed = outcome.changed();
+            self.apply_commit(id.clone(), outcome, &changed);
             report.stored.push(id);
         } else {
             report.unchanged.push(id);

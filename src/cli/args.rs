@@ -66,6 +66,9 @@ pub enum Command {
     /// Show or replay the curation log (merges, renames, retypes, split aliases, deleted documents).
     #[command(subcommand)]
     Curation(CurationCommand),
+    /// Move a whole store between backends (sled folder, PostgreSQL database).
+    #[command(subcommand)]
+    Store(StoreCommand),
     /// Train a model from annotated data.
     #[command(subcommand)]
     Train(TrainCommand),
@@ -151,6 +154,26 @@ pub enum CurationCommand {
     /// store rebuilt from the same documents. Curations whose entities or documents are
     /// missing are reported and skipped.
     Replay(ReplayArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StoreCommand {
+    /// Copy everything a store holds (documents, entities, relations, mentions, evidence,
+    /// quotes, name indexes, Wikidata links, curations with their merges, splits and
+    /// deleted documents) into an empty store, of the same backend or the other; then
+    /// check the copy. The global --store is not used.
+    Copy(CopyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CopyArgs {
+    /// The store to copy: a folder (sled) or a PostgreSQL URL (`postgres://user@host:5432/db`). Only read.
+    #[arg(long)]
+    pub from: String,
+    /// Where to copy it: a new or empty folder, or an empty PostgreSQL database (its tables are
+    /// created). A target that already holds documents, entities or curations is refused.
+    #[arg(long)]
+    pub to: String,
 }
 
 #[derive(Debug, Args)]

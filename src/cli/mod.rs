@@ -19,7 +19,7 @@ mod train;
 
 use crate::extract::Extractor;
 pub use args::Cli;
-use args::{Command, CurationCommand, EvalCommand, ModelArgs, TrainCommand};
+use args::{Command, CurationCommand, EvalCommand, ModelArgs, StoreCommand, TrainCommand};
 
 /// The extractor every command uses: NER model, Wikidata linker, and the syntax model
 /// whose parse the relation rules read.
@@ -79,5 +79,6 @@ fn dispatch(cli: &Cli) -> anyhow::Result<()> {
         Command::Export(a) => run::export(&store, a),
         Command::Curation(CurationCommand::Log) => curation::log(&store),
         Command::Curation(CurationCommand::Replay(a)) => curation::replay_file(&store, &cli.models, &a.file),
+        Command::Store(StoreCommand::Copy(a)) => run::copy(a),
     }
 }

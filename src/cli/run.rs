@@ -2,7 +2,7 @@
 //! only read it — `stats`, `check`, `search`, `export` — which refuse a missing store
 //! rather than create an empty one.
 
-use super::args::{ExportArgs, IngestArgs, ModelArgs, SearchArgs, ServeArgs};
+use super::args::{CopyArgs, ExportArgs, IngestArgs, ModelArgs, SearchArgs, ServeArgs};
 use super::load_extractor;
 use crate::export;
 use crate::ingest::{self, ReadLimits};
@@ -233,6 +233,53 @@ pub fn check(store: &StoreLocation) -> Result<()> {
     Ok(())
 }
 
+/// `store copy`: the source must exist, the target is created (and must be empty); the
+/// copy is checked, and its problems make the command fail.
+pub fn copy(args: &CopyArgs) -> Result<()> {
+    let started = Instant::now();
+    let (from, to) = (StoreLocation::parse(&args.from), StoreLocation::parse(&args.to));
+    anyhow::ensure!(from != to, "--from and --to are the same store ({from}); give another --to");
+    let source = existing_store(&from).with_context(|| format!("cannot read --from {from}"))?;
+    let target = Store::open_at(&to, true).with_context(|| format!("cannot open --to {to}"))?;
+    let counts = source.counts()?;
+    let total = counts.documents + counts.entities + counts.relations + counts.mentions + counts.evidence;
+    let bar = ProgressBar::new(total);
+    bar.set_style(
+        ProgressStyle::with_template("copying {bar:40} {pos}/{len} records, {per_sec}, {eta} left")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let copied = crate::store::copy(&source, &target, |n| bar.inc(n));
+    bar.finish_and_clear();
+    let report = copied.with_context(|| format!("cannot copy {from} to {to}"))?;
+    let c = report.counts;
+    tracing::info!(
+        %from,
+        %to,
+        documents = c.documents,
+        entities = c.entities,
+        relations = c.relations,
+        mentions = c.mentions,
+        evidence = c.evidence,
+        curations = report.curations,
+        records = report.written,
+        seconds = started.elapsed().as_secs_f64(),
+        "store copied"
+    );
+    for p in &report.problems {
+        println!("problem: {p}");
+    }
+    anyhow::ensure!(
+        report.problems.is_empty(),
+        "the copy at {to} fails its check ({} problems, listed above); the source may be damaged: run          `kennisgraaf --store {from} check`",
+        report.problems.len()
+    );
+    println!(
+        "copied {from} to {to}; the copy is sound: {} documents, {} entities, {} relations, {} mentions,          {} evidence records, {} curations",
+        c.documents, c.entities, c.relations, c.mentions, c.evidence, report.curations
+    );
+    Ok(())
+}
+
 /// The request budget `serve` runs with: the defaults, and the time limit given.
 fn serve_limits(args: &ServeArgs) -> crate::api::Limits {
     crate::api::Limits { time: std::time::Duration::from_secs(args.timeout_secs), ..Default::default() }
@@ -275,6 +322,15 @@ pub fn serve(store: &StoreLocation, models: &ModelArgs, args: &ServeArgs) -> Res
             super::curation::replay(&kg, &super::curation::read_log(&args.curations)?)?;
         }
     }
+    let kg = Arc::new(kg);
+    // Other processes' commits and curations on a shared store (PostgreSQL) reach this
+    // graph and its subscribers through the store's change log.
+    if kg.follow_every(crate::pipeline::FOLLOW_INTERVAL)?.is_some() {
+        tracing::info!(
+            interval_ms = crate::pipeline::FOLLOW_INTERVAL.as_millis() as u64,
+            "following the store's change log"
+        );
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let counts = kg.store().counts()?;
     runtime.block_on(async {
@@ -303,7 +359,7 @@ pub fn serve(store: &StoreLocation, models: &ModelArgs, args: &ServeArgs) -> Res
             kg.graph().relation_count(),
             started.elapsed().as_secs_f64()
         );
-        server::app(Arc::new(kg), config).serve_until_ctrl_c(listener).await?;
+        server::app(kg.clone(), config).serve_until_ctrl_c(listener).await?;
         Ok(())
     })
 }

@@ -678,7 +678,7 @@ mod tests {
             ["hub", "a", "b", "c", "loner"].map(|id| EntityRecord::new(id.into(), id.into(), EntityType::Person));
         let relations =
             vec![relation("r1", "hub", "a", 1), relation("r2", "b", "hub", 1), relation("r3", "hub", "c", 3)];
-        g.apply(CommitOutcome { stored: true, entities: entities.to_vec(), relations });
+        g.apply(CommitOutcome { stored: true, entities: entities.to_vec(), relations, logged: None });
         g
     }
 
@@ -699,7 +699,12 @@ mod tests {
     fn page_rank_follows_every_change() {
         let mut g = star();
         let before = g.centrality("loner").expect("known").page_rank;
-        g.apply(CommitOutcome { stored: true, entities: vec![], relations: vec![relation("r4", "loner", "a", 5)] });
+        g.apply(CommitOutcome {
+            stored: true,
+            entities: vec![],
+            relations: vec![relation("r4", "loner", "a", 5)],
+            logged: None,
+        });
         assert!(g.centrality("loner").expect("known").page_rank > before);
     }
 }

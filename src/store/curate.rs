@@ -51,6 +51,8 @@ pub struct CurationOutcome {
     pub removed_relations: Vec<String>,
     /// `(old id, id it now answers as)` for a merge.
     pub merged: Option<(String, String)>,
+    /// Its number in the store's change log (a store that has one: PostgreSQL).
+    pub logged: Option<u64>,
 }
 
 /// Longest name a curator may give (bytes).
@@ -510,8 +512,16 @@ impl<'r> Edit<'r> {
             Change::RemoveRelation,
         );
         write_records(&mut changes, std::mem::take(&mut self.documents), Change::PutDocument, Change::RemoveDocument);
-        let outcome =
-            CurationOutcome { event, entity, entities, removed_entities, relations, removed_relations, merged };
+        let outcome = CurationOutcome {
+            event,
+            entity,
+            entities,
+            removed_entities,
+            relations,
+            removed_relations,
+            merged,
+            logged: None,
+        };
         Ok((changes, outcome))
     }
 }

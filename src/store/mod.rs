@@ -4,7 +4,9 @@
 //! `postgres`: a shared database) whose methods speak model types only. What a commit or
 //! a curation writes is decided once, over the reads in `Records`, as a list of
 //! `Change`s (`commit.rs`, `curate.rs`); a backend reads records and applies a list of
-//! changes as one atomic unit. `check` is written once over the scans.
+//! changes as one atomic unit. `check` is written once over the scans, and so is
+//! `copy` (`copy.rs`: a whole store into an empty one, as `Change`s). `follow.rs` reads a
+//! shared store's change log for replicas: what other processes committed and curated.
 //!
 //! Invariants: a document and everything derived from it land in one atomic unit, or
 //! not at all; committing a document already stored changes nothing; a curation lands
@@ -14,11 +16,17 @@
 
 mod change;
 mod commit;
+mod copy;
 mod curate;
+mod follow;
 mod postgres;
 mod sled;
 
+pub use copy::{copy, CopyError, CopyReport};
 pub use curate::{CurateError, CurationOutcome};
+pub use follow::{ChangeCursor, ChangedIds, FollowedChange};
+
+use change::Change;
 
 use crate::model::{
     fold, CurationEvent, DocumentRecord, EntityRecord, Evidence, RelationRecord, ResolvedDocument, StoredMention,
@@ -119,6 +127,8 @@ pub struct CommitOutcome {
     pub stored: bool,
     pub entities: Vec<EntityRecord>,
     pub relations: Vec<RelationRecord>,
+    /// Its number in the store's change log (a store that has one: PostgreSQL).
+    pub logged: Option<u64>,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -273,9 +283,10 @@ impl Store {
             Store::Postgres(p) => p.in_transaction(
                 |tx| match commit::plan(tx, doc)? {
                     None => Ok(CommitOutcome::default()),
-                    Some((changes, outcome)) => {
+                    Some((changes, mut outcome)) => {
                         tx.apply(changes)?;
-                        tx.log_change("commit", &doc.document.id)?;
+                        let ids = follow::LoggedIds::of_commit(&outcome);
+                        outcome.logged = Some(tx.log_change(follow::LoggedKind::Commit, &doc.document.id, &ids)?);
                         Ok(outcome)
                     }
                 },
@@ -300,14 +311,42 @@ impl Store {
             }
             Store::Postgres(p) => p.in_transaction(
                 |tx| {
-                    let (changes, outcome) = curate::plan(tx, curation.clone(), reason, at.clone())?;
+                    let (changes, mut outcome) = curate::plan(tx, curation.clone(), reason, at.clone())?;
                     tx.apply(changes)?;
-                    tx.log_change("curation", &outcome.event.seq.to_string())?;
+                    let ids = follow::LoggedIds::of_curation(&outcome);
+                    let subject = outcome.event.seq.to_string();
+                    outcome.logged = Some(tx.log_change(follow::LoggedKind::Curation, &subject, &ids)?);
                     Ok(outcome)
                 },
                 |e| matches!(e, CurateError::Store(e) if e.is_conflict()),
             ),
         }
+    }
+
+    /// Where the change log ends now, for a graph about to be loaded to follow it from
+    /// there (`changes_since`); None when the store has no change log (sled: one process
+    /// holds it, and its changes are all local).
+    pub fn change_cursor(&self) -> Result<Option<ChangeCursor>, StoreError> {
+        match self {
+            Store::Sled(_) => Ok(None),
+            Store::Postgres(p) => Ok(Some(ChangeCursor::after(&p.recent_changes(follow::LOOK_BACK)?))),
+        }
+    }
+
+    /// The changes logged after `cursor` that it has not seen (other processes', or this
+    /// one's not marked seen), oldest first, with the records they name as they are now;
+    /// moves the cursor past them.
+    pub fn changes_since(&self, cursor: &mut ChangeCursor) -> Result<Vec<FollowedChange>, StoreError> {
+        let Store::Postgres(p) = self else { return Ok(Vec::new()) };
+        cursor.settle();
+        let logged = p.changes_after(cursor.floor, &cursor.seen_numbers(), follow::READ_AT_MOST)?;
+        let mut out = Vec::with_capacity(logged.len());
+        for change in logged {
+            let seq = change.seq;
+            out.push(follow::followed(change, |id| self.read(|r| r.entity(id)), |id| self.read(|r| r.relation(id)))?);
+            cursor.mark_seen(seq);
+        }
+        Ok(out)
     }
 
     /// The document stored under a source's own id (JSONL `id`), if any.
@@ -383,10 +422,7 @@ impl Store {
     }
 
     fn mentions(&self) -> Scan<StoredMention> {
-        match self {
-            Store::Sled(s) => Box::new(s.mentions()),
-            Store::Postgres(p) => listed(p.mentions()),
-        }
+        Box::new(self.numbered_mentions().map(|m| m.map(|(_, m)| m)))
     }
 
     /// The name index as `(folded name, entity)` pairs.
@@ -394,6 +430,62 @@ impl Store {
         match self {
             Store::Sled(s) => Box::new(s.names()),
             Store::Postgres(p) => listed(p.names()),
+        }
+    }
+
+    /// Mentions with their numbers in their documents.
+    fn numbered_mentions(&self) -> Scan<(u32, StoredMention)> {
+        match self {
+            Store::Sled(s) => Box::new(s.numbered_mentions()),
+            Store::Postgres(p) => listed(p.numbered_mentions()),
+        }
+    }
+
+    /// Evidence with its relation and its number in its document.
+    fn numbered_evidence(&self) -> Scan<(String, u32, Evidence)> {
+        match self {
+            Store::Sled(s) => Box::new(s.numbered_evidence()),
+            Store::Postgres(p) => listed(p.numbered_evidence()),
+        }
+    }
+
+    /// The short-form index as `(folded short form, entity)` pairs.
+    fn parts(&self) -> Scan<(String, String)> {
+        match self {
+            Store::Sled(s) => Box::new(s.parts()),
+            Store::Postgres(p) => listed(p.parts()),
+        }
+    }
+
+    /// `(QID, entity)` for every Wikidata link.
+    fn wikidata_links(&self) -> Scan<(String, String)> {
+        match self {
+            Store::Sled(s) => Box::new(s.wikidata_links()),
+            Store::Postgres(p) => listed(p.wikidata_links()),
+        }
+    }
+
+    /// `(entity, folded alias, entity split off into)` for every split alias.
+    fn splits(&self) -> Scan<(String, String, String)> {
+        match self {
+            Store::Sled(s) => Box::new(s.splits()),
+            Store::Postgres(p) => listed(p.splits()),
+        }
+    }
+
+    /// `(document, curation event that deleted it)` for every deleted document.
+    fn deleted(&self) -> Scan<(String, u64)> {
+        match self {
+            Store::Sled(s) => Box::new(s.deleted()),
+            Store::Postgres(p) => listed(p.deleted()),
+        }
+    }
+
+    /// Write `changes` as one atomic unit, outside commit and curation (`copy`).
+    fn load(&self, changes: Vec<Change>) -> Result<(), StoreError> {
+        match self {
+            Store::Sled(s) => s.apply(changes),
+            Store::Postgres(p) => p.in_transaction(|tx| tx.apply(changes.clone()), StoreError::is_conflict),
         }
     }
 

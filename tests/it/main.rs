@@ -16,6 +16,7 @@ mod link;
 mod memory;
 mod ner;
 mod relations;
+mod replica;
 mod resolve;
 mod robustness;
 mod server;

@@ -8,6 +8,7 @@
 use crate::common::*;
 use kennisgraaf::export::{self, Format};
 use kennisgraaf::ingest::RawDocument;
+use kennisgraaf::model::{Curation, EntityType};
 use kennisgraaf::pipeline::Kennisgraaf;
 use kennisgraaf::store::{Store, StoreError};
 
@@ -108,7 +109,12 @@ fn a_postgres_restart_fails_writes_clearly_and_is_recovered_from_without_restart
 #[test]
 fn two_workers_ingesting_at_once_end_with_what_one_worker_builds() {
     let backend = TestStore::postgres();
-    let (a, b) = (backend.pipeline(), backend.pipeline());
+    // Both start on the empty database at once: both create its tables.
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| backend.pipeline());
+        let b = s.spawn(|| backend.pipeline());
+        (a.join().expect("worker a opens"), b.join().expect("worker b opens"))
+    });
     let (stored_a, stored_b) = std::thread::scope(|s| {
         let a = s.spawn(|| a.ingest(corpus(), || {}).expect("worker a"));
         let b = s.spawn(|| b.ingest(corpus(), || {}).expect("worker b"));
@@ -121,4 +127,113 @@ fn two_workers_ingesting_at_once_end_with_what_one_worker_builds() {
     let one = TestStore::sled().pipeline();
     one.ingest(corpus(), || {}).expect("one worker");
     assert!(exported(&after) == exported(&one), "two workers built another graph than one");
+}
+
+/// `kennisgraaf ARGS…` run in the checkout: exit code, stdout, stderr.
+fn kennisgraaf(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kennisgraaf"))
+        .current_dir(repo(""))
+        .args(args)
+        .output()
+        .expect("kennisgraaf runs");
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.code(), text(&out.stdout), text(&out.stderr))
+}
+
+/// `kennisgraaf ARGS…`, which must succeed; its stdout.
+fn kennisgraaf_ok(args: &[&str]) -> String {
+    let (code, stdout, stderr) = kennisgraaf(args);
+    assert_eq!(code, Some(0), "{args:?} failed: {stderr}");
+    stdout
+}
+
+/// The one entity of the graph with exactly this name.
+fn named(kg: &Kennisgraaf, name: &str) -> String {
+    let graph = kg.graph();
+    let found: Vec<_> = graph.search(name, 10).into_iter().filter(|e| e.name == name).map(|e| e.id.clone()).collect();
+    assert_eq!(found.len(), 1, "entities named {name:?}: {found:?}");
+    found[0].clone()
+}
+
+/// What a user sees of a store: the JSON export with its evidence, GraphML, the curation
+/// log, and the `check` line.
+fn seen(store: &str) -> Vec<String> {
+    let mut out: Vec<String> = [
+        ["export", "--format", "json", "--with-evidence"].as_slice(),
+        &["export", "--format", "graphml"],
+        &["curation", "log"],
+        &["check"],
+    ]
+    .iter()
+    .map(|args| kennisgraaf_ok(&[&["--store", store], *args].concat()))
+    .collect();
+    out.push(kennisgraaf_ok(&["--store", store, "stats"]));
+    out
+}
+
+#[test]
+fn store_copy_moves_a_curated_store_to_postgres_and_back_with_identical_exports() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sled = dir.path().join("sled");
+    {
+        let kg = pipeline(&sled);
+        kg.ingest(corpus(), || {}).expect("ingest");
+        // A curation of every kind: merge, rename, retype, split an alias, delete a document.
+        let (fiscus, belastingdienst) = (named(&kg, "fiscus"), named(&kg, "Belastingdienst"));
+        let aboutaleb = named(&kg, "Aboutaleb");
+        let burkina_faso = named(&kg, "Burkina Faso");
+        let eelco = named(&kg, "Eelco Jansen");
+        let reference = {
+            let docs: Vec<_> = kg.store().documents().collect::<Result<_, _>>().expect("documents");
+            docs.iter()
+                .find(|d| d.document.text.contains("Meld Misdaad Anoniem"))
+                .expect("reference")
+                .document
+                .id
+                .clone()
+        };
+        for (curation, reason) in [
+            (Curation::Merge { from: fiscus, into: belastingdienst }, "fiscus = Belastingdienst"),
+            (Curation::Rename { entity: aboutaleb, name: "A. Aboutaleb".into() }, "full initial"),
+            (Curation::Retype { entity: burkina_faso, entity_type: EntityType::Location }, "a country"),
+            (Curation::SplitAlias { entity: eelco, alias: "jansen".into() }, "another Jansen"),
+            (Curation::DeleteDocument { document: reference }, "duplicate"),
+        ] {
+            kg.curate(curation, reason).expect("curation");
+        }
+    }
+    let sled = sled.display().to_string();
+    let server = PgServer::start();
+    let postgres = server.url();
+    let back = dir.path().join("back").display().to_string();
+
+    let to_postgres = kennisgraaf_ok(&["store", "copy", "--from", &sled, "--to", &postgres]);
+    assert!(to_postgres.contains("the copy is sound") && to_postgres.contains("5 curations"), "{to_postgres}");
+    let to_sled = kennisgraaf_ok(&["store", "copy", "--from", &postgres, "--to", &back]);
+    assert!(to_sled.contains("the copy is sound"), "{to_sled}");
+
+    let original = seen(&sled);
+    assert!(original[2].lines().count() == 5, "five curations logged: {}", original[2]);
+    assert!(original[3].contains("store is sound"), "{}", original[3]);
+    assert!(seen(&postgres) == original, "the PostgreSQL copy shows another store than the sled original");
+    assert!(seen(&back) == original, "the copy back into sled shows another store than the original");
+    // What a deleted document leaves behind was copied too: it is not ingested again.
+    let kg = pipeline(std::path::Path::new(&back));
+    let again = kg.ingest(corpus(), || {}).expect("ingest into the copy");
+    assert_eq!((again.stored.len(), again.deleted.len()), (0, 1), "{again:?}");
+    drop(kg);
+
+    // A target that holds a store is refused, with one line saying what to do.
+    for target in [&back, &postgres] {
+        let (code, stdout, stderr) = kennisgraaf(&["store", "copy", "--from", &sled, "--to", target]);
+        assert_eq!(code, Some(1), "{stdout}{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.starts_with("error: cannot copy")
+                && stderr.contains("already holds a store")
+                && stderr.contains("copy into a new folder or an empty database"),
+            "{stderr}"
+        );
+    }
+    assert!(seen(&back) == original, "a refused copy changed nothing");
 }

@@ -15,6 +15,7 @@
 //! connection; transactions take the writer connection in turn.
 
 use super::change::Change;
+use super::follow::{LoggedChange, LoggedIds, LoggedKind};
 use super::{Records, StoreError};
 use crate::model::{
     CuratedFields, CurationEvent, Document, DocumentRecord, EntityRecord, Evidence, RelationRecord, Span,
@@ -29,11 +30,16 @@ use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, GenericClient, NoTls, Row, Statement};
 
 /// The version of `schema.sql`'s tables; a database of a later version is refused.
-pub const PG_SCHEMA_VERSION: i64 = 1;
+pub const PG_SCHEMA_VERSION: i64 = 2;
 /// The migrations, in order: the SQL that takes a database from version n-1 to n.
-const MIGRATIONS: &[&str] = &[include_str!("schema.sql")];
+const MIGRATIONS: &[&str] = &[include_str!("schema.sql"), include_str!("migrate-2-changed-ids.sql")];
 /// Most attempts at a transaction that keeps losing to concurrent writers.
 const MAX_ATTEMPTS: usize = 20;
+/// Attempts a transaction makes alongside other writers; after as many losses it first
+/// waits for the others and keeps them out (see `in_transaction`).
+const OPTIMISTIC_ATTEMPTS: usize = 3;
+/// Most attempts at creating or migrating the tables while another process does too.
+const MIGRATE_ATTEMPTS: usize = 5;
 
 struct Unpark(std::thread::Thread);
 
@@ -180,7 +186,19 @@ impl PgStore {
             StoreError::Io(reason) => open_error(reason),
             other => other,
         })?;
-        store.migrate(&connections, create)?;
+        // Two processes starting on an empty database create the tables at once: the one
+        // that loses (a unique violation in the catalog) finds them made when it tries again.
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match store.migrate(&connections, create) {
+                Err(e) if e.is_conflict() && attempt < MIGRATE_ATTEMPTS => {
+                    tracing::debug!(attempt, error = %e, "another process is creating the tables: trying again");
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                done => break done?,
+            }
+        }
         *store.connections.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(connections));
         Ok(store)
     }
@@ -237,7 +255,10 @@ impl PgStore {
         }
         let tx = block_on(client.transaction()).map_err(|e| query_error(&e))?;
         let run = |sql: &str| block_on(tx.batch_execute(sql)).map_err(|e| query_error(&e));
-        run("CREATE TABLE IF NOT EXISTS kennisgraaf_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")?;
+        if !exists {
+            // Not `IF NOT EXISTS` on every open: the server's notice would reach the log.
+            run("CREATE TABLE IF NOT EXISTS kennisgraaf_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")?;
+        }
         run("INSERT INTO kennisgraaf_meta (key, value) VALUES ('schema_version', '0') ON CONFLICT (key) DO NOTHING")?;
         let found: String =
             block_on(tx.query_one("SELECT value FROM kennisgraaf_meta WHERE key = 'schema_version' FOR UPDATE", &[]))
@@ -285,6 +306,12 @@ impl PgStore {
 
     /// Run `unit` in a SERIALIZABLE transaction and commit it, again from the start
     /// (at most `MAX_ATTEMPTS` times) while it loses to a concurrent writer.
+    ///
+    /// Why a fallback: busy aggregates (the entity every article names) make two workers'
+    /// transactions conflict often, and one can lose every time. After
+    /// `OPTIMISTIC_ATTEMPTS` losses a transaction first locks `changes` against writers
+    /// (every writing unit inserts there last) before its first read, so its snapshot
+    /// comes after theirs and no writer commits beside it.
     pub fn in_transaction<T, E: From<StoreError>>(
         &self,
         mut unit: impl FnMut(&Tx<'_>) -> Result<T, E>,
@@ -299,10 +326,17 @@ impl PgStore {
                 client.build_transaction().isolation_level(tokio_postgres::IsolationLevel::Serializable).start(),
             )
             .map_err(|e| E::from(query_error(&e)))?;
-            let done = unit(&Tx { tx: &tx, statements: &connections.write_statements }).and_then(|out| {
-                block_on(tx.commit()).map_err(|e| E::from(query_error(&e)))?;
-                Ok(out)
-            });
+            let alone = if attempt > OPTIMISTIC_ATTEMPTS {
+                block_on(tx.batch_execute("LOCK TABLE changes IN SHARE ROW EXCLUSIVE MODE"))
+                    .map_err(|e| E::from(query_error(&e)))
+            } else {
+                Ok(())
+            };
+            let done =
+                alone.and_then(|()| unit(&Tx { tx: &tx, statements: &connections.write_statements })).and_then(|out| {
+                    block_on(tx.commit()).map_err(|e| E::from(query_error(&e)))?;
+                    Ok(out)
+                });
             match done {
                 Err(e) if conflict(&e) && attempt < MAX_ATTEMPTS => {
                     tracing::debug!(attempt, "a concurrent writer won: retrying the transaction");
@@ -361,13 +395,6 @@ impl PgStore {
         rows.iter().map(relation_from).collect()
     }
 
-    pub fn mentions(&self) -> Result<Vec<StoredMention>, StoreError> {
-        let rows = self
-            .reader()?
-            .query(&format!("SELECT {MENTION_COLUMNS} FROM mentions ORDER BY entity, document, n"), &[])?;
-        rows.iter().map(|r| mention_from(r).map(|(_, m)| m)).collect()
-    }
-
     pub fn mentions_of(&self, entity: &str) -> Result<Vec<StoredMention>, StoreError> {
         let rows = self.reader()?.query(
             &format!("SELECT {MENTION_COLUMNS} FROM mentions WHERE entity = $1 ORDER BY document, n"),
@@ -411,6 +438,76 @@ impl PgStore {
     pub fn merges(&self) -> Result<Vec<(String, String)>, StoreError> {
         let rows = self.reader()?.query("SELECT from_id, into_id FROM merged_entities ORDER BY from_id", &[])?;
         Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+
+    pub fn numbered_mentions(&self) -> Result<Vec<(u32, StoredMention)>, StoreError> {
+        let rows = self
+            .reader()?
+            .query(&format!("SELECT {MENTION_COLUMNS} FROM mentions ORDER BY entity, document, n"), &[])?;
+        rows.iter().map(mention_from).collect()
+    }
+
+    pub fn numbered_evidence(&self) -> Result<Vec<(String, u32, Evidence)>, StoreError> {
+        let rows = self
+            .reader()?
+            .query(&format!("SELECT {EVIDENCE_COLUMNS}, relation FROM evidence ORDER BY relation, document, n"), &[])?;
+        rows.iter().map(|r| evidence_from(r).map(|(n, e)| (r.get(7), n, e))).collect()
+    }
+
+    pub fn parts(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let rows = self.reader()?.query("SELECT folded, entity FROM entity_name_parts ORDER BY folded, entity", &[])?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+
+    pub fn wikidata_links(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let rows = self.reader()?.query("SELECT qid, entity FROM wikidata_links ORDER BY qid", &[])?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+
+    pub fn splits(&self) -> Result<Vec<(String, String, String)>, StoreError> {
+        let rows =
+            self.reader()?.query("SELECT entity, folded, into_id FROM split_aliases ORDER BY entity, folded", &[])?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect())
+    }
+
+    pub fn deleted(&self) -> Result<Vec<(String, u64)>, StoreError> {
+        let rows = self.reader()?.query("SELECT document, seq FROM deleted_documents ORDER BY document", &[])?;
+        Ok(rows.iter().map(|r| (r.get(0), count(r.get(1)))).collect())
+    }
+
+    /// The numbers of the change log's last `look_back` changes, oldest first.
+    pub fn recent_changes(&self, look_back: u64) -> Result<Vec<u64>, StoreError> {
+        let rows = self.reader()?.query(
+            "SELECT seq FROM changes WHERE seq > (SELECT coalesce(max(seq), 0) FROM changes) - $1 ORDER BY seq",
+            &[&signed(look_back)],
+        )?;
+        Ok(rows.iter().map(|r| count(r.get(0))).collect())
+    }
+
+    /// At most `limit` changes numbered above `floor` and not among `seen`, oldest first.
+    pub(in crate::store) fn changes_after(
+        &self,
+        floor: u64,
+        seen: &[u64],
+        limit: i64,
+    ) -> Result<Vec<LoggedChange>, StoreError> {
+        let seen: Vec<i64> = seen.iter().map(|&s| signed(s)).collect();
+        let rows = self.reader()?.query(
+            "SELECT seq, kind, subject, ids FROM changes WHERE seq > $1 AND NOT (seq = ANY($2)) ORDER BY seq LIMIT $3",
+            &[&signed(floor), &seen, &limit],
+        )?;
+        rows.iter()
+            .map(|r| {
+                let seq: i64 = r.get(0);
+                let key = seq.to_string();
+                let kind: String = r.get(1);
+                let kind = LoggedKind::parse(&kind).ok_or_else(|| StoreError::Corrupt {
+                    key: format!("change {key}"),
+                    reason: format!("unknown kind {kind:?}"),
+                })?;
+                Ok(LoggedChange { seq: count(seq), kind, subject: r.get(2), ids: from_json("change", &key, r.get(3))? })
+            })
+            .collect()
     }
 
     /// Rows of documents, entities, relations, mentions, evidence.
@@ -650,10 +747,21 @@ impl Tx<'_> {
         Sql::execute(self, sql, params)
     }
 
-    /// Append to the change log that replicas follow.
-    pub fn log_change(&self, kind: &str, subject: &str) -> Result<(), StoreError> {
+    /// Append to the change log that replicas follow; the change's number. The last write
+    /// of its transaction (see `follow`: rows appear soon after their number is taken).
+    pub(in crate::store) fn log_change(
+        &self,
+        kind: LoggedKind,
+        subject: &str,
+        ids: &LoggedIds,
+    ) -> Result<u64, StoreError> {
         let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-        self.execute("INSERT INTO changes (kind, subject, at) VALUES ($1, $2, $3)", &[&kind, &subject, &signed(now)])
+        let rows = self.query(
+            "INSERT INTO changes (kind, subject, at, ids) VALUES ($1, $2, $3, $4) RETURNING seq",
+            &[&kind.as_str(), &subject, &signed(now), &json(ids)?],
+        )?;
+        let row = rows.first().ok_or_else(|| StoreError::Io("the change log gave no number".into()))?;
+        Ok(count(row.get(0)))
     }
 
     /// Write a unit of changes, in order.

@@ -71,6 +71,10 @@ pub enum Prefix<'a> {
     QuoteRefsOf(&'a str),
     Curations,
     Merges,
+    Parts,
+    WikidataLinks,
+    Splits,
+    Deleted,
 }
 
 fn join(kind: &str, parts: &[&str]) -> Vec<u8> {
@@ -138,6 +142,10 @@ impl Prefix<'_> {
             Prefix::QuoteRefsOf(speaker) => open("qref:", &[speaker]),
             Prefix::Curations => b"cur:".to_vec(),
             Prefix::Merges => b"merged:".to_vec(),
+            Prefix::Parts => b"part:".to_vec(),
+            Prefix::WikidataLinks => b"wd:".to_vec(),
+            Prefix::Splits => b"split:".to_vec(),
+            Prefix::Deleted => b"deleted:".to_vec(),
         }
     }
 }
@@ -153,6 +161,46 @@ fn parts<'k>(key: &'k [u8], kind: &str) -> Option<Vec<&'k str>> {
 pub fn parse_name(key: &[u8]) -> Option<(&str, &str)> {
     match parts(key, "name:")?.as_slice() {
         [folded, entity] => Some((folded, entity)),
+        _ => None,
+    }
+}
+
+/// `(folded short form, entity)` of a `part:` key.
+pub fn parse_part(key: &[u8]) -> Option<(&str, &str)> {
+    match parts(key, "part:")?.as_slice() {
+        [folded, entity] => Some((folded, entity)),
+        _ => None,
+    }
+}
+
+/// The QID of a `wd:` key.
+pub fn parse_wikidata(key: &[u8]) -> Option<&str> {
+    match parts(key, "wd:")?.as_slice() {
+        [qid] => Some(qid),
+        _ => None,
+    }
+}
+
+/// `(entity, folded alias)` of a `split:` key.
+pub fn parse_split(key: &[u8]) -> Option<(&str, &str)> {
+    match parts(key, "split:")?.as_slice() {
+        [entity, folded] => Some((entity, folded)),
+        _ => None,
+    }
+}
+
+/// The document of a `deleted:` key.
+pub fn parse_deleted(key: &[u8]) -> Option<&str> {
+    match parts(key, "deleted:")?.as_slice() {
+        [document] => Some(document),
+        _ => None,
+    }
+}
+
+/// The relation of an `ev:` key.
+pub fn parse_evidence_relation(key: &[u8]) -> Option<&str> {
+    match parts(key, "ev:")?.as_slice() {
+        [relation, _, _] => Some(relation),
         _ => None,
     }
 }
@@ -212,5 +260,11 @@ mod tests {
         assert_eq!(parse_quote_ref(&Key::QuoteRef { speaker: "e1", document: "d2" }.bytes()), Some("d2"));
         assert_eq!(parse_merged(&Key::Merged("e5").bytes()), Some("e5"));
         assert_eq!(parse_name(b"name:no-separator"), None);
+        assert_eq!(parse_part(&Key::Part { folded: "rutte", entity: "e1" }.bytes()), Some(("rutte", "e1")));
+        assert_eq!(parse_wikidata(&Key::Wikidata("Q57792").bytes()), Some("Q57792"));
+        assert_eq!(parse_split(&Key::Split { entity: "e1", folded: "jansen" }.bytes()), Some(("e1", "jansen")));
+        assert_eq!(parse_deleted(&Key::Deleted("d2").bytes()), Some("d2"));
+        let evidence = Key::Evidence { relation: "r1", document: "d2", n: 3 }.bytes();
+        assert_eq!((parse_evidence_relation(&evidence), parse_ordinal(&evidence)), (Some("r1"), Some(3)));
     }
 }

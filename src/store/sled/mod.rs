@@ -248,10 +248,6 @@ impl SledStore {
         self.scan(Prefix::Relations)
     }
 
-    pub fn mentions(&self) -> impl Iterator<Item = Result<StoredMention, StoreError>> + use<> {
-        self.scan(Prefix::Mentions)
-    }
-
     pub fn mentions_of(&self, entity: &str) -> impl Iterator<Item = Result<StoredMention, StoreError>> + use<> {
         self.scan(Prefix::MentionsOf(entity))
     }
@@ -292,6 +288,63 @@ impl SledStore {
             let (k, v) = kv?;
             let from = keys::parse_merged(&k).ok_or_else(|| corrupt(&k, "malformed merge key"))?;
             Ok((from.to_string(), text(&v)))
+        })
+    }
+
+    /// Mentions with their numbers in their documents.
+    pub fn numbered_mentions(&self) -> impl Iterator<Item = Result<(u32, StoredMention), StoreError>> + use<> {
+        self.scan_pairs(Prefix::Mentions).map(|kv| {
+            let (k, v) = kv?;
+            let n = keys::parse_ordinal(&k).ok_or_else(|| corrupt(&k, "malformed mention key"))?;
+            Ok((n, decode(&k, &v)?))
+        })
+    }
+
+    /// Evidence with its relation and its number in its document.
+    pub fn numbered_evidence(&self) -> impl Iterator<Item = Result<(String, u32, Evidence), StoreError>> + use<> {
+        self.scan_pairs(Prefix::Evidence).map(|kv| {
+            let (k, v) = kv?;
+            let malformed = || corrupt(&k, "malformed evidence key");
+            let relation = keys::parse_evidence_relation(&k).ok_or_else(malformed)?.to_string();
+            let n = keys::parse_ordinal(&k).ok_or_else(malformed)?;
+            Ok((relation, n, decode(&k, &v)?))
+        })
+    }
+
+    /// The short-form index: `(folded short form, entity)` pairs.
+    pub fn parts(&self) -> impl Iterator<Item = Result<(String, String), StoreError>> + use<> {
+        self.scan_pairs(Prefix::Parts).map(|kv| {
+            let (k, _) = kv?;
+            let (folded, entity) = keys::parse_part(&k).ok_or_else(|| corrupt(&k, "malformed short-form key"))?;
+            Ok((folded.to_string(), entity.to_string()))
+        })
+    }
+
+    /// `(QID, entity)` for every Wikidata link.
+    pub fn wikidata_links(&self) -> impl Iterator<Item = Result<(String, String), StoreError>> + use<> {
+        self.scan_pairs(Prefix::WikidataLinks).map(|kv| {
+            let (k, v) = kv?;
+            let qid = keys::parse_wikidata(&k).ok_or_else(|| corrupt(&k, "malformed Wikidata key"))?;
+            Ok((qid.to_string(), text(&v)))
+        })
+    }
+
+    /// `(entity, folded alias, entity it was split off into)` for every split.
+    pub fn splits(&self) -> impl Iterator<Item = Result<(String, String, String), StoreError>> + use<> {
+        self.scan_pairs(Prefix::Splits).map(|kv| {
+            let (k, v) = kv?;
+            let (entity, folded) = keys::parse_split(&k).ok_or_else(|| corrupt(&k, "malformed split key"))?;
+            Ok((entity.to_string(), folded.to_string(), text(&v)))
+        })
+    }
+
+    /// `(document, curation event that deleted it)` for every deleted document.
+    pub fn deleted(&self) -> impl Iterator<Item = Result<(String, u64), StoreError>> + use<> {
+        self.scan_pairs(Prefix::Deleted).map(|kv| {
+            let (k, v) = kv?;
+            let document = keys::parse_deleted(&k).ok_or_else(|| corrupt(&k, "malformed deletion key"))?;
+            let seq = v.as_ref().try_into().map_err(|_| corrupt(&k, "not a curation number"))?;
+            Ok((document.to_string(), u64::from_le_bytes(seq)))
         })
     }
 
