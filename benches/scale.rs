@@ -226,7 +226,12 @@ fn plain_router(kg: Arc<Kennisgraaf>) -> axum::Router {
         name: &'a str,
         #[serde(rename = "type")]
         kind: &'a str,
-        relations: Vec<Relation<'a>>,
+        relations: Nodes<Relation<'a>>,
+    }
+    /// A connection as the query selects it (`relations(first: 20) { nodes { … } }`).
+    #[derive(Serialize)]
+    struct Nodes<T> {
+        nodes: Vec<T>,
     }
     #[derive(Serialize)]
     struct Relation<'a> {
@@ -252,18 +257,20 @@ fn plain_router(kg: Arc<Kennisgraaf>) -> axum::Router {
             id: &e.id,
             name: &e.name,
             kind: e.entity_type.as_str(),
-            relations: graph
-                .relations_of(&id, Direction::Both, &RelationFilter::default())
-                .into_iter()
-                .take(20)
-                .map(|r| Relation {
-                    kind: r.kind.as_str(),
-                    predicate: &r.predicate,
-                    weight: r.weight,
-                    source: end(&graph, &r.source),
-                    target: end(&graph, &r.target),
-                })
-                .collect(),
+            relations: Nodes {
+                nodes: graph
+                    .relations_of(&id, Direction::Both, &RelationFilter::default())
+                    .into_iter()
+                    .take(20)
+                    .map(|r| Relation {
+                        kind: r.kind.as_str(),
+                        predicate: &r.predicate,
+                        weight: r.weight,
+                        source: end(&graph, &r.source),
+                        target: end(&graph, &r.target),
+                    })
+                    .collect(),
+            },
         });
         axum::Json(Answer { data: Data { entity } }).into_response()
     }
@@ -403,6 +410,8 @@ fn main() {
         let synced = Command::new("sync").status().is_ok_and(|s| s.success());
         assert!(synced, "`sync` failed: the start-up figure would include the ingest's writeback");
         let store_arg = store_path.to_string_lossy().into_owned();
+        // `stats` reads only an existing store: make the empty one first.
+        drop(Store::open(&root.join("empty")).expect("an empty store"));
         let (_, empty_log) = run_binary(&["--store", &root.join("empty").to_string_lossy(), "stats"]);
         let (seconds, log) = run_binary(&["--store", &store_arg, "stats"]);
         let loaded = |log: &str, key: &str| field(loaded_line(log), key).unwrap_or(f64::NAN);

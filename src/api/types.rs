@@ -230,11 +230,14 @@ impl Entity {
         let relations = graph.relations_of(&self.0.id, direction, &filter);
         page_of_relations(ctx, &graph, &args, &relations)
     }
-    /// Entities one relation away, each once, in the order of the relations to them.
+    /// Entities one relation away, each once: in the order of the relations to them, or
+    /// in `orderBy` (ties by id).
+    #[allow(clippy::too_many_arguments)]
     async fn neighbors(
         &self,
         ctx: &Context<'_>,
         types: Option<Vec<RelationType>>,
+        order_by: Option<EntityOrder>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
@@ -242,7 +245,10 @@ impl Entity {
     ) -> async_graphql::Result<Page<Entity>> {
         let args = PageArgs::new(first, after, last, before, LIST_PAGE)?;
         let graph = kg(ctx)?.graph();
-        let neighbors = graph.neighbors(&self.0.id, &relation_filter(types, None, graph::DateRange::default()));
+        let mut neighbors = graph.neighbors(&self.0.id, &relation_filter(types, None, graph::DateRange::default()));
+        if let Some(order) = order_by {
+            graph.sort_entities(&mut neighbors, order.into());
+        }
         let (start, end) = args.range(&|i| Cow::Borrowed(neighbors[i].id.as_str()), neighbors.len())?;
         charge(ctx, end - start, 0)?;
         let page = neighbors[start..end].iter().map(|&e| Entity(e.clone())).collect();
