@@ -6,6 +6,8 @@
 //! true when its batch lands. A commit is durable once `flush` returns. After a write
 //! fails (a full disk) sled refuses every later write; `reopen` closes it and opens it
 //! again, and in between every call returns `StoreError::Unavailable` instead of waiting.
+//! Documents and the mention and evidence lists readers ask for again and again are
+//! answered from `cache`, which `apply` keeps true (see there).
 
 mod cache;
 mod keys;
