@@ -11,7 +11,10 @@
 //!    validation once runs with fast validation after, provided its variables are plainly
 //!    valid ([`variables_plainly_valid`]): the one strict rule that reads variables checks
 //!    their values against the arguments' types, and the executor would report a bad value
-//!    as a field error instead of a request error;
+//!    as a field error instead of a request error. Such a request certainly executes
+//!    (fast validation runs only document rules the document already passed), so only the
+//!    strict schema carries [`MarkExecution`], the extension that tells whether execution
+//!    began;
 //! 4. the time limit: a query is cut at its deadline (resolvers check it on entry, so
 //!    CPU-bound work stops too); a mutation is never cut while it runs — its resolvers
 //!    check the deadline before they change anything, so it applies and says so, or
@@ -127,7 +130,9 @@ impl Executor {
                 Err(_) => Response::from_errors(vec![limits::time_exceeded(self.limits.time).server_error()]),
             }
         };
-        let executed = executed.0.load(Ordering::Relaxed);
+        // Fast validation of a document that passed strict validation, with its operation
+        // there and plainly valid variables, cannot refuse the request: it ran.
+        let executed = fast || executed.0.load(Ordering::Relaxed);
         // Execution began: the request passed validation, and so did the document.
         if let Some(text) = query_text.filter(|_| executed) {
             self.parsed.keep(text, document.doc);
@@ -299,11 +304,13 @@ impl ParsedQueries {
     }
 }
 
-/// The operation `request` runs: the document's only one, or the one it names.
+/// The operation `request` runs: the document's only one, or the one it names (as
+/// async-graphql picks it: a named operation alone in its document runs unnamed too).
 fn operation<'d>(doc: &'d ExecutableDocument, request: &Request) -> Option<&'d OperationDefinition> {
     match (&doc.operations, &request.operation_name) {
         (DocumentOperations::Single(op), None) => Some(&op.node),
         (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name.as_str()).map(|op| &op.node),
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next().map(|op| &op.node),
         _ => None,
     }
 }
@@ -362,6 +369,8 @@ mod tests {
         let q = "query($id: ID!, $n: Int, $t: String, $f: Float, $b: Boolean, $l: [ID!]) { x }";
         let vars = serde_json::json!({ "id": "e1", "n": 5, "t": "a", "f": 0.5, "b": true, "l": ["e1", "e2"] });
         assert!(plainly_valid(q, vars));
+        // graphql-request sends a named operation without `operationName`.
+        assert!(plainly_valid("query Page($id: ID!) { x }", serde_json::json!({ "id": "e1" })));
     }
 
     #[test]

@@ -99,12 +99,16 @@ pub enum Caller {
 
 /// The schema, validating requests in `mode` (see `executor` for when fast validation is
 /// enough). Depth and complexity are the request budget's (`limits`), checked before.
+/// Strict validation can refuse a request, so that schema carries the extension that
+/// tells a request that ran from one that did not; fast validation of a document that
+/// passed strict validation cannot refuse it, and any extension would send every field
+/// through async-graphql's per-field extension path (a fifth of the entity page's time).
 fn schema_with(kg: Arc<Kennisgraaf>, mode: async_graphql::ValidationMode) -> KgSchema {
-    Schema::build(Query::default(), Mutation::default(), Subscription)
-        .data(kg)
-        .validation_mode(mode)
-        .extension(executor::MarkExecution)
-        .finish()
+    let schema = Schema::build(Query::default(), Mutation::default(), Subscription).data(kg).validation_mode(mode);
+    match mode {
+        async_graphql::ValidationMode::Strict => schema.extension(executor::MarkExecution).finish(),
+        async_graphql::ValidationMode::Fast => schema.finish(),
+    }
 }
 
 /// The schema's SDL, as committed in `schema.graphql`.
@@ -304,7 +308,7 @@ impl GraphQuery {
 
     /// One document by id (its content hash).
     async fn document(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Document>> {
-        Ok(kg(ctx)?.store().document(&id).map_err(internal)?.map(Document::from))
+        Ok(kg(ctx)?.store().document(&id).map_err(internal)?.map(Document))
     }
 
     /// Documents, newest first (by date, then id); `from` and `to` (YYYY, YYYY-MM or
@@ -325,7 +329,7 @@ impl GraphQuery {
         let mut docs = kg(ctx)?.store().documents().collect::<Result<Vec<_>, _>>().map_err(internal)?;
         docs.retain(|d| dates.overlaps(d.document.date.as_deref(), d.document.date.as_deref()));
         docs.sort_by(|a, b| b.document.date.cmp(&a.document.date).then_with(|| a.document.id.cmp(&b.document.id)));
-        args.of(ctx, docs.into_iter().map(Document::from).collect())
+        args.of(ctx, docs.into_iter().map(|d| Document(Arc::new(d))).collect())
     }
 
     /// The entities within `depth` hops of an entity and the relations between them.

@@ -230,11 +230,14 @@ impl Entity {
         let relations = graph.relations_of(&self.0.id, direction, &filter);
         page_of_relations(ctx, &graph, &args, &relations)
     }
-    /// Entities one relation away, each once, in the order of the relations to them.
+    /// Entities one relation away, each once: in the order of the relations to them, or
+    /// in `orderBy` (ties by id).
+    #[allow(clippy::too_many_arguments)]
     async fn neighbors(
         &self,
         ctx: &Context<'_>,
         types: Option<Vec<RelationType>>,
+        order_by: Option<EntityOrder>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
@@ -242,7 +245,10 @@ impl Entity {
     ) -> async_graphql::Result<Page<Entity>> {
         let args = PageArgs::new(first, after, last, before, LIST_PAGE)?;
         let graph = kg(ctx)?.graph();
-        let neighbors = graph.neighbors(&self.0.id, &relation_filter(types, None, graph::DateRange::default()));
+        let mut neighbors = graph.neighbors(&self.0.id, &relation_filter(types, None, graph::DateRange::default()));
+        if let Some(order) = order_by {
+            graph.sort_entities(&mut neighbors, order.into());
+        }
         let (start, end) = args.range(&|i| Cow::Borrowed(neighbors[i].id.as_str()), neighbors.len())?;
         charge(ctx, end - start, 0)?;
         let page = neighbors[start..end].iter().map(|&e| Entity(e.clone())).collect();
@@ -259,18 +265,16 @@ impl Entity {
     ) -> async_graphql::Result<Page<Mention>> {
         let args = PageArgs::new(first, after, last, before, LIST_PAGE)?;
         let store = kg(ctx)?.store();
-        let places = store.mention_places(&self.0.id).map_err(internal)?;
-        let (start, end) = args.range(&|i| place_key(&places[i]), places.len())?;
+        let mentions = store.mentions_placed(&self.0.id).map_err(internal)?;
+        let (start, end) = args.range(&|i| place_key(&mentions[i].0), mentions.len())?;
         charge(ctx, end - start, 0)?;
-        let mut mentions = Vec::with_capacity(end - start);
-        for place in &places[start..end] {
-            let m = store.mention(&self.0.id, place).map_err(internal)?;
-            mentions.push((place.clone(), m.ok_or_else(|| internal(format!("mention {place:?} is gone")))?));
-        }
-        let docs = load_documents(store, mentions.iter().map(|(_, m)| m.document.as_str()))?;
-        let page =
-            mentions.into_iter().map(|(place, m)| Mention { doc: docs[&m.document].clone(), place, m }).collect();
-        Ok(connection(page, start, places.len()))
+        let page = &mentions[start..end];
+        let docs = load_documents(store, page.iter().map(|(_, m)| m.document.as_str()))?;
+        let page = page
+            .iter()
+            .map(|(place, m)| Mention { doc: docs[m.document.as_str()].clone(), place: place.clone(), m: m.clone() })
+            .collect();
+        Ok(connection(page, start, mentions.len()))
     }
     /// What it is quoted saying: by document, in the order of the text.
     async fn quotes(
@@ -323,8 +327,12 @@ pub(crate) fn quotes(
             docs
         }
         (None, Some(about)) => {
-            let mut docs: Vec<String> =
-                store.mention_places(about).map_err(internal)?.into_iter().map(|place| place.document).collect();
+            let mut docs: Vec<String> = store
+                .mentions_placed(about)
+                .map_err(internal)?
+                .iter()
+                .map(|(place, _)| place.document.clone())
+                .collect();
             docs.dedup();
             docs
         }
@@ -336,11 +344,11 @@ pub(crate) fn quotes(
         if !dates.overlaps(doc.document.date.as_deref(), doc.document.date.as_deref()) {
             continue;
         }
-        for (n, q) in doc.quotes.into_iter().enumerate() {
+        for (n, q) in doc.quotes.iter().enumerate() {
             let by = speaker.is_none_or(|s| q.speaker.as_deref() == Some(s));
             let naming = about.is_none_or(|a| q.about.iter().any(|x| x == a));
             if by && naming {
-                out.push(Quote { q, place: Place { document: id.clone(), n: n as u32 } });
+                out.push(Quote { q: q.clone(), place: Place { document: id.clone(), n: n as u32 } });
             }
         }
     }
@@ -443,21 +451,22 @@ impl Relation {
     ) -> async_graphql::Result<Page<Evidence>> {
         let args = PageArgs::new(first, after, last, before, EVIDENCE_PAGE)?;
         let store = kg(ctx)?.store();
-        let places = store.evidence_places(&self.record.id).map_err(internal)?;
-        let (start, end) = args.range(&|i| place_key(&places[i]), places.len())?;
+        let evidence = store.evidence_placed(&self.record.id).map_err(internal)?;
+        let (start, end) = args.range(&|i| place_key(&evidence[i].0), evidence.len())?;
         charge(ctx, end - start, 0)?;
-        let mut evidence = Vec::with_capacity(end - start);
-        for place in &places[start..end] {
-            let ev = store.evidence(&self.record.id, place).map_err(internal)?;
-            evidence.push((place.clone(), ev.ok_or_else(|| internal(format!("evidence {place:?} is gone")))?));
-        }
-        let docs = load_documents(store, evidence.iter().map(|(_, ev)| ev.document.as_str()))?;
+        let page = &evidence[start..end];
+        let docs = load_documents(store, page.iter().map(|(_, ev)| ev.document.as_str()))?;
         let relation: Arc<str> = Arc::from(self.record.id.as_str());
-        let page = evidence
-            .into_iter()
-            .map(|(place, ev)| Evidence { doc: docs[&ev.document].clone(), relation: relation.clone(), place, ev })
+        let page = page
+            .iter()
+            .map(|(place, ev)| Evidence {
+                doc: docs[ev.document.as_str()].clone(),
+                relation: relation.clone(),
+                place: place.clone(),
+                ev: ev.clone(),
+            })
             .collect();
-        Ok(connection(page, start, places.len()))
+        Ok(connection(page, start, evidence.len()))
     }
 }
 
@@ -501,15 +510,15 @@ impl Keyed for Evidence {
 pub(crate) fn load_documents<'a>(
     store: &Store,
     ids: impl Iterator<Item = &'a str>,
-) -> async_graphql::Result<std::collections::HashMap<String, Arc<DocumentRecord>>> {
-    let mut docs = std::collections::HashMap::new();
+) -> async_graphql::Result<HashMap<&'a str, Arc<DocumentRecord>>> {
+    let mut docs = HashMap::new();
     for id in ids {
         if !docs.contains_key(id) {
             let doc = store
                 .document(id)
                 .map_err(internal)?
                 .ok_or_else(|| internal(format!("a record names missing document {id}")))?;
-            docs.insert(id.to_string(), Arc::new(doc));
+            docs.insert(id, doc);
         }
     }
     Ok(docs)
@@ -675,7 +684,7 @@ impl Quote {
     }
     /// The document it is quoted in.
     async fn document(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Document>> {
-        Ok(kg(ctx)?.store().document(&self.q.document).map_err(internal)?.map(Document::from))
+        Ok(kg(ctx)?.store().document(&self.q.document).map_err(internal)?.map(Document))
     }
     /// Byte offset in the document text.
     async fn start(&self) -> usize {
@@ -697,12 +706,6 @@ impl Quote {
 
 /// Shared, because evidence and mentions of one document all point at the same record.
 pub struct Document(pub Arc<DocumentRecord>);
-
-impl From<DocumentRecord> for Document {
-    fn from(record: DocumentRecord) -> Self {
-        Document(Arc::new(record))
-    }
-}
 
 /// Shared, because evidence and mentions of one document all point at the same record.
 #[Object(serial)]

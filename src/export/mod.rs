@@ -275,7 +275,7 @@ fn sentences_of<'a>(
         });
         cache.insert(id.to_string(), texts);
         if let Some(d) = record {
-            documents.insert(id.to_string(), d.document);
+            documents.insert(id.to_string(), d.document.clone());
         }
     }
     Ok(&cache[id])

@@ -356,27 +356,32 @@ impl Graph {
             })
             .filter(|e| filter.dates.overlaps(e.first_seen.as_deref(), e.last_seen.as_deref()))
             .collect();
+        self.sort_entities(&mut out, order);
+        out
+    }
+
+    /// `entities` in `order`, ties by id.
+    pub fn sort_entities(&self, entities: &mut Vec<&Arc<EntityRecord>>, order: EntityOrder) {
         // Undated entities sort after dated ones either way.
         let undated_last = |d: &Option<String>| (d.is_none(), d.clone());
         match order {
             EntityOrder::Mentions => {
-                out.sort_by(|a, b| b.mention_count.cmp(&a.mention_count).then_with(|| a.id.cmp(&b.id)))
+                entities.sort_by(|a, b| b.mention_count.cmp(&a.mention_count).then_with(|| a.id.cmp(&b.id)))
             }
             EntityOrder::Degree => {
                 let mut keyed: Vec<(usize, &Arc<EntityRecord>)> =
-                    out.into_iter().map(|e| (self.degree(&e.id), e)).collect();
+                    entities.drain(..).map(|e| (self.degree(&e.id), e)).collect();
                 keyed.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
-                out = keyed.into_iter().map(|(_, e)| e).collect();
+                entities.extend(keyed.into_iter().map(|(_, e)| e));
             }
-            EntityOrder::Name => out.sort_by_cached_key(|e| (fold(&e.name), e.id.clone())),
-            EntityOrder::FirstSeen => out.sort_by_cached_key(|e| (undated_last(&e.first_seen), e.id.clone())),
-            EntityOrder::LastSeen => out.sort_by(|a, b| {
+            EntityOrder::Name => entities.sort_by_cached_key(|e| (fold(&e.name), e.id.clone())),
+            EntityOrder::FirstSeen => entities.sort_by_cached_key(|e| (undated_last(&e.first_seen), e.id.clone())),
+            EntityOrder::LastSeen => entities.sort_by(|a, b| {
                 (a.last_seen.is_none(), std::cmp::Reverse(&b.last_seen))
                     .cmp(&(b.last_seen.is_none(), std::cmp::Reverse(&a.last_seen)))
                     .then_with(|| a.id.cmp(&b.id))
             }),
         }
-        out
     }
 
     /// How central entity `id` is; `None` for an unknown id.

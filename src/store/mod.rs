@@ -36,6 +36,7 @@ use crate::resolve::{KnownEntities, KnownEntity};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 use self::postgres::PgStore;
 use self::sled::SledStore;
@@ -77,9 +78,16 @@ pub struct Place {
     pub n: u32,
 }
 
+/// The records of one entity's mentions or one relation's evidence, each with its place,
+/// in the order the backends keep them: by document, then in the order of the text.
+pub type Numbered<T> = Arc<[(Place, T)]>;
+
 /// Records in scan order, each with its place: its document and its number among the
 /// records of that document.
-fn numbered<T>(records: Scan<T>, document: impl Fn(&T) -> &String) -> Result<Vec<(Place, T)>, StoreError> {
+fn numbered<T>(
+    records: impl IntoIterator<Item = Result<T, StoreError>>,
+    document: impl Fn(&T) -> &String,
+) -> Result<Vec<(Place, T)>, StoreError> {
     let mut out: Vec<(Place, T)> = Vec::new();
     for record in records {
         let record = record?;
@@ -364,8 +372,12 @@ impl Store {
         self.read(|r| curate::current_id(r, id))
     }
 
-    pub fn document(&self, id: &str) -> Result<Option<DocumentRecord>, StoreError> {
-        self.read(|r| r.document(id))
+    /// A document record, shared: sled decodes each once and keeps it (`sled::cache`).
+    pub fn document(&self, id: &str) -> Result<Option<Arc<DocumentRecord>>, StoreError> {
+        match self {
+            Store::Sled(s) => s.shared_document(id),
+            Store::Postgres(_) => Ok(self.read(|r| r.document(id))?.map(Arc::new)),
+        }
     }
 
     pub fn documents(&self) -> Scan<DocumentRecord> {
@@ -508,29 +520,29 @@ impl Store {
             if let Some(d) = self.document(&id)? {
                 out.extend(
                     d.quotes
-                        .into_iter()
+                        .iter()
                         .enumerate()
                         .filter(|(_, q)| q.speaker.as_deref() == Some(entity))
-                        .map(|(n, q)| (Place { document: id.clone(), n: n as u32 }, q)),
+                        .map(|(n, q)| (Place { document: id.clone(), n: n as u32 }, q.clone())),
                 );
             }
         }
         Ok(out)
     }
 
-    /// Where each mention of `entity` is kept, in the order `mentions_of` gives them (by
-    /// document, then in document order); `n` counts the entity's mentions in that document.
-    pub fn mention_places(&self, entity: &str) -> Result<Vec<Place>, StoreError> {
-        numbered(self.mentions_of(entity), |m: &StoredMention| &m.document)
-            .map(|v| v.into_iter().map(|(p, _)| p).collect())
+    /// The mentions of `entity` with their places, in the order `mentions_of` gives them
+    /// (by document, then in document order); a place's `n` counts the entity's mentions
+    /// in that document. Sled reads them once and keeps them until a write touches them.
+    pub fn mentions_placed(&self, entity: &str) -> Result<Numbered<StoredMention>, StoreError> {
+        match self {
+            Store::Sled(s) => s.mentions_placed(entity),
+            Store::Postgres(_) => Ok(numbered(self.mentions_of(entity), |m| &m.document)?.into()),
+        }
     }
 
-    /// The mention of `entity` at `place`, if there is one: reads only the entity's
-    /// mentions in that document (both backends keep them in the order `mentions_of` uses).
+    /// The mention of `entity` at `place`, if there is one.
     pub fn mention(&self, entity: &str, place: &Place) -> Result<Option<StoredMention>, StoreError> {
-        let mut here = self.read(|r| r.mentions_in(entity, &place.document))?;
-        let n = place.n as usize;
-        Ok((n < here.len()).then(|| here.swap_remove(n).1))
+        Ok(self.mentions_placed(entity)?.iter().find(|(p, _)| p == place).map(|(_, m)| m.clone()))
     }
 
     /// The mentions in `document` of each of `entities`, with their places, in text order.
@@ -548,17 +560,17 @@ impl Store {
         Ok(out)
     }
 
-    /// Where each evidence record of `relation` is kept (see `mention_places`).
-    pub fn evidence_places(&self, relation: &str) -> Result<Vec<Place>, StoreError> {
-        numbered(self.evidence_of(relation), |e: &Evidence| &e.document)
-            .map(|v| v.into_iter().map(|(p, _)| p).collect())
+    /// The evidence records of `relation` with their places (see `mentions_placed`).
+    pub fn evidence_placed(&self, relation: &str) -> Result<Numbered<Evidence>, StoreError> {
+        match self {
+            Store::Sled(s) => s.evidence_placed(relation),
+            Store::Postgres(_) => Ok(numbered(self.evidence_of(relation), |e| &e.document)?.into()),
+        }
     }
 
-    /// The evidence record of `relation` at `place`, if there is one (see `mention`).
+    /// The evidence record of `relation` at `place`, if there is one.
     pub fn evidence(&self, relation: &str, place: &Place) -> Result<Option<Evidence>, StoreError> {
-        let mut here = self.read(|r| r.evidence_in(relation, &place.document))?;
-        let n = place.n as usize;
-        Ok((n < here.len()).then(|| here.swap_remove(n).1))
+        Ok(self.evidence_placed(relation)?.iter().find(|(p, _)| p == place).map(|(_, e)| e.clone()))
     }
 
     pub fn counts(&self) -> Result<StoreCounts, StoreError> {

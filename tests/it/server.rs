@@ -631,7 +631,11 @@ fn lists_filter_by_entity_dates_and_order_and_entities_know_their_centrality() {
         "query($a: ID!, $r: ID!) {
             between: relations(between: [$a, $r], first: 100) { totalCount nodes { source { id } target { id } } }
             of: relations(entity: $a) { totalCount }
-            entity(id: $a) { relations { totalCount } quotes { totalCount } centrality { degree pageRank } degree }
+            entity(id: $a) {
+                relations { totalCount } quotes { totalCount } centrality { degree pageRank } degree
+                neighbors(first: 100) { totalCount }
+                neighborsByName: neighbors(orderBy: NAME, first: 100) { nodes { name } }
+            }
             bySpeaker: quotes(speaker: $a) { totalCount }
             about: quotes(about: $r, first: 100) { totalCount nodes { about { id } } }
             later: entities(from: \"2020\") { totalCount }
@@ -674,6 +678,14 @@ fn lists_filter_by_entity_dates_and_order_and_entities_know_their_centrality() {
         .map(|n| kennisgraaf::model::fold(n["name"].as_str().unwrap_or_default()))
         .collect();
     assert!(names.len() > 10 && names.windows(2).all(|w| w[0] <= w[1]), "{names:?}");
+    let neighbors: Vec<String> = d["entity"]["neighborsByName"]["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .map(|n| kennisgraaf::model::fold(n["name"].as_str().unwrap_or_default()))
+        .collect();
+    assert_eq!(Some(neighbors.len() as u64), d["entity"]["neighbors"]["totalCount"].as_u64(), "{d}");
+    assert!(neighbors.len() > 3 && neighbors.windows(2).all(|w| w[0] <= w[1]), "{neighbors:?}");
     let degrees: Vec<u64> =
         d["byDegree"]["nodes"].as_array().expect("nodes").iter().filter_map(|n| n["degree"].as_u64()).collect();
     assert!(degrees.len() > 10 && degrees.windows(2).all(|w| w[0] >= w[1]), "{degrees:?}");

@@ -7,6 +7,7 @@
 
 use crate::common::*;
 use kennisgraaf::export::{self, Format};
+use kennisgraaf::graph::Direction;
 use kennisgraaf::ingest::RawDocument;
 use kennisgraaf::model::{Curation, EntityType};
 use kennisgraaf::pipeline::Kennisgraaf;
@@ -236,4 +237,44 @@ fn store_copy_moves_a_curated_store_to_postgres_and_back_with_identical_exports(
         );
     }
     assert!(seen(&back) == original, "a refused copy changed nothing");
+}
+
+/// What `Store` answers for lists the API pages (sled keeps them in memory) equals a
+/// fresh scan of the records, after commits that grow them and a curation that removes
+/// a document: no read answers with records a write replaced.
+fn lists_follow_every_write(backend: &TestStore) {
+    let kg = backend.pipeline();
+    ingest_reference(&kg);
+    let (entity, relation, document) = {
+        let graph = kg.graph();
+        let aboutaleb = graph.search("Aboutaleb", 1)[0].id.clone();
+        let relation = graph.relations_of(&aboutaleb, Direction::Both, &Default::default())[0].id.clone();
+        (aboutaleb, relation, kg.store().documents().next().expect("a document").expect("read").document.id)
+    };
+    let store = kg.store();
+    let agree = |when: &str| {
+        let scanned: Vec<_> = store.mentions_of(&entity).collect::<Result<_, _>>().expect("scan");
+        let placed = store.mentions_placed(&entity).expect("mentions");
+        assert_eq!(placed.iter().map(|(_, m)| m.clone()).collect::<Vec<_>>(), scanned, "mentions {when}");
+        let scanned: Vec<_> = store.evidence_of(&relation).collect::<Result<_, _>>().expect("scan");
+        let placed = store.evidence_placed(&relation).expect("evidence");
+        assert_eq!(placed.iter().map(|(_, e)| e.clone()).collect::<Vec<_>>(), scanned, "evidence {when}");
+        (store.mentions_placed(&entity).expect("mentions").len(), store.document(&document).expect("read").is_some())
+    };
+    let (before, stored) = agree("after the first ingest");
+    assert!(before > 0 && stored);
+    let more = "Burgemeester Aboutaleb van Rotterdam opende dinsdag de nieuwe brug. Aboutaleb sprak van een mooie dag.";
+    let report = kg.ingest(vec![RawDocument { text: more.into(), ..Default::default() }], || {}).expect("ingest");
+    assert_eq!(report.stored.len(), 1, "{report:?}");
+    let (grown, _) = agree("after a second document");
+    assert!(grown > before, "a commit that adds mentions left the old list: {grown} <= {before}");
+    kg.curate(kennisgraaf::model::Curation::DeleteDocument { document: document.clone() }, "test").expect("delete");
+    let (left, stored) = agree("after the first document was deleted");
+    assert!(left < grown && !stored, "a deleted document's records are still answered");
+}
+
+#[test]
+fn lists_read_for_the_api_follow_every_write_in_both_backends() {
+    lists_follow_every_write(&TestStore::sled());
+    lists_follow_every_write(&TestStore::postgres());
 }

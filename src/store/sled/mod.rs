@@ -6,18 +6,22 @@
 //! true when its batch lands. A commit is durable once `flush` returns. After a write
 //! fails (a full disk) sled refuses every later write; `reopen` closes it and opens it
 //! again, and in between every call returns `StoreError::Unavailable` instead of waiting.
+//! Documents and the mention and evidence lists readers ask for again and again are
+//! answered from `cache`, which `apply` keeps true (see there).
 
+mod cache;
 mod keys;
 
 use super::change::Change;
-use super::{Records, StoreError, SCHEMA_VERSION};
+use super::{numbered, Numbered, Records, StoreError, SCHEMA_VERSION};
 use crate::model::{CurationEvent, DocumentRecord, EntityRecord, Evidence, RelationRecord, StoredMention};
+use cache::{ReadCache, Stale};
 use keys::{Key, Prefix};
 use serde::{de::DeserializeOwned, Serialize};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 impl From<sled::Error> for StoreError {
     fn from(e: sled::Error) -> Self {
@@ -32,6 +36,9 @@ pub struct SledStore {
     /// Whether any curation was ever made: lets ingestion skip curation-rule lookups
     /// in the common case of an uncurated store.
     curated: AtomicBool,
+    /// Documents, mentions and evidence as readers ask for them again and again.
+    /// (Boxed: the maps would make `Store::Sled` much larger than `Store::Postgres`.)
+    cache: Box<ReadCache>,
 }
 
 fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
@@ -98,7 +105,7 @@ impl SledStore {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let db = open_db(path)?;
         let curated = any_curation(&db)?;
-        Ok(Self { path: path.to_path_buf(), db: RwLock::new(Some(db)), curated: curated.into() })
+        Ok(Self { path: path.to_path_buf(), db: RwLock::new(Some(db)), curated: curated.into(), cache: Box::default() })
     }
 
     pub fn path(&self) -> &Path {
@@ -112,6 +119,7 @@ impl SledStore {
         let old = self.db.write().unwrap_or_else(|p| p.into_inner()).take();
         // Its background threads and any reader's iterator let go of the lock soon after.
         drop(old);
+        self.cache.clear();
         let db = open_db(&self.path)?;
         self.curated.store(any_curation(&db)?, Ordering::Relaxed);
         *self.db.write().unwrap_or_else(|p| p.into_inner()) = Some(db);
@@ -176,7 +184,18 @@ impl SledStore {
     /// Write a unit of changes as one atomic batch.
     pub fn apply(&self, changes: Vec<Change>) -> Result<(), StoreError> {
         let mut batch = sled::Batch::default();
+        let mut stale = Stale::default();
         for change in changes {
+            match &change {
+                Change::PutDocument(d) => stale.documents.push(d.document.id.clone()),
+                Change::RemoveDocument(id) => stale.documents.push(id.clone()),
+                Change::PutMention { mention, .. } => stale.mentions_of.push(mention.entity.clone()),
+                Change::RemoveMention { entity, .. } => stale.mentions_of.push(entity.clone()),
+                Change::PutEvidence { relation, .. } | Change::RemoveEvidence { relation, .. } => {
+                    stale.evidence_of.push(relation.clone())
+                }
+                _ => {}
+            }
             match change {
                 Change::PutDocument(d) => batch.insert(Key::Document(&d.document.id).bytes(), encode(&d)?),
                 Change::RemoveDocument(id) => batch.remove(Key::Document(&id).bytes()),
@@ -232,8 +251,61 @@ impl SledStore {
                 }
             }
         }
-        self.db()?.apply_batch(batch)?;
-        Ok(())
+        let applied = self.db().and_then(|db| Ok(db.apply_batch(batch)?));
+        // Also when it failed: what landed is not known then.
+        self.cache.landed(&stale);
+        applied
+    }
+
+    /// A document, decoded once and then kept (`cache`).
+    pub fn shared_document(&self, id: &str) -> Result<Option<Arc<DocumentRecord>>, StoreError> {
+        let ticket = match self.cache.document(id) {
+            Ok(record) => return Ok(Some(record)),
+            Err(ticket) => ticket,
+        };
+        let key = Key::Document(id).bytes();
+        let Some(value) = self.db()?.get(&key)? else { return Ok(None) };
+        let record = Arc::new(decode::<DocumentRecord>(&key, &value)?);
+        self.cache.keep_document(ticket, id, record.clone(), value.len());
+        Ok(Some(record))
+    }
+
+    /// The mentions of `entity`, numbered by place, decoded once and then kept (`cache`).
+    pub fn mentions_placed(&self, entity: &str) -> Result<Numbered<StoredMention>, StoreError> {
+        let ticket = match self.cache.mentions_of(entity) {
+            Ok(list) => return Ok(list),
+            Err(ticket) => ticket,
+        };
+        let (list, encoded) = self.placed(Prefix::MentionsOf(entity), |m: &StoredMention| &m.document)?;
+        self.cache.keep_mentions_of(ticket, entity, list.clone(), encoded);
+        Ok(list)
+    }
+
+    /// The evidence of `relation`, numbered by place, decoded once and then kept (`cache`).
+    pub fn evidence_placed(&self, relation: &str) -> Result<Numbered<Evidence>, StoreError> {
+        let ticket = match self.cache.evidence_of(relation) {
+            Ok(list) => return Ok(list),
+            Err(ticket) => ticket,
+        };
+        let (list, encoded) = self.placed(Prefix::EvidenceOf(relation), |e: &Evidence| &e.document)?;
+        self.cache.keep_evidence_of(ticket, relation, list.clone(), encoded);
+        Ok(list)
+    }
+
+    /// The records under `prefix` numbered by place, and the bytes they were encoded in.
+    fn placed<T: DeserializeOwned>(
+        &self,
+        prefix: Prefix<'_>,
+        document: impl Fn(&T) -> &String,
+    ) -> Result<(Numbered<T>, usize), StoreError> {
+        let mut encoded = 0;
+        let records = self.scan_pairs(prefix).map(|kv| {
+            let (k, v) = kv?;
+            encoded += v.len();
+            decode(&k, &v)
+        });
+        let list = numbered(records, document)?;
+        Ok((list.into(), encoded))
     }
 
     pub fn documents(&self) -> impl Iterator<Item = Result<DocumentRecord, StoreError>> + use<> {
