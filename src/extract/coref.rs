@@ -330,6 +330,7 @@ fn group_names(ctx: &Ctx, names: &[Name], out: &mut Entities) {
     };
     let short_forms = short_forms_used(&votes, &type_of);
     let defined = acronyms_defined(ctx, names);
+    let defined_names: HashSet<&String> = defined.values().collect();
     let mut by_key: HashMap<String, usize> = HashMap::new();
     // (entity, surface) already among the entity's aliases: a name written many ways
     // must not make each mention compare with all of them.
@@ -347,7 +348,11 @@ fn group_names(ctx: &Ctx, names: &[Name], out: &mut Entities) {
         if let Some(long) = short_forms.get(&key) {
             key = long.clone();
         }
-        let entity_type = type_of(&key);
+        let mut entity_type = type_of(&key);
+        // "General Electric (GE)": what the text gives an acronym is no person.
+        if entity_type == EntityType::Person && defined_names.contains(&key) {
+            entity_type = EntityType::Organization;
+        }
         let next = out.entities.len();
         let entity = *by_key.entry(key).or_insert(next);
         if entity == next {

@@ -5,7 +5,7 @@ use super::ner::{self, Lexicon, NerModel};
 use super::tokenize::{Sentence, Token, TokenKind};
 use super::words::{
     demonym_country, is_demonym, is_national_institution, is_party_or_body, kind_noun_type, looks_like_demonym,
-    role_noun, ARTICLES, DUTCH_FUNCTION_WORDS, INSTITUTIONS, NAME_TITLES, PORTFOLIOS,
+    role_noun, ARTICLES, DUTCH_FUNCTION_WORDS, INSTITUTIONS, NAME_TITLES, NATIONALITY_NOUNS, PORTFOLIOS,
 };
 use crate::model::{EntityType, MentionSource, Span};
 use std::ops::Range;
@@ -252,6 +252,15 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence], tagger: &NerMo
                 } else if let Some(kind) = s.checked_sub(1).and_then(|p| kind_noun_type(words[p])) {
                     // "het Britse amusementsconcern Gullane", "de stad Salzburg".
                     entity_type = kind;
+                } else if s
+                    .checked_sub(1)
+                    .is_some_and(|p| NATIONALITY_NOUNS.contains(&words[p].to_lowercase().as_str()))
+                {
+                    // "de Duitser Beerbaum", "de Argentijn Canas": a person of that country.
+                    entity_type = EntityType::Person;
+                } else if e - s == 1 && compound_head(words[s]).is_some() && role_noun(words[s]).is_some() {
+                    // "NS-baas Piet Bakker": the organisation of a compound role.
+                    entity_type = EntityType::Organization;
                 } else if is_party_or_body(&words[s..e].join(" ")) && entity_type != EntityType::Person {
                     // "CD&V", "Vlaams Belang", "Communistische Partij": a party or elected body.
                     entity_type = EntityType::Organization;

@@ -9,7 +9,7 @@ use super::syntax::{Deprel, Upos, Word};
 use super::tokenize::Token;
 use super::words::{
     is_demonym, is_party_or_body, LINKING_PREPOSITIONS, MEMBERSHIP_NOUN, MUNICIPAL_ROLES, NATIONALITY_NOUNS,
-    OBJECT_STOPWORDS, PORTFOLIOS, RELATION_VERBS, SPEECH_VERBS,
+    OBJECT_STOPWORDS, PARTY_MEMBERSHIP_ROLES, PORTFOLIOS, RELATION_VERBS, SPEECH_VERBS,
 };
 use crate::model::{EntityType, LocalRelation, QuoteKind, RelationKind, Rule, Span};
 use std::collections::{BTreeSet, HashMap};
@@ -242,15 +242,21 @@ fn roles(ents: &Entities, out: &mut Vec<LocalRelation>) {
     let has_explicit_place = |person: usize, role: &str| explicit.contains(&(person, role));
     for f in &ents.roles {
         match f.place {
-            Some(place) if f.role == MEMBERSHIP_NOUN => out.push(relation(
-                f.person,
-                place,
-                RelationKind::MemberOf,
-                "",
-                (f.sentence, f.span),
-                f.confidence,
-                f.extractor,
-            )),
+            Some(place)
+                if f.role == MEMBERSHIP_NOUN
+                    || (PARTY_MEMBERSHIP_ROLES.contains(&f.role.as_str())
+                        && is_party_or_body(&ents.entities[place].name)) =>
+            {
+                out.push(relation(
+                    f.person,
+                    place,
+                    RelationKind::MemberOf,
+                    "",
+                    (f.sentence, f.span),
+                    f.confidence,
+                    f.extractor,
+                ))
+            }
             Some(place) => out.push(relation(
                 f.person,
                 place,

@@ -908,6 +908,27 @@ pub const COPULAS: &[&str] = &["is", "was", "wordt", "werd", "blijft", "bleef"];
 /// compound it is a seat: "kamerlid").
 pub const MEMBERSHIP_NOUN: &str = "lid";
 
+/// Role nouns that, at a party or elected body, say a person belongs to it rather than
+/// holds an office there: "SP-politicus Chokri Mahassine", "CDA-kamerlid", "statenlid
+/// voor de CPN" (MEMBER_OF); "VVD-voorzitter" stays a role.
+pub const PARTY_MEMBERSHIP_ROLES: &[&str] = &[
+    "politicus",
+    "politica",
+    "partijlid",
+    "partijgenoot",
+    "kopstuk",
+    "prominent",
+    "kamerlid",
+    "statenlid",
+    "raadslid",
+    "gemeenteraadslid",
+    "parlementariër",
+    "europarlementariër",
+    "parlementslid",
+    "senator",
+    "volksvertegenwoordiger",
+];
+
 pub const ARTICLES: &[&str] = &["de", "het", "die", "deze", "onze", "hun", "zijn", "haar"];
 pub const THIRD_PERSON_SINGULAR: &[&str] = &["hij"];
 /// "ze"/"zij": "she" next to a singular finite verb (`SINGULAR_FINITE_VERBS`), else "they".

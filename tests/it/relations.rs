@@ -131,3 +131,20 @@ fn a_place_adjective_and_an_institution_name_one_countrys_institution() {
     // Indefinite: some bank, not one institution of the country.
     assert!(!names.iter().any(|n| n.contains("bank")), "{names:?}");
 }
+
+#[test]
+fn a_nationality_noun_a_defined_acronym_and_a_compound_role_type_the_name_they_go_with() {
+    let text = "De Zweed Lindqvist won de rit. Noordwind Energie (NE) kocht Zonnepark Oost. \
+                KLM-baas Kees Dekker zweeg en GL-politicus Lotte Maas protesteerde.";
+    let x = shared_extractor().extract(text);
+    let type_of = |name: &str| {
+        x.entities.iter().find(|e| e.name == name).map(|e| e.entity_type).unwrap_or_else(|| panic!("no {name}"))
+    };
+    use kennisgraaf::model::EntityType::{Organization, Person};
+    assert_eq!(type_of("Lindqvist"), Person, "a nationality noun before a name names a person");
+    assert_eq!(type_of("Noordwind Energie"), Organization, "a name the text gives an acronym is no person");
+    assert_eq!(type_of("KLM"), Organization, "the name in a compound role is an organisation");
+    has(text, "Kees Dekker", "HOLDS_ROLE", "KLM");
+    // A politician of a party is one of its members, not an office holder.
+    has(text, "Lotte Maas", "MEMBER_OF", "GL");
+}
