@@ -348,7 +348,7 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence], tagger: &NerMo
 
 /// Where a national institution's name starts when `words[at]` is its noun: an
 /// article, a place adjective and at most one more inflected adjective before the noun
-/// ("de Colombiaanse regering", "het Peruaanse geheime dienst" → the adjective's index).
+/// ("de Colombiaanse regering", "de Peruaanse geheime dienst" → the adjective's index).
 fn national_institution_start(words: &[&str], at: usize) -> Option<usize> {
     if !starts_lower(words[at]) || !is_national_institution(words[at]) {
         return None;
