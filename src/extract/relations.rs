@@ -342,7 +342,8 @@ const EVENT_PLACE_GAP: usize = 3;
 
 /// Something named in a place:
 /// - "de politie in Rotterdam", "het WK in Edmonton", "Lyon in Frankrijk": an
-///   organisation, event, other named thing or place directly followed by in/uit/te + a place;
+///   organisation, event, other named thing or place directly followed by in/uit/te + a place,
+///   or an organisation by van + a place ("de Hall of Fame van Nashville");
 /// - "Luttrell, Tennessee": a place, a comma and a place, not inside a list of places;
 /// - "AZ&PC (Amersfoort)": a place alone in brackets after the name;
 /// - "het Britse concern Gullane", "de Colombiaanse voetbalbond": a place adjective before
@@ -375,7 +376,12 @@ fn located_in(text: &str, tokens: &[Token], ents: &Entities, out: &mut Vec<Local
         let gap = if matches!(ty, EntityType::Misc | EntityType::Event) { EVENT_PLACE_GAP } else { 0 };
         let place_after = (after..=after + gap)
             .take_while(|&k| k == after || word(k - 1).chars().all(|c| c.is_lowercase() || c.is_ascii_digit()))
-            .filter(|&k| matches!(word(k), "in" | "uit" | "te"))
+            // "de Country Music Hall of Fame van Nashville", "de politie van Rotterdam": an
+            // organisation's "van" + a place, right after it.
+            .filter(|&k| {
+                matches!(word(k), "in" | "uit" | "te")
+                    || (k == after && ty == EntityType::Organization && word(k) == "van")
+            })
             .find_map(|k| ents.named_at(k + 1).filter(is_place));
         // "AZ&PC (Amersfoort)", "Luttrell (Tennessee)": a place alone in brackets.
         let bracketed = (word(after) == "(")

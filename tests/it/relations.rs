@@ -148,3 +148,11 @@ fn a_nationality_noun_a_defined_acronym_and_a_compound_role_type_the_name_they_g
     // A politician of a party is one of its members, not an office holder.
     has(text, "Lotte Maas", "MEMBER_OF", "GL");
 }
+
+#[test]
+fn an_organisation_of_a_place_is_located_there() {
+    has("De brandweer van Leeuwarden rukte uit.", "brandweer", "LOCATED_IN", "Leeuwarden");
+    // A place in the name of an event is part of the name, not where a thing is.
+    let found = typed("De Grote Prijs van Frankrijk werd gewonnen door Schumacher.");
+    assert!(!found.iter().any(|(_, k, _, _)| k == "LOCATED_IN"), "{found:?}");
+}
