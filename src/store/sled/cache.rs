@@ -28,13 +28,19 @@ const ENTRY_BYTES: usize = 128;
 pub struct ReadCache(Mutex<Kinds>);
 
 #[derive(Default)]
-struct Kinds {
+pub struct Kinds {
     /// Bumped by every batch that lands.
     generation: u64,
     documents: Bounded<Arc<DocumentRecord>>,
     mentions: Bounded<Numbered<StoredMention>>,
     evidence: Bounded<Numbered<Evidence>>,
 }
+
+/// Which kind of entry a read or a keep is about: one of the fields of `Kinds`.
+pub type Kind<V> = fn(&mut Kinds) -> &mut Bounded<V>;
+pub const DOCUMENTS: Kind<Arc<DocumentRecord>> = |k| &mut k.documents;
+pub const MENTIONS_OF: Kind<Numbered<StoredMention>> = |k| &mut k.mentions;
+pub const EVIDENCE_OF: Kind<Numbered<Evidence>> = |k| &mut k.evidence;
 
 /// The cache as it was when a read began: where to keep what the read finds.
 #[derive(Clone, Copy)]
@@ -54,43 +60,21 @@ impl ReadCache {
         self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    pub fn document(&self, id: &str) -> Result<Arc<DocumentRecord>, Ticket> {
-        let kinds = self.kinds();
-        kinds.documents.get(id).ok_or(Ticket(kinds.generation))
+    /// The entry of `kind` under `key`, or the ticket to keep what a read finds.
+    pub fn get<V: Clone>(&self, kind: Kind<V>, key: &str) -> Result<V, Ticket> {
+        let mut kinds = self.kinds();
+        let generation = kinds.generation;
+        kind(&mut kinds).get(key).ok_or(Ticket(generation))
     }
 
-    pub fn keep_document(&self, ticket: Ticket, id: &str, record: Arc<DocumentRecord>, encoded: usize) {
+    /// Keep `value` (read from `encoded` bytes) unless a batch landed since `ticket`.
+    pub fn keep<V: Clone>(&self, kind: Kind<V>, ticket: Ticket, key: &str, value: V, encoded: usize) {
         let mut kinds = self.kinds();
         if kinds.generation == ticket.0 {
-            kinds.documents.insert(id, record, encoded);
+            kind(&mut kinds).insert(key, value, encoded);
         }
     }
 
-    pub fn mentions_of(&self, entity: &str) -> Result<Numbered<StoredMention>, Ticket> {
-        let kinds = self.kinds();
-        kinds.mentions.get(entity).ok_or(Ticket(kinds.generation))
-    }
-
-    pub fn keep_mentions_of(&self, ticket: Ticket, entity: &str, list: Numbered<StoredMention>, encoded: usize) {
-        let mut kinds = self.kinds();
-        if kinds.generation == ticket.0 {
-            kinds.mentions.insert(entity, list, encoded);
-        }
-    }
-
-    pub fn evidence_of(&self, relation: &str) -> Result<Numbered<Evidence>, Ticket> {
-        let kinds = self.kinds();
-        kinds.evidence.get(relation).ok_or(Ticket(kinds.generation))
-    }
-
-    pub fn keep_evidence_of(&self, ticket: Ticket, relation: &str, list: Numbered<Evidence>, encoded: usize) {
-        let mut kinds = self.kinds();
-        if kinds.generation == ticket.0 {
-            kinds.evidence.insert(relation, list, encoded);
-        }
-    }
-
-    /// A batch landed: drop what it touched, and refuse what reads begun before it found.
     pub fn landed(&self, stale: &Stale) {
         let mut kinds = self.kinds();
         kinds.generation += 1;
@@ -108,7 +92,7 @@ impl ReadCache {
 }
 
 /// A map within `BYTES_PER_KIND`.
-struct Bounded<V> {
+pub struct Bounded<V> {
     entries: HashMap<String, (V, usize)>,
     bytes: usize,
 }
@@ -157,15 +141,15 @@ mod tests {
     fn a_read_that_began_before_a_batch_landed_is_not_kept() {
         let cache = ReadCache::default();
         let list: Numbered<Evidence> = Arc::from(Vec::new());
-        let Err(before) = cache.evidence_of("r1") else { panic!("empty cache answered") };
+        let Err(before) = cache.get(EVIDENCE_OF, "r1") else { panic!("empty cache answered") };
         cache.landed(&Stale { evidence_of: vec!["r1".into()], ..Stale::default() });
-        cache.keep_evidence_of(before, "r1", list.clone(), 10);
-        assert!(cache.evidence_of("r1").is_err(), "a stale read was kept");
-        let Err(after) = cache.evidence_of("r1") else { panic!("empty cache answered") };
-        cache.keep_evidence_of(after, "r1", list, 10);
-        assert!(cache.evidence_of("r1").is_ok());
+        cache.keep(EVIDENCE_OF, before, "r1", list.clone(), 10);
+        assert!(cache.get(EVIDENCE_OF, "r1").is_err(), "a stale read was kept");
+        let Err(after) = cache.get(EVIDENCE_OF, "r1") else { panic!("empty cache answered") };
+        cache.keep(EVIDENCE_OF, after, "r1", list, 10);
+        assert!(cache.get(EVIDENCE_OF, "r1").is_ok());
         cache.landed(&Stale { evidence_of: vec!["r1".into()], ..Stale::default() });
-        assert!(cache.evidence_of("r1").is_err(), "a batch left its relation's evidence in the cache");
+        assert!(cache.get(EVIDENCE_OF, "r1").is_err(), "a batch left its relation's evidence in the cache");
     }
 
     #[test]

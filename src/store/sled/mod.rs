@@ -259,36 +259,36 @@ impl SledStore {
 
     /// A document, decoded once and then kept (`cache`).
     pub fn shared_document(&self, id: &str) -> Result<Option<Arc<DocumentRecord>>, StoreError> {
-        let ticket = match self.cache.document(id) {
+        let ticket = match self.cache.get(cache::DOCUMENTS, id) {
             Ok(record) => return Ok(Some(record)),
             Err(ticket) => ticket,
         };
         let key = Key::Document(id).bytes();
         let Some(value) = self.db()?.get(&key)? else { return Ok(None) };
         let record = Arc::new(decode::<DocumentRecord>(&key, &value)?);
-        self.cache.keep_document(ticket, id, record.clone(), value.len());
+        self.cache.keep(cache::DOCUMENTS, ticket, id, record.clone(), value.len());
         Ok(Some(record))
     }
 
     /// The mentions of `entity`, numbered by place, decoded once and then kept (`cache`).
     pub fn mentions_placed(&self, entity: &str) -> Result<Numbered<StoredMention>, StoreError> {
-        let ticket = match self.cache.mentions_of(entity) {
+        let ticket = match self.cache.get(cache::MENTIONS_OF, entity) {
             Ok(list) => return Ok(list),
             Err(ticket) => ticket,
         };
         let (list, encoded) = self.placed(Prefix::MentionsOf(entity), |m: &StoredMention| &m.document)?;
-        self.cache.keep_mentions_of(ticket, entity, list.clone(), encoded);
+        self.cache.keep(cache::MENTIONS_OF, ticket, entity, list.clone(), encoded);
         Ok(list)
     }
 
     /// The evidence of `relation`, numbered by place, decoded once and then kept (`cache`).
     pub fn evidence_placed(&self, relation: &str) -> Result<Numbered<Evidence>, StoreError> {
-        let ticket = match self.cache.evidence_of(relation) {
+        let ticket = match self.cache.get(cache::EVIDENCE_OF, relation) {
             Ok(list) => return Ok(list),
             Err(ticket) => ticket,
         };
         let (list, encoded) = self.placed(Prefix::EvidenceOf(relation), |e: &Evidence| &e.document)?;
-        self.cache.keep_evidence_of(ticket, relation, list.clone(), encoded);
+        self.cache.keep(cache::EVIDENCE_OF, ticket, relation, list.clone(), encoded);
         Ok(list)
     }
 
