@@ -37,7 +37,7 @@ pub fn find(
     works_for(text, tokens, sentences, ents, &mut out);
     verbs(text, tokens, sentences, ents, &mut out);
     verbs_from_parse(tokens, ents, parses, &mut out);
-    ownership(ents, &mut out);
+    verb_kinds(ents, &mut out);
     co_occurrence(sentences, ents, &mut out);
     out
 }
@@ -45,27 +45,43 @@ pub fn find(
 /// Verbs of taking over, whose organisation subject then owns its organisation object.
 const OWNERSHIP_VERBS: &[&str] = &["kopen", "overnemen", "verwerven", "inlijven"];
 
-/// "Gullane koopt Guinness World Records", "X neemt Y over": a VERB of taking over
-/// between two organisations, with no preposition, is ownership (OWNS), not a verb fact.
-fn ownership(ents: &Entities, out: &mut [LocalRelation]) {
-    let organisation = |e: usize| ents.entities[e].entity_type == EntityType::Organization;
-    for r in out.iter_mut() {
-        if r.kind == RelationKind::Verb
-            && OWNERSHIP_VERBS.contains(&r.predicate.as_str())
-            && organisation(r.source)
-            && organisation(r.target)
-        {
+/// Verbs of working, playing or riding for a club or employer.
+const WORK_VERBS: &[&str] = &["werken", "spelen", "rijden", "uitkomen", "voetballen", "schaatsen", "zwemmen"];
+
+/// VERB facts that state a kind of their own:
+/// - "Gullane koopt Guinness World Records", "X neemt Y over": a verb of taking over
+///   between two organisations, with no preposition, is ownership (OWNS);
+/// - "Koerts reed voor PDM", "hij speelt bij Ajax": a person's verb of working with an
+///   organisation, directly or after "bij" or "voor", is employment (WORKS_FOR).
+fn verb_kinds(ents: &Entities, out: &mut [LocalRelation]) {
+    let of_type = |e: usize, t: EntityType| ents.entities[e].entity_type == t;
+    for r in out.iter_mut().filter(|r| r.kind == RelationKind::Verb) {
+        let (verb, preposition) = r.predicate.split_once(' ').unwrap_or((r.predicate.as_str(), ""));
+        let organisations = of_type(r.source, EntityType::Organization) && of_type(r.target, EntityType::Organization);
+        let employment = of_type(r.source, EntityType::Person)
+            && of_type(r.target, EntityType::Organization)
+            && WORK_VERBS.contains(&verb)
+            && matches!(preposition, "" | "bij" | "voor");
+        if organisations && preposition.is_empty() && OWNERSHIP_VERBS.contains(&verb) {
             r.kind = RelationKind::Owns;
-            r.predicate.clear();
+        } else if employment {
+            r.kind = RelationKind::WorksFor;
+        } else {
+            continue;
         }
+        r.predicate.clear();
     }
 }
 
 /// Does a prepositional object state a circumstance (where, at which event) rather than a
-/// party to the verb? A place or other named thing after a preposition of place or
-/// direction does. Under the verb's object noun fewer prepositions are circumstances:
+/// party to the verb? Anything after a preposition of absence or of time does; a place or
+/// other named thing after a preposition of place or direction does. Under the verb's object noun fewer prepositions are circumstances:
 /// "een overwinning op Nederland" names the side beaten, "een fabriek in Gent" a place.
 fn circumstance(target: EntityType, preposition: &str, under_object: bool) -> bool {
+    // "zonder Jan Tops", "sinds Wimbledon": who is absent or when it began, of any kind.
+    if matches!(preposition, "zonder" | "minus" | "behalve" | "ondanks" | "sinds" | "vanaf") {
+        return true;
+    }
     let local = match preposition {
         "in" | "uit" | "te" | "rond" | "tijdens" | "na" => true,
         "op" | "bij" | "naar" => !under_object,
@@ -82,25 +98,27 @@ fn is_nationality_noun(name: &str) -> bool {
         && (singular.iter().any(|w| NATIONALITY_NOUNS.contains(w)) || lower.ends_with("aar") || lower.ends_with("anen"))
 }
 
-/// Subject –verb→ object from the parse: the named entity heading a verb's subject and
-/// the one heading its object, indirect object or prepositional object ("struikelen
+/// Subject –verb→ object from the parse: the entity a verb's subject stands for and the
+/// one its object, indirect object or prepositional object stands for ("struikelen
 /// over", "verliezen van"); a passive with a "door" agent is turned active ("Y werd
 /// overgenomen door X" → X overnemen Y). The predicate is the verb's lemma (particle
 /// verbs whole: "overnemen") and the preposition. A place after "in", "uit" or "te" is
-/// where it happened (LOCATED_IN's business), not an object. Pairs the token patterns
-/// already related are left to them.
+/// where it happened (LOCATED_IN's business), not an object. Pairs another rule already
+/// related are left to it.
+///
+/// A dependent stands for the entity whose name it heads, else for one named in apposition to it
+/// ("de Franse krachtpatser Amelie Mauresmo"); a pronoun's antecedent is not used (on the
+/// development sets it added wrong subjects more often than right ones). A verb without a subject of its
+/// own takes the subject of the verb it is coordinated with ("X won en versloeg Y") or,
+/// as an infinitive with "te", of the verb it completes ("X probeert Y te verslaan").
 fn verbs_from_parse(tokens: &[Token], ents: &Entities, parses: &[SentenceParse<'_>], out: &mut Vec<LocalRelation>) {
-    let mut entity_at: HashMap<usize, usize> = HashMap::new();
+    let mut named_in: HashMap<usize, Vec<&Ref>> = HashMap::new();
     for r in ents.refs.iter().filter(|r| r.named()) {
-        for t in r.tokens.clone() {
-            entity_at.insert(t, r.entity);
-        }
+        named_in.entry(r.sentence).or_default().push(r);
     }
-    let mut stated: BTreeSet<(usize, usize)> =
-        out.iter().filter(|r| r.kind == RelationKind::Verb).map(|r| (r.source, r.target)).collect();
+    let mut stated: BTreeSet<(usize, usize)> = out.iter().map(|r| (r.source, r.target)).collect();
     for parse in parses {
         let words = parse.words;
-        let entity = |w: usize| entity_at.get(&(parse.first_token + w)).copied();
         let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); words.len()];
         for (c, w) in words.iter().enumerate() {
             if let Some(head) = w.head.filter(|&h| h < words.len()) {
@@ -108,99 +126,150 @@ fn verbs_from_parse(tokens: &[Token], ents: &Entities, parses: &[SentenceParse<'
             }
         }
         let children = |head: usize| dependents[head].iter().copied();
-        for (v, verb) in words.iter().enumerate() {
-            if verb.upos != Upos::Verb {
-                continue;
+        // A name is where the parse attaches it: at its first word headed from outside it.
+        // A name split in two ("zonder Ellen | de Boer" with "Boer" as an object) is used
+        // at its first part only.
+        let mut named_at: HashMap<usize, usize> = HashMap::new();
+        for r in named_in.get(&parse.sentence).into_iter().flatten() {
+            let inside = r.tokens.start.saturating_sub(parse.first_token)..r.tokens.end - parse.first_token;
+            let head_word =
+                inside.clone().find(|&w| words.get(w).is_some_and(|x| !x.head.is_some_and(|h| inside.contains(&h))));
+            if let Some(w) = head_word {
+                named_at.insert(w, r.entity);
             }
-            let case_of =
-                |d: usize| children(d).find(|&c| words[c].deprel == Deprel::Case).map(|c| words[c].plain_lemma());
-            // A dependent and the dependents coordinated with it ("X en Y richtten … op").
-            let with_conjuncts = |d: usize| {
-                std::iter::once(d).chain(children(d).filter(|&c| words[c].deprel == Deprel::Conj)).collect::<Vec<_>>()
-            };
-            let mut subjects = Vec::new();
-            let mut passive_subjects = Vec::new();
-            let mut objects: Vec<(usize, Option<String>)> = Vec::new();
-            let party = |e: usize, preposition: &str, under_object: bool| {
-                !circumstance(ents.entities[e].entity_type, preposition, under_object)
-            };
-            for c in children(v) {
-                match words[c].deprel {
-                    // "Noorwegen, dat IJsland versloeg": a relative pronoun stands for the noun
-                    // the clause modifies.
-                    Deprel::Nsubj
-                        if verb.deprel == Deprel::AclRelcl
-                            && matches!(words[c].plain_lemma().as_str(), "die" | "dat") =>
-                    {
-                        subjects.extend(verb.head.filter(|&h| h < words.len()).and_then(entity))
-                    }
-                    Deprel::Nsubj => subjects.extend(with_conjuncts(c).into_iter().filter_map(entity)),
-                    Deprel::NsubjPass => passive_subjects.extend(with_conjuncts(c).into_iter().filter_map(entity)),
-                    Deprel::Obj | Deprel::Iobj => {
-                        for o in with_conjuncts(c) {
-                            match entity(o) {
-                                Some(e) => objects.push((e, None)),
-                                // "verwerpt het aanbod van Honeywell": the entity behind the object noun.
-                                None if words[o].upos == Upos::Noun => {
-                                    for n in children(o).filter(|&n| words[n].deprel == Deprel::Nmod) {
-                                        if let (Some(e), Some(case)) = (entity(n), case_of(n)) {
-                                            if party(e, &case, true) {
-                                                objects.push((e, Some(format!("{} {case}", words[o].plain_lemma()))));
+        }
+        let named = |w: usize| named_at.get(&w).copied();
+        let stands_for =
+            |w: usize| named(w).or_else(|| children(w).filter(|&c| words[c].deprel == Deprel::Appos).find_map(named));
+        let case_of = |d: usize| children(d).find(|&c| words[c].deprel == Deprel::Case).map(|c| words[c].plain_lemma());
+        // A dependent and the dependents coordinated with it ("X en Y richtten … op").
+        let with_conjuncts = |d: usize| {
+            std::iter::once(d).chain(children(d).filter(|&c| words[c].deprel == Deprel::Conj)).collect::<Vec<_>>()
+        };
+        let party = |e: usize, preposition: &str, under_object: bool| {
+            !circumstance(ents.entities[e].entity_type, preposition, under_object)
+        };
+        let actor = |e: &usize| !is_nationality_noun(&ents.entities[*e].name);
+        let clauses: Vec<Clause> = (0..words.len())
+            .map(|v| {
+                let mut clause = Clause::default();
+                if words[v].upos != Upos::Verb {
+                    return clause;
+                }
+                for c in children(v) {
+                    match words[c].deprel {
+                        // "Noorwegen, dat IJsland versloeg": a relative pronoun stands for the
+                        // noun the clause modifies.
+                        Deprel::Nsubj
+                            if words[v].deprel == Deprel::AclRelcl
+                                && matches!(words[c].plain_lemma().as_str(), "die" | "dat") =>
+                        {
+                            clause.subjects.extend(words[v].head.filter(|&h| h < words.len()).and_then(stands_for))
+                        }
+                        Deprel::Nsubj => clause.subjects.extend(with_conjuncts(c).into_iter().filter_map(stands_for)),
+                        Deprel::NsubjPass => {
+                            clause.passive_subjects.extend(with_conjuncts(c).into_iter().filter_map(stands_for))
+                        }
+                        Deprel::AuxPass => clause.passive = true,
+                        Deprel::Obj | Deprel::Iobj => {
+                            clause.has_object = true;
+                            for o in with_conjuncts(c) {
+                                match stands_for(o) {
+                                    Some(r) => clause.objects.push((r, None)),
+                                    // "verwerpt het aanbod van Honeywell": the entity behind the object noun.
+                                    None if words[o].upos == Upos::Noun => {
+                                        for n in children(o).filter(|&n| words[n].deprel == Deprel::Nmod) {
+                                            if let (Some(r), Some(case)) = (stands_for(n), case_of(n)) {
+                                                if party(r, &case, true) {
+                                                    let predicate = format!("{} {case}", words[o].plain_lemma());
+                                                    clause.objects.push((r, Some(predicate)));
+                                                }
                                             }
                                         }
                                     }
+                                    None => {}
                                 }
-                                None => {}
                             }
                         }
-                    }
-                    Deprel::Obl => {
-                        // "samen met Elvis Presley en Roy Orbison": a conjunct shares the preposition.
-                        let first_case = case_of(c);
-                        for o in with_conjuncts(c) {
-                            let case = case_of(o).or_else(|| first_case.clone());
-                            if let Some(e) = entity(o).filter(|&e| case.as_deref().is_none_or(|p| party(e, p, false))) {
-                                objects.push((e, case));
+                        Deprel::Obl => {
+                            // "samen met Elvis Presley en Roy Orbison": a conjunct shares the preposition.
+                            let first_case = case_of(c);
+                            for o in with_conjuncts(c) {
+                                let case = case_of(o).or_else(|| first_case.clone());
+                                if let Some(r) =
+                                    stands_for(o).filter(|r| case.as_deref().is_none_or(|p| party(*r, p, false)))
+                                {
+                                    clause.objects.push((r, case));
+                                }
                             }
                         }
+                        _ => {}
                     }
-                    _ => {}
                 }
-            }
+                clause.subjects.retain(actor);
+                clause.passive_subjects.retain(actor);
+                clause.objects.retain(|(r, _)| actor(r));
+                clause
+            })
+            .collect();
+        for (v, verb) in words.iter().enumerate() {
             let lemma = verb.plain_lemma();
-            // Speech verbs are the quotes' business ("zegt X"); nationality nouns are no actors.
-            if SPEECH_VERBS.contains(&lemma.as_str()) {
+            // Speech verbs are the quotes' business ("zegt X").
+            if verb.upos != Upos::Verb || SPEECH_VERBS.contains(&lemma.as_str()) {
                 continue;
             }
-            let actor = |e: usize| !is_nationality_noun(&ents.entities[e].name);
-            subjects.retain(|&e| actor(e));
-            passive_subjects.retain(|&e| actor(e));
-            objects.retain(|(e, _)| actor(*e));
-            let mut found: Vec<(usize, usize, String)> = Vec::new();
-            for &s in &subjects {
-                // Where or when it happened (a place or event after in/op/bij/naar…) was
-                // left out of the objects above: it is not to whom.
-                for (o, case) in &objects {
-                    match case.as_deref() {
-                        Some(p) => found.push((s, *o, format!("{lemma} {p}"))),
-                        None => found.push((s, *o, lemma.clone())),
+            let clause = &clauses[v];
+            let mut subjects = clause.subjects.clone();
+            let mut passive_subjects = clause.passive_subjects.clone();
+            if subjects.is_empty() && passive_subjects.is_empty() {
+                let governor = verb.head.filter(|&h| h < words.len()).map(|h| &clauses[h]);
+                let shares_subject = match verb.deprel {
+                    Deprel::Conj => true,
+                    Deprel::Xcomp => governor.is_some_and(|g| !g.has_object),
+                    _ => false,
+                };
+                if let Some(g) = governor.filter(|_| shares_subject) {
+                    let inherited = g.subjects.iter().chain(&g.passive_subjects).cloned();
+                    if clause.passive {
+                        passive_subjects.extend(inherited);
+                    } else {
+                        subjects.extend(inherited);
                     }
                 }
             }
-            for &patient in &passive_subjects {
-                for (agent, _) in objects.iter().filter(|(_, case)| case.as_deref() == Some("door")) {
-                    found.push((*agent, patient, lemma.clone()));
+            // "Leoz werd ontvoerd door de FARC", also when the parser took the subject for
+            // an active one.
+            let agents: Vec<&usize> =
+                clause.objects.iter().filter(|(_, case)| case.as_deref() == Some("door")).map(|(r, _)| r).collect();
+            let participle = verb.feats.get("VerbForm") == Some("Part");
+            if clause.passive || (participle && !agents.is_empty()) {
+                passive_subjects.append(&mut subjects);
+            }
+            let mut found: Vec<(&usize, &usize, String)> = Vec::new();
+            for s in &subjects {
+                // Where or when it happened (a place or event after in/op/bij/naar…) was
+                // left out of the objects above: it is not to whom. "door" names an agent.
+                for (o, case) in clause.objects.iter().filter(|(_, case)| case.as_deref() != Some("door")) {
+                    match case.as_deref() {
+                        Some(p) => found.push((s, o, format!("{lemma} {p}"))),
+                        None => found.push((s, o, lemma.clone())),
+                    }
+                }
+            }
+            for patient in &passive_subjects {
+                for agent in &agents {
+                    found.push((agent, patient, lemma.clone()));
                 }
             }
             for (source, target, predicate) in found {
-                if source == target || !stated.insert((source, target)) {
+                if source == target || !stated.insert((*source, *target)) {
                     continue;
                 }
                 let token_span = |w: usize| tokens[parse.first_token + w].span;
                 let (a, b) = (token_span(0), token_span(words.len() - 1));
                 out.push(relation(
-                    source,
-                    target,
+                    *source,
+                    *target,
                     RelationKind::Verb,
                     &predicate,
                     (parse.sentence, Span::new(a.start, b.end)),
@@ -210,6 +279,18 @@ fn verbs_from_parse(tokens: &[Token], ents: &Entities, parses: &[SentenceParse<'
             }
         }
     }
+}
+
+/// What the parse says around one verb: the entities its dependents stand for.
+#[derive(Debug, Default)]
+struct Clause {
+    subjects: Vec<usize>,
+    passive_subjects: Vec<usize>,
+    /// The parties after it, each with its preposition (none for a direct object).
+    objects: Vec<(usize, Option<String>)>,
+    has_object: bool,
+    /// It has a passive auxiliary ("werd overgenomen").
+    passive: bool,
 }
 
 /// `at` is the sentence index and the span that states the relation.

@@ -89,6 +89,17 @@ pub fn shared_extractor() -> &'static Extractor {
     EXTRACTOR.get_or_init(extractor)
 }
 
+/// The extractor as the commands build it: NER, linking and the shipped syntax model, so
+/// that the rules reading the parse run too.
+pub fn parsing_extractor() -> &'static Extractor {
+    static EXTRACTOR: std::sync::OnceLock<Extractor> = std::sync::OnceLock::new();
+    EXTRACTOR.get_or_init(|| {
+        let bytes = std::fs::read(repo("data/models/syntax-nl.kgs")).expect("shipped syntax model");
+        extractor()
+            .with_syntax(kennisgraaf::extract::syntax::SyntaxModel::from_bytes(&bytes).expect("syntax model loads"))
+    })
+}
+
 pub fn extractor() -> Extractor {
     Extractor::new(model()).with_linker(linker())
 }

@@ -40,7 +40,7 @@ fn typed_relations_keep_their_figures_on_the_conll_articles() {
 fn typed_relations_and_quote_speakers_keep_their_figures_on_the_alpino_texts() {
     let (precision, recall, stdout) = figures("tests/relations/alpino.tsv", test_data(""), "all typed");
     assert!(stdout.contains("30 articles"), "{stdout}");
-    assert!(precision >= 0.52 && recall >= 0.24, "typed precision {precision}, recall {recall}\n{stdout}");
+    assert!(precision >= 0.70 && recall >= 0.43, "typed precision {precision}, recall {recall}\n{stdout}");
     let (precision, recall, stdout) = figures("tests/relations/alpino.tsv", test_data(""), "quote speaker");
     assert!(precision >= 0.93 && recall >= 0.85, "quote speakers: precision {precision}, recall {recall}\n{stdout}");
 }
@@ -54,7 +54,7 @@ fn quote_speakers_keep_their_figures_on_the_held_out_alpino_texts() {
 
 /// The typed relations of `text` as (source, kind, target, predicate), by entity name.
 fn typed(text: &str) -> Vec<(String, String, String, String)> {
-    let x = shared_extractor().extract(text);
+    let x = parsing_extractor().extract(text);
     let name = |e: usize| x.entities[e].name.clone();
     x.relations
         .iter()
@@ -79,14 +79,14 @@ fn a_copula_states_a_role_with_its_organisation() {
         "HOLDS_ROLE",
         "Philips",
     );
-    let x = shared_extractor().extract("Vorig jaar werkte Marieke de Groot nog als regisseur in Utrecht.");
+    let x = parsing_extractor().extract("Vorig jaar werkte Marieke de Groot nog als regisseur in Utrecht.");
     let marieke = x.entities.iter().find(|e| e.name.contains("Marieke")).expect("Marieke");
     assert!(marieke.roles.iter().any(|r| r == "regisseur"), "{:?}", marieke.roles);
 }
 
 #[test]
 fn a_role_noun_after_a_preposition_is_nobodys_role() {
-    let x = shared_extractor().extract("Karel Smit is boos op de directeur van het ziekenhuis.");
+    let x = parsing_extractor().extract("Karel Smit is boos op de directeur van het ziekenhuis.");
     let karel = x.entities.iter().find(|e| e.name.contains("Smit")).expect("Smit");
     assert!(karel.roles.is_empty(), "{:?}", karel.roles);
 }
@@ -103,7 +103,7 @@ fn membership_employment_and_portfolios_in_brackets_and_clauses() {
 
 #[test]
 fn a_kind_noun_before_a_name_types_it_and_a_place_adjective_locates_it() {
-    let x = shared_extractor().extract("Het Franse energieconcern Voltaris wil volgend jaar meer windmolens bouwen.");
+    let x = parsing_extractor().extract("Het Franse energieconcern Voltaris wil volgend jaar meer windmolens bouwen.");
     let voltaris = x.entities.iter().find(|e| e.name == "Voltaris").expect("Voltaris");
     assert_eq!(voltaris.entity_type, kennisgraaf::model::EntityType::Organization);
     has(
@@ -118,7 +118,7 @@ fn a_kind_noun_before_a_name_types_it_and_a_place_adjective_locates_it() {
 fn a_place_adjective_and_an_institution_name_one_countrys_institution() {
     let text = "De Noorse regering en het Chileense parlement kregen een brief van de Deense geheime dienst. \
                 Een Franse bank wilde niet reageren.";
-    let x = shared_extractor().extract(text);
+    let x = parsing_extractor().extract(text);
     let names: Vec<&str> = x.entities.iter().map(|e| e.name.as_str()).collect();
     for institution in ["Noorse regering", "Chileense parlement", "Deense geheime dienst"] {
         let e =
@@ -136,7 +136,7 @@ fn a_place_adjective_and_an_institution_name_one_countrys_institution() {
 fn a_nationality_noun_a_defined_acronym_and_a_compound_role_type_the_name_they_go_with() {
     let text = "De Zweed Lindqvist won de rit. Noordwind Energie (NE) kocht Zonnepark Oost. \
                 KLM-baas Kees Dekker zweeg en GL-politicus Lotte Maas protesteerde.";
-    let x = shared_extractor().extract(text);
+    let x = parsing_extractor().extract(text);
     let type_of = |name: &str| {
         x.entities.iter().find(|e| e.name == name).map(|e| e.entity_type).unwrap_or_else(|| panic!("no {name}"))
     };
@@ -155,4 +155,27 @@ fn an_organisation_of_a_place_is_located_there() {
     // A place in the name of an event is part of the name, not where a thing is.
     let found = typed("De Grote Prijs van Frankrijk werd gewonnen door Schumacher.");
     assert!(!found.iter().any(|(_, k, _, _)| k == "LOCATED_IN"), "{found:?}");
+}
+
+#[test]
+fn the_parse_finds_subjects_in_apposition_and_coordination_and_employment_by_verb() {
+    // The subject is a role noun with the name in apposition; so is the object.
+    has(
+        "In de finale versloeg de Zweedse krachtpatser Anna Berg de Duitse Petra Blondeel.",
+        "Anna Berg",
+        "VERB",
+        "Petra Blondeel",
+    );
+    // The second verb of a coordination shares the first one's subject.
+    has("Ajax won zondag met 2-1 van PSV en versloeg woensdag Feyenoord.", "Ajax", "VERB", "Feyenoord");
+    // A verb of playing for a club, too far from the name for the token pattern, is employment.
+    has(
+        "Ellen de Boer speelt na haar lange en bijzonder moeizame herstel van een zware knieblessure weer bij Ajax.",
+        "Ellen de Boer",
+        "WORKS_FOR",
+        "Ajax",
+    );
+    // Whoever is absent is no party to the verb.
+    let found = typed("Marieke Smit won de titel zonder Ellen de Boer.");
+    assert!(!found.iter().any(|(s, _, t, _)| s.contains("Smit") && t.contains("Boer")), "{found:?}");
 }
