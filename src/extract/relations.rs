@@ -755,8 +755,12 @@ fn verbs(text: &str, tokens: &[Token], sentences: &[Span], ents: &Entities, out:
 /// list, not a statement (and pairs would grow with the square of its length).
 const MAX_COOCCURRING: usize = 12;
 
-/// Every pair of entities referred to in one sentence (at most `MAX_COOCCURRING`).
+/// Every pair of entities referred to in one sentence (at most `MAX_COOCCURRING`), but for
+/// pairs a typed relation already states in that sentence (it says more than that they
+/// were named together).
 fn co_occurrence(sentences: &[Span], ents: &Entities, out: &mut Vec<LocalRelation>) {
+    let typed: BTreeSet<(usize, usize, usize)> =
+        out.iter().map(|r| (r.sentence, r.source.min(r.target), r.source.max(r.target))).collect();
     let mut by_sentence: Vec<Vec<(usize, bool)>> = vec![Vec::new(); sentences.len()];
     for r in &ents.refs {
         let list = &mut by_sentence[r.sentence];
@@ -774,7 +778,7 @@ fn co_occurrence(sentences: &[Span], ents: &Entities, out: &mut Vec<LocalRelatio
         }
         list.sort_unstable();
         for (i, &(a, named_a)) in list.iter().enumerate() {
-            for &(b, named_b) in &list[i + 1..] {
+            for &(b, named_b) in list[i + 1..].iter().filter(|(b, _)| !typed.contains(&(si, a, *b))) {
                 let confidence = if named_a && named_b { 0.3 } else { 0.2 };
                 out.push(relation(
                     a,

@@ -4,7 +4,8 @@
 //! nickname or scare quote). Its speaker comes from the first of these rules that fires
 //! (a sieve, most reliable first):
 //! 1. a speech tag after the closing mark, in its sentence: "…", zegt X / aldus X / sprak
-//!    bondscoach X / zo meldt X / zegt hij. A tag whose speaker is not named ("aldus de
+//!    bondscoach X / zo meldt X / zegt hij; a spokesperson speaks for whom they speak for
+//!    ("zei een woordvoerder van Philips" → Philips). A tag whose speaker is not named ("aldus de
 //!    woordvoerster", "klonk het") leaves the quote without a speaker. A quote interrupted
 //!    by its own tag (",,Wij weten'', aldus Jansen, ,,waar …''") is joined into one;
 //! 2. a speech verb or a colon before the opening mark, in its sentence: "X zegt: …",
@@ -98,6 +99,30 @@ impl<'a> Speakers<'a> {
     }
 }
 
+/// Nouns for someone who speaks on an organisation's or a person's behalf.
+const SPOKESPERSONS: &[&str] =
+    &["woordvoerder", "woordvoerster", "zegsman", "zegsvrouw", "voorlichter", "voorlichtster", "persvoorlichter"];
+
+/// "een woordvoerder van Philips", "de zegsman namens de bond", "een Philips-woordvoerster":
+/// the organisation or person a spokesperson in `from..to` speaks for.
+fn spokesperson_of(ctx: &Ctx, speakers: &Speakers, from: usize, to: usize) -> Option<usize> {
+    let spokesperson = |k: usize| {
+        let word = ctx.lower(k);
+        SPOKESPERSONS.iter().any(|s| word == *s || word.strip_suffix(s).is_some_and(|p| p.ends_with('-')))
+    };
+    let at = (from..to).find(|&k| spokesperson(k))?;
+    let refs = speakers.within(at, to.max(at + 4));
+    // The compound's first part is a ref on the noun's own token.
+    if let Some(r) = refs.iter().find(|r| r.tokens.start == at) {
+        return Some(r.entity);
+    }
+    if !matches!(ctx.lower(at + 1).as_str(), "van" | "namens") {
+        return None;
+    }
+    let article = usize::from(matches!(ctx.lower(at + 2).as_str(), "de" | "het"));
+    refs.iter().find(|r| r.tokens.start == at + 2 + article).map(|r| r.entity)
+}
+
 /// Rule 1: "…", zegt X. Returns the tag's end (one past its last token) and its speaker
 /// (None when the tag names nobody who can speak).
 fn tag_after(ctx: &Ctx, speakers: &Speakers, close: usize) -> Option<(usize, Option<usize>)> {
@@ -110,6 +135,13 @@ fn tag_after(ctx: &Ctx, speakers: &Speakers, close: usize) -> Option<(usize, Opt
         k += 1;
     }
     let start = k;
+    // The splitter may end a sentence at the quote's own full stop ("…sluiten.'' zei hij"),
+    // but a capitalised word after it opens a sentence of its own ("…sluiten.''
+    // Volgens Kok …"), which is no tag.
+    let new_sentence = start < ctx.tokens.len() && ctx.sentence_of[start] > sentence;
+    if new_sentence && ctx.word(start).chars().next().is_some_and(char::is_uppercase) {
+        return None;
+    }
     let mut end = start;
     while end < start + TAG_AFTER_TOKENS && in_tag(end) && !matches!(ctx.word(end), "." | "!" | "?" | ";") {
         end += 1;
@@ -127,7 +159,8 @@ fn tag_after(ctx: &Ctx, speakers: &Speakers, close: usize) -> Option<(usize, Opt
         && ctx.word(start).chars().next().is_some_and(char::is_lowercase)
         && first_ref.is_some_and(|r| r.tokens.start > start && r.tokens.start <= start + 3);
     let verb = (start..end.min(start + 4)).find(|&v| is_speech_verb(ctx, v)).or(inverted.then_some(start))?;
-    let speaker = first_ref.filter(|r| r.tokens.start > verb || r.tokens.end == verb).map(|r| r.entity);
+    let speaker = spokesperson_of(ctx, speakers, start, end)
+        .or_else(|| first_ref.filter(|r| r.tokens.start > verb || r.tokens.end == verb).map(|r| r.entity));
     let tag_end = first_ref.map_or(verb + 1, |r| r.tokens.end.max(verb + 1));
     Some((tag_end, speaker))
 }
@@ -147,7 +180,7 @@ fn tag_before(ctx: &Ctx, speakers: &Speakers, sentences: &[Sentence], open: usiz
         refs.iter()
             .find(|r| (r.tokens.end <= v && v - r.tokens.end <= 2) || (r.tokens.start > v && r.tokens.start <= v + 2))
     });
-    Some(next_to_verb.or(refs.first()).map(|r| r.entity))
+    Some(spokesperson_of(ctx, speakers, lead.start, lead.end).or(next_to_verb.or(refs.first()).map(|r| r.entity)))
 }
 
 /// Rule 4: the person the narration before `at` is about, if anyone: `salience` over

@@ -179,3 +179,21 @@ fn the_parse_finds_subjects_in_apposition_and_coordination_and_employment_by_ver
     let found = typed("Marieke Smit won de titel zonder Ellen de Boer.");
     assert!(!found.iter().any(|(s, _, t, _)| s.contains("Smit") && t.contains("Boer")), "{found:?}");
 }
+
+/// The quotes of `text` as (speaker name or "", quote text).
+fn speakers(text: &str) -> Vec<(String, String)> {
+    let x = parsing_extractor().extract(text);
+    x.quotes.iter().map(|q| (q.speaker.map_or(String::new(), |e| x.entities[e].name.clone()), q.text.clone())).collect()
+}
+
+#[test]
+fn a_spokesperson_speaks_for_their_organisation_and_a_new_sentence_is_no_speech_tag() {
+    let found = speakers("\"We onderzoeken de zaak\", zei een woordvoerder van Philips.");
+    assert_eq!(found.first().map(|(s, _)| s.as_str()), Some("Philips"), "{found:?}");
+    let found = speakers("\"Dat klopt niet\", zegt een ING-woordvoerder.");
+    assert_eq!(found.first().map(|(s, _)| s.as_str()), Some("ING"), "{found:?}");
+    // The next paragraph's "Volgens …" is not the first quote's tag.
+    let found =
+        speakers("De directeur Hans Kok zei: \"We gaan sluiten.\"\n\nVolgens Hans Kok is de fabriek verouderd.");
+    assert_eq!(found.first().map(|(s, _)| s.as_str()), Some("Hans Kok"), "{found:?}");
+}
