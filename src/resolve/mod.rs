@@ -1,6 +1,7 @@
 //! Stage 3: give the entities of one extraction global ids, merging with entities the
-//! store already knows (same type and a shared folded alias), and turn local indices
-//! into ids.
+//! store already knows (the same Wikidata item, a shared folded alias of any type, or a
+//! short form with a single candidate either way round), and turn local indices into ids.
+//! Each local entity costs a fixed number of store lookups per name.
 //!
 //! Invariant: ids are deterministic: a new entity's id is the hash of its type and
 //! folded name, so re-ingesting the same corpus into an empty store gives the same ids.
