@@ -293,7 +293,7 @@ fn bylines(ctx: &Ctx, names: &[Name], is_person: &impl Fn(&str) -> bool) -> Hash
         if inside(end) && ctx.word(end) == ")" {
             end += 1;
         }
-        !(start > 0 && inside(start - 1)) && !inside(end)
+        (start == 0 || !inside(start - 1)) && !inside(end)
     };
     let lines: Vec<&str> = names
         .iter()
@@ -362,11 +362,11 @@ fn abbreviates(short: &str, long: &str) -> bool {
         let next = letters[used];
         let word = &words[w].0;
         stack.extend((at + 1..word.len()).filter(|&k| word[k] == next).map(|k| (used + 1, w, k)));
-        for v in w + 1..words.len() {
-            if words[v].0[0] == next {
+        for (v, (later, needed)) in words.iter().enumerate().skip(w + 1) {
+            if later[0] == next {
                 stack.push((used + 1, v, 0));
             }
-            if words[v].1 {
+            if *needed {
                 break;
             }
         }
