@@ -236,9 +236,9 @@ fn short_forms_used(
         .collect()
 }
 
-/// Acronyms the text defines, "General Electric (GE)": the acronym's folded form → the
-/// full name's. The acronym's letters are the initials of the name's capitalised words
-/// (lowercase words such as "van", "voor" may be skipped or counted).
+/// Acronyms the text defines, "General Electric (GE)", "Militaire Inlichtingendienst
+/// (MID)", "Marine Inlichtingendienst (Marid)": the acronym's folded form → the full
+/// name's. The bracketed word abbreviates the name before it (`abbreviates`).
 fn acronyms_defined(ctx: &Ctx, names: &[Name]) -> HashMap<String, String> {
     let mut defined = HashMap::new();
     for pair in names.windows(2) {
@@ -247,8 +247,9 @@ fn acronyms_defined(ctx: &Ctx, names: &[Name]) -> HashMap<String, String> {
             && short.tokens.start == full.tokens.end + 1
             && ctx.tokens.get(short.tokens.end).is_some_and(|_| ctx.word(short.tokens.end) == ")");
         let acronym = &ctx.text[short.span.start..short.span.end];
-        if bracketed && is_acronym_of(acronym, &ctx.text[full.span.start..full.span.end]) {
-            defined.insert(fold(acronym), fold(&ctx.text[full.span.start..full.span.end]));
+        let name = &ctx.text[full.span.start..full.span.end];
+        if bracketed && !acronym.contains(' ') && acronym.len() < name.len() && abbreviates(acronym, name) {
+            defined.insert(fold(acronym), fold(name));
         }
     }
     // An acronym of three or more letters the text does not define but whose name it
@@ -273,8 +274,104 @@ fn acronyms_defined(ctx: &Ctx, names: &[Name]) -> HashMap<String, String> {
     defined
 }
 
-fn is_acronym_of(acronym: &str, name: &str) -> bool {
-    acronym_letters(acronym).is_some_and(|letters| name_initials(name).contains(&letters))
+/// An article carries at most a few bylines (one per part); a text with more lines of
+/// initials is a list, and none of them is read as a byline.
+const MAX_BYLINES: usize = 4;
+
+/// Bylines: a line holding only a short name, bracketed or not ("( DS )", "RoM"), that
+/// abbreviates exactly one person's full name in the article ("Dirk Steenhaut",
+/// "Robert Melders") is that person, the author: folded byline → folded full name.
+fn bylines(ctx: &Ctx, names: &[Name], is_person: &impl Fn(&str) -> bool) -> HashMap<String, String> {
+    let alone_in_sentence = |n: &Name| {
+        let sentence = ctx.sentence_of[n.tokens.start];
+        let inside = |k: usize| ctx.sentence_of.get(k) == Some(&sentence);
+        let mut start = n.tokens.start;
+        if start > 0 && inside(start - 1) && ctx.word(start - 1) == "(" {
+            start -= 1;
+        }
+        let mut end = n.tokens.end;
+        if inside(end) && ctx.word(end) == ")" {
+            end += 1;
+        }
+        (start == 0 || !inside(start - 1)) && !inside(end)
+    };
+    let lines: Vec<&str> = names
+        .iter()
+        .filter(|n| n.tokens.len() == 1 && alone_in_sentence(n))
+        .map(|n| &ctx.text[n.span.start..n.span.end])
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase) && w.chars().count() <= 5)
+        .collect();
+    if lines.len() > MAX_BYLINES {
+        return HashMap::new();
+    }
+    let mut people: Vec<&str> = names
+        .iter()
+        .map(|n| &ctx.text[n.span.start..n.span.end])
+        .filter(|full| full.contains(' ') && is_person(&fold(full)))
+        .collect();
+    people.sort_unstable();
+    people.dedup_by_key(|full| fold(full));
+    let mut found = HashMap::new();
+    for line in lines {
+        let fits: Vec<String> = people.iter().filter(|full| abbreviates(line, full)).map(|full| fold(full)).collect();
+        if let [full] = fits.as_slice() {
+            found.insert(fold(line), full.clone());
+        }
+    }
+    found
+}
+
+/// Longest short form `abbreviates` compares, in letters (longer ones are words).
+const MAX_ABBREVIATION: usize = 8;
+
+/// Does `short` ("GE", "MID", "Marid", "WGO", "L&H", "KDM") abbreviate `long`
+/// ("General Electric", "Militaire Inlichtingendienst", "Marine Inlichtingendienst",
+/// "Wereldgezondheidsorganisatie", "Lernout & Hauspie", "Kristof Demasure")? Its
+/// letters, in order, are the initials of `long`'s words, each followed by none or more
+/// letters from inside that word (the parts of a compound: Inlichtingen-dienst, De-masure);
+/// every capitalised word of more than three letters gives its initial, lowercase and
+/// short words ("voor", "La") may be left out. The first letter is the name's.
+fn abbreviates(short: &str, long: &str) -> bool {
+    let letters: Vec<char> = short.chars().filter(|c| c.is_alphabetic()).flat_map(char::to_lowercase).collect();
+    let words: Vec<(Vec<char>, bool)> = long
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .map(|w| {
+            let needed = w.chars().next().is_some_and(char::is_uppercase) && w.chars().count() > 3;
+            (w.chars().flat_map(char::to_lowercase).collect(), needed)
+        })
+        .collect();
+    if letters.len() < 2 || letters.len() > MAX_ABBREVIATION || words.first().is_none_or(|(w, _)| w[0] != letters[0]) {
+        return false;
+    }
+    // Depth-first over states (letters used, word, position of the last letter used in
+    // it); each state is visited once, so the search is linear in letters × characters.
+    let skippable = |from: usize, to: usize| words[from..to].iter().all(|(_, needed)| !needed);
+    let mut seen: HashSet<(usize, usize, usize)> = HashSet::new();
+    let mut stack = vec![(1, 0, 0)];
+    while let Some(state @ (used, w, at)) = stack.pop() {
+        if !seen.insert(state) {
+            continue;
+        }
+        if used == letters.len() {
+            if skippable(w + 1, words.len()) {
+                return true;
+            }
+            continue;
+        }
+        let next = letters[used];
+        let word = &words[w].0;
+        stack.extend((at + 1..word.len()).filter(|&k| word[k] == next).map(|k| (used + 1, w, k)));
+        for (v, (later, needed)) in words.iter().enumerate().skip(w + 1) {
+            if later[0] == next {
+                stack.push((used + 1, v, 0));
+            }
+            if *needed {
+                break;
+            }
+        }
+    }
+    false
 }
 
 /// The letters of an acronym ("GE", "L&H" → "LH"): two or more, all capitals, one word.
@@ -331,6 +428,7 @@ fn group_names(ctx: &Ctx, names: &[Name], out: &mut Entities) {
     let short_forms = short_forms_used(&votes, &type_of);
     let defined = acronyms_defined(ctx, names);
     let defined_names: HashSet<&String> = defined.values().collect();
+    let bylines = bylines(ctx, names, &|key: &str| votes.contains_key(key) && type_of(key) == EntityType::Person);
     let mut by_key: HashMap<String, usize> = HashMap::new();
     // (entity, surface) already among the entity's aliases: a name written many ways
     // must not make each mention compare with all of them.
@@ -338,7 +436,7 @@ fn group_names(ctx: &Ctx, names: &[Name], out: &mut Entities) {
     for n in names {
         let surface = &ctx.text[n.span.start..n.span.end];
         let mut key = fold(surface);
-        if let Some(full) = defined.get(&key) {
+        if let Some(full) = defined.get(&key).or_else(|| bylines.get(&key)) {
             key = full.clone();
         }
         // "Baraks" (genitive) where the text also writes "Barak".
@@ -1052,4 +1150,37 @@ fn resolve_references(ctx: &Ctx, out: &mut Entities) {
         i += 1;
     }
     out.refs.extend(added);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::abbreviates;
+
+    #[test]
+    fn short_forms_abbreviate_the_initials_and_compound_parts_of_a_name() {
+        for (short, long) in [
+            ("GE", "General Electric"),
+            ("MID", "Militaire Inlichtingendienst"),
+            ("Marid", "Marine Inlichtingendienst"),
+            ("WGO", "Wereldgezondheidsorganisatie"),
+            ("L&H", "Lernout & Hauspie"),
+            ("PPR", "Pinault-Printemps La Redoute"),
+            ("COB", "Commissie voor Onrechtmatige Bedingen"),
+            ("KDM", "Kristof Demasure"),
+            ("RoM", "Robert Melders"),
+            ("DS", "Dirk Steenhaut"),
+        ] {
+            assert!(abbreviates(short, long), "{short} of {long}");
+        }
+        for (short, long) in [
+            ("DS", "Steenhaut Dirk"),
+            ("GE", "General Motors Europe"),
+            ("XML", "Extended Markup Language"),
+            ("VS", "Vera"),
+            ("AB", "Anne Brumagne Thijs"),
+            ("ABCDEFGHI", "Abcdefghi Bcdefghi"),
+        ] {
+            assert!(!abbreviates(short, long), "{short} of {long}");
+        }
+    }
 }

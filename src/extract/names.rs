@@ -94,8 +94,10 @@ fn is_glued_prefix(word: &str) -> bool {
 /// The name a tagger chunk `chunk` of `words` really holds, as zero or more word ranges:
 /// - split at lowercase words that are no part of names (`NAME_INTERNAL_WORDS`), and
 ///   each part trimmed of lowercase words at its edges and of function words at its end;
-/// - role nouns, titles, nationality nouns and demonyms before the name taken off (coref
-///   attaches them to the entity as roles and places); a demonym stays when every word
+/// - role nouns, titles, nationality nouns, demonyms and compounds of a name with a
+///   lowercase noun ("IT-bedrijf Tectrade", "Tros-programma Vermist") before the name
+///   taken off (coref attaches them to the entity as roles and places; the compound's
+///   name is a name of its own: "IT", "Tros"); a demonym stays when every word
 ///   after it is a common word ("Nederlandse Spoorwegen", "Nederlandse Bank") or the one
 ///   word after it ends as an institution does ("Vlaamse Gemeenschapscommissie");
 /// - what is left of one word only, a demonym, a role noun or a function word, is no name,
@@ -130,7 +132,7 @@ fn name_ranges(words: &[&str], chunk: Range<usize>, tag: &str, lexicon: &Lexicon
             let named_with_demonym = rest.iter().all(|w| common(w))
                 || (rest.len() == 1 && INSTITUTION_HEADS.iter().any(|h| rest[0].to_lowercase().ends_with(h)));
             let glued = part.len() > 1
-                && is_glued_prefix(words[part.start])
+                && (is_glued_prefix(words[part.start]) || compound_head(words[part.start]).is_some())
                 && !(is_demonym(words[part.start]) && named_with_demonym);
             // A place adjective not in the lists ("Brusselse AB"): not before a person's
             // name, whose first names can end so ("Louise").
@@ -364,12 +366,14 @@ fn national_institution_start(words: &[&str], at: usize) -> Option<usize> {
 }
 
 /// The tagger sometimes splits one name into two chunks ("Meld" PER + "Misdaad
-/// Anoniem" ORG); touching chunks are one name, typed as the longer part.
+/// Anoniem" ORG); touching chunks of two types are one name, typed as the longer part.
+/// Touching chunks of one type are two names: the tagger began the second one on purpose
+/// ("Clinton Barak", two people).
 fn merge_adjacent(chunks: Vec<(usize, usize, &'static str)>) -> Vec<(usize, usize, &'static str)> {
     let mut out: Vec<(usize, usize, &'static str)> = Vec::with_capacity(chunks.len());
     for c in chunks {
         match out.last_mut() {
-            Some(last) if last.1 == c.0 => {
+            Some(last) if last.1 == c.0 && last.2 != c.2 => {
                 let ty = if c.1 - c.0 >= last.1 - last.0 { c.2 } else { last.2 };
                 *last = (last.0, c.1, ty);
             }

@@ -1,6 +1,7 @@
 //! Stage 3: give the entities of one extraction global ids, merging with entities the
-//! store already knows (same type and a shared folded alias), and turn local indices
-//! into ids.
+//! store already knows (the same Wikidata item, a shared folded alias of any type, or a
+//! short form with a single candidate either way round), and turn local indices into ids.
+//! Each local entity costs a fixed number of store lookups per name.
 //!
 //! Invariant: ids are deterministic: a new entity's id is the hash of its type and
 //! folded name, so re-ingesting the same corpus into an empty store gives the same ids.
@@ -12,8 +13,8 @@
 pub mod score;
 
 use crate::model::{
-    fold, Document, EntityContribution, EntityType, Evidence, Extraction, LocalEntity, ResolvedDocument, StoredMention,
-    StoredQuote, StoredRelation,
+    fold, short_forms, Document, EntityContribution, EntityType, Evidence, Extraction, LocalEntity, ResolvedDocument,
+    StoredMention, StoredQuote, StoredRelation,
 };
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -133,10 +134,51 @@ fn extracted_id<K: KnownEntities>(e: &LocalEntity, known: &K) -> Result<String, 
     if let Some((_, id)) = best {
         return Ok(id);
     }
-    Ok(short_form_of(e, &folded, known)?.unwrap_or_else(|| match qid {
+    let short = match short_form_of(e, &folded, known)? {
+        Some(id) => Some(id),
+        None => named_short_before(e, &folded, known)?,
+    };
+    Ok(short.unwrap_or_else(|| match qid {
         Some(q) => wikidata_entity_id(q),
         None => entity_id(e.entity_type, &e.name),
     }))
+}
+
+/// A stored entity that earlier articles named only short and `e` names in full:
+/// "Johan Sauwens" after articles that wrote only "Sauwens". The short forms of `e`'s
+/// names (`model::short_forms`) are looked up as folded aliases; it is that entity when
+/// they all find the same one, of a kind that fits (a person for a person; an
+/// organisation or a MISC thing for an organisation: never a place, "Brugge" is not
+/// "Club Brugge"), and no stored entity has a longer name with that short form (then
+/// the short name may be that other one's: "Piet Sauwens").
+/// `folded`: the entity's names, folded and deduplicated.
+fn named_short_before<K: KnownEntities>(
+    e: &LocalEntity,
+    folded: &[String],
+    known: &K,
+) -> Result<Option<String>, K::Error> {
+    let fits = |t: EntityType| match e.entity_type {
+        EntityType::Person => matches!(t, EntityType::Person | EntityType::Misc),
+        _ => matches!(t, EntityType::Organization | EntityType::Misc),
+    };
+    let mut found: Option<String> = None;
+    for name in folded {
+        for short in short_forms(e.entity_type, name) {
+            let hits: Vec<KnownEntity> = known
+                .by_folded_alias(&short)?
+                .into_iter()
+                .filter(|k| (k.wikidata.is_none() || e.wikidata.is_none()) && fits(k.entity_type))
+                .collect();
+            match hits.as_slice() {
+                [] => {}
+                [only] if found.as_ref().is_none_or(|f| *f == only.id) && known.by_name_part(&short)?.is_empty() => {
+                    found = Some(only.id.clone());
+                }
+                _ => return Ok(None),
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// A stored entity that `e` names short: every name of `e` is a short form of a name

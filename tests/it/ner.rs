@@ -4,7 +4,7 @@ use crate::common::*;
 use kennisgraaf::extract::ner::{conll, evaluate};
 
 /// The F1 the shipped model must keep on ned.testa (percent). See data/models/README.md.
-const F1_FLOOR: f64 = 82.0;
+const F1_FLOOR: f64 = 82.9;
 
 #[test]
 fn shipped_model_keeps_its_f1_on_conll2002_testa() {

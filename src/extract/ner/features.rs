@@ -332,6 +332,17 @@ pub fn sentence_features(words: &[&str], lexicon: &Lexicon, doc: &DocumentContex
         for (g, &c) in classes(ii).iter().enumerate() {
             f.push(hash_ids(73, &[g as u8, (c >> 8) as u8, c as u8, u8::from(title)]));
         }
+        if title {
+            // Letter trigrams of a capitalised word, edges marked ("<sw", "air", "ir>"):
+            // names seen once share their parts with known ones ("Swissair", "Sabena").
+            let padded: Vec<char> = std::iter::once('<').chain(lw.chars()).chain(std::iter::once('>')).collect();
+            let mut trigram = String::with_capacity(12);
+            for g in padded.windows(3) {
+                trigram.clear();
+                trigram.extend(g);
+                f.push(hash(80, &[&trigram]));
+            }
+        }
         for mark in &gazetteer[i] {
             f.push(hash(28, &[mark]));
             f.push(hash(29, &[mark, &shapes[i]]));
