@@ -189,12 +189,28 @@ fn compound_head(word: &str) -> Option<&str> {
     (noun && named).then_some(head)
 }
 
+/// "de rooij" for every person name the tagger found in the document that ends in a
+/// lowercase particle and a surname ("Theo de Rooij"), so that "De Rooij" at a sentence
+/// start can be told from the article "De".
+fn particle_surnames(words: &[Vec<&str>], labels: &[Vec<u8>]) -> std::collections::HashSet<String> {
+    let mut out = std::collections::HashSet::new();
+    for (words, labels) in words.iter().zip(labels) {
+        for (start, end, ty) in ner::chunks(labels) {
+            if ty == "PER" && end - start >= 3 && matches!(words[end - 2], "de" | "den" | "der") {
+                out.insert(format!("{} {}", words[end - 2], words[end - 1]));
+            }
+        }
+    }
+    out
+}
+
 /// Find the named mentions in every sentence.
 pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence], tagger: &NerModel) -> Vec<Name> {
     let mut names = Vec::new();
     let all_words: Vec<Vec<&str>> =
         sentences.iter().map(|s| tokens[s.tokens.clone()].iter().map(|t| token_text(text, t)).collect()).collect();
     let all_labels = tagger.tag_document(&all_words);
+    let particle_surnames = particle_surnames(&all_words, &all_labels);
     for (si, sentence) in sentences.iter().enumerate() {
         let toks = &tokens[sentence.tokens.clone()];
         let words = &all_words[si];
@@ -231,6 +247,16 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence], tagger: &NerMo
                     ty = "PER";
                 }
                 s = p - 1;
+            } else if p == s && e - s == 1 && s > 0 && !taken[s - 1] && matches!(words[s - 1], "De" | "Den" | "Der") {
+                // "De Rooij gaf …" after "Theo de Rooij", "volgens De Smet": a capitalised
+                // particle before a surname the article writes with it, or inside a sentence
+                // before a person's name, is the surname's (at a sentence start it may be
+                // the article).
+                let surname = format!("{} {}", words[s - 1].to_lowercase(), words[s]);
+                if particle_surnames.contains(&surname) || (ty == "PER" && s > 1) {
+                    ty = "PER";
+                    s -= 1;
+                }
             }
             taken[s..e].iter_mut().for_each(|t| *t = true);
             for range in name_ranges(words, s..e, ty, tagger.lexicon()) {
