@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 /// Floors on `UD_Dutch-Alpino__nl_alpino-ud-test.conllu` with gold tokens (percent), a
 /// little under what the shipped model scores (data/models/README.md).
 const UPOS_FLOOR: f64 = 93.7;
-const LAS_FLOOR: f64 = 71.2;
+const LAS_FLOOR: f64 = 73.0;
 
 fn syntax() -> &'static SyntaxModel {
     static MODEL: OnceLock<SyntaxModel> = OnceLock::new();

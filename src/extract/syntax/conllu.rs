@@ -28,6 +28,69 @@ pub struct GoldSentence {
     /// The treebank marks compound parts in lemmas (`industrie_land`); see
     /// `lemma::marks_compounds`.
     pub compounds_marked: bool,
+    pub attachment: Attachment,
+}
+
+/// How the sentence's treebank attaches punctuation and coordinating conjunctions. The UD
+/// 2.0 LassySmall release hangs all punctuation under the root word and `cc` under the
+/// first conjunct; later releases and Alpino follow UD 2: punctuation under the head of
+/// the phrase it marks, `cc` under the conjunct it comes before.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Attachment {
+    pub punct_under_root: bool,
+    pub cc_under_first_conjunct: bool,
+}
+
+impl Attachment {
+    /// Read from the treebank's own arcs (at least 50 of each kind, 95 % of punctuation
+    /// under the root word; most `cc` before their head).
+    pub fn of(sentences: &[GoldSentence]) -> Attachment {
+        let (mut punct, mut under_root, mut cc, mut cc_after_head) = (0, 0, 0, 0);
+        for s in sentences {
+            let root = s.words.iter().position(|w| w.head == 0).map_or(0, |r| r + 1);
+            for (i, w) in s.words.iter().enumerate() {
+                match w.deprel {
+                    Deprel::Punct => {
+                        punct += 1;
+                        under_root += usize::from(w.head == root);
+                    }
+                    Deprel::Cc => {
+                        cc += 1;
+                        cc_after_head += usize::from(w.head <= i);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Attachment {
+            punct_under_root: punct >= 50 && under_root * 100 >= punct * 95,
+            cc_under_first_conjunct: cc >= 50 && cc_after_head * 2 > cc,
+        }
+    }
+}
+
+impl GoldSentence {
+    /// The gold heads (0 = root, else 1-based) in UD 2's conventions: a `cc` under the first
+    /// conjunct moves to the nearest conjunct after it; `None` for a head the treebank does
+    /// not teach (punctuation without dependents, when all of it hangs under the root).
+    pub fn taught_heads(&self) -> Vec<Option<usize>> {
+        let words = &self.words;
+        let has_dependents = |d: usize| words.iter().any(|w| w.head == d);
+        (1..=words.len())
+            .map(|d| {
+                let w = &words[d - 1];
+                if self.attachment.punct_under_root && w.deprel == Deprel::Punct && !has_dependents(d) {
+                    return None;
+                }
+                if self.attachment.cc_under_first_conjunct && w.deprel == Deprel::Cc && w.head < d {
+                    let next_conjunct = (d + 1..=words.len())
+                        .find(|&k| words[k - 1].head == w.head && words[k - 1].deprel == Deprel::Conj);
+                    return Some(next_conjunct.unwrap_or(w.head));
+                }
+                Some(w.head)
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -94,8 +157,10 @@ pub fn parse(text: &str) -> Result<Vec<GoldSentence>, (usize, String)> {
         out.push(current);
     }
     let marked = super::lemma::marks_compounds(&out);
+    let attachment = Attachment::of(&out);
     for s in &mut out {
         s.compounds_marked = marked;
+        s.attachment = attachment;
     }
     Ok(out)
 }

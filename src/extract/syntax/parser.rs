@@ -31,11 +31,12 @@ pub struct Tree {
 }
 
 /// One training sentence: words, their (predicted) tags, gold heads (0 = root, else
-/// 1-based) and relations.
+/// 1-based; `None` for a word whose head the treebank does not teach: it must be a leaf,
+/// any head costs it nothing, only its label counts) and relations.
 pub struct TrainSentence<'a> {
     pub words: Vec<&'a str>,
     pub tags: Vec<Tag>,
-    pub heads: Vec<usize>,
+    pub heads: Vec<Option<usize>>,
     pub rels: Vec<Deprel>,
 }
 
@@ -329,7 +330,8 @@ fn features(st: &State, a: &Atoms, out: &mut Vec<u64>) {
 }
 
 /// What each allowed transition would cost against a projective gold tree: the gold arcs
-/// it makes unreachable, plus one for a wrong label on a gold arc.
+/// it makes unreachable, plus one for a wrong label on a gold arc or on a word whose head
+/// is not taught (`NONE`).
 fn cost(st: &State, class: usize, gold_head: &[usize], gold_label: &[usize], in_stack: &[bool]) -> usize {
     let b = st.b;
     let in_buffer = |x: usize| x != NONE && x >= b && x <= st.n;
@@ -342,27 +344,32 @@ fn cost(st: &State, class: usize, gold_head: &[usize], gold_label: &[usize], in_
     let s0 = st.s(0);
     let deps_in_buffer = (b..=st.n).filter(|&d| gold_head[d] == s0).count();
     let h = gold_head[s0];
+    let wrong_label = usize::from(gold_label[s0] != label);
+    if h == NONE {
+        return deps_in_buffer + wrong_label;
+    }
     if class % 2 == 1 {
         let lost_head = h != b && (h == st.s(1) || in_buffer(h));
-        deps_in_buffer + usize::from(lost_head) + usize::from(h == b && gold_label[s0] != label)
+        deps_in_buffer + usize::from(lost_head) + usize::from(h == b) * wrong_label
     } else {
         let s1 = st.s(1);
-        deps_in_buffer + usize::from(in_buffer(h)) + usize::from(h == s1 && gold_label[s0] != label)
+        deps_in_buffer + usize::from(in_buffer(h)) + usize::from(h == s1) * wrong_label
     }
 }
 
 /// Makes a tree projective by lifting its shortest non-projective arc until none is left
-/// (heads: 0 = root, else 1-based). Returns the new heads and, per word, the relation
-/// of its original head when it was lifted.
-pub fn projectivise(heads: &[usize], rels: &[Deprel]) -> (Vec<usize>, Vec<Option<Deprel>>) {
-    let mut h: Vec<usize> = std::iter::once(0).chain(heads.iter().copied()).collect();
+/// (heads: 0 = root, else 1-based; `None`: a leaf whose head is not taught, left out of
+/// the tree, `NONE` in the result). Returns the new heads and, per word, the relation of
+/// its original head when it was lifted.
+pub fn projectivise(heads: &[Option<usize>], rels: &[Deprel]) -> (Vec<usize>, Vec<Option<Deprel>>) {
+    let mut h: Vec<usize> = std::iter::once(0).chain(heads.iter().map(|h| h.unwrap_or(NONE))).collect();
     let mut lifted: Vec<Option<Deprel>> = vec![None; heads.len() + 1];
     let dominates = |h: &[usize], top: usize, mut x: usize| {
         for _ in 0..h.len() {
             if x == top {
                 return true;
             }
-            if x == 0 {
+            if x == 0 || x == NONE {
                 return false;
             }
             x = h[x];
@@ -373,8 +380,11 @@ pub fn projectivise(heads: &[usize], rels: &[Deprel]) -> (Vec<usize>, Vec<Option
         let mut shortest: Option<(usize, usize)> = None;
         for d in 1..h.len() {
             let head = h[d];
+            if head == 0 || head == NONE {
+                continue;
+            }
             let (lo, hi) = (head.min(d), head.max(d));
-            if head != 0 && (lo + 1..hi).any(|k| !dominates(&h, head, k)) {
+            if (lo + 1..hi).any(|k| h[k] != NONE && !dominates(&h, head, k)) {
                 let span = hi - lo;
                 if shortest.is_none_or(|(_, s)| span < s) {
                     shortest = Some((d, span));
@@ -555,10 +565,15 @@ mod tests {
     #[test]
     fn lifting_makes_a_crossing_tree_projective_and_remembers_the_head() {
         // 1 <- 3, 2 <- 4 cross: "a b c d" with heads [3, 4, 0, 3].
-        let heads = [3, 4, 0, 3];
+        let heads = [Some(3), Some(4), Some(0), Some(3)];
         let rels = [Deprel::Nsubj, Deprel::Obj, Deprel::Root, Deprel::Xcomp];
         let (h, lifted) = projectivise(&heads, &rels);
         assert_eq!(h, vec![3, 3, 0, 3]);
         assert_eq!(lifted, vec![None, Some(Deprel::Xcomp), None, None]);
+        // A word whose head is not taught neither crosses nor is crossed.
+        let heads = [Some(3), None, Some(0), Some(3)];
+        let (h, lifted) = projectivise(&heads, &rels);
+        assert_eq!(h, vec![3, NONE, 0, 3]);
+        assert_eq!(lifted, vec![None; 4]);
     }
 }

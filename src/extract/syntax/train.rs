@@ -89,7 +89,7 @@ pub fn train(
         .map(|(s, tags)| TrainSentence {
             words: s.words.iter().map(|w| w.form.as_str()).collect(),
             tags,
-            heads: s.words.iter().map(|w| w.head).collect(),
+            heads: s.taught_heads(),
             rels: s.words.iter().map(|w| w.deprel).collect(),
         })
         .collect();
