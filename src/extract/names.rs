@@ -204,6 +204,38 @@ fn particle_surnames(words: &[Vec<&str>], labels: &[Vec<u8>]) -> std::collection
     out
 }
 
+/// "het WK in Edmonton", "de top te Genua": an event's or organisation's name that the
+/// tagger ran on into "in"/"te" and a place the Wikidata names know as one (and as nothing
+/// else) is two names, the thing and the place.
+fn place_after_name<'t>(
+    words: &[&str],
+    chunk: Range<usize>,
+    ty: &'t str,
+    lexicon: &Lexicon,
+) -> Vec<(Range<usize>, &'t str)> {
+    let split = (ty == "MISC" || ty == "ORG")
+        .then(|| (chunk.start + 1..chunk.end.saturating_sub(1)).find(|&i| matches!(words[i], "in" | "te")))
+        .flatten();
+    let Some(at) = split else { return vec![(chunk, ty)] };
+    // The place is the run of capitalised words after "in"; what the tagger took after it
+    // ("Edmonton (8150") holds no other name.
+    let capitalised = |w: &&&str| w.chars().next().is_some_and(char::is_uppercase);
+    let run = words[at + 1..chunk.end].iter().take_while(capitalised).count();
+    if run == 0 || words[at + 1 + run..chunk.end].iter().any(|w| capitalised(&w)) {
+        return vec![(chunk, ty)];
+    }
+    let place = &words[at + 1..at + 1 + run];
+    let marks = lexicon.gazetteer_marks(place);
+    let only_place = |m: &Vec<&str>, mark: &str| m.contains(&mark) && !m.iter().any(|x| x.starts_with(['P', 'O', 'M']));
+    let whole_place =
+        marks.first().is_some_and(|m| only_place(m, "LOC-B")) && marks[1..].iter().all(|m| only_place(m, "LOC-I"));
+    if whole_place {
+        vec![(chunk.start..at, ty), (at + 1..at + 1 + run, "LOC")]
+    } else {
+        vec![(chunk, ty)]
+    }
+}
+
 /// Find the named mentions in every sentence.
 pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence], tagger: &NerModel) -> Vec<Name> {
     let mut names = Vec::new();
@@ -259,7 +291,10 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence], tagger: &NerMo
                 }
             }
             taken[s..e].iter_mut().for_each(|t| *t = true);
-            for range in name_ranges(words, s..e, ty, tagger.lexicon()) {
+            let pieces = place_after_name(words, s..e, ty, tagger.lexicon());
+            for (range, ty) in pieces.into_iter().flat_map(|(piece, ty)| {
+                name_ranges(words, piece, ty, tagger.lexicon()).into_iter().map(move |r| (r, ty))
+            }) {
                 let (s, e) = (range.start, range.end);
                 let mut entity_type = match ty {
                     "PER" => EntityType::Person,
