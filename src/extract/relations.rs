@@ -106,10 +106,10 @@ fn is_nationality_noun(name: &str) -> bool {
 /// where it happened (LOCATED_IN's business), not an object. Pairs another rule already
 /// related are left to it.
 ///
-/// A dependent stands for the entity whose name it heads, else for one named in apposition to it
-/// ("de Franse krachtpatser Amelie Mauresmo"); a pronoun's antecedent is not used (on the
-/// development sets it added wrong subjects more often than right ones). A verb without a subject of its
-/// own takes the subject of the verb it is coordinated with ("X won en versloeg Y") or,
+/// A dependent stands for the entity whose name it heads, else for one named in
+/// apposition to it ("de Franse krachtpatser Amelie Mauresmo"); a pronoun's antecedent is
+/// not used (on the development sets it added wrong subjects more often than right ones).
+/// A verb without a subject of its own takes the subject of the verb it is coordinated with ("X won en versloeg Y") or,
 /// as an infinitive with "te", of the verb it completes ("X probeert Y te verslaan").
 fn verbs_from_parse(tokens: &[Token], ents: &Entities, parses: &[SentenceParse<'_>], out: &mut Vec<LocalRelation>) {
     let mut named_in: HashMap<usize, Vec<&Ref>> = HashMap::new();
@@ -239,37 +239,37 @@ fn verbs_from_parse(tokens: &[Token], ents: &Entities, parses: &[SentenceParse<'
             }
             // "Leoz werd ontvoerd door de FARC", also when the parser took the subject for
             // an active one.
-            let agents: Vec<&usize> =
-                clause.objects.iter().filter(|(_, case)| case.as_deref() == Some("door")).map(|(r, _)| r).collect();
+            let agents: Vec<usize> =
+                clause.objects.iter().filter(|(_, case)| case.as_deref() == Some("door")).map(|&(r, _)| r).collect();
             let participle = verb.feats.get("VerbForm") == Some("Part");
             if clause.passive || (participle && !agents.is_empty()) {
                 passive_subjects.append(&mut subjects);
             }
-            let mut found: Vec<(&usize, &usize, String)> = Vec::new();
-            for s in &subjects {
+            let mut found: Vec<(usize, usize, String)> = Vec::new();
+            for &s in &subjects {
                 // Where or when it happened (a place or event after in/op/bij/naar…) was
                 // left out of the objects above: it is not to whom. "door" names an agent.
-                for (o, case) in clause.objects.iter().filter(|(_, case)| case.as_deref() != Some("door")) {
+                for &(o, ref case) in clause.objects.iter().filter(|(_, case)| case.as_deref() != Some("door")) {
                     match case.as_deref() {
                         Some(p) => found.push((s, o, format!("{lemma} {p}"))),
                         None => found.push((s, o, lemma.clone())),
                     }
                 }
             }
-            for patient in &passive_subjects {
-                for agent in &agents {
+            for &patient in &passive_subjects {
+                for &agent in &agents {
                     found.push((agent, patient, lemma.clone()));
                 }
             }
             for (source, target, predicate) in found {
-                if source == target || !stated.insert((*source, *target)) {
+                if source == target || !stated.insert((source, target)) {
                     continue;
                 }
                 let token_span = |w: usize| tokens[parse.first_token + w].span;
                 let (a, b) = (token_span(0), token_span(words.len() - 1));
                 out.push(relation(
-                    *source,
-                    *target,
+                    source,
+                    target,
                     RelationKind::Verb,
                     &predicate,
                     (parse.sentence, Span::new(a.start, b.end)),
