@@ -204,10 +204,11 @@ pub fn resolve(
 }
 
 /// Names of one document written short (`model::short_forms`: "Sauwens" of "Johan
-/// Sauwens", "Goldman" of "Goldman Sachs") → the full name, folded. A short form joins
+/// Sauwens", "Goldman" of "Goldman Sachs"; and a person's first name, "Sarah" of "Sarah
+/// Payne") → the full name, folded. A short form joins
 /// the longer name only when exactly one name of the document has it, whatever type the
 /// tagger gave the short form (it flips), but a person's short form is never read as an
-/// organisation's.
+/// organisation's, nor a place's as anything but a place's.
 fn short_forms_used(
     votes: &HashMap<String, HashMap<EntityType, usize>>,
     type_of: &impl Fn(&str) -> EntityType,
@@ -217,6 +218,14 @@ fn short_forms_used(
         for short in short_forms(type_of(long), long) {
             if votes.contains_key(&short) {
                 claims.entry(short).or_default().push(long);
+            }
+        }
+        // Inside one article a person is also called by the first name ("Sarah" after
+        // "Sarah Payne"), when the tagger reads that word as a person too.
+        if type_of(long) == EntityType::Person {
+            let first = long.split(' ').next().unwrap_or_default();
+            if first.chars().count() > 2 && votes.contains_key(first) && type_of(first) == EntityType::Person {
+                claims.entry(first.to_string()).or_default().push(long);
             }
         }
     }
@@ -229,7 +238,9 @@ fn short_forms_used(
             let short_type = type_of(&short);
             let fits = match type_of(long) {
                 EntityType::Person => short_type != EntityType::Law,
-                _ => !matches!(short_type, EntityType::Person | EntityType::Law),
+                // "Nashville" before "Nashville Sound", "Utrecht" beside "FC Utrecht": a
+                // word the tagger read as a place names the place.
+                _ => !matches!(short_type, EntityType::Person | EntityType::Law | EntityType::Location),
             };
             fits.then(|| (short, (*long).clone()))
         })

@@ -102,3 +102,22 @@ fn a_full_name_joins_the_one_stored_entity_named_by_its_surname_only() {
     let other = "Piet Sauwens, de broer van de minister, wilde niet reageren.\n";
     assert_eq!(people_named(&[other, surname_only, full], "Sauwens").len(), 2);
 }
+
+#[test]
+fn a_first_name_joins_the_one_person_of_the_article_it_starts_but_a_place_stays_a_place() {
+    let text = "De achtjarige Sarah Payne werd vorige week vermist. De politie vond het lichaam van \
+                Sarah gisteren in een bos.\n";
+    assert!(aliases_of(text, "Sarah Payne").contains(&"Sarah".to_string()));
+    // "Nashville" is the city, not a short form of the organisation "Nashville Sound".
+    let text = "Chet Atkins overleed in zijn woonplaats Nashville. Atkins was een van de pioniers van de \
+                Nashville Sound.\n";
+    assert_eq!(aliases_of(text, "Nashville"), ["Nashville"]);
+    assert_eq!(aliases_of(text, "Nashville Sound"), ["Nashville Sound"]);
+}
+
+#[test]
+fn a_nationality_adjective_before_a_person_is_no_part_of_the_name() {
+    let extraction = shared_extractor().extract("De Thaise Tanasugarn versloeg de Letse Anna Smashnova.\n");
+    let names: Vec<&str> = extraction.entities.iter().map(|e| e.name.as_str()).collect();
+    assert!(names.contains(&"Tanasugarn") && names.contains(&"Anna Smashnova"), "{names:?}");
+}
