@@ -11,8 +11,8 @@ use super::speech;
 use super::tokenize::{Sentence, Token, TokenKind};
 use super::words::{
     demonym_country, is_apposition_noun, is_demonym, plural_role_noun, role_noun, ARTICLES, COPULAS,
-    DUTCH_FUNCTION_WORDS, LINKING_PREPOSITIONS, MEMBERSHIP_NOUN, NAME_TITLES, PREPOSITIONS, ROLE_NOUNS,
-    SINGULAR_FINITE_VERBS, THIRD_PERSON_FEMININE_OR_PLURAL, THIRD_PERSON_SINGULAR,
+    DUTCH_FUNCTION_WORDS, IRREGULAR_PLACE_ADJECTIVES, LINKING_PREPOSITIONS, MEMBERSHIP_NOUN, NAME_TITLES, PREPOSITIONS,
+    ROLE_NOUNS, SINGULAR_FINITE_VERBS, THIRD_PERSON_FEMININE_OR_PLURAL, THIRD_PERSON_SINGULAR,
 };
 use crate::model::{fold, short_forms, EntityType, LocalEntity, MentionSource, QuoteKind, Rule, Span};
 use std::collections::{HashMap, HashSet};
@@ -131,9 +131,17 @@ pub(super) struct Ctx<'a> {
     pub sentence_of: Vec<usize>,
     /// Quote region of each token inside quote marks.
     pub quote_of: Vec<Option<usize>>,
+    /// The place each place adjective of the text names (`adjective_places`).
+    pub adjective_place: HashMap<usize, String>,
 }
 
 impl Ctx<'_> {
+    /// The place the word at `i` names as an adjective: "Colombiaanse" → Colombia,
+    /// "Amersfoortse" → Amersfoort.
+    pub fn place_of_adjective(&self, i: usize) -> Option<&str> {
+        self.adjective_place.get(&i).map(String::as_str)
+    }
+
     pub fn word(&self, i: usize) -> &str {
         self.tokens.get(i).map_or("", |t| token_text(self.text, t))
     }
@@ -176,6 +184,7 @@ pub fn resolve(
     sentences: &[Sentence],
     names: &[Name],
     regions: &[QuoteRegion],
+    is_place: &dyn Fn(&str) -> bool,
 ) -> Entities {
     let mut sentence_of = vec![0; tokens.len()];
     for (si, s) in sentences.iter().enumerate() {
@@ -185,7 +194,14 @@ pub fn resolve(
     for (qi, q) in regions.iter().enumerate() {
         quote_of[q.tokens.clone()].iter_mut().for_each(|x| *x = Some(qi));
     }
-    let ctx = Ctx { text, tokens, sentence_of, quote_of };
+    // A place the article itself names is known too ("het Amersfoortse bad … in Amersfoort").
+    let named_places: HashSet<&str> = names
+        .iter()
+        .filter(|n| n.entity_type == EntityType::Location)
+        .map(|n| &text[n.span.start..n.span.end])
+        .collect();
+    let adjective_place = adjective_places(text, tokens, &|name| named_places.contains(name) || is_place(name));
+    let ctx = Ctx { text, tokens, sentence_of, quote_of, adjective_place };
     let mut out = Entities::default();
     group_names(&ctx, names, &mut out);
     attach_roles(&ctx, &mut out);
@@ -200,6 +216,37 @@ pub fn resolve(
     out.refs.sort_by_key(|r| (r.span.start, r.span.end));
     out.named_by_token =
         out.refs.iter().enumerate().filter(|(_, r)| r.named()).map(|(i, r)| (r.tokens.start, i)).collect();
+    out
+}
+
+/// City and region adjectives the word lists lack: capitalised words ending in "se" whose
+/// stem, or the stem with "en" ("Antwerpse" → Antwerpen, "Groningse" → Groningen), is a
+/// known place (`is_place`: "Amersfoortse" → Amersfoort, "Brusselse" → Brussel);
+/// a few irregular ones are listed (`words::IRREGULAR_PLACE_ADJECTIVES`). Nationality
+/// adjectives come from `words::demonym_country`. Token index → the place's name.
+fn adjective_places(text: &str, tokens: &[Token], is_place: &dyn Fn(&str) -> bool) -> HashMap<usize, String> {
+    let mut out = HashMap::new();
+    for (i, t) in tokens.iter().enumerate() {
+        let word = token_text(text, t);
+        if let Some(country) = demonym_country(word) {
+            out.insert(i, country.to_string());
+            continue;
+        }
+        if !word.chars().next().is_some_and(char::is_uppercase) || word.chars().count() < 6 {
+            continue;
+        }
+        let lower = word.to_lowercase();
+        if let Some((_, place)) = IRREGULAR_PLACE_ADJECTIVES.iter().find(|(a, _)| *a == lower) {
+            out.insert(i, place.to_string());
+            continue;
+        }
+        let Some(stem) = word.strip_suffix("se").filter(|s| s.chars().last().is_some_and(char::is_alphabetic)) else {
+            continue;
+        };
+        if let Some(place) = [stem.to_string(), format!("{stem}en")].into_iter().find(|c| is_place(c)) {
+            out.insert(i, place);
+        }
+    }
     out
 }
 
@@ -613,7 +660,7 @@ fn attach_roles(ctx: &Ctx, out: &mut Entities) {
             .filter(|(p, _)| p.chars().next().is_some_and(char::is_uppercase))
             .and_then(|(p, head)| Some((places.get(&fold(p)).copied()?, head.to_lowercase())));
         let implied_place = || -> Option<usize> {
-            let country = i.checked_sub(1).and_then(|a| demonym_country(ctx.word(a)));
+            let country = i.checked_sub(1).and_then(|a| ctx.place_of_adjective(a));
             prefix.as_ref().map(|p| p.0).or_else(|| places.get(&fold(country?)).copied())
         };
         if let Some(p) = person {
@@ -958,8 +1005,7 @@ fn demonym_places(ctx: &Ctx, out: &mut Entities) {
         ) {
             continue;
         }
-        let first = ctx.word(r.tokens.start);
-        let adjective = if demonym_country(first).is_some() && r.tokens.len() > 1 {
+        let adjective = if ctx.place_of_adjective(r.tokens.start).is_some() && r.tokens.len() > 1 {
             Some(r.tokens.start)
         } else {
             let mut k = r.tokens.start;
@@ -973,12 +1019,12 @@ fn demonym_places(ctx: &Ctx, out: &mut Entities) {
                 k -= 1;
                 steps += 1;
             }
-            (k > 0 && ctx.sentence_of[k - 1] == r.sentence && demonym_country(ctx.word(k - 1)).is_some())
+            (k > 0 && ctx.sentence_of[k - 1] == r.sentence && ctx.place_of_adjective(k - 1).is_some())
                 .then(|| k - 1)
                 .filter(|&a| a > 0 && (ARTICLES.contains(&ctx.lower(a - 1).as_str()) || ctx.lower(a - 1) == "een"))
         };
         if let Some(a) = adjective {
-            let country = demonym_country(ctx.word(a)).expect("checked above");
+            let country = ctx.place_of_adjective(a).expect("checked above");
             found.push((
                 r.entity,
                 a,

@@ -24,7 +24,7 @@ pub mod syntax;
 pub mod tokenize;
 pub mod words;
 
-use crate::link::Linker;
+use crate::link::{index, Linker};
 use crate::model::{Extraction, Mention, Quote, QuoteKind, Span};
 use ner::NerModel;
 use syntax::SyntaxModel;
@@ -65,6 +65,18 @@ impl Extractor {
         Self { syntax: Some(model), ..self }
     }
 
+    /// Is `name`, as written, a place: one the NER training data tags as a place, or a
+    /// place of the Wikidata names (when there is a linker)?
+    fn is_place(&self, name: &str) -> bool {
+        let tagged = self.tagger.lexicon().gazetteer_marks(&[name]).first().is_some_and(|m| m.contains(&"LOC-B"));
+        tagged
+            || self.linker.as_ref().is_some_and(|l| {
+                l.index()
+                    .lookup(&crate::model::fold(name))
+                    .any(|(item, written)| item.kind & index::PLACE != 0 && written == name)
+            })
+    }
+
     pub fn linker(&self) -> Option<&Linker> {
         self.linker.as_ref()
     }
@@ -102,7 +114,7 @@ impl Extractor {
             .collect();
         let names = names::find(text, &tokens, &sentences, &self.tagger);
         let regions = quotes::find(text, &tokens, &sentences);
-        let ents = coref::resolve(text, &tokens, &sentences, &names, &regions);
+        let ents = coref::resolve(text, &tokens, &sentences, &names, &regions, &|name| self.is_place(name));
         let sentence_spans: Vec<_> = sentences.iter().map(|s| s.span).collect();
         let parses = match &self.syntax {
             Some(model) => self.parse(model, text, &tokens, &sentences, &ents, every_sentence),

@@ -482,6 +482,21 @@ pub const DEMONYM_ADJECTIVES: &[(&str, &str)] = &[
     ("arubaanse", "Aruba"),
 ];
 
+/// Place adjectives not formed by adding "se" to the place's name (or to its stem before
+/// "en"), which `coref` reads off the Wikidata names.
+pub const IRREGULAR_PLACE_ADJECTIVES: &[(&str, &str)] = &[
+    ("haagse", "Den Haag"),
+    ("nijmeegse", "Nijmegen"),
+    ("zwolse", "Zwolle"),
+    ("bossche", "'s-Hertogenbosch"),
+    ("zeeuwse", "Zeeland"),
+    ("drentse", "Drenthe"),
+    ("luikse", "Luik"),
+    ("parijse", "Parijs"),
+    ("weense", "Wenen"),
+    ("almeerse", "Almere"),
+];
+
 /// The country a nationality adjective names.
 pub fn demonym_country(word: &str) -> Option<&'static str> {
     let lower = word.to_lowercase();

@@ -121,3 +121,17 @@ fn a_nationality_adjective_before_a_person_is_no_part_of_the_name() {
     let names: Vec<&str> = extraction.entities.iter().map(|e| e.name.as_str()).collect();
     assert!(names.contains(&"Tanasugarn") && names.contains(&"Anna Smashnova"), "{names:?}");
 }
+
+#[test]
+fn a_city_adjective_places_the_organisation_after_it_in_that_city() {
+    let extraction = shared_extractor().extract(
+        "Het Amersfoortse bedrijf Tectrade groeit snel. Tectrade opende vorig jaar een tweede kantoor in Amersfoort.\n",
+    );
+    let located: Vec<(&str, &str)> = extraction
+        .relations
+        .iter()
+        .filter(|r| r.kind == kennisgraaf::model::RelationKind::LocatedIn)
+        .map(|r| (extraction.entities[r.source].name.as_str(), extraction.entities[r.target].name.as_str()))
+        .collect();
+    assert!(located.contains(&("Tectrade", "Amersfoort")), "{located:?}");
+}
