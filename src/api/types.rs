@@ -231,12 +231,15 @@ impl Entity {
         page_of_relations(ctx, &graph, &args, &relations)
     }
     /// Entities one relation away, each once: in the order of the relations to them, or
-    /// in `orderBy` (ties by id).
+    /// in `orderBy` (ties by id); `from` and `to` (YYYY, YYYY-MM or YYYY-MM-DD, both
+    /// included) keep those related in documents of those dates.
     #[allow(clippy::too_many_arguments)]
     async fn neighbors(
         &self,
         ctx: &Context<'_>,
         types: Option<Vec<RelationType>>,
+        from: Option<String>,
+        to: Option<String>,
         order_by: Option<EntityOrder>,
         first: Option<i32>,
         after: Option<String>,
@@ -244,8 +247,9 @@ impl Entity {
         before: Option<String>,
     ) -> async_graphql::Result<Page<Entity>> {
         let args = PageArgs::new(first, after, last, before, LIST_PAGE)?;
+        let filter = relation_filter(types, None, date_range(from, to)?);
         let graph = kg(ctx)?.graph();
-        let mut neighbors = graph.neighbors(&self.0.id, &relation_filter(types, None, graph::DateRange::default()));
+        let mut neighbors = graph.neighbors(&self.0.id, &filter);
         if let Some(order) = order_by {
             graph.sort_entities(&mut neighbors, order.into());
         }
@@ -471,36 +475,48 @@ impl Relation {
 }
 
 impl Keyed for Entity {
+    const CONNECTION: &'static str = "EntityConnection";
+    const EDGE: &'static str = "EntityEdge";
     fn key(&self) -> Cow<'_, str> {
         Cow::Borrowed(&self.0.id)
     }
 }
 
 impl Keyed for Relation {
+    const CONNECTION: &'static str = "RelationConnection";
+    const EDGE: &'static str = "RelationEdge";
     fn key(&self) -> Cow<'_, str> {
         Cow::Borrowed(&self.record.id)
     }
 }
 
 impl Keyed for Document {
+    const CONNECTION: &'static str = "DocumentConnection";
+    const EDGE: &'static str = "DocumentEdge";
     fn key(&self) -> Cow<'_, str> {
         Cow::Borrowed(&self.0.document.id)
     }
 }
 
 impl Keyed for Mention {
+    const CONNECTION: &'static str = "MentionConnection";
+    const EDGE: &'static str = "MentionEdge";
     fn key(&self) -> Cow<'_, str> {
         place_key(&self.place)
     }
 }
 
 impl Keyed for Quote {
+    const CONNECTION: &'static str = "QuoteConnection";
+    const EDGE: &'static str = "QuoteEdge";
     fn key(&self) -> Cow<'_, str> {
         place_key(&self.place)
     }
 }
 
 impl Keyed for Evidence {
+    const CONNECTION: &'static str = "EvidenceConnection";
+    const EDGE: &'static str = "EvidenceEdge";
     fn key(&self) -> Cow<'_, str> {
         place_key(&self.place)
     }

@@ -635,6 +635,8 @@ fn lists_filter_by_entity_dates_and_order_and_entities_know_their_centrality() {
                 relations { totalCount } quotes { totalCount } centrality { degree pageRank } degree
                 neighbors(first: 100) { totalCount }
                 neighborsByName: neighbors(orderBy: NAME, first: 100) { nodes { name } }
+                neighborsLater: neighbors(from: \"2020\", first: 100) { totalCount }
+                neighborsThen: neighbors(from: \"2019-03-05\", to: \"2019-03\", first: 100) { totalCount }
             }
             bySpeaker: quotes(speaker: $a) { totalCount }
             about: quotes(about: $r, first: 100) { totalCount nodes { about { id } } }
@@ -685,6 +687,12 @@ fn lists_filter_by_entity_dates_and_order_and_entities_know_their_centrality() {
         .map(|n| kennisgraaf::model::fold(n["name"].as_str().unwrap_or_default()))
         .collect();
     assert_eq!(Some(neighbors.len() as u64), d["entity"]["neighbors"]["totalCount"].as_u64(), "{d}");
+    // The reference article is dated 2019-03: every neighbour is related then, none later.
+    assert_eq!(
+        (d["entity"]["neighborsLater"]["totalCount"].as_u64(), d["entity"]["neighborsThen"]["totalCount"].clone()),
+        (Some(0), d["entity"]["neighbors"]["totalCount"].clone()),
+        "{d}"
+    );
     assert!(neighbors.len() > 3 && neighbors.windows(2).all(|w| w[0] <= w[1]), "{neighbors:?}");
     let degrees: Vec<u64> =
         d["byDegree"]["nodes"].as_array().expect("nodes").iter().filter_map(|n| n["degree"].as_u64()).collect();
