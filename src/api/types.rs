@@ -276,7 +276,8 @@ impl Entity {
         let docs = load_documents(store, page.iter().map(|(_, m)| m.document.as_str()))?;
         let page = page
             .iter()
-            .map(|(place, m)| Mention { doc: docs[m.document.as_str()].clone(), place: place.clone(), m: m.clone() })
+            .zip(docs)
+            .map(|((place, m), doc)| Mention { doc, place: place.clone(), m: m.clone() })
             .collect();
         Ok(connection(page, start, mentions.len()))
     }
@@ -463,8 +464,9 @@ impl Relation {
         let relation: Arc<str> = Arc::from(self.record.id.as_str());
         let page = page
             .iter()
-            .map(|(place, ev)| Evidence {
-                doc: docs[ev.document.as_str()].clone(),
+            .zip(docs)
+            .map(|((place, ev), doc)| Evidence {
+                doc,
                 relation: relation.clone(),
                 place: place.clone(),
                 ev: ev.clone(),
@@ -522,20 +524,22 @@ impl Keyed for Evidence {
     }
 }
 
-/// Each document record named by a list of evidence or mentions, read once (they repeat).
+/// The document record of each of a list of evidence or mentions, in order. The lists
+/// come by document, so a record is read once per run of the same id (no map to hash into).
 pub(crate) fn load_documents<'a>(
     store: &Store,
     ids: impl Iterator<Item = &'a str>,
-) -> async_graphql::Result<HashMap<&'a str, Arc<DocumentRecord>>> {
-    let mut docs = HashMap::new();
+) -> async_graphql::Result<Vec<Arc<DocumentRecord>>> {
+    let mut docs: Vec<Arc<DocumentRecord>> = Vec::new();
     for id in ids {
-        if !docs.contains_key(id) {
-            let doc = store
+        let doc = match docs.last() {
+            Some(last) if last.document.id == id => last.clone(),
+            _ => store
                 .document(id)
                 .map_err(internal)?
-                .ok_or_else(|| internal(format!("a record names missing document {id}")))?;
-            docs.insert(id, doc);
-        }
+                .ok_or_else(|| internal(format!("a record names missing document {id}")))?,
+        };
+        docs.push(doc);
     }
     Ok(docs)
 }
