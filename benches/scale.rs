@@ -23,8 +23,9 @@ use kennisgraaf::link::{Linker, WikidataIndex};
 use kennisgraaf::pipeline::Kennisgraaf;
 use kennisgraaf::server::{self, ServerConfig};
 use kennisgraaf::store::Store;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -133,9 +134,21 @@ fn run_binary(args: &[&str]) -> (f64, String) {
     (seconds, log)
 }
 
-/// The log line a process writes once models, store and graph are loaded.
-fn loaded_line(log: &str) -> &str {
-    log.lines().find(|line| line.contains("store and models loaded")).unwrap_or_default()
+/// Start `serve` on a store (no seeding, a free port), read its log up to the line it
+/// writes once models, store and graph are loaded, and stop it: that line. (`stats` loads
+/// no models and logs no such line.)
+fn serve_loaded_line(store: &Path) -> String {
+    let mut child = Command::new(BINARY)
+        .args(["--log", "info", "--store", &store.to_string_lossy(), "serve", "--no-seed", "--addr", "127.0.0.1:0"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("serve starts");
+    let log = BufReader::new(child.stderr.take().expect("serve's log"));
+    let line = log.lines().map_while(Result::ok).find(|line| line.contains("store and models loaded"));
+    let _ = child.kill();
+    let _ = child.wait();
+    line.unwrap_or_else(|| panic!("serve on {} stopped before `store and models loaded`", store.display()))
 }
 
 /// The number after `key=` in a log (the last occurrence).
@@ -427,19 +440,19 @@ fn main() {
         row("store per entity (KB)", format!("{:.1}", size / 1e3 / counts.entities as f64));
         row("store per relation instance (KB)", format!("{:.2}", size / 1e3 / counts.evidence as f64));
 
-        // 4. Start-up: a fresh process loads models, store and graph (`stats`). First the
-        // gigabytes the ingest left dirty in the OS page cache are written out: start-up
-        // reads from the disk, and would otherwise queue behind that writeback.
+        // 4. Start-up: a fresh `serve` loads models, store and graph. First the gigabytes
+        // the ingest left dirty in the OS page cache are written out: start-up reads from
+        // the disk, and would otherwise queue behind that writeback.
         let synced = Command::new("sync").status().is_ok_and(|s| s.success());
         assert!(synced, "`sync` failed: the start-up figure would include the ingest's writeback");
         let store_arg = store_path.to_string_lossy().into_owned();
-        // `stats` reads only an existing store: make the empty one first.
-        drop(Store::open(&root.join("empty")).expect("an empty store"));
-        let (_, empty_log) = run_binary(&["--store", &root.join("empty").to_string_lossy(), "stats"]);
+        let empty_store = root.join("empty");
+        drop(Store::open(&empty_store).expect("an empty store"));
+        let (loaded_empty, loaded_full) = (serve_loaded_line(&empty_store), serve_loaded_line(&store_path));
+        let loaded = |line: &str, key: &str| field(line, key).unwrap_or(f64::NAN);
+        let load_ms = loaded(&loaded_full, "ms");
+        let (rss, base) = (loaded(&loaded_full, "peak_rss_mb"), loaded(&loaded_empty, "peak_rss_mb"));
         let (seconds, log) = run_binary(&["--store", &store_arg, "stats"]);
-        let loaded = |log: &str, key: &str| field(loaded_line(log), key).unwrap_or(f64::NAN);
-        let load_ms = loaded(&log, "ms");
-        let (rss, base) = (loaded(&log, "peak_rss_mb"), loaded(&empty_log, "peak_rss_mb"));
         row("start-up: models + store + graph (ms)", format!("{load_ms:.0}"));
         row("start-up: peak memory when loaded (MB)", format!("{rss:.0}"));
         row("start-up: whole `stats` process (s)", format!("{seconds:.2}"));

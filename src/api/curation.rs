@@ -40,6 +40,8 @@ impl From<model::CurationEvent> for CurationEvent {
 }
 
 impl Keyed for CurationEvent {
+    const CONNECTION: &'static str = "CurationEventConnection";
+    const EDGE: &'static str = "CurationEventEdge";
     fn key(&self) -> Cow<'_, str> {
         Cow::Borrowed(&self.1)
     }

@@ -94,14 +94,14 @@ pub fn node(ctx: &Context<'_>, id: &str) -> async_graphql::Result<Option<Node>> 
         }
         GlobalId::Mention { entity, place } => match store.mention(entity, &place).map_err(internal)? {
             Some(m) => {
-                let doc = load_documents(store, std::iter::once(m.document.as_str()))?.remove(m.document.as_str());
+                let doc = load_documents(store, std::iter::once(m.document.as_str()))?.pop();
                 doc.map(|doc| Node::Mention(Mention { m, doc, place }))
             }
             None => None,
         },
         GlobalId::Evidence { relation, place } => match store.evidence(relation, &place).map_err(internal)? {
             Some(ev) => {
-                let doc = load_documents(store, std::iter::once(ev.document.as_str()))?.remove(ev.document.as_str());
+                let doc = load_documents(store, std::iter::once(ev.document.as_str()))?.pop();
                 doc.map(|doc| Node::Evidence(Evidence { ev, doc, relation: Arc::from(relation), place }))
             }
             None => None,

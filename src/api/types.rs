@@ -231,12 +231,15 @@ impl Entity {
         page_of_relations(ctx, &graph, &args, &relations)
     }
     /// Entities one relation away, each once: in the order of the relations to them, or
-    /// in `orderBy` (ties by id).
+    /// in `orderBy` (ties by id); `from` and `to` (YYYY, YYYY-MM or YYYY-MM-DD, both
+    /// included) keep those related in documents of those dates.
     #[allow(clippy::too_many_arguments)]
     async fn neighbors(
         &self,
         ctx: &Context<'_>,
         types: Option<Vec<RelationType>>,
+        from: Option<String>,
+        to: Option<String>,
         order_by: Option<EntityOrder>,
         first: Option<i32>,
         after: Option<String>,
@@ -244,8 +247,9 @@ impl Entity {
         before: Option<String>,
     ) -> async_graphql::Result<Page<Entity>> {
         let args = PageArgs::new(first, after, last, before, LIST_PAGE)?;
+        let filter = relation_filter(types, None, date_range(from, to)?);
         let graph = kg(ctx)?.graph();
-        let mut neighbors = graph.neighbors(&self.0.id, &relation_filter(types, None, graph::DateRange::default()));
+        let mut neighbors = graph.neighbors(&self.0.id, &filter);
         if let Some(order) = order_by {
             graph.sort_entities(&mut neighbors, order.into());
         }
@@ -272,7 +276,8 @@ impl Entity {
         let docs = load_documents(store, page.iter().map(|(_, m)| m.document.as_str()))?;
         let page = page
             .iter()
-            .map(|(place, m)| Mention { doc: docs[m.document.as_str()].clone(), place: place.clone(), m: m.clone() })
+            .zip(docs)
+            .map(|((place, m), doc)| Mention { doc, place: place.clone(), m: m.clone() })
             .collect();
         Ok(connection(page, start, mentions.len()))
     }
@@ -459,8 +464,9 @@ impl Relation {
         let relation: Arc<str> = Arc::from(self.record.id.as_str());
         let page = page
             .iter()
-            .map(|(place, ev)| Evidence {
-                doc: docs[ev.document.as_str()].clone(),
+            .zip(docs)
+            .map(|((place, ev), doc)| Evidence {
+                doc,
                 relation: relation.clone(),
                 place: place.clone(),
                 ev: ev.clone(),
@@ -471,55 +477,69 @@ impl Relation {
 }
 
 impl Keyed for Entity {
+    const CONNECTION: &'static str = "EntityConnection";
+    const EDGE: &'static str = "EntityEdge";
     fn key(&self) -> Cow<'_, str> {
         Cow::Borrowed(&self.0.id)
     }
 }
 
 impl Keyed for Relation {
+    const CONNECTION: &'static str = "RelationConnection";
+    const EDGE: &'static str = "RelationEdge";
     fn key(&self) -> Cow<'_, str> {
         Cow::Borrowed(&self.record.id)
     }
 }
 
 impl Keyed for Document {
+    const CONNECTION: &'static str = "DocumentConnection";
+    const EDGE: &'static str = "DocumentEdge";
     fn key(&self) -> Cow<'_, str> {
         Cow::Borrowed(&self.0.document.id)
     }
 }
 
 impl Keyed for Mention {
+    const CONNECTION: &'static str = "MentionConnection";
+    const EDGE: &'static str = "MentionEdge";
     fn key(&self) -> Cow<'_, str> {
         place_key(&self.place)
     }
 }
 
 impl Keyed for Quote {
+    const CONNECTION: &'static str = "QuoteConnection";
+    const EDGE: &'static str = "QuoteEdge";
     fn key(&self) -> Cow<'_, str> {
         place_key(&self.place)
     }
 }
 
 impl Keyed for Evidence {
+    const CONNECTION: &'static str = "EvidenceConnection";
+    const EDGE: &'static str = "EvidenceEdge";
     fn key(&self) -> Cow<'_, str> {
         place_key(&self.place)
     }
 }
 
-/// Each document record named by a list of evidence or mentions, read once (they repeat).
+/// The document record of each of a list of evidence or mentions, in order. The lists
+/// come by document, so a record is read once per run of the same id (no map to hash into).
 pub(crate) fn load_documents<'a>(
     store: &Store,
     ids: impl Iterator<Item = &'a str>,
-) -> async_graphql::Result<HashMap<&'a str, Arc<DocumentRecord>>> {
-    let mut docs = HashMap::new();
+) -> async_graphql::Result<Vec<Arc<DocumentRecord>>> {
+    let mut docs: Vec<Arc<DocumentRecord>> = Vec::new();
     for id in ids {
-        if !docs.contains_key(id) {
-            let doc = store
+        let doc = match docs.last() {
+            Some(last) if last.document.id == id => last.clone(),
+            _ => store
                 .document(id)
                 .map_err(internal)?
-                .ok_or_else(|| internal(format!("a record names missing document {id}")))?;
-            docs.insert(id, doc);
-        }
+                .ok_or_else(|| internal(format!("a record names missing document {id}")))?,
+        };
+        docs.push(doc);
     }
     Ok(docs)
 }

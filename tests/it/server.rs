@@ -635,6 +635,8 @@ fn lists_filter_by_entity_dates_and_order_and_entities_know_their_centrality() {
                 relations { totalCount } quotes { totalCount } centrality { degree pageRank } degree
                 neighbors(first: 100) { totalCount }
                 neighborsByName: neighbors(orderBy: NAME, first: 100) { nodes { name } }
+                neighborsLater: neighbors(from: \"2020\", first: 100) { totalCount }
+                neighborsThen: neighbors(from: \"2019-03-05\", to: \"2019-03\", first: 100) { totalCount }
             }
             bySpeaker: quotes(speaker: $a) { totalCount }
             about: quotes(about: $r, first: 100) { totalCount nodes { about { id } } }
@@ -685,6 +687,12 @@ fn lists_filter_by_entity_dates_and_order_and_entities_know_their_centrality() {
         .map(|n| kennisgraaf::model::fold(n["name"].as_str().unwrap_or_default()))
         .collect();
     assert_eq!(Some(neighbors.len() as u64), d["entity"]["neighbors"]["totalCount"].as_u64(), "{d}");
+    // The reference article is dated 2019-03: every neighbour is related then, none later.
+    assert_eq!(
+        (d["entity"]["neighborsLater"]["totalCount"].as_u64(), d["entity"]["neighborsThen"]["totalCount"].clone()),
+        (Some(0), d["entity"]["neighbors"]["totalCount"].clone()),
+        "{d}"
+    );
     assert!(neighbors.len() > 3 && neighbors.windows(2).all(|w| w[0] <= w[1]), "{neighbors:?}");
     let degrees: Vec<u64> =
         d["byDegree"]["nodes"].as_array().expect("nodes").iter().filter_map(|n| n["degree"].as_u64()).collect();
@@ -705,4 +713,72 @@ fn lists_filter_by_entity_dates_and_order_and_entities_know_their_centrality() {
         let r = server.query(query, &json!({}), None);
         assert_eq!(r["errors"][0]["extensions"]["code"], code, "{query}: {r}");
     }
+}
+
+/// The top-level definitions (operations) of a GraphQL block, split where braces close.
+fn operations(block: &str) -> Vec<String> {
+    let (mut out, mut current, mut depth) = (Vec::new(), String::new(), 0i32);
+    for c in block.chars() {
+        current.push(c);
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    out.push(std::mem::take(&mut current).trim().to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Every query docs/api.md shows runs against the bundled corpus without an error
+/// (mutations and subscriptions, which need a token or a WebSocket, are left out: the
+/// curation and live tests run those).
+#[test]
+fn every_query_in_the_api_guide_runs_against_the_bundled_corpus() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kg = pipeline(dir.path());
+    let read = kennisgraaf::ingest::read_paths(&[repo("data/corpus")], Default::default());
+    kg.ingest(read.documents, || {}).expect("ingest the bundled corpus");
+    let server = TestServer::start(kg, ServerConfig::default());
+    let id_of = |name: &str| find_entity(&server, name)["id"].as_str().map(str::to_string).expect(name);
+    let (aboutaleb, rotterdam) = (id_of("Aboutaleb"), id_of("Rotterdam"));
+    let found = server.query(
+        "query($id: ID!) { documents(first: 1) { nodes { id } } entity(id: $id) { mentions(first: 1) { nodes { id } } } }",
+        &json!({ "id": aboutaleb }),
+        None,
+    );
+    let document = found["data"]["documents"]["nodes"][0]["id"].as_str().expect("a document").to_string();
+    let mention = found["data"]["entity"]["mentions"]["nodes"][0]["id"].as_str().expect("a mention").to_string();
+    let guide = std::fs::read_to_string(repo("docs/api.md")).expect("docs/api.md");
+    let mut ran = Vec::new();
+    for block in guide.split("```graphql").skip(1).filter_map(|b| b.split("```").next()) {
+        for op in operations(block) {
+            if op.starts_with("mutation") || op.starts_with("subscription") {
+                continue;
+            }
+            let op = op.replace("<an entity id>", &aboutaleb).replace("<a mention id>", &mention);
+            let mut variables = serde_json::Map::new();
+            for name in
+                op.split('$').skip(1).filter_map(|v| v.split(':').next()).filter(|v| !v.contains(char::is_whitespace))
+            {
+                let value = match (name, op.starts_with("query Article")) {
+                    ("id", true) => document.clone(),
+                    ("id" | "a", false) => aboutaleb.clone(),
+                    ("b", _) => rotterdam.clone(),
+                    ("text", _) => "abou".to_string(),
+                    _ => panic!("the guide's query uses ${name}: give it a value here\n{op}"),
+                };
+                variables.insert(name.to_string(), json!(value));
+            }
+            let r = server.query(&op, &Value::Object(variables), None);
+            assert!(r.get("errors").is_none() && !r["data"].is_null(), "{op}\n{r}");
+            ran.push(op);
+        }
+    }
+    // Search, entity page, graph view, paging, refetch (two), article, filters, curations, Wikidata.
+    assert_eq!(ran.len(), 10, "{ran:#?}");
 }
