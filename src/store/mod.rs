@@ -24,7 +24,7 @@ mod sled;
 
 pub use copy::{copy, CopyError, CopyReport};
 pub use curate::{CurateError, CurationOutcome};
-pub use follow::{ChangeCursor, ChangedIds, FollowedChange};
+pub use follow::{ChangeCursor, ChangeSignal, ChangedIds, FollowedChange};
 
 use change::Change;
 
@@ -350,6 +350,19 @@ impl Store {
         match self {
             Store::Sled(_) => Ok(None),
             Store::Postgres(p) => Ok(Some(ChangeCursor::after(&p.recent_changes(follow::LOOK_BACK)?))),
+        }
+    }
+
+    /// Wait until another process may have logged a change (PostgreSQL: `NOTIFY` on
+    /// commit) or `timeout` passes; where nothing notifies (sled, CockroachDB) this waits
+    /// `timeout`. A follower calls `changes_since` after it either way.
+    pub fn wait_for_change(&self, timeout: std::time::Duration) -> ChangeSignal {
+        match self {
+            Store::Sled(_) => {
+                std::thread::sleep(timeout);
+                ChangeSignal::TimedOut
+            }
+            Store::Postgres(p) => p.wait_for_change(timeout),
         }
     }
 
