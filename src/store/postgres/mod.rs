@@ -418,7 +418,6 @@ impl PgStore {
                         tx: &tx,
                         statements: &connections.write_statements,
                         notifies: connections.listener.is_some(),
-                        curated: std::cell::Cell::new(None),
                     })
                 })
                 .and_then(|out| {
@@ -711,13 +710,6 @@ pub(crate) trait Sql {
         Ok(self.query(sql, &[&param])?.first().map(|r| r.get(0)))
     }
 
-    /// Whether the curation tables may hold anything: false only when it is known that
-    /// no curation was ever made (merges, splits and deletions are written with their
-    /// `curation_events` row), so that their lookups can be skipped.
-    fn may_be_curated(&self) -> Result<bool, StoreError> {
-        Ok(true)
-    }
-
     fn document_from(&self, row: &Row) -> Result<DocumentRecord, StoreError> {
         let id: String = row.get(0);
         let quotes = self.query(
@@ -823,26 +815,11 @@ pub struct Tx<'t> {
     statements: &'t Statements,
     /// Whether the database has `LISTEN/NOTIFY` (see `log_change`).
     notifies: bool,
-    /// `may_be_curated`, once asked.
-    curated: std::cell::Cell<Option<bool>>,
 }
 
 impl Sql for Tx<'_> {
     fn row_lock(&self) -> &'static str {
         " FOR UPDATE"
-    }
-
-    /// Asked once per transaction: a commit makes some thirty curation-rule lookups, and
-    /// a store is mostly uncurated. (SERIALIZABLE: a curation committing meanwhile
-    /// conflicts with this read as it would with the lookups.)
-    fn may_be_curated(&self) -> Result<bool, StoreError> {
-        if let Some(known) = self.curated.get() {
-            return Ok(known);
-        }
-        let rows = self.query("SELECT EXISTS (SELECT 1 FROM curation_events)", &[])?;
-        let curated = rows.first().is_none_or(|r| r.get::<_, bool>(0));
-        self.curated.set(Some(curated));
-        Ok(curated)
     }
 
     fn query(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, StoreError> {
@@ -918,8 +895,8 @@ impl Tx<'_> {
                     Change::PutMention { n, mention } => Some(((mention.document.clone(), n), mention)),
                     _ => None,
                 })?;
-                let (documents, ns) = places(&mentions);
-                let rest: Vec<&StoredMention> = mentions.iter().map(|(_, m)| m).collect();
+                let ((documents, ns), rest): ((Vec<String>, Vec<i32>), Vec<StoredMention>) =
+                    mentions.into_iter().map(|((d, n), m)| ((d, i32::try_from(n).unwrap_or(i32::MAX)), m)).unzip();
                 self.execute(
                     "INSERT INTO mentions (document, n, entity, sentence, span_start, span_end, text, confidence, \
                      source) SELECT * FROM UNNEST($1::text[], $2::int4[], $3::text[], $4::int8[], $5::int8[], \
@@ -947,8 +924,8 @@ impl Tx<'_> {
                     }
                     _ => None,
                 })?;
-                let (documents, ns) = places(&evidence);
-                let rest: Vec<&(String, Evidence)> = evidence.iter().map(|(_, e)| e).collect();
+                let ((documents, ns), rest): ((Vec<String>, Vec<i32>), Vec<(String, Evidence)>) =
+                    evidence.into_iter().map(|((d, n), e)| ((d, i32::try_from(n).unwrap_or(i32::MAX)), e)).unzip();
                 self.execute(
                     "INSERT INTO evidence (document, n, relation, sentence, span_start, span_end, confidence, \
                      extractor) SELECT * FROM UNNEST($1::text[], $2::int4[], $3::text[], $4::int8[], $5::int8[], \
@@ -1273,11 +1250,6 @@ impl Tx<'_> {
     }
 }
 
-/// The documents and numbers of records keyed by their place, as two columns.
-fn places<T>(records: &[((String, u32), T)]) -> (Vec<&str>, Vec<i32>) {
-    records.iter().map(|((document, n), _)| (document.as_str(), i32::try_from(*n).unwrap_or(i32::MAX))).unzip()
-}
-
 /// The records of a run of changes of one kind, the last for each key, in the order
 /// their keys first came.
 fn last_per_key<K: Eq + std::hash::Hash + Clone, T>(
@@ -1363,25 +1335,16 @@ impl<S: Sql> Records for S {
     }
 
     fn merged_into(&self, id: &str) -> Result<Option<String>, StoreError> {
-        if !self.may_be_curated()? {
-            return Ok(None);
-        }
         self.text("SELECT into_id FROM merged_entities WHERE from_id = $1", id)
     }
 
     fn split_off(&self, id: &str, folded: &str) -> Result<Option<String>, StoreError> {
-        if !self.may_be_curated()? {
-            return Ok(None);
-        }
         let rows =
             self.query("SELECT into_id FROM split_aliases WHERE entity = $1 AND folded = $2", &[&id, &folded])?;
         Ok(rows.first().map(|r| r.get(0)))
     }
 
     fn deleted_by(&self, document: &str) -> Result<Option<u64>, StoreError> {
-        if !self.may_be_curated()? {
-            return Ok(None);
-        }
         let rows = self.query("SELECT seq FROM deleted_documents WHERE document = $1", &[&document])?;
         Ok(rows.first().map(|r| count(r.get(0))))
     }
