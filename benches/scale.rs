@@ -6,16 +6,21 @@
 //! Options after `--`: `--seed N` (default 2002), `--keep DIR` (keep the stores there),
 //! `--write-corpus DIR` (only write each size's archive as `DIR/scale-N.jsonl`, the input
 //! `kennisgraaf ingest` reads, e.g. to time ingest workers on PostgreSQL; see
-//! docs/postgres.md).
+//! docs/postgres.md), `--store-only` (stop after ingest, store size and start-up: no
+//! exports, no GraphQL load).
 //! Reads `../shared/data/conll2002/ned.train` and `ned.testa`; uses the release binary
 //! for start-up and export figures (peak memory is the child's VmHWM).
 //!
 //! The corpus generator: each document takes a run of consecutive sentences from one
 //! "home" article and mixes in sentences from two other articles, so names recur across
-//! documents as in a real archive; lengths 8–25 sentences, dates spread over 2000–2001,
-//! all drawn from a seeded xorshift generator (same seed, same corpus).
+//! documents as in a real archive; lengths 8–25 sentences, dates spread over 2000–2001.
+//! The names of people and organisations grow with the archive, as a real archive's do:
+//! each is, per document, either one of the variants of it used before or (ever less
+//! often, so that the number of names follows Heaps' law, see `HEAPS_BETA`) a new one,
+//! recombined from the first names, surnames and organisation words of the CoNLL gold
+//! names. Everything is drawn from a seeded xorshift generator (same seed, same corpus).
 
-use kennisgraaf::extract::ner::{conll, NerModel};
+use kennisgraaf::extract::ner::{self, conll, NerModel};
 use kennisgraaf::extract::{tokenize, Extractor};
 use kennisgraaf::graph::{Direction, RelationFilter};
 use kennisgraaf::ingest::RawDocument;
@@ -46,50 +51,183 @@ impl Rng {
     }
 }
 
-/// Articles of the CoNLL files, each a list of sentences (tokens joined by spaces, as
-/// `conll::articles` writes them, one a line).
-fn conll_articles() -> Vec<Vec<String>> {
+/// A CoNLL sentence: its words and its gold name chunks (`start`, `end`, type).
+struct Sentence {
+    words: Vec<String>,
+    names: Vec<(usize, usize, &'static str)>,
+}
+
+/// Articles of the CoNLL files, each a list of sentences.
+fn conll_articles() -> Vec<Vec<Sentence>> {
     let mut out = Vec::new();
     for file in ["ned.train", "ned.testa"] {
         let path = Path::new("../shared/data/conll2002").join(file);
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let sentences = conll::parse(&text).expect("CoNLL data");
-        out.extend(conll::articles(&sentences).iter().map(|a| a.lines().map(str::to_string).collect::<Vec<_>>()));
+        let mut current = None;
+        for s in conll::parse(&text).expect("CoNLL data") {
+            if current != Some(s.document) {
+                current = Some(s.document);
+                out.push(Vec::new());
+            }
+            let names = ner::chunks(&s.labels);
+            if let Some(article) = out.last_mut() {
+                article.push(Sentence { words: s.words, names });
+            }
+        }
     }
-    out.retain(|a| a.len() >= 3);
+    out.retain(|a: &Vec<Sentence>| a.len() >= 3);
     out
 }
 
+/// The name parts new names are recombined from, taken from the gold names of the
+/// articles: first names and surnames of people (a surname keeps its particles: "van
+/// den Broek"), and the last words of organisation names ("Bank", "Partij").
+struct NameParts {
+    first_names: Vec<String>,
+    surnames: Vec<String>,
+    organisation_words: Vec<String>,
+}
+
+impl NameParts {
+    fn from(articles: &[Vec<Sentence>]) -> Self {
+        use std::collections::{BTreeMap, BTreeSet};
+        let capitalised =
+            |w: &str| w.chars().next().is_some_and(char::is_uppercase) && w.chars().all(char::is_alphabetic);
+        let (mut first_names, mut surnames) = (BTreeSet::new(), BTreeSet::new());
+        let mut organisation_words: BTreeMap<&str, usize> = BTreeMap::new();
+        for s in articles.iter().flatten() {
+            for &(start, end, kind) in &s.names {
+                let words = &s.words[start..end];
+                match kind {
+                    "PER" if words.len() >= 2 && words.iter().all(|w| w.chars().all(char::is_alphabetic)) => {
+                        if capitalised(&words[0]) && words[0].len() > 2 {
+                            first_names.insert(words[0].clone());
+                        }
+                        if capitalised(&words[words.len() - 1]) {
+                            surnames.insert(words[1..].join(" "));
+                        }
+                    }
+                    "ORG" if words.len() >= 2 && capitalised(&words[words.len() - 1]) => {
+                        *organisation_words.entry(&words[words.len() - 1]).or_default() += 1;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // A word that ends at least three organisation names is a word organisations are
+        // named with, not one organisation's own name.
+        let organisation_words = organisation_words.into_iter().filter(|(_, n)| *n >= 3).map(|(w, _)| w.to_string());
+        Self {
+            first_names: first_names.into_iter().collect(),
+            surnames: surnames.into_iter().collect(),
+            organisation_words: organisation_words.collect(),
+        }
+    }
+}
+
+/// How new names arrive as the archive grows: a name in document `i` is, with
+/// probability `NOVELTY * (i + 1)^(HEAPS_BETA - 1)`, a name no earlier document used (a
+/// variant of the original no document has had yet), so the expected number of
+/// distinct names after n documents grows as n^HEAPS_BETA (Heaps' law); otherwise it is
+/// one of the variants used before, the earlier (and the original) more often.
+const HEAPS_BETA: f64 = 0.75;
+const NOVELTY: f64 = 1.7;
+
+/// A stable number for a word, for picking the parts of its variants.
+fn word_hash(word: &str, variant: u32) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325u64 ^ u64::from(variant).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    for b in word.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h ^ (h >> 29)
+}
+
 /// `n` documents, deterministic by `seed`.
-fn scale_corpus(articles: &[Vec<String>], n: usize, seed: u64) -> Vec<RawDocument> {
+fn scale_corpus(articles: &[Vec<Sentence>], parts: &NameParts, n: usize, seed: u64) -> Vec<RawDocument> {
+    use std::collections::HashMap;
     let mut rng = Rng(seed.max(1));
+    // Variants given out so far per name (its type and last word: "Peeters" alone and
+    // "Jan Peeters" are one name); variant 0 is the name as the article has it.
+    let mut variants: HashMap<(&str, &str), u32> = HashMap::new();
     (0..n)
         .map(|i| {
             let home = &articles[rng.below(articles.len())];
             let others = [&articles[rng.below(articles.len())], &articles[rng.below(articles.len())]];
             let length = 8 + rng.below(18);
             let mut at = rng.below(home.len());
-            let mut sentences = Vec::with_capacity(length);
+            let mut sentences: Vec<&Sentence> = Vec::with_capacity(length);
             while sentences.len() < length {
                 if rng.below(10) < 6 {
-                    sentences.push(home[at % home.len()].as_str());
+                    sentences.push(&home[at % home.len()]);
                     at += 1;
                 } else {
                     let other = others[rng.below(2)];
-                    sentences.push(other[rng.below(other.len())].as_str());
+                    sentences.push(&other[rng.below(other.len())]);
                 }
+            }
+            let novelty = (NOVELTY * ((i + 1) as f64).powf(HEAPS_BETA - 1.0)).min(1.0);
+            // One variant per name in this document, so its mentions agree.
+            let mut chosen: HashMap<(&str, &str), u32> = HashMap::new();
+            let mut lines = Vec::with_capacity(sentences.len());
+            for s in &sentences {
+                let mut words: Vec<&str> = Vec::with_capacity(s.words.len());
+                let mut next = 0;
+                for &(start, end, kind) in &s.names {
+                    words.extend(s.words[next..start].iter().map(String::as_str));
+                    next = end;
+                    let name = &s.words[start..end];
+                    if !matches!(kind, "PER" | "ORG") {
+                        words.extend(name.iter().map(String::as_str));
+                        continue;
+                    }
+                    let key = (kind, name[name.len() - 1].as_str());
+                    let variant = *chosen.entry(key).or_insert_with(|| {
+                        let given = variants.entry(key).or_insert(1);
+                        if (rng.next() % 1_000_000) as f64 / 1e6 < novelty {
+                            *given += 1;
+                            *given - 1
+                        } else {
+                            let u = (rng.next() % 1_000_000) as f64 / 1e6;
+                            (f64::from(*given) * u * u * u) as u32
+                        }
+                    });
+                    if variant == 0 {
+                        words.extend(name.iter().map(String::as_str));
+                        continue;
+                    }
+                    let last = name[name.len() - 1].as_str();
+                    match kind {
+                        "PER" => {
+                            if name.len() >= 2 {
+                                words.push(choose(&parts.first_names, &name[0], variant));
+                            }
+                            words.extend(choose(&parts.surnames, last, variant).split(' '));
+                        }
+                        _ => {
+                            words.extend(choose(&parts.surnames, last, variant).split(' '));
+                            words.push(choose(&parts.organisation_words, last, variant));
+                        }
+                    }
+                }
+                words.extend(s.words[next..].iter().map(String::as_str));
+                lines.push(words.join(" "));
             }
             let day = i * 730 / n.max(1);
             RawDocument {
                 id: Some(format!("scale-{seed}-{i}")),
-                title: Some(sentences[0].chars().take(80).collect()),
+                title: Some(lines[0].chars().take(80).collect()),
                 date: Some(format!("{}-{:02}-{:02}", 2000 + day / 365, (day % 365) / 31 + 1, (day % 31).min(27) + 1)),
-                text: sentences.join("\n"),
+                text: lines.join("\n"),
                 origin: format!("scale document {i}"),
                 ..Default::default()
             }
         })
         .collect()
+}
+
+/// The part of `pool` that variant `variant` of `word` takes.
+fn choose<'p>(pool: &'p [String], word: &str, variant: u32) -> &'p str {
+    pool[(word_hash(word, variant) % pool.len().max(1) as u64) as usize].as_str()
 }
 
 /// `docs` as JSON lines of `{"id","title","date","text"}`, as `kennisgraaf ingest` reads them.
@@ -354,12 +492,14 @@ fn spawn_server(app: App) -> Running {
 fn main() {
     let mut sizes = Vec::new();
     let (mut seed, mut keep, mut write_corpus) = (2002u64, None::<PathBuf>, None::<PathBuf>);
+    let mut store_only = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--seed" => seed = args.next().and_then(|s| s.parse().ok()).expect("--seed N"),
             "--keep" => keep = args.next().map(PathBuf::from),
             "--write-corpus" => write_corpus = args.next().map(PathBuf::from),
+            "--store-only" => store_only = true,
             "--bench" => {}
             n => sizes.push(n.parse::<usize>().unwrap_or_else(|_| panic!("not a size: {n}"))),
         }
@@ -370,10 +510,11 @@ fn main() {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!("scale benchmark: sizes {sizes:?}, seed {seed}, {cores} cores");
     let articles = conll_articles();
+    let parts = NameParts::from(&articles);
     if let Some(dir) = write_corpus {
         for &n in &sizes {
             let path = dir.join(format!("scale-{n}.jsonl"));
-            write_jsonl(&path, &scale_corpus(&articles, n, seed));
+            write_jsonl(&path, &scale_corpus(&articles, &parts, n, seed));
             println!("wrote {n} documents to {}", path.display());
         }
         return;
@@ -388,7 +529,7 @@ fn main() {
     };
 
     for &n in &sizes {
-        let docs = scale_corpus(&articles, n, seed);
+        let docs = scale_corpus(&articles, &parts, n, seed);
         let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
         row("documents", format!("{n}"));
         row("text (MB)", format!("{:.1}", bytes as f64 / 1e6));
@@ -415,14 +556,23 @@ fn main() {
         row("extraction, 1 core (tokens/s)", format!("{:.0}", tokens as f64 / one));
         row(&format!("extraction, {cores} cores (MB/s)"), format!("{:.2}", sample_bytes as f64 / 1e6 / all));
 
-        // 2. End-to-end ingest into sled.
+        // 2. End-to-end ingest into sled, in ten slices: the entity count after each is
+        // the archive's growth curve.
         let store_path = root.join(format!("store-{n}"));
         let _ = std::fs::remove_dir_all(&store_path);
         let kg = Kennisgraaf::new(extractor_clone(), Store::open(&store_path).expect("store")).expect("kg");
         let started = Instant::now();
-        let report = kg.ingest_with(docs, 256, || {}, |_| {}).expect("ingest");
+        let (mut stored, mut curve) = (0, Vec::new());
+        let mut docs = docs.into_iter();
+        for slice in 1..=10 {
+            let upto = n * slice / 10;
+            let part: Vec<RawDocument> = docs.by_ref().take(upto - stored).collect();
+            let report = kg.ingest_with(part, 256, || {}, |_| {}).expect("ingest");
+            assert_eq!(report.stored.len(), upto - stored, "{:?}", report.problems.first());
+            stored = upto;
+            curve.push((upto, kg.store().counts().expect("counts").entities));
+        }
         let ingest = started.elapsed().as_secs_f64();
-        assert_eq!(report.stored.len(), n, "{:?}", report.problems.first());
         let counts = kg.store().counts().expect("counts");
         row("ingest (s)", format!("{ingest:.1}"));
         row("ingest (documents/s)", format!("{:.0}", n as f64 / ingest));
@@ -431,6 +581,14 @@ fn main() {
         row("relations", format!("{}", counts.relations));
         row("relation instances (evidence)", format!("{}", counts.evidence));
         row("mentions", format!("{}", counts.mentions));
+        let points: Vec<String> = curve.iter().map(|(d, e)| format!("{d}: {e}")).collect();
+        println!("entities per document count at {n}: {}", points.join(", "));
+        // Heaps' exponent between the first slice and the whole archive.
+        let ((d0, e0), (d1, e1)) = (curve[0], curve[curve.len() - 1]);
+        let beta = (e1 as f64 / e0 as f64).ln() / (d1 as f64 / d0 as f64).ln();
+        row("entities at 10 % / 50 % of the documents", format!("{} / {}", e0, curve[4].1));
+        row("entities per document", format!("{:.2}", counts.entities as f64 / n as f64));
+        row("Heaps exponent (10 % → 100 %)", format!("{beta:.2}"));
         drop(kg);
 
         // 3. Store size.
@@ -464,6 +622,9 @@ fn main() {
             format!("{:.0}", (rss - base) * 1e6 / counts.evidence as f64),
         );
 
+        if store_only {
+            continue;
+        }
         // 5. Export of the full graph in each format: a fresh process each.
         for format in ["graphml", "gexf", "dot", "cytoscape", "json", "neo4j-csv"] {
             let out = root.join(format!("export-{n}.{format}"));

@@ -367,7 +367,8 @@ impl Kennisgraaf {
     }
 
     /// Follow the store's change log (`follow_changes`) every `interval` on a thread of
-    /// its own, until this pipeline is dropped; None when the store has no change log.
+    /// its own (sooner when the store notifies of a commit: PostgreSQL's `LISTEN`), until this
+    /// pipeline is dropped; None when the store has no change log.
     pub fn follow_every(self: &Arc<Self>, interval: Duration) -> std::io::Result<Option<std::thread::JoinHandle<()>>> {
         if self.cursor.lock().unwrap_or_else(|p| p.into_inner()).is_none() {
             return Ok(None);
@@ -376,8 +377,9 @@ impl Kennisgraaf {
         let follower = std::thread::Builder::new().name("kennisgraaf-follow".into()).spawn(move || {
             let mut failing = false;
             loop {
-                std::thread::sleep(interval);
                 let Some(kg) = pipeline.upgrade() else { return };
+                // Woken by a commit where the store notifies; the interval is the fallback.
+                kg.store.wait_for_change(interval);
                 match kg.follow_changes() {
                     Ok(_) if failing => {
                         tracing::info!("following the store's change log again");

@@ -116,8 +116,16 @@ pub fn ingest_cmd(store: &StoreLocation, models: &ModelArgs, args: &IngestArgs) 
 
 pub fn stats(store: &StoreLocation) -> Result<()> {
     let store = existing_store(store)?;
-    let counts = store.counts()?;
+    let started = Instant::now();
     let graph = crate::graph::Graph::load(&store)?;
+    tracing::info!(
+        entities = graph.entity_count(),
+        relations = graph.relation_count(),
+        ms = started.elapsed().as_millis() as u64,
+        peak_rss_mb = super::peak_rss_mb().unwrap_or(0.0),
+        "graph loaded"
+    );
+    let counts = store.counts()?;
     let (types, kinds) = graph.type_counts();
     println!(
         "documents  {}\nentities   {}\nrelations  {}\nmentions   {}\nevidence   {}",

@@ -85,3 +85,21 @@ pub enum Change {
         seq: u64,
     },
 }
+
+impl Change {
+    /// Does it remove something (a curation's changes may), rather than put it?
+    pub fn removes(&self) -> bool {
+        matches!(
+            self,
+            Change::RemoveDocument(_)
+                | Change::RemoveExternalId(_)
+                | Change::RemoveEntity(_)
+                | Change::RemoveName { .. }
+                | Change::RemoveWikidata(_)
+                | Change::RemoveRelation(_)
+                | Change::RemoveEvidence { .. }
+                | Change::RemoveMention { .. }
+                | Change::RemoveQuoteRef { .. }
+        )
+    }
+}

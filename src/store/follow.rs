@@ -26,6 +26,15 @@ pub(super) const READ_AT_MOST: i64 = 1000;
 /// How many of the last numbers a new cursor treats as possibly still appearing.
 pub(super) const LOOK_BACK: u64 = 1000;
 
+/// Why `Store::wait_for_change` returned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeSignal {
+    /// A change was committed (PostgreSQL's `NOTIFY`) since the last wait.
+    Notified,
+    /// The time ran out first, or the store cannot notify: read the log anyway.
+    TimedOut,
+}
+
 /// What a logged change is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum LoggedKind {

@@ -24,7 +24,7 @@ mod sled;
 
 pub use copy::{copy, CopyError, CopyReport};
 pub use curate::{CurateError, CurationOutcome};
-pub use follow::{ChangeCursor, ChangedIds, FollowedChange};
+pub use follow::{ChangeCursor, ChangeSignal, ChangedIds, FollowedChange};
 
 use change::Change;
 
@@ -41,8 +41,9 @@ use std::sync::Arc;
 use self::postgres::PgStore;
 use self::sled::SledStore;
 
-/// Bumped whenever the on-disk layout or a record's encoding changes.
-pub const SCHEMA_VERSION: u32 = 5;
+/// Bumped whenever the on-disk layout or a record's encoding changes (6: ids in sled keys
+/// in binary, fields a key holds no longer repeated in its value).
+pub const SCHEMA_VERSION: u32 = 6;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -50,7 +51,7 @@ pub enum StoreError {
     Locked { path: String },
     #[error("cannot open the store at {path}: {reason}")]
     Open { path: String, reason: String },
-    #[error("the store at {path} has schema version {found}, this build reads version {SCHEMA_VERSION}; re-ingest into a new store")]
+    #[error("the store at {path} has schema version {found}, this build reads version {SCHEMA_VERSION}; {}", schema_advice(*found))]
     Schema { path: String, found: u32 },
     #[error("store I/O failed: {0}")]
     Io(String),
@@ -61,6 +62,17 @@ pub enum StoreError {
     /// A transaction lost to a concurrent writer (PostgreSQL); it is retried.
     #[error("another writer changed the same records at the same time ({0}); try again")]
     Conflict(String),
+}
+
+/// What to do with a sled store of another schema version than this build's.
+fn schema_advice(found: u32) -> &'static str {
+    if found > SCHEMA_VERSION {
+        "it was written by a newer kennisgraaf: use that build"
+    } else {
+        "it was written by an older kennisgraaf, whose layout this build does not read: ingest the documents \
+         again into a new store (`kennisgraaf --store NEW ingest …`; curations: `curation log` with the older build, then `curation replay`), \
+         or keep using the older build on it"
+    }
 }
 
 impl StoreError {
@@ -338,6 +350,19 @@ impl Store {
         match self {
             Store::Sled(_) => Ok(None),
             Store::Postgres(p) => Ok(Some(ChangeCursor::after(&p.recent_changes(follow::LOOK_BACK)?))),
+        }
+    }
+
+    /// Wait until another process may have logged a change (PostgreSQL: `NOTIFY` on
+    /// commit) or `timeout` passes; where nothing notifies (sled, CockroachDB) this waits
+    /// `timeout`. A follower calls `changes_since` after it either way.
+    pub fn wait_for_change(&self, timeout: std::time::Duration) -> ChangeSignal {
+        match self {
+            Store::Sled(_) => {
+                std::thread::sleep(timeout);
+                ChangeSignal::TimedOut
+            }
+            Store::Postgres(p) => p.wait_for_change(timeout),
         }
     }
 

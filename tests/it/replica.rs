@@ -8,6 +8,7 @@ use crate::common::*;
 use kennisgraaf::ingest::RawDocument;
 use kennisgraaf::model::Curation;
 use kennisgraaf::pipeline::PipelineEvent;
+use kennisgraaf::store::ChangeSignal;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -71,6 +72,22 @@ fn a_replica_applies_another_pipelines_commits_and_curations_with_the_same_event
     let before = exported_graph(&c);
     c.follow_changes().expect("c follows");
     assert!(exported_graph(&c) == before, "following what it loaded changes nothing");
+}
+
+#[test]
+fn a_waiting_replica_is_woken_by_a_commit_through_another_pipeline_not_by_its_timeout() {
+    let backend = TestStore::postgres();
+    let (a, b) = (backend.pipeline(), backend.pipeline());
+    assert_eq!(b.store().wait_for_change(Duration::from_millis(50)), ChangeSignal::TimedOut, "nothing committed yet");
+    let waiting = std::thread::spawn({
+        let b = b.clone();
+        // Far longer than the test takes: only a notification ends it in time.
+        move || b.store().wait_for_change(Duration::from_secs(30))
+    });
+    a.ingest(vec![raw(ARTICLE)], || {}).expect("ingest through a");
+    assert_eq!(waiting.join().expect("the waiting thread"), ChangeSignal::Notified);
+    assert_eq!(b.follow_changes().expect("b follows"), 1, "what woke b is in the log");
+    assert_eq!(b.store().wait_for_change(Duration::from_millis(50)), ChangeSignal::TimedOut, "one commit wakes once");
 }
 
 /// The whole graph as the JSON export writes it.

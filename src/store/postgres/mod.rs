@@ -15,7 +15,7 @@
 //! connection; transactions take the writer connection in turn.
 
 use super::change::Change;
-use super::follow::{LoggedChange, LoggedIds, LoggedKind};
+use super::follow::{ChangeSignal, LoggedChange, LoggedIds, LoggedKind};
 use super::{Records, StoreError};
 use crate::model::{
     CuratedFields, CurationEvent, Document, DocumentRecord, EntityRecord, Evidence, RelationRecord, Span,
@@ -145,6 +145,19 @@ struct Connections {
     /// Transactions, one at a time.
     write: Mutex<Client>,
     write_statements: Statements,
+    /// The connection that `LISTEN`s for commits (None where the database has no
+    /// `LISTEN/NOTIFY`, as on CockroachDB).
+    listener: Option<Listener>,
+}
+
+/// The channel every logged change notifies on commit (`log_change`).
+const CHANGES_CHANNEL: &str = "kennisgraaf_changes";
+
+/// A connection listening on `CHANGES_CHANNEL`, each notification a message.
+struct Listener {
+    /// Kept: dropping it would close the connection.
+    _client: Client,
+    notified: Mutex<std::sync::mpsc::Receiver<()>>,
 }
 
 pub struct PgStore {
@@ -227,12 +240,79 @@ impl PgStore {
     }
 
     fn connect(&self) -> Result<Connections, StoreError> {
+        let read = self.connect_one()?;
+        // LISTEN/NOTIFY is PostgreSQL's; a database without it (CockroachDB) is polled.
+        let notifies = block_on(read.query_one("SELECT count(*) FROM pg_proc WHERE proname = 'pg_notify'", &[]))
+            .map(|row| row.get::<_, i64>(0) > 0)
+            .unwrap_or(false);
         Ok(Connections {
-            read: self.connect_one()?,
+            read,
             read_statements: Statements::default(),
             write: Mutex::new(self.connect_one()?),
             write_statements: Statements::default(),
+            listener: if notifies { Some(self.listen()?) } else { None },
         })
+    }
+
+    /// A connection of its own that `LISTEN`s on `CHANGES_CHANNEL`.
+    fn listen(&self) -> Result<Listener, StoreError> {
+        let config = self.config.clone();
+        let url = self.url.clone();
+        let runtime = self.runtime.as_ref().ok_or_else(|| StoreError::Io("the store is closed".into()))?;
+        let (notify, notified) = std::sync::mpsc::channel();
+        let connecting = runtime.spawn(async move {
+            let (client, mut connection) = config.connect(NoTls).await?;
+            tokio::spawn(async move {
+                loop {
+                    match std::future::poll_fn(|cx| connection.poll_message(cx)).await {
+                        Some(Ok(tokio_postgres::AsyncMessage::Notification(_))) => {
+                            if notify.send(()).is_err() {
+                                return;
+                            }
+                        }
+                        Some(Ok(_)) => {}
+                        Some(Err(e)) => {
+                            tracing::warn!(error = %describe(&e), "the PostgreSQL connection listening for changes ended");
+                            return;
+                        }
+                        None => return,
+                    }
+                }
+            });
+            client.batch_execute(&format!("LISTEN {CHANGES_CHANNEL}")).await?;
+            Ok::<Client, tokio_postgres::Error>(client)
+        });
+        match block_on(connecting) {
+            Ok(Ok(client)) => Ok(Listener { _client: client, notified: Mutex::new(notified) }),
+            Ok(Err(e)) => Err(StoreError::Io(format!("cannot listen for changes at {url}: {}", describe(&e)))),
+            Err(e) => Err(StoreError::Io(format!("cannot listen for changes at {url}: {e}"))),
+        }
+    }
+
+    /// Wait until a change is committed (by any process: `NOTIFY` on commit) or
+    /// `timeout` passes, whichever is first. Without `LISTEN/NOTIFY` (CockroachDB), or
+    /// while its connection is down, this waits `timeout`: the caller then polls.
+    pub fn wait_for_change(&self, timeout: std::time::Duration) -> ChangeSignal {
+        use std::sync::mpsc::RecvTimeoutError;
+        let listening = self.connections().ok().filter(|c| c.listener.is_some());
+        let Some(connections) = listening else {
+            std::thread::sleep(timeout);
+            return ChangeSignal::TimedOut;
+        };
+        let Some(listener) = &connections.listener else { return ChangeSignal::TimedOut };
+        let notified = listener.notified.lock().unwrap_or_else(|p| p.into_inner());
+        match notified.recv_timeout(timeout) {
+            Ok(()) => {
+                // Changes committed meanwhile are read by the same look at the log.
+                while notified.try_recv().is_ok() {}
+                ChangeSignal::Notified
+            }
+            Err(RecvTimeoutError::Timeout) => ChangeSignal::TimedOut,
+            Err(RecvTimeoutError::Disconnected) => {
+                std::thread::sleep(timeout);
+                ChangeSignal::TimedOut
+            }
+        }
     }
 
     /// Apply the migrations the database lacks, in one transaction, the version row
@@ -332,8 +412,15 @@ impl PgStore {
             } else {
                 Ok(())
             };
-            let done =
-                alone.and_then(|()| unit(&Tx { tx: &tx, statements: &connections.write_statements })).and_then(|out| {
+            let done = alone
+                .and_then(|()| {
+                    unit(&Tx {
+                        tx: &tx,
+                        statements: &connections.write_statements,
+                        notifies: connections.listener.is_some(),
+                    })
+                })
+                .and_then(|out| {
                     block_on(tx.commit()).map_err(|e| E::from(query_error(&e)))?;
                     Ok(out)
                 });
@@ -726,6 +813,8 @@ pub struct Tx<'t> {
     tx: &'t tokio_postgres::Transaction<'t>,
     /// Those of the writer connection the transaction runs on.
     statements: &'t Statements,
+    /// Whether the database has `LISTEN/NOTIFY` (see `log_change`).
+    notifies: bool,
 }
 
 impl Sql for Tx<'_> {
@@ -756,20 +845,205 @@ impl Tx<'_> {
         ids: &LoggedIds,
     ) -> Result<u64, StoreError> {
         let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-        let rows = self.query(
-            "INSERT INTO changes (kind, subject, at, ids) VALUES ($1, $2, $3, $4) RETURNING seq",
-            &[&kind.as_str(), &subject, &signed(now), &json(ids)?],
-        )?;
+        // Where the database has LISTEN/NOTIFY, followers are woken on commit (`NOTIFY` is
+        // delivered then, or never if the transaction rolls back).
+        let insert = "INSERT INTO changes (kind, subject, at, ids) VALUES ($1, $2, $3, $4) RETURNING seq";
+        let sql = if self.notifies {
+            format!("WITH logged AS ({insert}) SELECT seq, pg_notify('{CHANGES_CHANNEL}', '') FROM logged")
+        } else {
+            insert.to_string()
+        };
+        let rows = self.query(&sql, &[&kind.as_str(), &subject, &signed(now), &json(ids)?])?;
         let row = rows.first().ok_or_else(|| StoreError::Io("the change log gave no number".into()))?;
         Ok(count(row.get(0)))
     }
 
-    /// Write a unit of changes, in order.
+    /// Write a unit of changes as if one by one, in order, but in few statements: changes
+    /// of one kind in a row go to the database together (`apply_run`: one statement per
+    /// table, the rows as arrays unnested), so a commit is some twenty round trips, not
+    /// a hundred and fifty. A unit that only puts (a commit) is grouped by kind first:
+    /// puts of different kinds write different tables, which no constraint ties together,
+    /// so their order does not matter; a unit that also removes (a curation) keeps its
+    /// order.
     pub fn apply(&self, changes: Vec<Change>) -> Result<(), StoreError> {
+        let mut runs: Vec<Vec<Change>> = Vec::new();
+        let regroup = !changes.iter().any(Change::removes);
         for change in changes {
-            self.apply_one(change)?;
+            let kind = std::mem::discriminant(&change);
+            let run = if regroup {
+                runs.iter_mut().find(|run| std::mem::discriminant(&run[0]) == kind)
+            } else {
+                runs.last_mut().filter(|run| std::mem::discriminant(&run[0]) == kind)
+            };
+            match run {
+                Some(run) => run.push(change),
+                None => runs.push(vec![change]),
+            }
+        }
+        for run in runs {
+            self.apply_run(run)?;
         }
         Ok(())
+    }
+
+    /// Changes of one kind, in order: one statement per table for the kinds a commit
+    /// writes many of; where two put the same row, the last wins, as it would one by one.
+    fn apply_run(&self, run: Vec<Change>) -> Result<(), StoreError> {
+        match run.first() {
+            Some(Change::PutMention { .. }) => {
+                let mentions = last_per_key(run, |c| match c {
+                    Change::PutMention { n, mention } => Some(((mention.document.clone(), n), mention)),
+                    _ => None,
+                })?;
+                let ((documents, ns), rest): ((Vec<String>, Vec<i32>), Vec<StoredMention>) =
+                    mentions.into_iter().map(|((d, n), m)| ((d, i32::try_from(n).unwrap_or(i32::MAX)), m)).unzip();
+                self.execute(
+                    "INSERT INTO mentions (document, n, entity, sentence, span_start, span_end, text, confidence, \
+                     source) SELECT * FROM UNNEST($1::text[], $2::int4[], $3::text[], $4::int8[], $5::int8[], \
+                     $6::int8[], $7::text[], $8::float4[], $9::text[]) ON CONFLICT (document, n) DO UPDATE SET \
+                     entity = EXCLUDED.entity, sentence = EXCLUDED.sentence, span_start = EXCLUDED.span_start, \
+                     span_end = EXCLUDED.span_end, text = EXCLUDED.text, confidence = EXCLUDED.confidence, \
+                     source = EXCLUDED.source",
+                    &[
+                        &documents,
+                        &ns,
+                        &rest.iter().map(|m| m.entity.as_str()).collect::<Vec<_>>(),
+                        &rest.iter().map(|m| offset(m.sentence)).collect::<Vec<_>>(),
+                        &rest.iter().map(|m| offset(m.span.start)).collect::<Vec<_>>(),
+                        &rest.iter().map(|m| offset(m.span.end)).collect::<Vec<_>>(),
+                        &rest.iter().map(|m| m.text.as_str()).collect::<Vec<_>>(),
+                        &rest.iter().map(|m| m.confidence).collect::<Vec<_>>(),
+                        &rest.iter().map(|m| m.source.as_str()).collect::<Vec<_>>(),
+                    ],
+                )
+            }
+            Some(Change::PutEvidence { .. }) => {
+                let evidence = last_per_key(run, |c| match c {
+                    Change::PutEvidence { relation, n, evidence } => {
+                        Some(((evidence.document.clone(), n), (relation, evidence)))
+                    }
+                    _ => None,
+                })?;
+                let ((documents, ns), rest): ((Vec<String>, Vec<i32>), Vec<(String, Evidence)>) =
+                    evidence.into_iter().map(|((d, n), e)| ((d, i32::try_from(n).unwrap_or(i32::MAX)), e)).unzip();
+                self.execute(
+                    "INSERT INTO evidence (document, n, relation, sentence, span_start, span_end, confidence, \
+                     extractor) SELECT * FROM UNNEST($1::text[], $2::int4[], $3::text[], $4::int8[], $5::int8[], \
+                     $6::int8[], $7::float4[], $8::text[]) ON CONFLICT (document, n) DO UPDATE SET \
+                     relation = EXCLUDED.relation, sentence = EXCLUDED.sentence, span_start = EXCLUDED.span_start, \
+                     span_end = EXCLUDED.span_end, confidence = EXCLUDED.confidence, extractor = EXCLUDED.extractor",
+                    &[
+                        &documents,
+                        &ns,
+                        &rest.iter().map(|(r, _)| r.as_str()).collect::<Vec<_>>(),
+                        &rest.iter().map(|(_, e)| offset(e.sentence)).collect::<Vec<_>>(),
+                        &rest.iter().map(|(_, e)| offset(e.span.start)).collect::<Vec<_>>(),
+                        &rest.iter().map(|(_, e)| offset(e.span.end)).collect::<Vec<_>>(),
+                        &rest.iter().map(|(_, e)| e.confidence).collect::<Vec<_>>(),
+                        &rest.iter().map(|(_, e)| e.extractor.as_str()).collect::<Vec<_>>(),
+                    ],
+                )
+            }
+            Some(Change::PutEntity(_)) => {
+                let entities = last_per_key(run, |c| match c {
+                    Change::PutEntity(e) => Some((e.id.clone(), e)),
+                    _ => None,
+                })?;
+                let (ids, entities): (Vec<String>, Vec<EntityRecord>) = entities.into_iter().unzip();
+                self.execute("DELETE FROM entities WHERE id = ANY($1)", &[&ids])?;
+                let links: Vec<Option<&WikidataLink>> = entities.iter().map(|e| e.wikidata.as_ref()).collect();
+                let types = entities.iter().map(|e| enum_text(&e.entity_type)).collect::<Result<Vec<_>, _>>()?;
+                let roles = entities.iter().map(|e| json(&e.roles)).collect::<Result<Vec<_>, _>>()?;
+                let votes = entities.iter().map(|e| json(&e.type_votes)).collect::<Result<Vec<_>, _>>()?;
+                self.execute(
+                    "INSERT INTO entities (id, name, entity_type, mention_count, document_count, first_seen, \
+                     last_seen, wikidata_qid, wikidata_label, wikidata_confidence, curated_name, curated_type, \
+                     roles, type_votes) SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::int8[], \
+                     $5::int8[], $6::text[], $7::text[], $8::text[], $9::text[], $10::float4[], $11::bool[], \
+                     $12::bool[], $13::text[], $14::text[])",
+                    &[
+                        &ids,
+                        &entities.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(),
+                        &types,
+                        &entities.iter().map(|e| signed(e.mention_count)).collect::<Vec<_>>(),
+                        &entities.iter().map(|e| signed(e.document_count)).collect::<Vec<_>>(),
+                        &entities.iter().map(|e| e.first_seen.as_deref()).collect::<Vec<_>>(),
+                        &entities.iter().map(|e| e.last_seen.as_deref()).collect::<Vec<_>>(),
+                        &links.iter().map(|w| w.map(|w| w.id.as_str())).collect::<Vec<_>>(),
+                        &links.iter().map(|w| w.map(|w| w.label.as_str())).collect::<Vec<_>>(),
+                        &links.iter().map(|w| w.map(|w| w.confidence)).collect::<Vec<_>>(),
+                        &entities.iter().map(|e| e.curated.name).collect::<Vec<_>>(),
+                        &entities.iter().map(|e| e.curated.entity_type).collect::<Vec<_>>(),
+                        &roles,
+                        &votes,
+                    ],
+                )?;
+                self.execute("DELETE FROM aliases WHERE entity = ANY($1)", &[&ids])?;
+                let aliases: Vec<(&str, &str, i64)> = entities
+                    .iter()
+                    .flat_map(|e| e.aliases.iter().map(|(a, n)| (e.id.as_str(), a.as_str(), signed(*n))))
+                    .collect();
+                self.execute(
+                    "INSERT INTO aliases (entity, alias, mentions) \
+                     SELECT * FROM UNNEST($1::text[], $2::text[], $3::int8[])",
+                    &[
+                        &aliases.iter().map(|a| a.0).collect::<Vec<_>>(),
+                        &aliases.iter().map(|a| a.1).collect::<Vec<_>>(),
+                        &aliases.iter().map(|a| a.2).collect::<Vec<_>>(),
+                    ],
+                )
+            }
+            Some(Change::PutRelation(_)) => {
+                let relations = last_per_key(run, |c| match c {
+                    Change::PutRelation(r) => Some((r.id.clone(), r)),
+                    _ => None,
+                })?;
+                let (ids, relations): (Vec<String>, Vec<RelationRecord>) = relations.into_iter().unzip();
+                self.execute("DELETE FROM relations WHERE id = ANY($1)", &[&ids])?;
+                let kinds = relations.iter().map(|r| enum_text(&r.kind)).collect::<Result<Vec<_>, _>>()?;
+                self.execute(
+                    "INSERT INTO relations (id, source, target, kind, predicate, weight, confidence, first_seen, \
+                     last_seen) SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], \
+                     $6::int8[], $7::float4[], $8::text[], $9::text[])",
+                    &[
+                        &ids,
+                        &relations.iter().map(|r| r.source.as_str()).collect::<Vec<_>>(),
+                        &relations.iter().map(|r| r.target.as_str()).collect::<Vec<_>>(),
+                        &kinds,
+                        &relations.iter().map(|r| r.predicate.as_str()).collect::<Vec<_>>(),
+                        &relations.iter().map(|r| signed(r.weight)).collect::<Vec<_>>(),
+                        &relations.iter().map(|r| r.confidence).collect::<Vec<_>>(),
+                        &relations.iter().map(|r| r.first_seen.as_deref()).collect::<Vec<_>>(),
+                        &relations.iter().map(|r| r.last_seen.as_deref()).collect::<Vec<_>>(),
+                    ],
+                )
+            }
+            Some(Change::PutName { .. } | Change::PutPart { .. }) => {
+                let table = if matches!(run[0], Change::PutName { .. }) { "entity_names" } else { "entity_name_parts" };
+                let (folded, entities): (Vec<String>, Vec<String>) = run
+                    .into_iter()
+                    .filter_map(|c| match c {
+                        Change::PutName { folded, entity } | Change::PutPart { folded, entity } => {
+                            Some((folded, entity))
+                        }
+                        _ => None,
+                    })
+                    .unzip();
+                self.execute(
+                    &format!(
+                        "INSERT INTO {table} (folded, entity) SELECT * FROM UNNEST($1::text[], $2::text[]) \
+                         ON CONFLICT (folded, entity) DO NOTHING"
+                    ),
+                    &[&folded, &entities],
+                )
+            }
+            _ => {
+                for change in run {
+                    self.apply_one(change)?;
+                }
+                Ok(())
+            }
+        }
     }
 
     fn apply_one(&self, change: Change) -> Result<(), StoreError> {
@@ -974,6 +1248,27 @@ impl Tx<'_> {
             ),
         }
     }
+}
+
+/// The records of a run of changes of one kind, the last for each key, in the order
+/// their keys first came.
+fn last_per_key<K: Eq + std::hash::Hash + Clone, T>(
+    run: Vec<Change>,
+    keyed: impl Fn(Change) -> Option<(K, T)>,
+) -> Result<Vec<(K, T)>, StoreError> {
+    let mut at: std::collections::HashMap<K, usize> = std::collections::HashMap::new();
+    let mut out: Vec<(K, T)> = Vec::with_capacity(run.len());
+    for change in run {
+        let (key, record) = keyed(change).ok_or_else(|| StoreError::Io("a run mixed kinds of change".into()))?;
+        match at.get(&key) {
+            Some(&i) => out[i].1 = record,
+            None => {
+                at.insert(key.clone(), out.len());
+                out.push((key, record));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The reads plans are written over, for a reader (no locks) and a transaction (rows a

@@ -45,9 +45,50 @@ fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
     postcard::to_stdvec(value).map_err(|e| StoreError::Io(format!("encoding failed: {e}")))
 }
 
-fn decode<T: DeserializeOwned>(key: &[u8], bytes: &[u8]) -> Result<T, StoreError> {
-    postcard::from_bytes(bytes)
-        .map_err(|e| StoreError::Corrupt { key: String::from_utf8_lossy(key).into_owned(), reason: e.to_string() })
+fn decode<T: Stored>(key: &[u8], bytes: &[u8]) -> Result<T, StoreError> {
+    let mut record: T = postcard::from_bytes(bytes)
+        .map_err(|e| StoreError::Corrupt { key: String::from_utf8_lossy(key).into_owned(), reason: e.to_string() })?;
+    record.restore(key).ok_or_else(|| corrupt(key, "malformed key"))?;
+    Ok(record)
+}
+
+/// A record kept as a value. The fields its key holds (ids, see `keys.rs`) are stored
+/// empty (`without_key_fields`) and filled in again from the key when it is read.
+trait Stored: DeserializeOwned {
+    fn restore(&mut self, _key: &[u8]) -> Option<()> {
+        Some(())
+    }
+}
+
+impl Stored for DocumentRecord {}
+impl Stored for CurationEvent {}
+
+impl Stored for EntityRecord {
+    fn restore(&mut self, key: &[u8]) -> Option<()> {
+        self.id = keys::parse_record_id(key)?;
+        Some(())
+    }
+}
+
+impl Stored for RelationRecord {
+    fn restore(&mut self, key: &[u8]) -> Option<()> {
+        self.id = keys::parse_record_id(key)?;
+        Some(())
+    }
+}
+
+impl Stored for StoredMention {
+    fn restore(&mut self, key: &[u8]) -> Option<()> {
+        (self.entity, self.document, _) = keys::parse_mention(key)?;
+        Some(())
+    }
+}
+
+impl Stored for Evidence {
+    fn restore(&mut self, key: &[u8]) -> Option<()> {
+        (_, self.document, _) = keys::parse_evidence(key)?;
+        Some(())
+    }
 }
 
 fn corrupt(key: &[u8], reason: &str) -> StoreError {
@@ -152,10 +193,7 @@ impl SledStore {
         unavailable.into_iter().chain(records.into_iter().flatten().map(|kv| kv.map_err(StoreError::from)))
     }
 
-    fn scan<T: DeserializeOwned>(
-        &self,
-        prefix: Prefix<'_>,
-    ) -> impl DoubleEndedIterator<Item = Result<T, StoreError>> + use<T> {
+    fn scan<T: Stored>(&self, prefix: Prefix<'_>) -> impl DoubleEndedIterator<Item = Result<T, StoreError>> + use<T> {
         self.scan_pairs(prefix).map(|kv| {
             let (k, v) = kv?;
             decode(&k, &v)
@@ -168,7 +206,7 @@ impl SledStore {
         Ok(())
     }
 
-    fn get<T: DeserializeOwned>(&self, key: Key<'_>) -> Result<Option<T>, StoreError> {
+    fn get<T: Stored>(&self, key: Key<'_>) -> Result<Option<T>, StoreError> {
         let key = key.bytes();
         self.db()?.get(&key)?.map(|v| decode(&key, &v)).transpose()
     }
@@ -203,7 +241,11 @@ impl SledStore {
                     batch.insert(Key::ExternalId(&external_id).bytes(), document.as_bytes())
                 }
                 Change::RemoveExternalId(xid) => batch.remove(Key::ExternalId(&xid).bytes()),
-                Change::PutEntity(e) => batch.insert(Key::Entity(&e.id).bytes(), encode(&e)?),
+                Change::PutEntity(mut e) => {
+                    let key = Key::Entity(&e.id).bytes();
+                    e.id.clear();
+                    batch.insert(key, encode(&e)?)
+                }
                 Change::RemoveEntity(id) => batch.remove(Key::Entity(&id).bytes()),
                 Change::PutName { folded, entity } => {
                     batch.insert(Key::Name { folded: &folded, entity: &entity }.bytes(), &[])
@@ -216,19 +258,26 @@ impl SledStore {
                 }
                 Change::PutWikidata { qid, entity } => batch.insert(Key::Wikidata(&qid).bytes(), entity.as_bytes()),
                 Change::RemoveWikidata(qid) => batch.remove(Key::Wikidata(&qid).bytes()),
-                Change::PutRelation(r) => batch.insert(Key::Relation(&r.id).bytes(), encode(&r)?),
+                Change::PutRelation(mut r) => {
+                    let key = Key::Relation(&r.id).bytes();
+                    r.id.clear();
+                    batch.insert(key, encode(&r)?)
+                }
                 Change::RemoveRelation(id) => batch.remove(Key::Relation(&id).bytes()),
-                Change::PutEvidence { relation, n, evidence } => batch.insert(
-                    Key::Evidence { relation: &relation, document: &evidence.document, n }.bytes(),
-                    encode(&evidence)?,
-                ),
+                Change::PutEvidence { relation, n, mut evidence } => {
+                    let key = Key::Evidence { relation: &relation, document: &evidence.document, n }.bytes();
+                    evidence.document.clear();
+                    batch.insert(key, encode(&evidence)?)
+                }
                 Change::RemoveEvidence { relation, document, n } => {
                     batch.remove(Key::Evidence { relation: &relation, document: &document, n }.bytes())
                 }
-                Change::PutMention { n, mention } => batch.insert(
-                    Key::Mention { entity: &mention.entity, document: &mention.document, n }.bytes(),
-                    encode(&mention)?,
-                ),
+                Change::PutMention { n, mut mention } => {
+                    let key = Key::Mention { entity: &mention.entity, document: &mention.document, n }.bytes();
+                    mention.entity.clear();
+                    mention.document.clear();
+                    batch.insert(key, encode(&mention)?)
+                }
                 Change::RemoveMention { entity, document, n } => {
                     batch.remove(Key::Mention { entity: &entity, document: &document, n }.bytes())
                 }
@@ -293,7 +342,7 @@ impl SledStore {
     }
 
     /// The records under `prefix` numbered by place, and the bytes they were encoded in.
-    fn placed<T: DeserializeOwned>(
+    fn placed<T: Stored>(
         &self,
         prefix: Prefix<'_>,
         document: impl Fn(&T) -> &String,
@@ -333,7 +382,7 @@ impl SledStore {
         let mut out = Vec::new();
         for kv in self.scan_pairs(Prefix::QuoteRefsOf(speaker)) {
             let (k, _) = kv?;
-            out.push(keys::parse_quote_ref(&k).ok_or_else(|| corrupt(&k, "malformed quote key"))?.to_string());
+            out.push(keys::parse_quote_ref(&k).ok_or_else(|| corrupt(&k, "malformed quote key"))?);
         }
         Ok(out)
     }
@@ -342,8 +391,7 @@ impl SledStore {
     pub fn names(&self) -> impl Iterator<Item = Result<(String, String), StoreError>> + use<> {
         self.scan_pairs(Prefix::Names).map(|kv| {
             let (k, _) = kv?;
-            let (folded, entity) = keys::parse_name(&k).ok_or_else(|| corrupt(&k, "malformed name index key"))?;
-            Ok((folded.to_string(), entity.to_string()))
+            keys::parse_name(&k).ok_or_else(|| corrupt(&k, "malformed name index key"))
         })
     }
 
@@ -359,7 +407,7 @@ impl SledStore {
         self.scan_pairs(Prefix::Merges).map(|kv| {
             let (k, v) = kv?;
             let from = keys::parse_merged(&k).ok_or_else(|| corrupt(&k, "malformed merge key"))?;
-            Ok((from.to_string(), text(&v)))
+            Ok((from, text(&v)))
         })
     }
 
@@ -376,9 +424,7 @@ impl SledStore {
     pub fn numbered_evidence(&self) -> impl Iterator<Item = Result<(String, u32, Evidence), StoreError>> + use<> {
         self.scan_pairs(Prefix::Evidence).map(|kv| {
             let (k, v) = kv?;
-            let malformed = || corrupt(&k, "malformed evidence key");
-            let relation = keys::parse_evidence_relation(&k).ok_or_else(malformed)?.to_string();
-            let n = keys::parse_ordinal(&k).ok_or_else(malformed)?;
+            let (relation, _, n) = keys::parse_evidence(&k).ok_or_else(|| corrupt(&k, "malformed evidence key"))?;
             Ok((relation, n, decode(&k, &v)?))
         })
     }
@@ -387,8 +433,7 @@ impl SledStore {
     pub fn parts(&self) -> impl Iterator<Item = Result<(String, String), StoreError>> + use<> {
         self.scan_pairs(Prefix::Parts).map(|kv| {
             let (k, _) = kv?;
-            let (folded, entity) = keys::parse_part(&k).ok_or_else(|| corrupt(&k, "malformed short-form key"))?;
-            Ok((folded.to_string(), entity.to_string()))
+            keys::parse_part(&k).ok_or_else(|| corrupt(&k, "malformed short-form key"))
         })
     }
 
@@ -406,7 +451,7 @@ impl SledStore {
         self.scan_pairs(Prefix::Splits).map(|kv| {
             let (k, v) = kv?;
             let (entity, folded) = keys::parse_split(&k).ok_or_else(|| corrupt(&k, "malformed split key"))?;
-            Ok((entity.to_string(), folded.to_string(), text(&v)))
+            Ok((entity, folded, text(&v)))
         })
     }
 
@@ -416,7 +461,7 @@ impl SledStore {
             let (k, v) = kv?;
             let document = keys::parse_deleted(&k).ok_or_else(|| corrupt(&k, "malformed deletion key"))?;
             let seq = v.as_ref().try_into().map_err(|_| corrupt(&k, "not a curation number"))?;
-            Ok((document.to_string(), u64::from_le_bytes(seq)))
+            Ok((document, u64::from_le_bytes(seq)))
         })
     }
 
@@ -437,13 +482,13 @@ impl SledStore {
         let mut out = Vec::new();
         for kv in self.scan_pairs(prefix) {
             let (k, _) = kv?;
-            out.push(keys::parse_indexed_entity(&k).ok_or_else(|| corrupt(&k, "malformed index key"))?.to_string());
+            out.push(keys::parse_indexed_entity(&k).ok_or_else(|| corrupt(&k, "malformed index key"))?);
         }
         Ok(out)
     }
 
     /// Records under a prefix with their place in the document (mentions, evidence).
-    fn numbered<T: DeserializeOwned>(&self, prefix: Prefix<'_>) -> Result<Vec<(u32, T)>, StoreError> {
+    fn numbered<T: Stored>(&self, prefix: Prefix<'_>) -> Result<Vec<(u32, T)>, StoreError> {
         let mut out = Vec::new();
         for kv in self.scan_pairs(prefix) {
             let (k, v) = kv?;
@@ -550,5 +595,21 @@ mod tests {
         }
         let err = SledStore::open(dir.path()).err().expect("refused");
         assert!(matches!(err, StoreError::Schema { found: 99, .. }), "{err}");
+        assert!(err.to_string().contains("newer kennisgraaf"), "{err}");
+    }
+
+    #[test]
+    fn a_store_of_the_layout_before_binary_ids_is_refused_with_what_to_do() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        {
+            let db = sled::open(dir.path()).expect("sled");
+            db.insert(Key::Schema.bytes(), &5u32.to_le_bytes()).expect("insert");
+            db.insert(b"doc:00112233445566778899aabbccddeeff", &[0u8][..]).expect("insert");
+            db.flush().expect("flush");
+        }
+        let err = SledStore::open(dir.path()).err().expect("refused");
+        let message = err.to_string();
+        assert!(matches!(err, StoreError::Schema { found: 5, .. }), "{message}");
+        assert!(message.contains("older kennisgraaf") && message.contains("ingest the documents again"), "{message}");
     }
 }
