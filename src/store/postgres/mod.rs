@@ -924,7 +924,8 @@ impl Tx<'_> {
                     }
                     _ => None,
                 })?;
-                let ((documents, ns), rest): ((Vec<String>, Vec<i32>), Vec<(String, Evidence)>) =
+                type Keys = (Vec<String>, Vec<i32>);
+                let ((documents, ns), rest): (Keys, Vec<(String, Evidence)>) =
                     evidence.into_iter().map(|((d, n), e)| ((d, i32::try_from(n).unwrap_or(i32::MAX)), e)).unzip();
                 self.execute(
                     "INSERT INTO evidence (document, n, relation, sentence, span_start, span_end, confidence, \
