@@ -228,6 +228,11 @@ fn adjective_places(text: &str, tokens: &[Token], is_place: &dyn Fn(&str) -> boo
     let mut out = HashMap::new();
     for (i, t) in tokens.iter().enumerate() {
         let word = token_text(text, t);
+        // Every listed adjective and every "-se" ends in "e": the other words (most of
+        // them) cost no lowercasing.
+        if !word.ends_with(['e', 'E']) {
+            continue;
+        }
         if let Some(country) = demonym_country(word) {
             out.insert(i, country.to_string());
             continue;

@@ -482,8 +482,8 @@ pub const DEMONYM_ADJECTIVES: &[(&str, &str)] = &[
     ("arubaanse", "Aruba"),
 ];
 
-/// Place adjectives not formed by adding "se" to the place's name (or to its stem before
-/// "en"), which `coref` reads off the Wikidata names.
+/// Place adjectives not formed by adding "se" to the place's name or to its stem before
+/// "en" (those `coref::adjective_places` finds by looking the stem up among known places).
 pub const IRREGULAR_PLACE_ADJECTIVES: &[(&str, &str)] = &[
     ("haagse", "Den Haag"),
     ("nijmeegse", "Nijmegen"),
