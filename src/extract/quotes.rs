@@ -1,6 +1,10 @@
 //! Quotation regions. Dutch news mixes marks freely (`''…''`, `"…''`, `,,…''`, `„…”`,
 //! `'…'`), so any double mark closes any double opening; a quote left open at the end of
-//! a paragraph ends there (the Dutch convention for quotes running over paragraphs).
+//! a paragraph ends there (the Dutch convention for quotes running over paragraphs). A
+//! double mark that can only close — glued to the word before it, followed by a space or
+//! punctuation (`…aangesleept", aldus Claes`) — with nothing open closes a quote that runs
+//! from its paragraph's start (or the last quote closed in it): the paragraphs before
+//! carried the opening.
 
 use super::tokenize::{Sentence, Token, TokenKind};
 use crate::model::Span;
@@ -28,6 +32,9 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence]) -> Vec<QuoteRe
     }
     let mut out = Vec::new();
     let mut open: Option<(usize, bool)> = None;
+    // Where a quote closed without an opening mark starts: the paragraph's first token, or
+    // the one after the last mark that closed in it.
+    let mut unopened_start = 0;
     let push = |start: usize, end: usize, close: usize, out: &mut Vec<QuoteRegion>| {
         if start < end {
             out.push(QuoteRegion {
@@ -39,6 +46,9 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence]) -> Vec<QuoteRe
         }
     };
     for (i, t) in tokens.iter().enumerate() {
+        if i > 0 && paragraph_of[i] != paragraph_of[i - 1] {
+            unopened_start = i;
+        }
         if let Some((o, _)) = open {
             if paragraph_of[i] != paragraph_of[o] {
                 push(o + 1, i, i, &mut out);
@@ -51,10 +61,19 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence]) -> Vec<QuoteRe
         let mark = &text[t.span.start..t.span.end];
         let single = is_single(mark);
         let glued_right = tokens.get(i + 1).is_some_and(|n| !n.space_before && !n.line_before);
+        let closes_only = !single
+            && !t.space_before
+            && i > unopened_start
+            && tokens.get(i + 1).is_none_or(|n| n.space_before || n.line_before || n.kind == TokenKind::Punct);
         match open {
             Some((o, open_single)) if open_single == single && (!t.space_before || !glued_right) => {
                 push(o + 1, i, i, &mut out);
                 open = None;
+                unopened_start = i + 1;
+            }
+            None if closes_only && !matches!(mark, ",," | "„" | "“") => {
+                push(unopened_start, i, i, &mut out);
+                unopened_start = i + 1;
             }
             // Low and left marks only ever open, even when a space follows (",, Ik wist").
             None if matches!(mark, ",," | "„" | "“") => open = Some((i, single)),
@@ -87,6 +106,15 @@ mod tests {
             quoted("'Privacy is hier niet voor uitgevonden'\n\nAuto's van zo'n man."),
             ["Privacy is hier niet voor uitgevonden"]
         );
+    }
+
+    #[test]
+    fn a_closing_mark_with_nothing_open_closes_from_its_paragraph_start() {
+        assert_eq!(
+            quoted("Intro.\n\nBij ons ging het snel\", aldus Claes. Daarna \"iets anders\"."),
+            ["Bij ons ging het snel", "iets anders"]
+        );
+        assert_eq!(quoted("Hij zei \"ja\" en \"nee\"."), ["ja", "nee"]);
     }
 
     #[test]
