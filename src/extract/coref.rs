@@ -1217,6 +1217,15 @@ fn resolve_references(ctx: &Ctx, out: &mut Entities) {
 #[cfg(test)]
 mod tests {
     use super::abbreviates;
+    use crate::extract::words::{DEMONYM_ADJECTIVES, IRREGULAR_PLACE_ADJECTIVES};
+
+    /// `adjective_places` skips every word that does not end in "e".
+    #[test]
+    fn every_listed_place_adjective_ends_in_e() {
+        for (adjective, _) in DEMONYM_ADJECTIVES.iter().chain(IRREGULAR_PLACE_ADJECTIVES) {
+            assert!(adjective.ends_with('e'), "{adjective}");
+        }
+    }
 
     #[test]
     fn short_forms_abbreviate_the_initials_and_compound_parts_of_a_name() {

@@ -61,7 +61,10 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence]) -> Vec<QuoteRe
         let mark = &text[t.span.start..t.span.end];
         let single = is_single(mark);
         let glued_right = tokens.get(i + 1).is_some_and(|n| !n.space_before && !n.line_before);
+        // Low and left marks only ever open, even when a space follows (",, Ik wist").
+        let opens_only = matches!(mark, ",," | "„" | "“");
         let closes_only = !single
+            && !opens_only
             && !t.space_before
             && i > unopened_start
             && tokens.get(i + 1).is_none_or(|n| n.space_before || n.line_before || n.kind == TokenKind::Punct);
@@ -71,12 +74,11 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence]) -> Vec<QuoteRe
                 open = None;
                 unopened_start = i + 1;
             }
-            None if closes_only && !matches!(mark, ",," | "„" | "“") => {
+            None if closes_only => {
                 push(unopened_start, i, i, &mut out);
                 unopened_start = i + 1;
             }
-            // Low and left marks only ever open, even when a space follows (",, Ik wist").
-            None if matches!(mark, ",," | "„" | "“") => open = Some((i, single)),
+            None if opens_only => open = Some((i, single)),
             None if glued_right && (t.space_before || i == 0) => open = Some((i, single)),
             None if glued_right && !single => open = Some((i, single)),
             _ => {}
