@@ -248,7 +248,7 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence], tagger: &NerMo
         let words = &all_words[si];
         let labels = &all_labels[si];
         let mut taken = vec![false; toks.len()];
-        for (start, end, mut ty) in merge_adjacent(ner::chunks(labels)) {
+        for (start, end, mut ty) in join_initials_to_surname(words, merge_adjacent(ner::chunks(labels))) {
             // Quotation marks and punctuation at the edges are not part of a name.
             let is_edge = |t: &Token| matches!(t.kind, TokenKind::Quote | TokenKind::Punct);
             let (mut s, mut e) = (start, end);
@@ -424,6 +424,37 @@ fn national_institution_start(words: &[&str], at: usize) -> Option<usize> {
     }
     let article = k.checked_sub(1).map(|a| words[a].to_lowercase());
     (demonym_country(words[k]).is_some() && matches!(article.as_deref(), Some("de" | "het"))).then_some(k)
+}
+
+/// "J. van 't Hof", "A. van der Berg": a chunk that ends with an initial, lowercase
+/// surname particles, and a chunk right after them are one person's name (the tagger
+/// leaves the particles out and tags the two halves apart). Only after an initial: "Piet
+/// de Vries van de Rabobank" stays two names.
+fn join_initials_to_surname(
+    words: &[&str],
+    chunks: Vec<(usize, usize, &'static str)>,
+) -> Vec<(usize, usize, &'static str)> {
+    let is_initial = |w: &str| {
+        let letters: Vec<&str> = w.split_terminator('.').collect();
+        w.ends_with('.')
+            && !letters.is_empty()
+            && letters.iter().all(|l| l.chars().count() == 1 && l.chars().all(char::is_uppercase))
+    };
+    let mut out: Vec<(usize, usize, &'static str)> = Vec::with_capacity(chunks.len());
+    for c in chunks {
+        if let Some(last) = out.last_mut() {
+            let between = &words[last.1..c.0];
+            let particles = !between.is_empty()
+                && between.len() <= 3
+                && between.iter().all(|w| matches!(*w, "van" | "de" | "der" | "den" | "'t" | "ter" | "ten" | "te"));
+            if particles && is_initial(words[last.1 - 1]) && words[c.0].chars().next().is_some_and(char::is_uppercase) {
+                *last = (last.0, c.1, "PER");
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The tagger sometimes splits one name into two chunks ("Meld" PER + "Misdaad

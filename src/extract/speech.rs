@@ -27,7 +27,9 @@
 use super::coref::{salience, salient_person, AttributedQuote, Ctx, Entities, Ref};
 use super::quotes::QuoteRegion;
 use super::tokenize::Sentence;
-use super::words::{DUTCH_FUNCTION_WORDS, FIRST_PERSON_SINGULAR, REPORTING_VERBS, SPEECH_VERBS};
+use super::words::{
+    DUTCH_FUNCTION_WORDS, FIRST_PERSON_SINGULAR, PARTICLE_REPORTING_VERBS, PREPOSITIONS, REPORTING_VERBS, SPEECH_VERBS,
+};
 use crate::model::{EntityType, MentionSource, QuoteKind, Rule, Span};
 use std::collections::HashMap;
 
@@ -41,6 +43,9 @@ const TAG_AFTER_TOKENS: usize = 8;
 const CONTINUED_PARAGRAPHS: usize = 3;
 /// How many sentences before a bare quote count for who the narration is about.
 const NARRATION_SENTENCES: usize = 6;
+/// How far the person the narration is about must lead the runner-up: when two fit
+/// about as well, a reader cannot tell whose the quote is, and neither can we.
+const NARRATION_LEAD: f32 = 1.25;
 
 /// Is the text in quote marks something said, not a title, nickname or scare quote?
 /// Said is at least three words, of Dutch (at least one common Dutch word), and not in
@@ -53,6 +58,22 @@ fn is_speech(ctx: &Ctx, mut tokens: std::ops::Range<usize>) -> bool {
     let dutch = words.iter().any(|w| DUTCH_FUNCTION_WORDS.contains(&w.to_lowercase().as_str()));
     let sentence_end = tokens.any(|k| matches!(ctx.word(k), "." | "!" | "?"));
     words.len() >= 3 && dutch && (2 * capitalised < words.len() || (sentence_end && capitalised < words.len()))
+}
+
+/// Does the quote starting at token `first` (after its opening mark) go on a sentence
+/// of the narrator's? Its mark follows a lowercase word of that sentence that introduces
+/// no speech ("een 'regering van nationale eenheid'", "zijn in feite "beroepsmoordenaars
+/// die …""): the words are a term or a fragment the narrator quotes, not a quote of their
+/// own. After "dat", a speech verb, a colon or a comma they are ("zei hij dat ,,het volk
+/// erom vraagt''").
+fn inside_narration(ctx: &Ctx, first: usize) -> bool {
+    let Some(before) = first.checked_sub(2) else { return false };
+    let word = ctx.word(before);
+    ctx.sentence_of[before] == ctx.sentence_of[first]
+        && word.chars().next().is_some_and(char::is_lowercase)
+        && word.chars().all(char::is_alphabetic)
+        && !matches!(word, "dat" | "of")
+        && !is_speech_verb(ctx, before)
 }
 
 fn can_speak(out: &Entities, entity: usize) -> bool {
@@ -187,12 +208,16 @@ fn tag_before(ctx: &Ctx, speakers: &Speakers, sentences: &[Sentence], open: usiz
 /// the last `NARRATION_SENTENCES` sentences, plus a quarter for every time the article
 /// names the person (a reader knows whom an interview is with from its headline on).
 fn narration_speaker(ctx: &Ctx, persons: &[Ref], named: &HashMap<usize, usize>, at: usize) -> Option<usize> {
-    salience(ctx, persons, at, NARRATION_SENTENCES)
+    let mut scores: Vec<(usize, f32)> = salience(ctx, persons, at, NARRATION_SENTENCES)
         .into_iter()
-        .rev()
         .map(|(e, s)| (e, s + 0.25 * named.get(&e).copied().unwrap_or(0) as f32))
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(e, _)| e)
+        .collect();
+    scores.sort_by(|a, b| b.1.total_cmp(&a.1));
+    match scores.as_slice() {
+        [] => None,
+        [(e, _)] => Some(*e),
+        [(e, best), (_, second), ..] => (*best > NARRATION_LEAD * *second).then_some(*e),
+    }
 }
 
 /// Person refs outside quotes, named or resolved, in text order.
@@ -252,7 +277,7 @@ pub(super) fn attribute_quotes(ctx: &Ctx, sentences: &[Sentence], regions: &[Quo
                 }
             }
         }
-        if !is_speech(ctx, draft.tokens.clone()) {
+        if !is_speech(ctx, draft.tokens.clone()) || inside_narration(ctx, draft.tokens.start) {
             continue;
         }
         let open = draft.tokens.start.saturating_sub(1);
@@ -317,11 +342,15 @@ pub(super) fn reported_speech(ctx: &Ctx, sentences: &[Sentence], out: &mut Entit
     let speakers = Speakers::new(ctx, out);
     let persons = person_history(ctx, out);
     let mut found = Vec::new();
+    // A sentence that holds a direct quote is that quote's; scare quotes and titles in
+    // quote marks ("een 'regering van nationale eenheid'") are words of the sentence.
+    let direct: Vec<std::ops::Range<usize>> = out.quotes.iter().map(|q| q.tokens.clone()).collect();
     for s in sentences {
         let toks = s.tokens.clone();
-        if toks.clone().any(|k| ctx.quote_of[k].is_some() || ctx.is_quote_mark(k)) {
+        if direct.iter().any(|q| q.start < toks.end && toks.start < q.end.max(q.start + 1)) {
             continue;
         }
+        let in_words = |k: usize| ctx.quote_of[k].is_none() && !ctx.is_quote_mark(k);
         let end = toks.clone().rev().find(|&k| !matches!(ctx.word(k), "." | "!" | "?")).map_or(toks.start, |k| k + 1);
         // The speaker named (or referred to by "hem"/"haar") right at token `k`.
         let speaker_at = |k: usize| -> Option<(usize, usize)> {
@@ -336,26 +365,29 @@ pub(super) fn reported_speech(ctx: &Ctx, sentences: &[Sentence], out: &mut Entit
             });
             person.or(Some(first)).map(|r| (r.entity, r.tokens.end))
         };
-        let mut said: Option<(usize, std::ops::Range<usize>)> = None;
-        for k in toks.clone() {
+        // (speaker, the words said, the attribution inside them that is left out).
+        let mut said: Option<(usize, std::ops::Range<usize>, Option<std::ops::Range<usize>>)> = None;
+        for k in toks.clone().filter(|&k| in_words(k)) {
             let lower = ctx.lower(k);
             let visie = lower == "visie" && ctx.lower(k + 1) == "van" && ctx.lower(k.saturating_sub(2)) == "in";
             if lower == "volgens" || visie {
                 let name_at = if visie { k + 2 } else { k + 1 };
                 let Some((speaker, name_end)) = speaker_at(name_at) else { continue };
                 let opening = if visie { k.saturating_sub(2) } else { k };
-                let content = if opening == toks.start || ctx.word(opening.wrapping_sub(1)) == "," && !visie {
-                    let from = if ctx.word(name_end) == "," { name_end + 1 } else { name_end };
-                    if opening == toks.start {
-                        from..end
-                    } else {
-                        toks.start..trim_comma(ctx, toks.start, opening)
-                    }
+                let from = if ctx.word(name_end) == "," { name_end + 1 } else { name_end };
+                let clause_start = opening == toks.start
+                    || LEADING_CONJUNCTIONS.contains(&ctx.lower(opening - 1).as_str())
+                        && (opening - 1 == toks.start || ctx.word(opening - 2) == ",");
+                let (content, cut) = if clause_start {
+                    (from..end, None)
+                } else if ctx.word(opening - 1) == "," && !visie {
+                    (toks.start..trim_comma(ctx, toks.start, opening), None)
                 } else {
-                    let from = if ctx.word(name_end) == "," { name_end + 1 } else { name_end };
-                    from..end
+                    // Mid-clause ("De reden dient volgens Claes gezocht te worden …"): the
+                    // clause without its attribution.
+                    (toks.start..end, Some(opening..from))
                 };
-                said = Some((speaker, content));
+                said = Some((speaker, content, cut));
                 break;
             }
             // "…, aldus X" / "…, zegt X, …" / "…, zo meldde X".
@@ -363,7 +395,12 @@ pub(super) fn reported_speech(ctx: &Ctx, sentences: &[Sentence], out: &mut Entit
                 let verb = if lower == "zo" { k + 1 } else { k };
                 let reporting = ctx.lower(verb) == "aldus" || REPORTING_VERBS.contains(&ctx.lower(verb).as_str());
                 // The tag closes its clause: the speaker is followed by a comma or the end.
-                let closes = |r: &Ref| r.tokens.end >= end || matches!(ctx.word(r.tokens.end), "," | ";");
+                // (or by an adverbial phrase: "…, zegt Wijnants met de hand op het hart").
+                let closes = |r: &Ref| {
+                    r.tokens.end >= end
+                        || matches!(ctx.word(r.tokens.end), "," | ";")
+                        || PREPOSITIONS.contains(&ctx.lower(r.tokens.end).as_str())
+                };
                 if reporting && ctx.lower(verb + 1) != "dat" {
                     let speaker = speakers
                         .within(verb + 1, (verb + 5).min(end))
@@ -376,13 +413,20 @@ pub(super) fn reported_speech(ctx: &Ctx, sentences: &[Sentence], out: &mut Entit
                                 .flatten()
                         });
                     if let Some(speaker) = speaker {
-                        said = Some((speaker, toks.start..k - 1));
+                        said = Some((speaker, toks.start..k - 1, None));
                         break;
                     }
                 }
             }
-            if REPORTING_VERBS.contains(&lower.as_str()) {
-                let Some(dat) = (k + 1..(k + 9).min(end)).find(|&d| ctx.lower(d) == "dat") else { continue };
+            let reach = if REPORTING_VERBS.contains(&lower.as_str()) {
+                9
+            } else if particle_reporting_verb(ctx, k, end) {
+                LEAD_IN_TOKENS
+            } else {
+                0
+            };
+            if reach > 0 {
+                let Some(dat) = (k + 1..(k + reach).min(end)).find(|&d| ctx.lower(d) == "dat") else { continue };
                 // The subject: next to the verb ("X zei", "X heeft gezegd", "meldde X"), the
                 // nearest first; else the sentence's first name with an apposition after it
                 // ("X, een van …, erkent dat").
@@ -418,20 +462,40 @@ pub(super) fn reported_speech(ctx: &Ctx, sentences: &[Sentence], out: &mut Entit
                         Some(h) if lower.starts_with("vind") || lower.starts_with("vond") => h,
                         _ => dat + 1,
                     };
-                    said = Some((entity, from..end));
+                    said = Some((entity, from..end, None));
                     break;
                 }
             }
         }
-        let Some((speaker, content)) = said else { continue };
-        if content.len() < 3 {
+        let Some((speaker, mut content, cut)) = said else { continue };
+        // "Maar door het beursklimaat is dat verdaagd, zegt X": what X said starts after
+        // the clause's leading conjunction.
+        if content.start == toks.start && LEADING_CONJUNCTIONS.contains(&ctx.lower(content.start).as_str()) {
+            content.start += 1;
+            if ctx.word(content.start) == "," {
+                content.start += 1;
+            }
+        }
+        let said_len = content.len() - cut.as_ref().map_or(0, |c| c.len());
+        if said_len < 3 {
             continue;
         }
+        let piece = |r: std::ops::Range<usize>| {
+            (!r.is_empty()).then(|| &ctx.text[ctx.tokens[r.start].span.start..ctx.tokens[r.end - 1].span.end])
+        };
+        let text = match &cut {
+            None => piece(content.clone()).unwrap_or_default().to_string(),
+            Some(c) => [piece(content.start..c.start), piece(c.end..content.end)]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" "),
+        };
         let span = Span::new(ctx.tokens[content.start].span.start, ctx.tokens[content.end - 1].span.end);
         found.push(AttributedQuote {
             tokens: content,
             span,
-            text: ctx.text[span.start..span.end].to_string(),
+            text,
             kind: QuoteKind::Reported,
             speaker: Some(speaker),
             extractor: Rule::ReportedSpeech,
@@ -439,6 +503,21 @@ pub(super) fn reported_speech(ctx: &Ctx, sentences: &[Sentence], out: &mut Entit
     }
     out.quotes.extend(found);
     out.quotes.sort_by_key(|q| q.span.start);
+}
+
+/// Conjunctions that open a clause without being part of what was said.
+const LEADING_CONJUNCTIONS: &[&str] = &["en", "maar", "bovendien", "want"];
+
+/// A finite form of a separable reporting verb with its particle after it, before the
+/// "dat" of its clause: "Barco deelt mee dat …", "liet Arinso weten dat …", "maakte de
+/// Commissie bekend dat …", "X gaf toe dat …".
+fn particle_reporting_verb(ctx: &Ctx, k: usize, end: usize) -> bool {
+    let word = ctx.lower(k);
+    let Some(dat) = (k + 1..(k + LEAD_IN_TOKENS).min(end)).find(|&d| ctx.lower(d) == "dat") else { return false };
+    PARTICLE_REPORTING_VERBS
+        .iter()
+        .filter(|(_, forms)| forms.contains(&word.as_str()))
+        .any(|(particle, _)| (k + 1..dat).any(|p| ctx.lower(p) == *particle))
 }
 
 /// One past the last token before `k`, without a comma right before `k`.
