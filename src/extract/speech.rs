@@ -51,9 +51,15 @@ const NARRATION_LEAD: f32 = 1.25;
 /// Said is at least three words, of Dutch (at least one common Dutch word), and not in
 /// title case: fewer than half its words capitalised, or a full sentence. "Mr. Guitar",
 /// "A Man and his Guitar", "Wake up little Susie", "Het Verdriet van België", "rood",
-/// "per ongeluk" are not.
-fn is_speech(ctx: &Ctx, mut tokens: std::ops::Range<usize>) -> bool {
-    let words: Vec<&str> = tokens.clone().map(|k| ctx.word(k)).filter(|w| w.chars().any(char::is_alphabetic)).collect();
+/// "per ongeluk" are not. The words of names (`in_name`) do not count: "Lernout & Hauspie
+/// is marktleider" is said.
+fn is_speech(ctx: &Ctx, in_name: &[bool], mut tokens: std::ops::Range<usize>) -> bool {
+    let words: Vec<&str> = tokens
+        .clone()
+        .filter(|&k| !in_name[k])
+        .map(|k| ctx.word(k))
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .collect();
     let capitalised = words.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count();
     let dutch = words.iter().any(|w| DUTCH_FUNCTION_WORDS.contains(&w.to_lowercase().as_str()));
     let sentence_end = tokens.any(|k| matches!(ctx.word(k), "." | "!" | "?"));
@@ -102,6 +108,7 @@ struct Draft {
 /// The references that may be speakers, outside quotes, sorted by position.
 struct Speakers<'a> {
     refs: Vec<&'a Ref>,
+    out: &'a Entities,
 }
 
 impl<'a> Speakers<'a> {
@@ -109,7 +116,7 @@ impl<'a> Speakers<'a> {
         let mut refs: Vec<&Ref> =
             out.refs.iter().filter(|r| ctx.quote_of[r.tokens.start].is_none() && can_speak(out, r.entity)).collect();
         refs.sort_by_key(|r| r.tokens.start);
-        Speakers { refs }
+        Speakers { refs, out }
     }
 
     /// Refs starting in `from..to`, in order.
@@ -133,6 +140,12 @@ fn spokesperson_of(ctx: &Ctx, speakers: &Speakers, from: usize, to: usize) -> Op
     };
     let at = (from..to).find(|&k| spokesperson(k))?;
     let refs = speakers.within(at, to.max(at + 4));
+    // A spokesperson the text names speaks as themselves ("KNVB-woordvoerder De Leede").
+    if let Some(r) = refs.iter().find(|r| {
+        r.tokens.start == at + 1 && r.named() && speakers.out.entities[r.entity].entity_type == EntityType::Person
+    }) {
+        return Some(r.entity);
+    }
     // The compound's first part is a ref on the noun's own token.
     if let Some(r) = refs.iter().find(|r| r.tokens.start == at) {
         return Some(r.entity);
@@ -240,6 +253,10 @@ pub(super) fn attribute_quotes(ctx: &Ctx, sentences: &[Sentence], regions: &[Quo
     for r in persons.iter().filter(|r| r.named()) {
         *named.entry(r.entity).or_default() += 1;
     }
+    let mut in_name = vec![false; ctx.tokens.len()];
+    for r in out.refs.iter().filter(|r| r.named()) {
+        in_name[r.tokens.clone()].iter_mut().for_each(|t| *t = true);
+    }
     let mut attributed: Vec<AttributedQuote> = Vec::new();
     // The last quote with a speaker: (one past its end, paragraph, speaker).
     let mut last: Option<(usize, usize, usize)> = None;
@@ -257,7 +274,10 @@ pub(super) fn attribute_quotes(ctx: &Ctx, sentences: &[Sentence], regions: &[Quo
         let mut after = tag_after(ctx, &speakers, q.close);
         // Joined across its tag: ",,Wij weten'', aldus Jansen, ,,waar …''".
         if let (Some((tag_end, _)), Some(next)) = (after, regions.get(i)) {
-            let mut k = tag_end;
+            // The tag may go on to a comma: ",,…'', verklaarde X na het incident, ,,…''".
+            let mut k = (tag_end..(tag_end + TAG_AFTER_TOKENS).min(next.tokens.start))
+                .find(|&c| matches!(ctx.word(c), "," | ":" | "."))
+                .unwrap_or(tag_end);
             let mut full_stop = false;
             while k < ctx.tokens.len() && matches!(ctx.word(k), "," | ":" | ".") {
                 full_stop |= ctx.word(k) == ".";
@@ -277,7 +297,7 @@ pub(super) fn attribute_quotes(ctx: &Ctx, sentences: &[Sentence], regions: &[Quo
                 }
             }
         }
-        if !is_speech(ctx, draft.tokens.clone()) || inside_narration(ctx, draft.tokens.start) {
+        if !is_speech(ctx, &in_name, draft.tokens.clone()) || inside_narration(ctx, draft.tokens.start) {
             continue;
         }
         let open = draft.tokens.start.saturating_sub(1);
@@ -401,7 +421,9 @@ pub(super) fn reported_speech(ctx: &Ctx, sentences: &[Sentence], out: &mut Entit
                         || matches!(ctx.word(r.tokens.end), "," | ";")
                         || PREPOSITIONS.contains(&ctx.lower(r.tokens.end).as_str())
                 };
-                if reporting && ctx.lower(verb + 1) != "dat" {
+                // ", zei Omega Pharma in maart dat …" is the verb of a "dat"-clause.
+                let dat_clause = (verb + 1..(verb + 9).min(end)).any(|d| ctx.lower(d) == "dat");
+                if reporting && !dat_clause {
                     let speaker = speakers
                         .within(verb + 1, (verb + 5).min(end))
                         .iter()
@@ -480,17 +502,11 @@ pub(super) fn reported_speech(ctx: &Ctx, sentences: &[Sentence], out: &mut Entit
         if said_len < 3 {
             continue;
         }
-        let piece = |r: std::ops::Range<usize>| {
-            (!r.is_empty()).then(|| &ctx.text[ctx.tokens[r.start].span.start..ctx.tokens[r.end - 1].span.end])
+        let pieces = match &cut {
+            None => vec![content.clone()],
+            Some(c) => vec![content.start..c.start, c.end..content.end],
         };
-        let text = match &cut {
-            None => piece(content.clone()).unwrap_or_default().to_string(),
-            Some(c) => [piece(content.start..c.start), piece(c.end..content.end)]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" "),
-        };
+        let text = words_said(ctx, pieces);
         let span = Span::new(ctx.tokens[content.start].span.start, ctx.tokens[content.end - 1].span.end);
         found.push(AttributedQuote {
             tokens: content,
@@ -503,6 +519,26 @@ pub(super) fn reported_speech(ctx: &Ctx, sentences: &[Sentence], out: &mut Entit
     }
     out.quotes.extend(found);
     out.quotes.sort_by_key(|q| q.span.start);
+}
+
+/// The text of the token ranges, joined by a space, without quote marks ("zei Omega
+/// Pharma dat Tectrade "binnen zes maanden" een notering …" → "Tectrade binnen zes
+/// maanden een notering …").
+fn words_said(ctx: &Ctx, ranges: Vec<std::ops::Range<usize>>) -> String {
+    let mut runs: Vec<&str> = Vec::new();
+    for r in ranges {
+        let mut run: Option<(usize, usize)> = None;
+        for k in r {
+            if ctx.is_quote_mark(k) {
+                runs.extend(run.take().map(|(a, b)| &ctx.text[a..b]));
+            } else {
+                let t = ctx.tokens[k].span;
+                run = Some((run.map_or(t.start, |(a, _)| a), t.end));
+            }
+        }
+        runs.extend(run.map(|(a, b)| &ctx.text[a..b]));
+    }
+    runs.join(" ")
 }
 
 /// Conjunctions that open a clause without being part of what was said.

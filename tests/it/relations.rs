@@ -243,6 +243,21 @@ fn reported_speech_by_separable_verbs_mid_clause_attributions_and_scare_quotes()
 }
 
 #[test]
+fn a_named_spokesperson_speaks_as_themselves_and_a_tag_may_run_to_a_comma() {
+    let found = speakers("\"Het stadionverbod is niet genoeg\", zegt KNVB-woordvoerder Jan de Leede.");
+    assert_eq!(found.first().map(|(s, _)| s.as_str()), Some("Jan de Leede"), "{found:?}");
+    // One quote around a tag with an adverbial phrase; the names in it do not make it a title.
+    let found = speakers(
+        "\"Dat vreesde ik al\", verklaarde de trainer Piet Bakker na de wedstrijd, \"iedereen bij Ajax weet het.\"",
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "Piet Bakker", "{found:?}");
+    // A term in quote marks inside the narration is no quote.
+    let found = speakers("Jan Peters wil een 'regering van nationale eenheid' vormen.");
+    assert!(found.is_empty(), "{found:?}");
+}
+
+#[test]
 fn an_initial_and_surname_particles_join_the_surname() {
     let x = parsing_extractor().extract("Dat zei boerenvoorman J. van 't Hof uit Sint-Annaland gisteren.");
     assert!(x.entities.iter().any(|e| e.name == "J. van 't Hof"), "{:?}", x.entities);
