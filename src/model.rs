@@ -228,6 +228,10 @@ pub enum MentionSource {
     /// "ik" inside a quote, for its speaker.
     #[serde(rename = "coref:quote-speaker")]
     QuoteSpeaker,
+    /// "de Argentijn" for the one person the text introduced as one ("de Argentijn
+    /// Guillermo Canas").
+    #[serde(rename = "coref:nationality-noun")]
+    NationalityNoun,
 }
 
 /// What a mention is: the entity's name as written, a reference to an entity named
@@ -248,7 +252,10 @@ impl MentionSource {
             | MentionSource::Institution
             | MentionSource::RoleOfPlace
             | MentionSource::Office => MentionKind::Named,
-            MentionSource::Pronoun | MentionSource::RoleNoun | MentionSource::QuoteSpeaker => MentionKind::Coreference,
+            MentionSource::Pronoun
+            | MentionSource::RoleNoun
+            | MentionSource::QuoteSpeaker
+            | MentionSource::NationalityNoun => MentionKind::Coreference,
             MentionSource::DemonymPlace => MentionKind::Implied,
         }
     }
@@ -270,6 +277,7 @@ impl MentionSource {
             MentionSource::Pronoun => "coref:pronoun",
             MentionSource::RoleNoun => "coref:role-noun",
             MentionSource::QuoteSpeaker => "coref:quote-speaker",
+            MentionSource::NationalityNoun => "coref:nationality-noun",
         }
     }
 }

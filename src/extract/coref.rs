@@ -11,8 +11,9 @@ use super::speech;
 use super::tokenize::{Sentence, Token, TokenKind};
 use super::words::{
     demonym_country, is_apposition_noun, is_demonym, plural_role_noun, role_noun, ARTICLES, COPULAS,
-    DUTCH_FUNCTION_WORDS, IRREGULAR_PLACE_ADJECTIVES, LINKING_PREPOSITIONS, MEMBERSHIP_NOUN, NAME_TITLES, PREPOSITIONS,
-    ROLE_NOUNS, SINGULAR_FINITE_VERBS, THIRD_PERSON_FEMININE_OR_PLURAL, THIRD_PERSON_SINGULAR,
+    DUTCH_FUNCTION_WORDS, IRREGULAR_PLACE_ADJECTIVES, LINKING_PREPOSITIONS, MEMBERSHIP_NOUN, NAME_TITLES,
+    NATIONALITY_NOUNS, PREPOSITIONS, ROLE_NOUNS, SINGULAR_FINITE_VERBS, THIRD_PERSON_FEMININE_OR_PLURAL,
+    THIRD_PERSON_SINGULAR,
 };
 use crate::model::{fold, short_forms, EntityType, LocalEntity, MentionSource, QuoteKind, Rule, Span};
 use std::collections::{HashMap, HashSet};
@@ -1142,12 +1143,43 @@ fn feminine_singular(ctx: &Ctx, i: usize) -> bool {
     singular(i + 1) || i.checked_sub(1).is_some_and(singular)
 }
 
+/// Singular nationality nouns the text puts right before exactly one person's name ("de
+/// Argentijn Guillermo Canas"), lowercased, with that person. A noun before two people's
+/// names is nobody's epithet.
+fn introduced_nationalities(ctx: &Ctx, out: &Entities) -> HashMap<String, usize> {
+    let mut seen: HashMap<String, Option<usize>> = HashMap::new();
+    for r in out.refs.iter().filter(|r| r.named() && out.entities[r.entity].entity_type == EntityType::Person) {
+        let Some(k) = r.tokens.start.checked_sub(1) else { continue };
+        let noun = ctx.lower(k);
+        if ctx.sentence_of[k] == r.sentence && NATIONALITY_NOUNS.contains(&noun.as_str()) {
+            let entry = seen.entry(noun).or_insert(Some(r.entity));
+            if *entry != Some(r.entity) {
+                *entry = None;
+            }
+        }
+    }
+    seen.into_iter().filter_map(|(noun, p)| Some((noun, p?))).collect()
+}
+
+/// Is the nationality noun at `i` an epithet: capitalised, after "de" and at most three
+/// lowercase modifiers ("de inmiddels 39-jarige Argentijn"), with no name after it?
+fn is_epithet(ctx: &Ctx, out: &Entities, i: usize) -> bool {
+    let capitalised = ctx.word(i).chars().next().is_some_and(char::is_uppercase);
+    let modifier = |k: usize| ctx.word(k).chars().next().is_some_and(|c| c.is_lowercase() || c.is_ascii_digit());
+    let article = (1..=4)
+        .filter_map(|d| i.checked_sub(d))
+        .take_while(|&k| ctx.sentence_of[k] == ctx.sentence_of[i])
+        .find(|&k| ctx.lower(k) == "de" || !modifier(k));
+    capitalised && article.is_some_and(|k| ctx.lower(k) == "de") && out.named_at(i + 1).is_none()
+}
+
 /// "hij" (and "ze" as "she") → the most salient person before it (`salient_person`), or
 /// the person named last when no one was in the last sentences;
 /// "de burgemeester" → the person known to hold that role, else the article's
 /// protagonist. Only outside quotations.
 fn resolve_references(ctx: &Ctx, out: &mut Entities) {
     let protagonist = protagonist(out);
+    let introduced = introduced_nationalities(ctx, out);
     let mut named = out.refs.clone();
     named.sort_by_key(|r| r.tokens.start);
     let mut next_named = named.iter().peekable();
@@ -1180,6 +1212,10 @@ fn resolve_references(ctx: &Ctx, out: &mut Entities) {
                 history.push(r.clone());
                 added.push(r);
             }
+        } else if let Some(&p) = introduced.get(&lower).filter(|_| is_epithet(ctx, out, i)) {
+            let r = Ref::token(ctx, p, i, 0.5, MentionSource::NationalityNoun);
+            history.push(r.clone());
+            added.push(r);
         } else if let Some(role) = role_at(ctx, i) {
             let definite = i.checked_sub(1).is_some_and(|a| matches!(ctx.lower(a).as_str(), "de" | "het"));
             let followed_by_name = out.named_at(i + 1).is_some() || ctx.lower(i + 1) == "van";

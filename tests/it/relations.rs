@@ -258,6 +258,19 @@ fn a_named_spokesperson_speaks_as_themselves_and_a_tag_may_run_to_a_comma() {
 }
 
 #[test]
+fn a_nationality_noun_refers_to_the_one_person_introduced_with_it() {
+    let text = "In de derde ronde won de Argentijn Guillermo Canas van Yevgeny Kafelnikov.\n\n\
+                \"Ik wist dat ik kon winnen\", verklaarde de 24-jarige Argentijn na afloop.";
+    let found = speakers(text);
+    assert_eq!(found.first().map(|(s, _)| s.as_str()), Some("Guillermo Canas"), "{found:?}");
+    // Two people introduced as one nationality: the noun names neither.
+    let text = "De Argentijn Guillermo Canas versloeg de Argentijn Juan Ignacio Chela.\n\n\
+                \"Ik wist dat ik kon winnen\", verklaarde de Argentijn na afloop.";
+    let found = speakers(text);
+    assert_eq!(found.first().map(|(s, _)| s.as_str()), Some(""), "{found:?}");
+}
+
+#[test]
 fn an_initial_and_surname_particles_join_the_surname() {
     let x = parsing_extractor().extract("Dat zei boerenvoorman J. van 't Hof uit Sint-Annaland gisteren.");
     assert!(x.entities.iter().any(|e| e.name == "J. van 't Hof"), "{:?}", x.entities);
