@@ -11,7 +11,7 @@ use super::words::{
     is_demonym, is_party_or_body, LINKING_PREPOSITIONS, MEMBERSHIP_NOUN, MUNICIPAL_ROLES, NATIONALITY_NOUNS,
     OBJECT_STOPWORDS, PARTY_MEMBERSHIP_ROLES, PORTFOLIOS, RELATION_VERBS, SPEECH_VERBS,
 };
-use crate::model::{EntityType, LocalRelation, QuoteKind, RelationKind, Rule, Span};
+use crate::model::{EntityType, LocalRelation, MentionSource, QuoteKind, RelationKind, Rule, Span};
 use std::collections::{BTreeSet, HashMap};
 
 /// The parse of one sentence, for the rules that read it: the sentence's index, the
@@ -113,7 +113,9 @@ fn is_nationality_noun(name: &str) -> bool {
 /// as an infinitive with "te", of the verb it completes ("X probeert Y te verslaan").
 fn verbs_from_parse(tokens: &[Token], ents: &Entities, parses: &[SentenceParse<'_>], out: &mut Vec<LocalRelation>) {
     let mut named_in: HashMap<usize, Vec<&Ref>> = HashMap::new();
-    for r in ents.refs.iter().filter(|r| r.named()) {
+    // A name inside a compound ("De Wimbledon-winnares e-mailt met Morariu", "het
+    // Philips-team") modifies the word the parse attaches: it is no party to the verb.
+    for r in ents.refs.iter().filter(|r| r.named() && r.source != MentionSource::NerCompound) {
         named_in.entry(r.sentence).or_default().push(r);
     }
     let mut stated: BTreeSet<(usize, usize)> = out.iter().map(|r| (r.source, r.target)).collect();

@@ -274,4 +274,12 @@ fn a_nationality_noun_refers_to_the_one_person_introduced_with_it() {
 fn an_initial_and_surname_particles_join_the_surname() {
     let x = parsing_extractor().extract("Dat zei boerenvoorman J. van 't Hof uit Sint-Annaland gisteren.");
     assert!(x.entities.iter().any(|e| e.name == "J. van 't Hof"), "{:?}", x.entities);
+    let x = parsing_extractor().extract("Hij sprak met Piet de Vries van de Rabobank.");
+    assert!(x.entities.iter().any(|e| e.name == "Rabobank"), "{:?}", x.entities);
+}
+
+#[test]
+fn a_name_inside_a_compound_is_no_party_to_the_verb() {
+    let found = typed("De Wimbledon-winnares van 1999 e-mailt iedere dag met Corina Morariu.");
+    assert!(!found.iter().any(|(s, k, _, _)| s == "Wimbledon" && k == "VERB"), "{found:?}");
 }
