@@ -440,15 +440,15 @@ pub(super) fn reported_speech(ctx: &Ctx, sentences: &[Sentence], out: &mut Entit
                     }
                 }
             }
-            let reach = if REPORTING_VERBS.contains(&lower.as_str()) {
-                9
-            } else if particle_reporting_verb(ctx, k, end) {
-                LEAD_IN_TOKENS
+            let find_dat = |reach: usize| (k + 1..(k + reach).min(end)).find(|&d| ctx.lower(d) == "dat");
+            let dat = if REPORTING_VERBS.contains(&lower.as_str()) {
+                find_dat(9)
+            } else if PARTICLE_REPORTING_VERBS.iter().any(|(_, forms)| forms.contains(&lower.as_str())) {
+                find_dat(LEAD_IN_TOKENS).filter(|&d| particle_reporting_verb(ctx, k, d))
             } else {
-                0
+                None
             };
-            if reach > 0 {
-                let Some(dat) = (k + 1..(k + reach).min(end)).find(|&d| ctx.lower(d) == "dat") else { continue };
+            if let Some(dat) = dat {
                 // The subject: next to the verb ("X zei", "X heeft gezegd", "meldde X"), the
                 // nearest first; else the sentence's first name with an apposition after it
                 // ("X, een van …, erkent dat").
@@ -546,10 +546,9 @@ const LEADING_CONJUNCTIONS: &[&str] = &["en", "maar", "bovendien", "want"];
 
 /// A finite form of a separable reporting verb with its particle after it, before the
 /// "dat" of its clause: "Barco deelt mee dat …", "liet Arinso weten dat …", "maakte de
-/// Commissie bekend dat …", "X gaf toe dat …".
-fn particle_reporting_verb(ctx: &Ctx, k: usize, end: usize) -> bool {
+/// Commissie bekend dat …", "X gaf toe dat …". `dat` is the clause's "dat".
+fn particle_reporting_verb(ctx: &Ctx, k: usize, dat: usize) -> bool {
     let word = ctx.lower(k);
-    let Some(dat) = (k + 1..(k + LEAD_IN_TOKENS).min(end)).find(|&d| ctx.lower(d) == "dat") else { return false };
     PARTICLE_REPORTING_VERBS
         .iter()
         .filter(|(_, forms)| forms.contains(&word.as_str()))
