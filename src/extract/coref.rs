@@ -5,7 +5,7 @@
 //! Invariant: every `Ref` points at an entity in `Entities::entities`; resolved
 //! references carry a lower confidence than names and say how they were resolved.
 
-use super::names::{token_text, Name, COMPOUND_SOURCE};
+use super::names::{abbreviates, token_text, Name, COMPOUND_SOURCE};
 use super::quotes::QuoteRegion;
 use super::speech;
 use super::tokenize::{Sentence, Token, TokenKind};
@@ -383,59 +383,6 @@ fn bylines(ctx: &Ctx, names: &[Name], is_person: &impl Fn(&str) -> bool) -> Hash
         }
     }
     found
-}
-
-/// Longest short form `abbreviates` compares, in letters (longer ones are words).
-const MAX_ABBREVIATION: usize = 8;
-
-/// Does `short` ("GE", "MID", "Marid", "WGO", "L&H", "KDM") abbreviate `long`
-/// ("General Electric", "Militaire Inlichtingendienst", "Marine Inlichtingendienst",
-/// "Wereldgezondheidsorganisatie", "Lernout & Hauspie", "Kristof Demasure")? Its
-/// letters, in order, are the initials of `long`'s words, each followed by none or more
-/// letters from inside that word (the parts of a compound: Inlichtingen-dienst, De-masure);
-/// every capitalised word of more than three letters gives its initial, lowercase and
-/// short words ("voor", "La") may be left out. The first letter is the name's.
-fn abbreviates(short: &str, long: &str) -> bool {
-    let letters: Vec<char> = short.chars().filter(|c| c.is_alphabetic()).flat_map(char::to_lowercase).collect();
-    let words: Vec<(Vec<char>, bool)> = long
-        .split(|c: char| c.is_whitespace() || c == '-')
-        .filter(|w| w.chars().any(char::is_alphabetic))
-        .map(|w| {
-            let needed = w.chars().next().is_some_and(char::is_uppercase) && w.chars().count() > 3;
-            (w.chars().flat_map(char::to_lowercase).collect(), needed)
-        })
-        .collect();
-    if letters.len() < 2 || letters.len() > MAX_ABBREVIATION || words.first().is_none_or(|(w, _)| w[0] != letters[0]) {
-        return false;
-    }
-    // Depth-first over states (letters used, word, position of the last letter used in
-    // it); each state is visited once, so the search is linear in letters × characters.
-    let skippable = |from: usize, to: usize| words[from..to].iter().all(|(_, needed)| !needed);
-    let mut seen: HashSet<(usize, usize, usize)> = HashSet::new();
-    let mut stack = vec![(1, 0, 0)];
-    while let Some(state @ (used, w, at)) = stack.pop() {
-        if !seen.insert(state) {
-            continue;
-        }
-        if used == letters.len() {
-            if skippable(w + 1, words.len()) {
-                return true;
-            }
-            continue;
-        }
-        let next = letters[used];
-        let word = &words[w].0;
-        stack.extend((at + 1..word.len()).filter(|&k| word[k] == next).map(|k| (used + 1, w, k)));
-        for (v, (later, needed)) in words.iter().enumerate().skip(w + 1) {
-            if later[0] == next {
-                stack.push((used + 1, v, 0));
-            }
-            if *needed {
-                break;
-            }
-        }
-    }
-    false
 }
 
 /// The letters of an acronym ("GE", "L&H" → "LH"): two or more, all capitals, one word.

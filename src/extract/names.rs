@@ -8,6 +8,7 @@ use super::words::{
     role_noun, ARTICLES, DUTCH_FUNCTION_WORDS, INSTITUTIONS, NAME_TITLES, NATIONALITY_NOUNS, PORTFOLIOS,
 };
 use crate::model::{EntityType, MentionSource, Span};
+use std::collections::HashSet;
 use std::ops::Range;
 
 /// A named mention before entities are formed.
@@ -192,8 +193,8 @@ fn compound_head(word: &str) -> Option<&str> {
 /// "de rooij" for every person name the tagger found in the document that ends in a
 /// lowercase particle and a surname ("Theo de Rooij"), so that "De Rooij" at a sentence
 /// start can be told from the article "De".
-fn particle_surnames(words: &[Vec<&str>], labels: &[Vec<u8>]) -> std::collections::HashSet<String> {
-    let mut out = std::collections::HashSet::new();
+fn particle_surnames(words: &[Vec<&str>], labels: &[Vec<u8>]) -> HashSet<String> {
+    let mut out = HashSet::new();
     for (words, labels) in words.iter().zip(labels) {
         for (start, end, ty) in ner::chunks(labels) {
             if ty == "PER" && end - start >= 3 && matches!(words[end - 2], "de" | "den" | "der") {
@@ -248,6 +249,7 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence], tagger: &NerMo
         let words = &all_words[si];
         let labels = &all_labels[si];
         let mut taken = vec![false; toks.len()];
+        let first = names.len();
         for (start, end, mut ty) in join_initials_to_surname(words, merge_adjacent(ner::chunks(labels))) {
             // Quotation marks and punctuation at the edges are not part of a name.
             let is_edge = |t: &Token| matches!(t.kind, TokenKind::Quote | TokenKind::Punct);
@@ -342,6 +344,7 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence], tagger: &NerMo
                 names.push(n);
             }
         }
+        extend_to_defined_acronyms(si, sentence, toks, words, &mut names, first, &mut taken);
         for i in 0..toks.len() {
             if taken[i] || toks[i].kind != TokenKind::Word {
                 continue;
@@ -455,6 +458,127 @@ fn join_initials_to_surname(
         out.push(c);
     }
     out
+}
+
+/// How many words before its bracket the name an acronym abbreviates may start.
+const MAX_DEFINED_NAME: usize = 14;
+
+/// "Administratie voor Huisvesting, Ruimtelijke Ordening en Monumenten (Ahrom)",
+/// "Centrum voor Onderzoek in de Diergeneeskunde en de Agrochemie (CODA)": a short form
+/// alone in brackets defines the words right before it that it abbreviates (`abbreviates`)
+/// as one name, wherever the tagger cut it. The name runs from the nearest capitalised
+/// word whose initial fits up to the bracket, over words, commas and hyphens only, and
+/// must take in part of a name the tagger found (and no name that reaches further left,
+/// nor a person's). It replaces the names inside it and keeps the type of the longest;
+/// the short form becomes a name of that type if the tagger missed it.
+fn extend_to_defined_acronyms(
+    si: usize,
+    sentence: &Sentence,
+    toks: &[Token],
+    words: &[&str],
+    names: &mut Vec<Name>,
+    first: usize,
+    taken: &mut [bool],
+) {
+    let offset = sentence.tokens.start;
+    for open in 1..toks.len().saturating_sub(2) {
+        let short = words[open + 1];
+        if words[open] != "(" || words[open + 2] != ")" || toks[open + 1].kind != TokenKind::Word {
+            continue;
+        }
+        if !short.chars().next().is_some_and(char::is_uppercase)
+            || !short.chars().all(|c| c.is_alphanumeric() || c == '&')
+        {
+            continue;
+        }
+        let mut start = None;
+        for s in (open.saturating_sub(MAX_DEFINED_NAME)..open).rev() {
+            if !(toks[s].kind == TokenKind::Word || matches!(words[s], "," | "-")) {
+                break;
+            }
+            if words[s].chars().next().is_some_and(char::is_uppercase) && abbreviates(short, &words[s..open].join(" "))
+            {
+                start = Some(s);
+                break;
+            }
+        }
+        let Some(s) = start else { continue };
+        let (from, to) = (offset + s, offset + open);
+        let overlapping: Vec<usize> =
+            (first..names.len()).filter(|&k| names[k].tokens.start < to && from < names[k].tokens.end).collect();
+        let Some(&longest) = overlapping.iter().max_by_key(|&&k| names[k].tokens.len()) else { continue };
+        let entity_type = names[longest].entity_type;
+        if entity_type == EntityType::Person
+            || overlapping.iter().any(|&k| names[k].tokens.start < from || names[k].tokens.end > to)
+            || overlapping.iter().any(|&k| names[k].tokens == (from..to))
+        {
+            continue;
+        }
+        for k in overlapping.into_iter().rev() {
+            names.remove(k);
+        }
+        names.push(name(si, sentence, toks, s..open, entity_type, 0.85, MentionSource::Ner));
+        taken[s..open].iter_mut().for_each(|t| *t = true);
+        let short_at = offset + open + 1;
+        if !names[first..].iter().any(|n| n.tokens.contains(&short_at)) {
+            names.push(name(si, sentence, toks, open + 1..open + 2, entity_type, 0.8, MentionSource::Ner));
+            taken[open + 1] = true;
+        }
+    }
+    names[first..].sort_by_key(|n| n.span.start);
+}
+
+/// Longest short form `abbreviates` compares, in letters (longer ones are words).
+const MAX_ABBREVIATION: usize = 8;
+
+/// Does `short` ("GE", "MID", "Marid", "WGO", "L&H", "KDM") abbreviate `long`
+/// ("General Electric", "Militaire Inlichtingendienst", "Marine Inlichtingendienst",
+/// "Wereldgezondheidsorganisatie", "Lernout & Hauspie", "Kristof Demasure")? Its
+/// letters, in order, are the initials of `long`'s words, each followed by none or more
+/// letters from inside that word (the parts of a compound: Inlichtingen-dienst, De-masure);
+/// every capitalised word of more than three letters gives its initial, lowercase and
+/// short words ("voor", "La") may be left out. The first letter is the name's.
+pub fn abbreviates(short: &str, long: &str) -> bool {
+    let letters: Vec<char> = short.chars().filter(|c| c.is_alphabetic()).flat_map(char::to_lowercase).collect();
+    let words: Vec<(Vec<char>, bool)> = long
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .map(|w| {
+            let needed = w.chars().next().is_some_and(char::is_uppercase) && w.chars().count() > 3;
+            (w.chars().flat_map(char::to_lowercase).collect(), needed)
+        })
+        .collect();
+    if letters.len() < 2 || letters.len() > MAX_ABBREVIATION || words.first().is_none_or(|(w, _)| w[0] != letters[0]) {
+        return false;
+    }
+    // Depth-first over states (letters used, word, position of the last letter used in
+    // it); each state is visited once, so the search is linear in letters × characters.
+    let skippable = |from: usize, to: usize| words[from..to].iter().all(|(_, needed)| !needed);
+    let mut seen: HashSet<(usize, usize, usize)> = HashSet::new();
+    let mut stack = vec![(1, 0, 0)];
+    while let Some(state @ (used, w, at)) = stack.pop() {
+        if !seen.insert(state) {
+            continue;
+        }
+        if used == letters.len() {
+            if skippable(w + 1, words.len()) {
+                return true;
+            }
+            continue;
+        }
+        let next = letters[used];
+        let word = &words[w].0;
+        stack.extend((at + 1..word.len()).filter(|&k| word[k] == next).map(|k| (used + 1, w, k)));
+        for (v, (later, needed)) in words.iter().enumerate().skip(w + 1) {
+            if later[0] == next {
+                stack.push((used + 1, v, 0));
+            }
+            if *needed {
+                break;
+            }
+        }
+    }
+    false
 }
 
 /// The tagger sometimes splits one name into two chunks ("Meld" PER + "Misdaad

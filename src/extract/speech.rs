@@ -90,11 +90,6 @@ fn is_speech_verb(ctx: &Ctx, k: usize) -> bool {
     SPEECH_VERBS.contains(&ctx.lower(k).as_str())
 }
 
-/// A preposition governs the ref ("tegen El País", "van Interpay"): no subject.
-fn governed(ctx: &Ctx, r: &Ref) -> bool {
-    ctx.governed(r.tokens.start)
-}
-
 /// A quote being attributed: one region, or two joined across their speech tag.
 struct Draft {
     tokens: std::ops::Range<usize>,
@@ -124,6 +119,16 @@ impl<'a> Speakers<'a> {
         let a = self.refs.partition_point(|r| r.tokens.start < from);
         let b = self.refs.partition_point(|r| r.tokens.start < to);
         &self.refs[a..b.max(a)]
+    }
+
+    /// A preposition governs the ref ("tegen El País", "van Interpay"): no subject. A
+    /// short form in brackets is governed as the name it follows ("bij de Administratie
+    /// voor Huisvesting (Ahrom)").
+    fn governed(&self, ctx: &Ctx, r: &Ref) -> bool {
+        let start = r.tokens.start;
+        ctx.governed(start)
+            || ctx.word(start.wrapping_sub(1)) == "("
+                && self.refs.iter().any(|p| p.tokens.end + 1 == start && ctx.governed(p.tokens.start))
     }
 }
 
@@ -186,7 +191,7 @@ fn tag_after(ctx: &Ctx, speakers: &Speakers, close: usize) -> Option<(usize, Opt
     let first_ref = speakers
         .within(start, end)
         .iter()
-        .find(|r| !governed(ctx, r))
+        .find(|r| !speakers.governed(ctx, r))
         .filter(|r| !(start..r.tokens.start).any(|k| matches!(ctx.lower(k).as_str(), "een" | "volgens")));
     let comma = ctx.word(close + 1) == ",";
     let inverted = comma
@@ -209,7 +214,8 @@ fn tag_before(ctx: &Ctx, speakers: &Speakers, sentences: &[Sentence], open: usiz
     if !colon && verb.is_none() {
         return None;
     }
-    let refs: Vec<&Ref> = speakers.within(lead.start, lead.end).iter().copied().filter(|r| !governed(ctx, r)).collect();
+    let refs: Vec<&Ref> =
+        speakers.within(lead.start, lead.end).iter().copied().filter(|r| !speakers.governed(ctx, r)).collect();
     let next_to_verb = verb.and_then(|v| {
         refs.iter()
             .find(|r| (r.tokens.end <= v && v - r.tokens.end <= 2) || (r.tokens.start > v && r.tokens.start <= v + 2))
@@ -427,7 +433,7 @@ pub(super) fn reported_speech(ctx: &Ctx, sentences: &[Sentence], out: &mut Entit
                     let speaker = speakers
                         .within(verb + 1, (verb + 5).min(end))
                         .iter()
-                        .find(|r| !governed(ctx, r) && closes(r))
+                        .find(|r| !speakers.governed(ctx, r) && closes(r))
                         .map(|r| r.entity)
                         .or_else(|| {
                             matches!(ctx.lower(verb + 1).as_str(), "hij" | "ze" | "zij")
@@ -453,7 +459,8 @@ pub(super) fn reported_speech(ctx: &Ctx, sentences: &[Sentence], out: &mut Entit
                 // nearest first; else the sentence's first name with an apposition after it
                 // ("X, een van …, erkent dat").
                 let near = toks.start.max(k.saturating_sub(LEAD_IN_TOKENS));
-                let candidates: Vec<&&Ref> = speakers.within(near, dat).iter().filter(|r| !governed(ctx, r)).collect();
+                let candidates: Vec<&&Ref> =
+                    speakers.within(near, dat).iter().filter(|r| !speakers.governed(ctx, r)).collect();
                 let distance = |r: &Ref| {
                     if r.tokens.end <= k {
                         k - r.tokens.end
@@ -468,7 +475,7 @@ pub(super) fn reported_speech(ctx: &Ctx, sentences: &[Sentence], out: &mut Entit
                     })
                     .min_by_key(|r| distance(r));
                 let apposition = speakers.within(toks.start, k).first().filter(|r| {
-                    !governed(ctx, r)
+                    !speakers.governed(ctx, r)
                         && r.tokens.end < k
                         && k - r.tokens.end <= 2 * LEAD_IN_TOKENS
                         && ctx.word(r.tokens.end) == ","

@@ -207,6 +207,15 @@ fn a_spokesperson_speaks_for_their_organisation_and_a_new_sentence_is_no_speech_
 }
 
 #[test]
+fn a_short_form_in_brackets_after_a_preposition_is_no_speaker() {
+    let found = speakers(
+        "Schepen Janssens, tevens ambtenaar bij het Instituut voor Natuurbehoud, Bosbeheer en Visserij (INBV), \
+         gaf gisteren toe dat de vergunning ontbrak.",
+    );
+    assert_eq!(found.first().map(|(s, _)| s.as_str()), Some("Janssens"), "{found:?}");
+}
+
+#[test]
 fn an_event_the_tagger_ran_on_into_its_place_is_two_names() {
     has("Warners haalde in Götzis de limiet voor het WK in Edmonton.", "WK", "LOCATED_IN", "Edmonton");
     let x = parsing_extractor().extract("Warners haalde in Götzis de limiet voor het WK in Edmonton.");

@@ -2,6 +2,7 @@
 //! (`tests/resolve/chains.tsv`), and the names the bundled corpus ends up with.
 
 use crate::common::*;
+use kennisgraaf::extract::names::abbreviates;
 use kennisgraaf::extract::words::{is_demonym, is_national_institution, looks_like_demonym, role_noun, NAME_TITLES};
 use kennisgraaf::model::EntityType;
 
@@ -43,8 +44,11 @@ fn no_entity_of_the_bundled_corpus_is_named_by_a_role_title_or_nationality() {
         let starts_badly = role_noun(first).is_some()
             || (is_demonym(first) && !institution)
             || NAME_TITLES.contains(&first.to_lowercase().as_str());
+        // "Nederlandse Stichting voor het Dove en Slechthorende kind (NSDSK)": a short form
+        // that takes its first letter from the nationality vouches for it.
+        let defined = e.aliases.keys().any(|short| abbreviates(short, &e.name));
         // An office named without its holder ("burgemeester van Groningen") is a ROLE.
-        if e.name.contains(' ') && starts_badly && e.entity_type != EntityType::Role {
+        if e.name.contains(' ') && starts_badly && !defined && e.entity_type != EntityType::Role {
             glued.push(e.name.clone());
         }
         if e.entity_type == EntityType::Misc && looks_like_demonym(&e.name) {
@@ -71,6 +75,19 @@ fn a_bracketed_abbreviation_of_a_compound_and_a_byline_of_initials_join_their_na
     let text = "Het concert van Kimmo Pohjonen in de Handelsbeurs was uitverkocht. \
                 Recensent Dirk Steenhaut was erbij.\n\n(DS)\n";
     assert!(aliases_of(text, "Dirk Steenhaut").contains(&"DS".to_string()));
+}
+
+#[test]
+fn a_short_form_in_brackets_makes_the_words_it_abbreviates_one_name() {
+    // Commas and "en" inside a long name: the tagger cuts it, the short form joins it.
+    let text = "Het Instituut voor Natuurbehoud, Bosbeheer en Visserij (INBV) heeft de vergunning \
+                ingetrokken. Het INBV wil eerst een nieuw onderzoek.\n";
+    let aliases = aliases_of(text, "Instituut voor Natuurbehoud, Bosbeheer en Visserij");
+    assert!(aliases.contains(&"INBV".to_string()), "{aliases:?}");
+    // Words the short form does not abbreviate stay out of the name.
+    let x = shared_extractor()
+        .extract("Minister Peeters praatte met de Vlaamse Milieumaatschappij (VMM) over de kosten.\n");
+    assert!(!x.entities.iter().any(|e| e.name.contains("Peeters") && e.name.contains("Milieu")), "{:?}", x.entities);
 }
 
 /// The entities of a store, after ingesting `texts` in order, whose name ends in `surname`.
