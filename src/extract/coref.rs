@@ -301,17 +301,19 @@ fn short_forms_used(
 }
 
 /// Acronyms the text defines, "General Electric (GE)", "Militaire Inlichtingendienst
-/// (MID)", "Marine Inlichtingendienst (Marid)": the acronym's folded form → the full
-/// name's. The bracketed word abbreviates the name before it (`abbreviates`).
+/// (MID)", "Aminal (Administratie milieu-, natuur-, …)": the acronym's folded form → the
+/// full name's. The acronym abbreviates (`abbreviates`) the name next to it in brackets.
 fn acronyms_defined(ctx: &Ctx, names: &[Name]) -> HashMap<String, String> {
     let mut defined = HashMap::new();
     for pair in names.windows(2) {
-        let (full, short) = (&pair[0], &pair[1]);
-        let bracketed = ctx.tokens.get(full.tokens.end).is_some_and(|_| ctx.word(full.tokens.end) == "(")
-            && short.tokens.start == full.tokens.end + 1
-            && ctx.tokens.get(short.tokens.end).is_some_and(|_| ctx.word(short.tokens.end) == ")");
-        let acronym = &ctx.text[short.span.start..short.span.end];
-        let name = &ctx.text[full.span.start..full.span.end];
+        let (before, inside) = (&pair[0], &pair[1]);
+        let bracketed = ctx.tokens.get(before.tokens.end).is_some_and(|_| ctx.word(before.tokens.end) == "(")
+            && inside.tokens.start == before.tokens.end + 1
+            && ctx.tokens.get(inside.tokens.end).is_some_and(|_| ctx.word(inside.tokens.end) == ")");
+        let (before, inside) =
+            (&ctx.text[before.span.start..before.span.end], &ctx.text[inside.span.start..inside.span.end]);
+        // "General Electric (GE)", or the other way round: "Aminal (Administratie milieu-, …)".
+        let (acronym, name) = if inside.len() < before.len() { (inside, before) } else { (before, inside) };
         if bracketed && !acronym.contains(' ') && acronym.len() < name.len() && abbreviates(acronym, name) {
             defined.insert(fold(acronym), fold(name));
         }

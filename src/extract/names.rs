@@ -460,17 +460,25 @@ fn join_initials_to_surname(
     out
 }
 
-/// How many words before its bracket the name an acronym abbreviates may start.
+/// How many words the name an acronym abbreviates may have (with commas and hyphens).
 const MAX_DEFINED_NAME: usize = 14;
 
+/// Is `word` a short form that may be defined in brackets ("Ahrom", "CODA", "L&H")?
+fn short_form(tok: &Token, word: &str) -> bool {
+    tok.kind == TokenKind::Word
+        && word.chars().next().is_some_and(char::is_uppercase)
+        && word.chars().all(|c| c.is_alphanumeric() || c == '&')
+}
+
 /// "Administratie voor Huisvesting, Ruimtelijke Ordening en Monumenten (Ahrom)",
-/// "Centrum voor Onderzoek in de Diergeneeskunde en de Agrochemie (CODA)": a short form
-/// alone in brackets defines the words right before it that it abbreviates (`abbreviates`)
-/// as one name, wherever the tagger cut it. The name runs from the nearest capitalised
-/// word whose initial fits up to the bracket, over words, commas and hyphens only, and
-/// must take in part of a name the tagger found (and no name that reaches further left,
-/// nor a person's). It replaces the names inside it and keeps the type of the longest;
-/// the short form becomes a name of that type if the tagger missed it.
+/// "Aminal (Administratie milieu-, natuur-, land- en waterbeheer)": a short form and,
+/// right before or after it in brackets, the words it abbreviates (`abbreviates`) are
+/// one name each, wherever the tagger cut the long one. The long name runs over words,
+/// commas and hyphens only, from a capitalised word to the bracket, and must take in
+/// part of a name the tagger found or have a tagged short form (and take no name that
+/// reaches past it, nor a person's). It replaces the names inside it and keeps the type
+/// of the longest, else the short form's; the short form takes that type, and becomes a
+/// name if the tagger missed it.
 fn extend_to_defined_acronyms(
     si: usize,
     sentence: &Sentence,
@@ -481,49 +489,60 @@ fn extend_to_defined_acronyms(
     taken: &mut [bool],
 ) {
     let offset = sentence.tokens.start;
+    let name_word = |k: usize| toks[k].kind == TokenKind::Word || matches!(words[k], "," | "-");
+    let capitalised = |k: usize| words[k].chars().next().is_some_and(char::is_uppercase);
     for open in 1..toks.len().saturating_sub(2) {
-        let short = words[open + 1];
-        if words[open] != "(" || words[open + 2] != ")" || toks[open + 1].kind != TokenKind::Word {
+        if words[open] != "(" {
             continue;
         }
-        if !short.chars().next().is_some_and(char::is_uppercase)
-            || !short.chars().all(|c| c.is_alphanumeric() || c == '&')
-        {
-            continue;
-        }
-        let mut start = None;
-        for s in (open.saturating_sub(MAX_DEFINED_NAME)..open).rev() {
-            if !(toks[s].kind == TokenKind::Word || matches!(words[s], "," | "-")) {
-                break;
-            }
-            if words[s].chars().next().is_some_and(char::is_uppercase) && abbreviates(short, &words[s..open].join(" "))
-            {
-                start = Some(s);
-                break;
-            }
-        }
-        let Some(s) = start else { continue };
-        let (from, to) = (offset + s, offset + open);
+        // (the short form's token, the long name's local range)
+        let defined = if words[open + 2] == ")" && short_form(&toks[open + 1], words[open + 1]) {
+            // "… Monumenten (Ahrom)": the nearest capitalised start that fits.
+            let short = words[open + 1];
+            (open.saturating_sub(MAX_DEFINED_NAME)..open)
+                .rev()
+                .take_while(|&s| name_word(s))
+                .find(|&s| capitalised(s) && abbreviates(short, &words[s..open].join(" ")))
+                .map(|s| (open + 1, s..open))
+        } else if short_form(&toks[open - 1], words[open - 1]) && capitalised(open + 1) {
+            // "Aminal (Administratie …)": the whole bracket.
+            let close = (open + 1..toks.len().min(open + 2 + MAX_DEFINED_NAME)).find(|&k| !name_word(k));
+            close
+                .filter(|&c| {
+                    c > open + 2 && words[c] == ")" && abbreviates(words[open - 1], &words[open + 1..c].join(" "))
+                })
+                .map(|c| (open - 1, open + 1..c))
+        } else {
+            None
+        };
+        let Some((short_at, long)) = defined else { continue };
+        let (from, to) = (offset + long.start, offset + long.end);
         let overlapping: Vec<usize> =
             (first..names.len()).filter(|&k| names[k].tokens.start < to && from < names[k].tokens.end).collect();
-        let Some(&longest) = overlapping.iter().max_by_key(|&&k| names[k].tokens.len()) else { continue };
-        let entity_type = names[longest].entity_type;
+        let short = (first..names.len()).find(|&k| names[k].tokens == (offset + short_at..offset + short_at + 1));
+        // The long name's words decide its type; a tagged short form alone does if the
+        // tagger found none of them ("Ovam (Openbare Vlaamse afvalstoffenmaatschappij)").
+        let longest = overlapping.iter().copied().max_by_key(|&k| names[k].tokens.len());
+        let Some(entity_type) = longest.or(short).map(|k| names[k].entity_type) else { continue };
         if entity_type == EntityType::Person
             || overlapping.iter().any(|&k| names[k].tokens.start < from || names[k].tokens.end > to)
             || overlapping.iter().any(|&k| names[k].tokens == (from..to))
         {
             continue;
         }
+        match short {
+            Some(k) => names[k].entity_type = entity_type,
+            None if !names[first..].iter().any(|n| n.tokens.contains(&(offset + short_at))) => {
+                names.push(name(si, sentence, toks, short_at..short_at + 1, entity_type, 0.8, MentionSource::Ner));
+                taken[short_at] = true;
+            }
+            None => {}
+        }
         for k in overlapping.into_iter().rev() {
             names.remove(k);
         }
-        names.push(name(si, sentence, toks, s..open, entity_type, 0.85, MentionSource::Ner));
-        taken[s..open].iter_mut().for_each(|t| *t = true);
-        let short_at = offset + open + 1;
-        if !names[first..].iter().any(|n| n.tokens.contains(&short_at)) {
-            names.push(name(si, sentence, toks, open + 1..open + 2, entity_type, 0.8, MentionSource::Ner));
-            taken[open + 1] = true;
-        }
+        names.push(name(si, sentence, toks, long.clone(), entity_type, 0.85, MentionSource::Ner));
+        taken[long].iter_mut().for_each(|t| *t = true);
     }
     names[first..].sort_by_key(|n| n.span.start);
 }

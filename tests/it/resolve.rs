@@ -84,6 +84,16 @@ fn a_short_form_in_brackets_makes_the_words_it_abbreviates_one_name() {
                 ingetrokken. Het INBV wil eerst een nieuw onderzoek.\n";
     let aliases = aliases_of(text, "Instituut voor Natuurbehoud, Bosbeheer en Visserij");
     assert!(aliases.contains(&"INBV".to_string()), "{aliases:?}");
+    // The long name may follow in brackets, lowercase words and all.
+    let text = "Het toezicht ligt bij Ovam (Openbare Vlaamse afvalstoffenmaatschappij, dienst bodembeheer). \
+                Ovam betaalt de helft.\n";
+    let aliases = aliases_of(text, "Openbare Vlaamse afvalstoffenmaatschappij, dienst bodembeheer");
+    assert!(aliases.contains(&"Ovam".to_string()), "{aliases:?}");
+    // A short form the tagger took for a person takes the long name's type.
+    let x =
+        shared_extractor().extract("De sanering gebeurt door de Wvi (West-Vlaamse Intercommunale). De Wvi betaalt.\n");
+    let wvi: Vec<_> = x.entities.iter().filter(|e| e.aliases.contains(&"Wvi".to_string())).collect();
+    assert!(wvi.len() == 1 && wvi[0].entity_type != EntityType::Person && wvi[0].aliases.len() == 2, "{wvi:?}");
     // Words the short form does not abbreviate stay out of the name.
     let x = shared_extractor()
         .extract("Minister Peeters praatte met de Vlaamse Milieumaatschappij (VMM) over de kosten.\n");
