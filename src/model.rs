@@ -219,6 +219,9 @@ pub enum MentionSource {
     /// A country implied by a place adjective ("het Britse concern Gullane").
     #[serde(rename = "rule:demonym-place")]
     DemonymPlace,
+    /// A country's people for the country ("De Argentijnen troefden Frankrijk af").
+    #[serde(rename = "rule:demonym-people")]
+    DemonymPeople,
     /// "hij", "ze".
     #[serde(rename = "coref:pronoun")]
     Pronoun,
@@ -256,7 +259,7 @@ impl MentionSource {
             | MentionSource::RoleNoun
             | MentionSource::QuoteSpeaker
             | MentionSource::NationalityNoun => MentionKind::Coreference,
-            MentionSource::DemonymPlace => MentionKind::Implied,
+            MentionSource::DemonymPlace | MentionSource::DemonymPeople => MentionKind::Implied,
         }
     }
 
@@ -274,6 +277,7 @@ impl MentionSource {
             MentionSource::RoleOfPlace => "rule:role-of-place",
             MentionSource::Office => "rule:office",
             MentionSource::DemonymPlace => "rule:demonym-place",
+            MentionSource::DemonymPeople => "rule:demonym-people",
             MentionSource::Pronoun => "coref:pronoun",
             MentionSource::RoleNoun => "coref:role-noun",
             MentionSource::QuoteSpeaker => "coref:quote-speaker",

@@ -10,9 +10,9 @@ use super::quotes::QuoteRegion;
 use super::speech;
 use super::tokenize::{Sentence, Token, TokenKind};
 use super::words::{
-    demonym_country, is_apposition_noun, is_demonym, plural_role_noun, role_noun, ARTICLES, COPULAS,
-    DUTCH_FUNCTION_WORDS, IRREGULAR_PLACE_ADJECTIVES, LINKING_PREPOSITIONS, MEMBERSHIP_NOUN, NAME_TITLES,
-    NATIONALITY_NOUNS, PREPOSITIONS, ROLE_NOUNS, SINGULAR_FINITE_VERBS, THIRD_PERSON_FEMININE_OR_PLURAL,
+    demonym_country, is_apposition_noun, is_demonym, is_nationality_noun, people_of, plural_role_noun, role_noun,
+    ARTICLES, COPULAS, DUTCH_FUNCTION_WORDS, IRREGULAR_PLACE_ADJECTIVES, LINKING_PREPOSITIONS, MEMBERSHIP_NOUN,
+    NAME_TITLES, PREPOSITIONS, ROLE_NOUNS, SINGULAR_FINITE_VERBS, THIRD_PERSON_FEMININE_OR_PLURAL,
     THIRD_PERSON_SINGULAR,
 };
 use crate::model::{fold, short_forms, EntityType, LocalEntity, MentionSource, QuoteKind, Rule, Span};
@@ -39,6 +39,12 @@ impl Ref {
     /// Does it write the entity's name (as opposed to a pronoun, role noun or adjective)?
     pub fn named(&self) -> bool {
         self.source.is_named()
+    }
+
+    /// Can it be a party to a parsed verb: a name, or a country's people ("De
+    /// Argentijnen troefden Frankrijk af")?
+    pub fn may_be_party(&self) -> bool {
+        self.named() || self.source == MentionSource::DemonymPeople
     }
 }
 
@@ -209,6 +215,7 @@ pub fn resolve(
     attach_plural_roles(&ctx, &mut out);
     law_provisions(&ctx, &mut out);
     demonym_places(&ctx, &mut out);
+    demonym_peoples(&ctx, &mut out);
     resolve_references(&ctx, &mut out);
     predicate_roles(&ctx, &mut out);
     type_role_targets(&mut out);
@@ -990,21 +997,7 @@ fn demonym_places(ctx: &Ctx, out: &mut Entities) {
         }
     }
     for (thing, a, country, sentence, span) in found {
-        let folded = fold(country);
-        let existing = out.entities.iter().position(|e| {
-            e.entity_type == EntityType::Location
-                && std::iter::once(&e.name).chain(&e.aliases).any(|n| fold(n) == folded)
-        });
-        let place = existing.unwrap_or_else(|| {
-            out.entities.push(LocalEntity {
-                name: country.to_string(),
-                entity_type: EntityType::Location,
-                aliases: vec![country.to_string()],
-                roles: vec![],
-                wikidata: None,
-            });
-            out.entities.len() - 1
-        });
+        let place = place_entity(out, country);
         if place == thing {
             continue;
         }
@@ -1014,6 +1007,50 @@ fn demonym_places(ctx: &Ctx, out: &mut Entities) {
             out.refs.push(Ref::token(ctx, place, a, 0.6, MentionSource::DemonymPlace));
         }
         out.demonym_places.push((thing, place, sentence, span));
+    }
+}
+
+/// The place entity of the text named `name`, made if there is none.
+fn place_entity(out: &mut Entities, name: &str) -> usize {
+    let folded = fold(name);
+    let existing = out.entities.iter().position(|e| {
+        e.entity_type == EntityType::Location && std::iter::once(&e.name).chain(&e.aliases).any(|n| fold(n) == folded)
+    });
+    existing.unwrap_or_else(|| {
+        out.entities.push(LocalEntity {
+            name: name.to_string(),
+            entity_type: EntityType::Location,
+            aliases: vec![name.to_string()],
+            roles: vec![],
+            wikidata: None,
+        });
+        out.entities.len() - 1
+    })
+}
+
+/// "De Argentijnen troefden Frankrijk af", "de Egyptenaren hadden afgerekend met …": a
+/// capitalised plural nationality noun after "de" (an adjective may come between: "de
+/// sterke Cubanen") stands for its country (`words::people_of`), which joins the entity
+/// of that place if the text names it. A word inside a name is the name's.
+fn demonym_peoples(ctx: &Ctx, out: &mut Entities) {
+    let in_name: HashSet<usize> = out.refs.iter().flat_map(|r| r.tokens.clone()).collect();
+    let mut found = Vec::new();
+    for i in 1..ctx.tokens.len() {
+        let word = ctx.word(i);
+        if !word.chars().next().is_some_and(char::is_uppercase) || in_name.contains(&i) {
+            continue;
+        }
+        let Some(place) = people_of(word) else { continue };
+        let same = |k: usize| ctx.sentence_of[k] == ctx.sentence_of[i];
+        let article = |k: usize| same(k) && ctx.lower(k) == "de";
+        let adjective = |k: usize| same(k) && ctx.word(k).ends_with('e') && ctx.word(k).chars().all(char::is_lowercase);
+        if article(i - 1) || (i >= 2 && adjective(i - 1) && article(i - 2)) {
+            found.push((i, place));
+        }
+    }
+    for (i, place) in found {
+        let entity = place_entity(out, place);
+        out.refs.push(Ref::token(ctx, entity, i, 0.6, MentionSource::DemonymPeople));
     }
 }
 
@@ -1100,7 +1137,7 @@ fn introduced_nationalities(ctx: &Ctx, out: &Entities) -> HashMap<String, usize>
     for r in out.refs.iter().filter(|r| r.named() && out.entities[r.entity].entity_type == EntityType::Person) {
         let Some(k) = r.tokens.start.checked_sub(1) else { continue };
         let noun = ctx.lower(k);
-        if ctx.sentence_of[k] == r.sentence && NATIONALITY_NOUNS.contains(&noun.as_str()) {
+        if ctx.sentence_of[k] == r.sentence && is_nationality_noun(&noun) {
             let entry = seen.entry(noun).or_insert(Some(r.entity));
             if *entry != Some(r.entity) {
                 *entry = None;

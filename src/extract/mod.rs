@@ -194,7 +194,7 @@ impl Extractor {
     }
 
     /// The analysed words of every sentence (`every_sentence`) or of those naming two or
-    /// more distinct entities, with the sentence's index.
+    /// more distinct entities (`Ref::may_be_party`), with the sentence's index.
     fn parse(
         &self,
         model: &SyntaxModel,
@@ -205,7 +205,7 @@ impl Extractor {
         every_sentence: bool,
     ) -> Vec<(usize, Vec<syntax::Word>)> {
         let mut named: Vec<Vec<usize>> = vec![Vec::new(); sentences.len()];
-        for r in ents.refs.iter().filter(|r| r.named()) {
+        for r in ents.refs.iter().filter(|r| r.may_be_party()) {
             if let Some(list) = named.get_mut(r.sentence) {
                 if !list.contains(&r.entity) {
                     list.push(r.entity);

@@ -4,8 +4,8 @@
 use super::ner::{self, Lexicon, NerModel};
 use super::tokenize::{Sentence, Token, TokenKind};
 use super::words::{
-    demonym_country, is_demonym, is_national_institution, is_party_or_body, kind_noun_type, looks_like_demonym,
-    role_noun, ARTICLES, DUTCH_FUNCTION_WORDS, INSTITUTIONS, NAME_TITLES, NATIONALITY_NOUNS, PORTFOLIOS,
+    demonym_country, is_demonym, is_national_institution, is_nationality_noun, is_party_or_body, kind_noun_type,
+    looks_like_demonym, role_noun, ARTICLES, DUTCH_FUNCTION_WORDS, INSTITUTIONS, NAME_TITLES, PORTFOLIOS,
 };
 use crate::model::{EntityType, MentionSource, Span};
 use std::collections::HashSet;
@@ -317,10 +317,7 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence], tagger: &NerMo
                 } else if let Some(kind) = s.checked_sub(1).and_then(|p| kind_noun_type(words[p])) {
                     // "het Britse amusementsconcern Gullane", "de stad Salzburg".
                     entity_type = kind;
-                } else if s
-                    .checked_sub(1)
-                    .is_some_and(|p| NATIONALITY_NOUNS.contains(&words[p].to_lowercase().as_str()))
-                {
+                } else if s.checked_sub(1).is_some_and(|p| is_nationality_noun(&words[p].to_lowercase())) {
                     // "de Duitser Beerbaum", "de Argentijn Canas": a person of that country.
                     entity_type = EntityType::Person;
                 } else if e - s == 1 && compound_head(words[s]).is_some() && role_noun(words[s]).is_some() {

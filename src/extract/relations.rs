@@ -8,7 +8,7 @@ use super::names::token_text;
 use super::syntax::{Deprel, Upos, Word};
 use super::tokenize::Token;
 use super::words::{
-    is_demonym, is_party_or_body, LINKING_PREPOSITIONS, MEMBERSHIP_NOUN, MUNICIPAL_ROLES, NATIONALITY_NOUNS,
+    is_demonym, is_nationality_noun, is_party_or_body, LINKING_PREPOSITIONS, MEMBERSHIP_NOUN, MUNICIPAL_ROLES,
     OBJECT_STOPWORDS, PARTY_MEMBERSHIP_ROLES, PORTFOLIOS, RELATION_VERBS, SPEECH_VERBS,
 };
 use crate::model::{EntityType, LocalRelation, MentionSource, QuoteKind, RelationKind, Rule, Span};
@@ -91,11 +91,11 @@ fn circumstance(target: EntityType, preposition: &str, under_object: bool) -> bo
 }
 
 /// "Duitser", "Italianen", "Hagenaar": a nationality or inhabitant noun the tagger named.
-fn is_nationality_noun(name: &str) -> bool {
+fn is_nationality_name(name: &str) -> bool {
     let lower = name.to_lowercase();
     let singular = [lower.as_str(), lower.trim_end_matches("en"), lower.trim_end_matches('s')];
     !lower.contains(' ')
-        && (singular.iter().any(|w| NATIONALITY_NOUNS.contains(w)) || lower.ends_with("aar") || lower.ends_with("anen"))
+        && (singular.iter().any(|w| is_nationality_noun(w)) || lower.ends_with("aar") || lower.ends_with("anen"))
 }
 
 /// Subject –verb→ object from the parse: the entity a verb's subject stands for and the
@@ -115,7 +115,7 @@ fn verbs_from_parse(tokens: &[Token], ents: &Entities, parses: &[SentenceParse<'
     let mut named_in: HashMap<usize, Vec<&Ref>> = HashMap::new();
     // A name inside a compound ("De Wimbledon-winnares e-mailt met Morariu", "het
     // Philips-team") modifies the word the parse attaches: it is no party to the verb.
-    for r in ents.refs.iter().filter(|r| r.named() && r.source != MentionSource::NerCompound) {
+    for r in ents.refs.iter().filter(|r| r.may_be_party() && r.source != MentionSource::NerCompound) {
         named_in.entry(r.sentence).or_default().push(r);
     }
     let mut stated: BTreeSet<(usize, usize)> = out.iter().map(|r| (r.source, r.target)).collect();
@@ -151,7 +151,7 @@ fn verbs_from_parse(tokens: &[Token], ents: &Entities, parses: &[SentenceParse<'
         let party = |e: usize, preposition: &str, under_object: bool| {
             !circumstance(ents.entities[e].entity_type, preposition, under_object)
         };
-        let actor = |e: &usize| !is_nationality_noun(&ents.entities[*e].name);
+        let actor = |e: &usize| !is_nationality_name(&ents.entities[*e].name);
         let clauses: Vec<Clause> = (0..words.len())
             .map(|v| {
                 let mut clause = Clause::default();

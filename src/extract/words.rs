@@ -280,82 +280,102 @@ pub fn plural_role_noun(word: &str) -> Option<String> {
     (singular.chars().count() >= 4).then(|| role_noun(&singular)).flatten()
 }
 
-/// Nationality nouns ("Duitser Beerbaum", "Argentijn Guillermo Canas"): glued before a
-/// name by the tagger, they are no part of it.
-pub const NATIONALITY_NOUNS: &[&str] = &[
-    "nederlander",
-    "belg",
-    "duitser",
-    "fransman",
-    "brit",
-    "engelsman",
-    "schot",
-    "ier",
-    "amerikaan",
-    "canadees",
-    "mexicaan",
-    "braziliaan",
-    "argentijn",
-    "chileen",
-    "colombiaan",
-    "peruaan",
-    "uruguayaan",
-    "venezolaan",
-    "italiaan",
-    "spanjaard",
-    "portugees",
-    "zwitser",
-    "oostenrijker",
-    "pool",
-    "tsjech",
-    "slowaak",
-    "hongaar",
-    "roemeen",
-    "bulgaar",
-    "kroaat",
-    "serviër",
-    "bosniër",
-    "sloveen",
-    "griek",
-    "turk",
-    "rus",
-    "oekraïner",
-    "wit-rus",
-    "zweed",
-    "noor",
-    "deen",
-    "fin",
-    "ijslander",
-    "est",
-    "let",
-    "litouwer",
-    "australiër",
-    "nieuw-zeelander",
-    "japanner",
-    "chinees",
-    "koreaan",
-    "indiër",
-    "pakistaan",
-    "iraniër",
-    "irakees",
-    "israëliër",
-    "palestijn",
-    "egyptenaar",
-    "marokkaan",
-    "algerijn",
-    "tunesiër",
-    "nigeriaan",
-    "kameroener",
-    "keniaan",
-    "ethiopiër",
-    "zuid-afrikaan",
-    "ghanees",
-    "senegalees",
-    "surinamer",
-    "antilliaan",
-    "luxemburger",
-    "zuid-amerikaan",
+/// Nationality nouns and the place whose people they name ("Duitser Beerbaum",
+/// "Argentijn Guillermo Canas"): glued before a name by the tagger, they are no part of
+/// it; in the plural ("de Argentijnen") they stand for the country (`people_of`).
+pub const NATIONALITY_NOUNS: &[(&str, &str)] = &[
+    ("nederlander", "Nederland"),
+    ("belg", "België"),
+    ("duitser", "Duitsland"),
+    ("fransman", "Frankrijk"),
+    ("brit", "Groot-Brittannië"),
+    ("engelsman", "Engeland"),
+    ("schot", "Schotland"),
+    ("ier", "Ierland"),
+    ("amerikaan", "Verenigde Staten"),
+    ("canadees", "Canada"),
+    ("mexicaan", "Mexico"),
+    ("braziliaan", "Brazilië"),
+    ("argentijn", "Argentinië"),
+    ("chileen", "Chili"),
+    ("colombiaan", "Colombia"),
+    ("peruaan", "Peru"),
+    ("uruguayaan", "Uruguay"),
+    ("venezolaan", "Venezuela"),
+    ("italiaan", "Italië"),
+    ("spanjaard", "Spanje"),
+    ("portugees", "Portugal"),
+    ("zwitser", "Zwitserland"),
+    ("oostenrijker", "Oostenrijk"),
+    ("pool", "Polen"),
+    ("tsjech", "Tsjechië"),
+    ("slowaak", "Slowakije"),
+    ("hongaar", "Hongarije"),
+    ("roemeen", "Roemenië"),
+    ("bulgaar", "Bulgarije"),
+    ("kroaat", "Kroatië"),
+    ("serviër", "Servië"),
+    ("bosniër", "Bosnië"),
+    ("sloveen", "Slovenië"),
+    ("griek", "Griekenland"),
+    ("turk", "Turkije"),
+    ("rus", "Rusland"),
+    ("oekraïner", "Oekraïne"),
+    ("wit-rus", "Wit-Rusland"),
+    ("zweed", "Zweden"),
+    ("noor", "Noorwegen"),
+    ("deen", "Denemarken"),
+    ("fin", "Finland"),
+    ("ijslander", "IJsland"),
+    ("est", "Estland"),
+    ("let", "Letland"),
+    ("litouwer", "Litouwen"),
+    ("australiër", "Australië"),
+    ("nieuw-zeelander", "Nieuw-Zeeland"),
+    ("japanner", "Japan"),
+    ("chinees", "China"),
+    ("koreaan", "Korea"),
+    ("indiër", "India"),
+    ("pakistaan", "Pakistan"),
+    ("iraniër", "Iran"),
+    ("irakees", "Irak"),
+    ("israëliër", "Israël"),
+    ("palestijn", "Palestina"),
+    ("egyptenaar", "Egypte"),
+    ("marokkaan", "Marokko"),
+    ("algerijn", "Algerije"),
+    ("tunesiër", "Tunesië"),
+    ("nigeriaan", "Nigeria"),
+    ("kameroener", "Kameroen"),
+    ("keniaan", "Kenia"),
+    ("ethiopiër", "Ethiopië"),
+    ("zuid-afrikaan", "Zuid-Afrika"),
+    ("ghanees", "Ghana"),
+    ("senegalees", "Senegal"),
+    ("surinamer", "Suriname"),
+    ("antilliaan", "Nederlandse Antillen"),
+    ("luxemburger", "Luxemburg"),
+    ("zuid-amerikaan", "Zuid-Amerika"),
+    ("cubaan", "Cuba"),
+    ("jamaicaan", "Jamaica"),
+    ("syriër", "Syrië"),
+    ("afghaan", "Afghanistan"),
 ];
+
+/// Is `lower` a nationality noun in the singular ("duitser", "argentijn")?
+pub fn is_nationality_noun(lower: &str) -> bool {
+    NATIONALITY_NOUNS.iter().any(|(noun, _)| *noun == lower)
+}
+
+/// The place whose people a plural nationality noun names: "Argentijnen" → Argentinië,
+/// "Egyptenaren" → Egypte, "Britten" → Groot-Brittannië.
+pub fn people_of(word: &str) -> Option<&'static str> {
+    let lower = word.to_lowercase();
+    NATIONALITY_NOUNS
+        .iter()
+        .find(|(noun, _)| nationality_forms(noun).skip(1).any(|f| f == lower))
+        .map(|(_, place)| *place)
+}
 
 /// Nationality adjectives and the country they name ("de Colombiaanse president").
 pub const DEMONYM_ADJECTIVES: &[(&str, &str)] = &[
@@ -511,7 +531,8 @@ pub fn is_demonym(word: &str) -> bool {
     let lower = word.to_lowercase();
     let adjective = |w: &str| {
         DEMONYM_ADJECTIVES.iter().any(|(a, _)| *a == w || a.strip_suffix('e') == Some(w))
-            || NATIONALITY_NOUNS.iter().any(|n| nationality_forms(n).any(|f| f == w))
+            // "Polen", "Zweden": the plural that is the country's name is the country.
+            || NATIONALITY_NOUNS.iter().any(|(n, c)| nationality_forms(n).any(|f| f == w) && c.to_lowercase() != w)
     };
     if adjective(&lower) {
         return true;
@@ -550,12 +571,19 @@ fn nationality_forms(noun: &'static str) -> impl Iterator<Item = String> {
         noun.strip_suffix("man").map(|stem| format!("{stem}en"))
     };
     let last = noun.chars().last().map(String::from).unwrap_or_default();
+    // A long vowel in a closed last syllable is written single in the plural's open one:
+    // "kroaat" → "kroaten", "egyptenaar" → "egyptenaren", "noor" → "noren".
+    let chars: Vec<char> = noun.chars().collect();
+    let n = chars.len();
+    let open_syllable = (n >= 3 && matches!(chars[n - 2], 'a' | 'e' | 'o') && chars[n - 3] == chars[n - 2])
+        .then(|| format!("{}{}en", chars[..n - 2].iter().collect::<String>(), chars[n - 1]));
     [
         Some(noun.to_string()),
         Some(format!("{noun}s")),
         Some(format!("{noun}en")),
         Some(format!("{noun}{last}en")),
         stem_plural,
+        open_syllable,
     ]
     .into_iter()
     .flatten()

@@ -216,6 +216,15 @@ fn a_short_form_in_brackets_after_a_preposition_is_no_speaker() {
 }
 
 #[test]
+fn a_countrys_people_in_the_plural_stand_for_the_country() {
+    has("De Noren versloegen gisteren Denemarken met 3 - 1.", "Noorwegen", "VERB", "Denemarken");
+    has("In de halve finale hadden de sterke Kroaten afgerekend met Spanje.", "Kroatië", "VERB", "Spanje");
+    // One of them is a person, not the country.
+    let found = typed("De Zweed versloeg gisteren Rafael Nadal in drie sets.");
+    assert!(!found.iter().any(|(s, _, _, _)| s == "Zweden"), "{found:?}");
+}
+
+#[test]
 fn an_event_the_tagger_ran_on_into_its_place_is_two_names() {
     has("Warners haalde in Götzis de limiet voor het WK in Edmonton.", "WK", "LOCATED_IN", "Edmonton");
     let x = parsing_extractor().extract("Warners haalde in Götzis de limiet voor het WK in Edmonton.");
