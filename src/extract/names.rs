@@ -136,9 +136,11 @@ fn name_ranges(words: &[&str], chunk: Range<usize>, tag: &str, lexicon: &Lexicon
                 && (is_glued_prefix(words[part.start]) || compound_head(words[part.start]).is_some())
                 && !(is_demonym(words[part.start]) && named_with_demonym);
             // A place adjective not in the lists ("Brusselse AB"): not before a person's
-            // name, whose first names can end so ("Louise").
+            // name, whose first names can end so ("Louise"), nor before an institution's
+            // ("Vlaamse Gemeenschapscommissie", as for a listed demonym).
             let place_adjective = part.len() > 1
                 && !is_person
+                && !named_with_demonym
                 && words[part.start].len() >= 6
                 && words[part.start].ends_with("se")
                 && !common(words[part.start])

@@ -150,6 +150,12 @@ fn a_nationality_adjective_before_a_person_is_no_part_of_the_name() {
 }
 
 #[test]
+fn a_regional_adjective_before_an_institution_is_part_of_its_name() {
+    let x = shared_extractor().extract("Het budget van de Vlaamse Gemeenschapscommissie stijgt volgend jaar.\n");
+    assert!(x.entities.iter().any(|e| e.name == "Vlaamse Gemeenschapscommissie"), "{:?}", x.entities);
+}
+
+#[test]
 fn a_city_adjective_places_the_organisation_after_it_in_that_city() {
     let extraction = shared_extractor().extract(
         "Het Amersfoortse bedrijf Tectrade groeit snel. Tectrade opende vorig jaar een tweede kantoor in Amersfoort.\n",
