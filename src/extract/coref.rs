@@ -335,17 +335,35 @@ fn acronyms_defined(ctx: &Ctx, names: &[Name]) -> HashMap<String, String> {
             by_initials.entry(initials).or_default().insert(fold(full));
         }
     }
+    // Failing that, a name whose compounds give letters too ("Vlaamse
+    // Gemeenschapscommissie" … "VGC": `abbreviates`), in texts of few names (the search
+    // is names × acronyms).
+    let long_names: Vec<&str> = surfaces.iter().copied().filter(|n| n.contains(' ')).collect();
+    let compared = long_names.len() <= MAX_NAMES_FOR_COMPOUND_ACRONYMS;
     for acronym in &surfaces {
         let Some(letters) = acronym_letters(acronym).filter(|l| l.chars().count() >= 3) else { continue };
         let key = fold(acronym);
-        if let (false, Some([full])) =
-            (defined.contains_key(&key), by_initials.get(&letters).map(|f| f.iter().collect::<Vec<_>>()).as_deref())
-        {
-            defined.insert(key, (*full).clone());
+        if defined.contains_key(&key) {
+            continue;
+        }
+        match by_initials.get(&letters).map(|f| f.iter().collect::<Vec<_>>()).as_deref() {
+            Some([full]) => {
+                defined.insert(key, (*full).clone());
+            }
+            None if compared => {
+                if let [full] = long_names.iter().filter(|n| abbreviates(acronym, n)).collect::<Vec<_>>()[..] {
+                    defined.insert(key, fold(full));
+                }
+            }
+            _ => {}
         }
     }
     defined
 }
+
+/// Above this many names of two or more words in a text, an acronym is matched to their
+/// initials only.
+const MAX_NAMES_FOR_COMPOUND_ACRONYMS: usize = 400;
 
 /// An article carries at most a few bylines (one per part); a text with more lines of
 /// initials is a list, and none of them is read as a byline.

@@ -156,6 +156,20 @@ fn a_regional_adjective_before_an_institution_is_part_of_its_name() {
 }
 
 #[test]
+fn an_acronym_never_defined_joins_the_one_name_whose_compounds_it_abbreviates() {
+    // "VGC" is not the initials of "Vlaamse Gemeenschapscommissie", but of its parts.
+    let text = "Het budget van de Vlaamse Gemeenschapscommissie stijgt volgend jaar. \
+                De VGC investeert vooral in scholen.\n";
+    let aliases = aliases_of(text, "Vlaamse Gemeenschapscommissie");
+    assert!(aliases.contains(&"VGC".to_string()), "{aliases:?}");
+    // Two names it could abbreviate: neither.
+    let text = "De Vlaamse Gemeenschapscommissie en de Verenigde Gezinscentrale vergaderen. \
+                De VGC investeert vooral in scholen.\n";
+    let aliases = aliases_of(text, "Vlaamse Gemeenschapscommissie");
+    assert!(!aliases.contains(&"VGC".to_string()), "{aliases:?}");
+}
+
+#[test]
 fn a_city_adjective_places_the_organisation_after_it_in_that_city() {
     let extraction = shared_extractor().extract(
         "Het Amersfoortse bedrijf Tectrade groeit snel. Tectrade opende vorig jaar een tweede kantoor in Amersfoort.\n",
