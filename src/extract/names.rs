@@ -262,11 +262,15 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence], tagger: &NerMo
             while e > s && is_edge(&toks[e - 1]) {
                 e -= 1;
             }
-            // "minister van Cultuur Bert Anciaux": the portfolio is not part of the name.
+            // "minister van Cultuur Bert Anciaux": the portfolio is not part of the name,
+            // but a name of its own (the ministry the role is of).
+            let mut portfolio = None;
             if ty == "PER" && s > 0 && matches!(words[s - 1], "van" | "voor" | "en") {
+                let from = s;
                 while e - s > 2 && PORTFOLIOS.contains(&words[s]) {
                     s += 1;
                 }
+                portfolio = (s > from).then_some(from..s);
             }
             if s == e || e - s > MAX_NAME_TOKENS {
                 continue;
@@ -294,8 +298,9 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence], tagger: &NerMo
                     s -= 1;
                 }
             }
-            taken[s..e].iter_mut().for_each(|t| *t = true);
-            let pieces = place_after_name(words, s..e, ty, tagger.lexicon());
+            let mut pieces: Vec<(std::ops::Range<usize>, &str)> = portfolio.into_iter().map(|p| (p, "ORG")).collect();
+            taken[pieces.first().map_or(s, |p| p.0.start)..e].iter_mut().for_each(|t| *t = true);
+            pieces.extend(place_after_name(words, s..e, ty, tagger.lexicon()));
             for (range, ty) in pieces.into_iter().flat_map(|(piece, ty)| {
                 name_ranges(words, piece, ty, tagger.lexicon()).into_iter().map(move |r| (r, ty))
             }) {

@@ -28,7 +28,8 @@ use super::coref::{salience, salient_person, AttributedQuote, Ctx, Entities, Ref
 use super::quotes::QuoteRegion;
 use super::tokenize::Sentence;
 use super::words::{
-    DUTCH_FUNCTION_WORDS, FIRST_PERSON_SINGULAR, PARTICLE_REPORTING_VERBS, PREPOSITIONS, REPORTING_VERBS, SPEECH_VERBS,
+    is_apposition_noun, role_noun, DUTCH_FUNCTION_WORDS, FIRST_PERSON_SINGULAR, PARTICLE_REPORTING_VERBS, PREPOSITIONS,
+    REPORTING_VERBS, SPEECH_VERBS,
 };
 use crate::model::{EntityType, MentionSource, QuoteKind, Rule, Span};
 use std::collections::HashMap;
@@ -383,6 +384,27 @@ pub(super) fn reported_speech(ctx: &Ctx, sentences: &[Sentence], out: &mut Entit
             if matches!(ctx.lower(k).as_str(), "hem" | "haar" | "hen") {
                 return salient_person(ctx, &persons, k, 3).map(|(p, _)| (p, k + 1));
             }
+            // "volgens een woordvoerder van de Tros": whom the spokesperson speaks for.
+            if let Some(e) = spokesperson_of(ctx, &speakers, k, k + 2) {
+                let r = speakers.within(k, k + MAX_LEAD_IN).iter().find(|r| r.entity == e)?;
+                return Some((e, r.tokens.end));
+            }
+            // "volgens minister van Justitie Ferd Grapperhaus", "volgens de krant The Daily
+            // Telegraph": the name after a role (the person, past the portfolio) or after a
+            // kind of organisation.
+            let lead_in: Vec<&&Ref> = speakers
+                .within(k + 1, k + MAX_LEAD_IN)
+                .iter()
+                .filter(|r| {
+                    let mut words = k..r.tokens.start;
+                    words.clone().all(|t| ctx.word(t) != "," && ctx.quote_of[t].is_none())
+                        && words.any(|t| role_noun(ctx.word(t)).is_some() || is_apposition_noun(&ctx.lower(t)))
+                })
+                .collect();
+            let person = lead_in.iter().find(|r| speakers.out.entities[r.entity].entity_type == EntityType::Person);
+            if let Some(r) = person.or(lead_in.first()) {
+                return Some((r.entity, r.tokens.end));
+            }
             // "WOW-woordvoerster Soline Vitanel": the person after a compound.
             let near = speakers.within(k, k + 4);
             let first = near.first().filter(|r| r.tokens.start == k)?;
@@ -547,6 +569,10 @@ fn words_said(ctx: &Ctx, ranges: Vec<std::ops::Range<usize>>) -> String {
     }
     runs.join(" ")
 }
+
+/// The most words a role or a kind noun takes before the name after "volgens" ("volgens
+/// Joegoslavisch minister van Informatie Goran Matic").
+const MAX_LEAD_IN: usize = 6;
 
 /// Conjunctions that open a clause without being part of what was said.
 const LEADING_CONJUNCTIONS: &[&str] = &["en", "maar", "bovendien", "want"];

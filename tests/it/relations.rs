@@ -207,6 +207,19 @@ fn a_spokesperson_speaks_for_their_organisation_and_a_new_sentence_is_no_speech_
 }
 
 #[test]
+fn a_role_or_kind_noun_after_volgens_leads_to_the_speaker_and_a_portfolio_is_the_roles_ministry() {
+    let text = "Volgens minister van Financiën Jan Peters is de begroting nu op orde.";
+    let found = speakers(text);
+    assert_eq!(found.first().map(|(s, _)| s.as_str()), Some("Jan Peters"), "{found:?}");
+    has(text, "Jan Peters", "HOLDS_ROLE", "Financiën");
+    let found = speakers("Volgens de Britse krant The Guardian zijn de onderhandelingen vastgelopen.");
+    assert_eq!(found.first().map(|(s, _)| s.as_str()), Some("The Guardian"), "{found:?}");
+    // No role or kind noun: the word after "volgens" must be the speaker's.
+    let found = speakers("Volgens de cijfers van Statistiek Vlaanderen is de werkloosheid gedaald.");
+    assert!(found.is_empty(), "{found:?}");
+}
+
+#[test]
 fn a_short_form_in_brackets_after_a_preposition_is_no_speaker() {
     let found = speakers(
         "Schepen Janssens, tevens ambtenaar bij het Instituut voor Natuurbehoud, Bosbeheer en Visserij (INBV), \
