@@ -633,23 +633,27 @@ fn attach_roles(ctx: &Ctx, out: &mut Entities) {
             (out.entities[r.entity].entity_type == EntityType::Person).then(|| r.clone())
         });
         // "CSF-voorzitter Leoz": the organisation in the compound, when the text names it;
-        // "de Colombiaanse president Pastrana": the country, when the text names it.
+        // "de Amerikaanse president George Bush": the country (made if the text does not
+        // name it, mentioned by the adjective).
         let word = ctx.word(i);
         let prefix = word
             .split_once('-')
             .filter(|(p, _)| p.chars().next().is_some_and(char::is_uppercase))
             .and_then(|(p, head)| Some((places.get(&fold(p)).copied()?, head.to_lowercase())));
-        let implied_place = || -> Option<usize> {
-            let country = i.checked_sub(1).and_then(|a| ctx.place_of_adjective(a));
-            prefix.as_ref().map(|p| p.0).or_else(|| places.get(&fold(country?)).copied())
-        };
+        let adjective = i.checked_sub(1).filter(|&a| ctx.place_of_adjective(a).is_some());
         if let Some(p) = person {
             if place.is_none() {
                 place = place_after(ctx, out, p.tokens.end).filter(|_| p.tokens.start > i);
             }
             let end = place.as_ref().map_or(p.tokens.end, |pl| pl.tokens.end).max(p.tokens.end).max(i + 1);
             let start = p.tokens.start.min(i);
-            let place = place.map(|pl| pl.entity).or_else(implied_place);
+            let place = place.map(|pl| pl.entity).or(prefix.as_ref().map(|p| p.0)).or_else(|| {
+                let a = adjective?;
+                let country = ctx.place_of_adjective(a)?;
+                let entity = *places.entry(fold(country)).or_insert_with(|| place_entity(out, country));
+                out.refs.push(Ref::token(ctx, entity, a, 0.6, MentionSource::DemonymPlace));
+                Some(entity)
+            });
             // "KNZB-voorzitter" with KNZB named: the role is "voorzitter", of KNZB.
             let role = match &prefix {
                 Some((organisation, head)) if place == Some(*organisation) => head.clone(),

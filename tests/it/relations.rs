@@ -220,6 +220,22 @@ fn a_role_or_kind_noun_after_volgens_leads_to_the_speaker_and_a_portfolio_is_the
 }
 
 #[test]
+fn a_country_adjective_before_a_role_is_the_country_the_role_is_held_in() {
+    // The text need not name the country.
+    has(
+        "De Amerikaanse president George Bush bezocht gisteren Berlijn.",
+        "George Bush",
+        "HOLDS_ROLE",
+        "Verenigde Staten",
+    );
+    has("Gisteren sprak de Franse premier Lionel Jospin in Parijs.", "Lionel Jospin", "HOLDS_ROLE", "Frankrijk");
+    // An organisation after the role is where it is held.
+    let found = typed("De Franse minister van Defensie Alain Richard was er ook.");
+    let roles: Vec<_> = found.iter().filter(|(s, k, _, _)| s == "Alain Richard" && k == "HOLDS_ROLE").collect();
+    assert!(roles.len() == 1 && roles[0].2 == "Defensie", "{found:?}");
+}
+
+#[test]
 fn a_short_form_in_brackets_after_a_preposition_is_no_speaker() {
     let found = speakers(
         "Schepen Janssens, tevens ambtenaar bij het Instituut voor Natuurbehoud, Bosbeheer en Visserij (INBV), \
