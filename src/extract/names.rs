@@ -4,8 +4,9 @@
 use super::ner::{self, Lexicon, NerModel};
 use super::tokenize::{Sentence, Token, TokenKind};
 use super::words::{
-    demonym_country, is_demonym, is_national_institution, is_nationality_noun, is_party_or_body, kind_noun_type,
-    looks_like_demonym, role_noun, ARTICLES, DUTCH_FUNCTION_WORDS, INSTITUTIONS, NAME_TITLES, PORTFOLIOS,
+    demonym_country, has_role_prefix, is_demonym, is_national_institution, is_nationality_noun, is_party_or_body,
+    kind_noun_type, looks_like_demonym, role_noun, ARTICLES, DUTCH_FUNCTION_WORDS, INSTITUTIONS, NAME_TITLES,
+    PORTFOLIOS,
 };
 use crate::model::{EntityType, MentionSource, Span};
 use std::collections::HashSet;
@@ -192,6 +193,20 @@ fn compound_head(word: &str) -> Option<&str> {
     (noun && named).then_some(head)
 }
 
+/// Is `head` of the role compound `word` an organisation's name ("Philips" of
+/// "Philips-topman")? A word of three letters or more before a role noun, that is no
+/// demonym and no place the gazetteer knows ("Rotterdam-wethouder").
+fn role_compound_organisation(head: &str, word: &str, lexicon: &Lexicon) -> bool {
+    let place = lexicon.gazetteer_marks(&[head]).first().is_some_and(|m| m.iter().any(|x| x.starts_with("LOC")));
+    head.chars().count() >= 3
+        && !head.contains(' ')
+        && role_noun(word).is_some()
+        && !has_role_prefix(word)
+        && !looks_like_demonym(head)
+        && !is_nationality_noun(&head.to_lowercase())
+        && !place
+}
+
 /// "de rooij" for every person name the tagger found in the document that ends in a
 /// lowercase particle and a surname ("Theo de Rooij"), so that "De Rooij" at a sentence
 /// start can be told from the article "De".
@@ -334,6 +349,10 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence], tagger: &NerMo
                     // "CD&V", "Vlaams Belang", "Communistische Partij": a party or elected body.
                     entity_type = EntityType::Organization;
                 }
+                // "Oud-trainer", "Ex-minister" at a sentence start: a role, no name.
+                if e - s == 1 && has_role_prefix(words[s]) && role_noun(words[s]).is_some() {
+                    continue;
+                }
                 let mut n = name(si, sentence, toks, range, entity_type, 0.85, MentionSource::Ner);
                 // "NMBS-directie", "Sabena-aandelen", "Formule 1-zege": a name compounded
                 // with a lowercase noun names the thing (the noun is not part of it).
@@ -378,9 +397,12 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence], tagger: &NerMo
                     name(si, sentence, toks, i..i + 1, EntityType::Organization, 0.6, MentionSource::Institution);
                 n.span.end = n.span.start + stem.len();
                 names.push(n);
-            } else if let Some(head) = compound_head(word).filter(|h| is_acronym(h)) {
+            } else if let Some(head) =
+                compound_head(word).filter(|h| is_acronym(h) || role_compound_organisation(h, word, tagger.lexicon()))
+            {
                 // "NMBS-directie", "KNVB-woordvoerder" outside a tagger chunk: the acronym
-                // names an organisation.
+                // names an organisation; so does the name before a role noun
+                // ("Philips-topman Jan Smit", "Unox-eigenaar").
                 let mut n = name(si, sentence, toks, i..i + 1, EntityType::Organization, 0.6, COMPOUND_SOURCE);
                 n.span.end = n.span.start + head.len();
                 names.push(n);

@@ -241,6 +241,12 @@ const SEAT_NOUNS: &[&str] = &["lid"];
 /// Prefixes that keep a role a role: "ex-minister", "oud-voorzitter", "vice-president".
 const ROLE_PREFIXES: &[&str] = &["ex-", "oud-", "vice-", "interim-", "waarnemend-", "adjunct-", "co-", "mede-"];
 
+/// Does `word` start with a prefix that keeps a role a role ("Oud-trainer", "ex-minister")?
+pub fn has_role_prefix(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    ROLE_PREFIXES.iter().any(|p| lower.starts_with(p))
+}
+
 /// The role noun `word` states, lowercased: an office or occupation, also inside a
 /// compound whose last part is one ("VVD-voorzitter", "televisie-omroepster",
 /// "clubvoorzitter", "ex-minister"). Plurals are not roles of one person.
