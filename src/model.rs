@@ -339,6 +339,10 @@ pub enum Rule {
     /// "X speelt bij Ajax", "in dienst van Rabo": WORKS_FOR from a verb of working.
     #[serde(rename = "pattern:works-for-verb")]
     WorksForVerb,
+    /// "Unilever, het moederbedrijf van Unox", "X is een dochteronderneming van Y", "X
+    /// maakt deel uit van Y": OWNS or PART_OF from a noun of ownership or of parts.
+    #[serde(rename = "pattern:ownership-noun")]
+    OwnershipNoun,
     /// Subject, verb from a closed list, object in one clause.
     #[serde(rename = "pattern:verb-clause")]
     VerbClause,
@@ -380,6 +384,7 @@ impl Rule {
             Rule::DemonymPlace => "pattern:demonym-place",
             Rule::PersonBracketedOrganisation => "pattern:person-bracketed-organisation",
             Rule::WorksForVerb => "pattern:works-for-verb",
+            Rule::OwnershipNoun => "pattern:ownership-noun",
             Rule::VerbClause => "pattern:verb-clause",
             Rule::SubjectVerbObject => "parse:subject-verb-object",
             Rule::QuoteSpeechVerb => "pattern:quote-speech-verb",

@@ -15,7 +15,7 @@ use super::words::{
     NAME_TITLES, PREPOSITIONS, ROLE_NOUNS, SINGULAR_FINITE_VERBS, THIRD_PERSON_FEMININE_OR_PLURAL,
     THIRD_PERSON_SINGULAR,
 };
-use crate::model::{fold, short_forms, EntityType, LocalEntity, MentionSource, QuoteKind, Rule, Span};
+use crate::model::{fold, short_forms, EntityType, LocalEntity, MentionSource, QuoteKind, RelationKind, Rule, Span};
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
@@ -87,6 +87,8 @@ pub struct Entities {
     /// the country, sentence, span of both). The country is an entity even when the text
     /// does not name it: its mention is the adjective.
     pub demonym_places: Vec<(usize, usize, usize, Span)>,
+    /// Ownership and parts stated by a noun ("Unilever, het moederbedrijf van Unox").
+    pub holdings: Vec<Holding>,
     /// What a law lets an office do: "de Opiumwet verruimd. Burgemeesters kunnen nu
     /// panden sluiten" → (law, office, "panden sluiten", sentence of the law, span of both).
     pub provisions: Vec<(usize, usize, String, usize, Span)>,
@@ -216,6 +218,7 @@ pub fn resolve(
     law_provisions(&ctx, &mut out);
     demonym_places(&ctx, &mut out);
     demonym_peoples(&ctx, &mut out);
+    holdings(&ctx, &mut out);
     resolve_references(&ctx, &mut out);
     predicate_roles(&ctx, &mut out);
     type_role_targets(&mut out);
@@ -1029,6 +1032,140 @@ fn demonym_places(ctx: &Ctx, out: &mut Entities) {
             out.refs.push(Ref::token(ctx, place, a, 0.6, MentionSource::DemonymPlace));
         }
         out.demonym_places.push((thing, place, sentence, span));
+    }
+}
+
+/// "A owns B" (OWNS) or "A is part of B" (PART_OF), stated by a noun in one sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Holding {
+    pub source: usize,
+    pub target: usize,
+    pub kind: RelationKind,
+    pub sentence: usize,
+    pub span: Span,
+}
+
+/// What a noun of ownership or of parts says of the organisation it describes (A) and the
+/// one after its "van" (B).
+#[derive(Clone, Copy, PartialEq)]
+enum HoldingNoun {
+    /// "het moederbedrijf van B": A owns B, and both are companies.
+    Parent,
+    /// "eigenaar van B": A owns B.
+    Owner,
+    /// "een dochteronderneming van B": B owns A, and both are companies.
+    Subsidiary,
+    /// "een onderdeel van B", "een divisie van B", "maakt deel uit van B": A is part of B.
+    Part,
+}
+
+impl HoldingNoun {
+    fn of(word: &str) -> Option<Self> {
+        const PARENTS: &[&str] = &["moederbedrijf", "moedermaatschappij", "moederconcern", "moederholding"];
+        const SUBSIDIARIES: &[&str] = &[
+            "dochter",
+            "dochteronderneming",
+            "dochterbedrijf",
+            "dochtermaatschappij",
+            "dochterfirma",
+            "werkmaatschappij",
+        ];
+        const PARTS: &[&str] = &["onderdeel", "divisie", "afdeling", "bedrijfsonderdeel"];
+        match word {
+            "eigenaar" => Some(Self::Owner),
+            w if PARENTS.contains(&w) => Some(Self::Parent),
+            w if SUBSIDIARIES.contains(&w) => Some(Self::Subsidiary),
+            w if PARTS.contains(&w) => Some(Self::Part),
+            _ => None,
+        }
+    }
+
+    /// Does the noun say both parties are companies (so that a party the tagger took
+    /// for a place is one)?
+    fn of_companies(self) -> bool {
+        matches!(self, Self::Parent | Self::Subsidiary)
+    }
+}
+
+/// The most words between the organisation and its noun of ownership after a copula ("X
+/// is sinds 2001 een dochter van Y").
+const HOLDING_GAP: usize = 3;
+
+/// Ownership and parts stated by a noun, between two named organisations (or things the
+/// tagger left untyped) in one clause:
+/// - apposition: "Unilever, het moederbedrijf van Unox," → Unilever OWNS Unox;
+///   "Getronics, een dochter van KPN," → KPN OWNS Getronics;
+/// - copula: "Brand is (sinds 2001) een dochteronderneming van Heineken"; "De
+///   Bestuursdienst is een onderdeel van het ministerie" → PART_OF;
+/// - "X maakt (sinds 2005) deel uit van Y" → PART_OF.
+///
+/// A company noun types its parties: a party the tagger called a place is an organisation.
+fn holdings(ctx: &Ctx, out: &mut Entities) {
+    let party = |r: &Ref, noun: HoldingNoun| {
+        let e = &out.entities[r.entity];
+        let typed = match e.entity_type {
+            EntityType::Organization | EntityType::Misc => true,
+            EntityType::Location => noun.of_companies(),
+            _ => false,
+        };
+        r.named() && typed && !is_demonym(&e.name)
+    };
+    let is_break = |i: usize| matches!(ctx.lower(i).as_str(), "," | ";" | ":" | "." | "(" | ")" | "dat" | "die" | "en");
+    let mut found = Vec::new();
+    for a in out.refs.iter().filter(|r| r.named()) {
+        let mut k = a.tokens.end;
+        // The noun phrase starts after a comma (apposition) or after a copula or "maakt"
+        // and a few adverbial words.
+        let verb = ctx.lower(k);
+        let copula = COPULAS.contains(&verb.as_str());
+        let part_verb = matches!(verb.as_str(), "maakt" | "maakte");
+        if !(copula || part_verb || verb == ",") {
+            continue;
+        }
+        k += 1;
+        let mut holding = None;
+        for _ in 0..=HOLDING_GAP {
+            if k >= ctx.tokens.len() || ctx.sentence_of[k] != a.sentence || is_break(k) {
+                break;
+            }
+            let word = ctx.lower(k);
+            if part_verb {
+                if word == "deel" && ctx.lower(k + 1) == "uit" && ctx.lower(k + 2) == "van" {
+                    holding = Some((HoldingNoun::Part, k + 3));
+                    break;
+                }
+            } else if let Some(noun) = HoldingNoun::of(&word).filter(|_| ctx.lower(k + 1) == "van") {
+                holding = Some((noun, k + 2));
+                break;
+            } else if !copula && !matches!(word.as_str(), "de" | "het" | "een") && !word.ends_with('e') {
+                // An apposition's noun comes after at most an article and adjectives.
+                break;
+            }
+            k += 1;
+        }
+        let Some((noun, mut at)) = holding else { continue };
+        if matches!(ctx.lower(at).as_str(), "de" | "het") {
+            at += 1;
+        }
+        let Some(b) = out.named_at(at).filter(|b| b.entity != a.entity && b.sentence == a.sentence) else { continue };
+        if !party(a, noun) || !party(b, noun) {
+            continue;
+        }
+        let (source, target, kind) = match noun {
+            HoldingNoun::Parent | HoldingNoun::Owner => (a.entity, b.entity, RelationKind::Owns),
+            HoldingNoun::Subsidiary => (b.entity, a.entity, RelationKind::Owns),
+            HoldingNoun::Part => (a.entity, b.entity, RelationKind::PartOf),
+        };
+        let span = Span::new(a.span.start, b.span.end);
+        found.push((noun, Holding { source, target, kind, sentence: a.sentence, span }));
+    }
+    for (noun, h) in found {
+        for e in [h.source, h.target] {
+            if noun.of_companies() && out.entities[e].entity_type == EntityType::Location {
+                out.entities[e].entity_type = EntityType::Organization;
+            }
+        }
+        out.holdings.push(h);
     }
 }
 

@@ -35,6 +35,7 @@ pub fn find(
     located_in(text, tokens, ents, &mut out);
     member_of(text, tokens, ents, &mut out);
     works_for(text, tokens, sentences, ents, &mut out);
+    ownership_nouns(ents, &mut out);
     verbs(text, tokens, sentences, ents, &mut out);
     verbs_from_parse(tokens, ents, parses, &mut out);
     verb_kinds(ents, &mut out);
@@ -649,6 +650,13 @@ fn works_for(text: &str, tokens: &[Token], sentences: &[Span], ents: &Entities, 
         let Some(a) = person.filter(|a| a.entity != b.entity && verb) else { continue };
         let span = Span::new(a.span.start.min(b.span.start), a.span.end.max(b.span.end));
         out.push(relation(a.entity, b.entity, RelationKind::WorksFor, "", (b.sentence, span), 0.7, Rule::WorksForVerb));
+    }
+}
+
+/// OWNS and PART_OF stated by a noun of ownership or of parts (`coref::holdings`).
+fn ownership_nouns(ents: &Entities, out: &mut Vec<LocalRelation>) {
+    for h in &ents.holdings {
+        out.push(relation(h.source, h.target, h.kind, "", (h.sentence, h.span), 0.75, Rule::OwnershipNoun));
     }
 }
 

@@ -245,6 +245,21 @@ fn a_name_before_a_role_noun_in_a_compound_is_the_organisation_the_role_is_held_
 }
 
 #[test]
+fn nouns_of_ownership_and_of_parts_state_owns_and_part_of() {
+    has("Vorig jaar werd bekend dat Unilever, het moederbedrijf van Unox, winst maakte.", "Unilever", "OWNS", "Unox");
+    // A subsidiary is owned by the company after its "van", which the tagger's place is not.
+    let found = typed("De opdracht ging naar Getronics, een dochter van KPN.");
+    assert!(found.iter().any(|(s, k, t, _)| s == "KPN" && k == "OWNS" && t == "Getronics"), "{found:?}");
+    let x = parsing_extractor().extract("De opdracht ging naar Getronics, een dochter van KPN.");
+    let getronics = x.entities.iter().find(|e| e.name == "Getronics").expect("Getronics");
+    assert_eq!(getronics.entity_type, kennisgraaf::model::EntityType::Organization);
+    has("Het Nederlandse Telfort maakt sinds 2005 deel uit van KPN.", "Telfort", "PART_OF", "KPN");
+    // A person who owns a café holds a role; places are parts of no organisation.
+    let found = typed("Jan Smit, eigenaar van Café Bos, is boos. Nederland is een onderdeel van Europa.");
+    assert!(!found.iter().any(|(_, k, _, _)| k == "OWNS" || k == "PART_OF"), "{found:?}");
+}
+
+#[test]
 fn a_short_form_in_brackets_after_a_preposition_is_no_speaker() {
     let found = speakers(
         "Schepen Janssens, tevens ambtenaar bij het Instituut voor Natuurbehoud, Bosbeheer en Visserij (INBV), \
