@@ -10,10 +10,10 @@ use super::quotes::QuoteRegion;
 use super::speech;
 use super::tokenize::{Sentence, Token, TokenKind};
 use super::words::{
-    demonym_country, is_apposition_noun, is_demonym, is_nationality_noun, people_of, plural_role_noun, role_noun,
-    ARTICLES, COPULAS, DUTCH_FUNCTION_WORDS, IRREGULAR_PLACE_ADJECTIVES, LINKING_PREPOSITIONS, MEMBERSHIP_NOUN,
-    NAME_TITLES, PREPOSITIONS, ROLE_NOUNS, SINGULAR_FINITE_VERBS, THIRD_PERSON_FEMININE_OR_PLURAL,
-    THIRD_PERSON_SINGULAR,
+    demonym_country, english_title, is_apposition_noun, is_demonym, is_nationality_noun, people_of, plural_role_noun,
+    role_noun, ARTICLES, COPULAS, DUTCH_FUNCTION_WORDS, ENGLISH_TITLES, IRREGULAR_PLACE_ADJECTIVES,
+    LINKING_PREPOSITIONS, MEMBERSHIP_NOUN, NAME_TITLES, PREPOSITIONS, ROLE_NOUNS, SINGULAR_FINITE_VERBS,
+    THIRD_PERSON_FEMININE_OR_PLURAL, THIRD_PERSON_SINGULAR,
 };
 use crate::model::{fold, short_forms, EntityType, LocalEntity, MentionSource, QuoteKind, RelationKind, Rule, Span};
 use std::collections::{HashMap, HashSet};
@@ -540,8 +540,16 @@ fn is_modifier(ctx: &Ctx, k: usize) -> bool {
         && !matches!(lower.as_str(), "en" | "of" | "is" | "was" | "zijn" | "die" | "dat" | "een")
 }
 
-fn role_at(ctx: &Ctx, i: usize) -> Option<String> {
-    role_noun(ctx.word(i))
+/// The role whose noun ends at token `i`, and its first token: one word ("burgemeester",
+/// "VVD-voorzitter") or an English title ("Chief Executive Officer" → ceo).
+fn role_at(ctx: &Ctx, i: usize) -> Option<(String, usize)> {
+    let title = ENGLISH_TITLES.iter().find_map(|(title, role)| {
+        let start = (i + 1).checked_sub(title.len())?;
+        let words: Vec<&str> = (start..=i).map(|k| ctx.word(k)).collect();
+        let same_sentence = ctx.sentence_of[start] == ctx.sentence_of[i];
+        (same_sentence && english_title(&words).is_some_and(|(_, r)| r == *role)).then(|| (role.to_string(), start))
+    });
+    title.or_else(|| role_noun(ctx.word(i)).map(|r| (r, i)))
 }
 
 /// What a role can be held at: a place or an organisation, or a named thing the tagger
@@ -599,7 +607,7 @@ fn attach_roles(ctx: &Ctx, out: &mut Entities) {
         }
     }
     for i in 0..ctx.tokens.len() {
-        let Some(role) = role_at(ctx, i) else {
+        let Some((role, role_start)) = role_at(ctx, i) else {
             continue;
         };
         let sentence = ctx.sentence_of[i];
@@ -621,7 +629,7 @@ fn attach_roles(ctx: &Ctx, out: &mut Entities) {
         let person = person.or_else(|| {
             // "Aboutaleb, burgemeester van Rotterdam,", "Sankoh, de leider van het RUF",
             // "Davenport, de 61-jarige Amerikaanse coach van de Italianen"
-            let mut k = i.checked_sub(1)?;
+            let mut k = role_start.checked_sub(1)?;
             for _ in 0..ROLE_MODIFIERS {
                 if !is_modifier(ctx, k) {
                     break;
@@ -649,7 +657,7 @@ fn attach_roles(ctx: &Ctx, out: &mut Entities) {
                 place = place_after(ctx, out, p.tokens.end).filter(|_| p.tokens.start > i);
             }
             let end = place.as_ref().map_or(p.tokens.end, |pl| pl.tokens.end).max(p.tokens.end).max(i + 1);
-            let start = p.tokens.start.min(i);
+            let start = p.tokens.start.min(role_start);
             let place = place.map(|pl| pl.entity).or(prefix.as_ref().map(|p| p.0)).or_else(|| {
                 let a = adjective?;
                 let country = ctx.place_of_adjective(a)?;
@@ -715,7 +723,9 @@ const ALS_SUBJECT_WINDOW: usize = 10;
 /// The noun a predicate role is stated with: a role noun, or "lid" (membership: "lid van de
 /// Country Music Hall of Fame", MEMBER_OF in `relations`, not a role of the entity).
 fn predicate_noun(ctx: &Ctx, i: usize) -> Option<String> {
-    role_at(ctx, i).or_else(|| (ctx.lower(i) == MEMBERSHIP_NOUN).then(|| MEMBERSHIP_NOUN.to_string()))
+    role_at(ctx, i)
+        .map(|(role, _)| role)
+        .or_else(|| (ctx.lower(i) == MEMBERSHIP_NOUN).then(|| MEMBERSHIP_NOUN.to_string()))
 }
 
 /// Roles stated as what a person is: by a copula ("Weck is sinds januari 1999
@@ -1361,7 +1371,7 @@ fn resolve_references(ctx: &Ctx, out: &mut Entities) {
             let r = Ref::token(ctx, p, i, 0.5, MentionSource::NationalityNoun);
             history.push(r.clone());
             added.push(r);
-        } else if let Some(role) = role_at(ctx, i) {
+        } else if let Some((role, _)) = role_at(ctx, i) {
             let definite = i.checked_sub(1).is_some_and(|a| matches!(ctx.lower(a).as_str(), "de" | "het"));
             let followed_by_name = out.named_at(i + 1).is_some() || ctx.lower(i + 1) == "van";
             if definite && !followed_by_name {

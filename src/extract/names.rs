@@ -4,9 +4,9 @@
 use super::ner::{self, Lexicon, NerModel};
 use super::tokenize::{Sentence, Token, TokenKind};
 use super::words::{
-    demonym_country, has_role_prefix, is_demonym, is_national_institution, is_nationality_noun, is_party_or_body,
-    kind_noun_type, looks_like_demonym, role_noun, ARTICLES, DUTCH_FUNCTION_WORDS, INSTITUTIONS, NAME_TITLES,
-    PORTFOLIOS,
+    demonym_country, english_title, has_role_prefix, is_demonym, is_national_institution, is_nationality_noun,
+    is_party_or_body, kind_noun_type, looks_like_demonym, role_noun, ARTICLES, DUTCH_FUNCTION_WORDS, INSTITUTIONS,
+    NAME_TITLES, PORTFOLIOS,
 };
 use crate::model::{EntityType, MentionSource, Span};
 use std::collections::HashSet;
@@ -123,6 +123,11 @@ fn name_ranges(words: &[&str], chunk: Range<usize>, tag: &str, lexicon: &Lexicon
         loop {
             while part.start < part.end && starts_lower(words[part.start]) {
                 part.start += 1;
+            }
+            // "Chief Executive Officer van Ahold": an English title is a role, no name.
+            if let Some((len, _)) = english_title(&words[part.clone()]) {
+                part.start += len;
+                continue;
             }
             while part.end > part.start
                 && (starts_lower(words[part.end - 1])

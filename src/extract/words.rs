@@ -241,6 +241,28 @@ const SEAT_NOUNS: &[&str] = &["lid"];
 /// Prefixes that keep a role a role: "ex-minister", "oud-voorzitter", "vice-president".
 const ROLE_PREFIXES: &[&str] = &["ex-", "oud-", "vice-", "interim-", "waarnemend-", "adjunct-", "co-", "mede-"];
 
+/// English job titles as Dutch news writes them, lowercased, and the role each names
+/// ("Chief Executive Officer van Ahold" → ceo).
+pub const ENGLISH_TITLES: &[(&[&str], &str)] = &[
+    (&["chief", "executive", "officer"], "ceo"),
+    (&["chief", "financial", "officer"], "cfo"),
+    (&["chief", "operating", "officer"], "coo"),
+    (&["chief", "technology", "officer"], "cto"),
+    (&["chief", "information", "officer"], "cio"),
+    (&["managing", "director"], "managing director"),
+    (&["executive", "director"], "executive director"),
+    (&["general", "manager"], "general manager"),
+];
+
+/// The English title `words` start with: its length in words and the role it names.
+pub fn english_title<S: AsRef<str>>(words: &[S]) -> Option<(usize, &'static str)> {
+    ENGLISH_TITLES.iter().find_map(|(title, role)| {
+        let fits =
+            words.len() >= title.len() && title.iter().zip(words).all(|(t, w)| w.as_ref().eq_ignore_ascii_case(t));
+        fits.then_some((title.len(), *role))
+    })
+}
+
 /// Does `word` start with a prefix that keeps a role a role ("Oud-trainer", "ex-minister")?
 pub fn has_role_prefix(word: &str) -> bool {
     let lower = word.to_lowercase();

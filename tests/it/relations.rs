@@ -260,6 +260,14 @@ fn nouns_of_ownership_and_of_parts_state_owns_and_part_of() {
 }
 
 #[test]
+fn an_english_title_is_a_role_and_no_part_of_a_name() {
+    let text = "Peter Visser, Chief Executive Officer van Ahold, trad gisteren af.";
+    has(text, "Peter Visser", "HOLDS_ROLE", "Ahold");
+    let x = parsing_extractor().extract(text);
+    assert!(!x.entities.iter().any(|e| e.name.contains("Officer")), "{:?}", x.entities);
+}
+
+#[test]
 fn a_short_form_in_brackets_after_a_preposition_is_no_speaker() {
     let found = speakers(
         "Schepen Janssens, tevens ambtenaar bij het Instituut voor Natuurbehoud, Bosbeheer en Visserij (INBV), \
