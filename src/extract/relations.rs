@@ -50,15 +50,21 @@ const OWNERSHIP_VERBS: &[&str] = &["kopen", "overnemen", "verwerven", "inlijven"
 const WORK_VERBS: &[&str] = &["werken", "spelen", "rijden", "uitkomen", "voetballen", "schaatsen", "zwemmen"];
 
 /// VERB facts that state a kind of their own:
-/// - "Gullane koopt Guinness World Records", "X neemt Y over": a verb of taking over
-///   between two organisations, with no preposition, is ownership (OWNS);
+/// - "Gullane koopt Guinness World Records", "X neemt Y over": a verb of taking over an
+///   organisation, by an organisation, a person or a state, with no preposition, is
+///   ownership (OWNS);
 /// - "Koerts reed voor PDM", "hij speelt bij Ajax": a person's verb of working with an
 ///   organisation, directly or after "bij" or "voor", is employment (WORKS_FOR).
 fn verb_kinds(ents: &Entities, out: &mut [LocalRelation]) {
     let of_type = |e: usize, t: EntityType| ents.entities[e].entity_type == t;
     for r in out.iter_mut().filter(|r| r.kind == RelationKind::Verb) {
         let (verb, preposition) = r.predicate.split_once(' ').unwrap_or((r.predicate.as_str(), ""));
-        let organisations = of_type(r.source, EntityType::Organization) && of_type(r.target, EntityType::Organization);
+        // What is taken over is an organisation; who takes it over may be a person or a
+        // state too ("Boekhoorn koopt Telfort", "de Staat neemt ABN Amro over").
+        let organisations = of_type(r.target, EntityType::Organization)
+            && [EntityType::Organization, EntityType::Person, EntityType::Location]
+                .iter()
+                .any(|&t| of_type(r.source, t));
         let employment = of_type(r.source, EntityType::Person)
             && of_type(r.target, EntityType::Organization)
             && WORK_VERBS.contains(&verb)
