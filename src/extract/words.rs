@@ -959,6 +959,7 @@ pub const PARTICLE_REPORTING_VERBS: &[(&str, &[&str])] = &[
     ("weten", &["laat", "liet", "lieten"]),
     ("op", &["merkt", "merkte", "merkten"]),
     ("erop", &["wijst", "wees", "wezen"]),
+    ("uit", &["sluit", "sloot", "sloten"]),
 ];
 
 /// Prepositions: a name they govern is no subject ("tegen de krant El País", "met zijn

@@ -312,6 +312,8 @@ fn reported_speech_by_separable_verbs_mid_clause_attributions_and_scare_quotes()
     assert_eq!(found, [("Philips".into(), "de fabriek in Eindhoven dichtgaat".into())], "{found:?}");
     let found = said("Gisteren liet minister Jan Peters weten dat het bod te laag is.");
     assert_eq!(found.first().map(|(s, _)| s.as_str()), Some("Jan Peters"), "{found:?}");
+    let found = said("Het bedrijf Philips sluit niet uit dat de fabriek in Eindhoven dichtgaat.");
+    assert_eq!(found, [("Philips".into(), "de fabriek in Eindhoven dichtgaat".into())], "{found:?}");
     // "volgens X" inside the clause is cut out of what X said.
     let found = said("De oorzaak moet volgens Jan Peters gezocht worden in de regels.");
     assert_eq!(found, [("Jan Peters".into(), "De oorzaak moet gezocht worden in de regels".into())], "{found:?}");
