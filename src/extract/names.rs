@@ -189,11 +189,14 @@ fn is_acronym(word: &str) -> bool {
         && word.chars().all(|c| c.is_uppercase() || c.is_ascii_digit())
 }
 
-/// The name at the start of a compound with a lowercase noun: "NMBS" of "NMBS-directie",
+/// The name at the start of a compound with a lowercase noun (or a role's acronym:
+/// "Ahold" of "Ahold-CEO"): "NMBS" of "NMBS-directie",
 /// "1" of "1-zege" (the name is then "Formule 1"); not "Noord-Brabant" or "ex-Radio".
 fn compound_head(word: &str) -> Option<&str> {
     let (head, tail) = word.rsplit_once('-')?;
-    let noun = tail.chars().count() >= 3 && tail.chars().all(char::is_lowercase);
+    // A role written as an acronym counts as a noun: "Ahold-CEO".
+    let noun = tail.chars().count() >= 3 && tail.chars().all(char::is_lowercase)
+        || is_acronym(tail) && role_noun(tail).is_some();
     let named = head.chars().any(|c| c.is_uppercase() || c.is_ascii_digit()) && !starts_lower(head);
     (noun && named).then_some(head)
 }
@@ -676,6 +679,8 @@ mod tests {
     #[test]
     fn compounds_with_a_lowercase_noun_give_their_name() {
         assert_eq!(compound_head("NMBS-directie"), Some("NMBS"));
+        assert_eq!(compound_head("Ahold-CEO"), Some("Ahold"));
+        assert_eq!(compound_head("Noord-NMBS"), None);
         assert_eq!(compound_head("1-zege"), Some("1"));
         assert_eq!(compound_head("Grenzen-richtlijn"), Some("Grenzen"));
         assert_eq!(compound_head("Noord-Brabant"), None);

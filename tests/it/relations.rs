@@ -239,6 +239,7 @@ fn a_country_adjective_before_a_role_is_the_country_the_role_is_held_in() {
 fn a_name_before_a_role_noun_in_a_compound_is_the_organisation_the_role_is_held_at() {
     // The text names Philips nowhere else.
     has("Philips-topman Jan Smit is tevreden over de cijfers.", "Jan Smit", "HOLDS_ROLE", "Philips");
+    has("Ahold-CEO Peter Visser trad gisteren af.", "Peter Visser", "HOLDS_ROLE", "Ahold");
     // A role prefix is no name.
     let x = parsing_extractor().extract("Oud-trainer Cees Vervoorn sprak de ploeg toe.");
     assert!(!x.entities.iter().any(|e| e.name == "Oud"), "{:?}", x.entities);
