@@ -290,7 +290,10 @@ pub fn find(text: &str, tokens: &[Token], sentences: &[Sentence], tagger: &NerMo
             let mut portfolio = None;
             if ty == "PER" && s > 0 && matches!(words[s - 1], "van" | "voor" | "en") {
                 let from = s;
-                while e - s > 2 && PORTFOLIOS.contains(&words[s]) {
+                // "minister van Infrastructuur en Waterstaat Cora van Nieuwenhuizen".
+                let portfolio_word =
+                    |k: usize| PORTFOLIOS.contains(&words[k]) || words[k] == "en" && PORTFOLIOS.contains(&words[k + 1]);
+                while e - s > 2 && portfolio_word(s) {
                     s += 1;
                 }
                 portfolio = (s > from).then_some(from..s);

@@ -1194,6 +1194,8 @@ pub const LINKING_PREPOSITIONS: &[&str] = &["van", "bij", "uit", "aan", "met", "
 /// Ministers' portfolios, which the tagger glues to the minister's name ("minister van
 /// Cultuur Bert Anciaux" → "Cultuur Bert Anciaux"); names.rs cuts them off.
 pub const PORTFOLIOS: &[&str] = &[
+    "Algemene",
+    "Arbeid",
     "Asiel",
     "Begroting",
     "Binnenlandse",
@@ -1204,6 +1206,10 @@ pub const PORTFOLIOS: &[&str] = &[
     "Economische",
     "Energie",
     "Financiën",
+    "Handel",
+    "Informatie",
+    "Infrastructuur",
+    "Integratie",
     "Justitie",
     "Klimaat",
     "KMO",
@@ -1215,12 +1221,16 @@ pub const PORTFOLIOS: &[&str] = &[
     "Mobiliteit",
     "Onderwijs",
     "Ontwikkelingssamenwerking",
+    "Sociale",
     "Sport",
+    "Veiligheid",
     "Verkeer",
     "Volksgezondheid",
     "Volkshuisvesting",
+    "Waterstaat",
     "Welzijn",
     "Werk",
+    "Wetenschap",
     "Wonen",
     "Zaken",
 ];

@@ -212,6 +212,12 @@ fn a_role_or_kind_noun_after_volgens_leads_to_the_speaker_and_a_portfolio_is_the
     let found = speakers(text);
     assert_eq!(found.first().map(|(s, _)| s.as_str()), Some("Jan Peters"), "{found:?}");
     has(text, "Jan Peters", "HOLDS_ROLE", "Financiën");
+    has(
+        "Gisteren sprak minister van Sociale Zaken Wouter Koolmees in Den Haag.",
+        "Koolmees",
+        "HOLDS_ROLE",
+        "Sociale Zaken",
+    );
     let found = speakers("Volgens de Britse krant The Guardian zijn de onderhandelingen vastgelopen.");
     assert_eq!(found.first().map(|(s, _)| s.as_str()), Some("The Guardian"), "{found:?}");
     // No role or kind noun: the word after "volgens" must be the speaker's.
