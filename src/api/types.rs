@@ -258,18 +258,23 @@ impl Entity {
         let page = neighbors[start..end].iter().map(|&e| Entity(e.clone())).collect();
         Ok(connection(page, start, neighbors.len()))
     }
-    /// Where it is mentioned: by document, in the order of the text.
+    /// Where it is mentioned: by document, in the order of the text; `from` and `to`
+    /// (YYYY, YYYY-MM or YYYY-MM-DD, both included) keep the documents dated within.
+    #[allow(clippy::too_many_arguments)]
     async fn mentions(
         &self,
         ctx: &Context<'_>,
+        from: Option<String>,
+        to: Option<String>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
     ) -> async_graphql::Result<Page<Mention>> {
         let args = PageArgs::new(first, after, last, before, LIST_PAGE)?;
+        let dates = date_range(from, to)?;
         let store = kg(ctx)?.store();
-        let mentions = store.mentions_placed(&self.0.id).map_err(internal)?;
+        let mentions = dated_within(store, store.mentions_placed(&self.0.id).map_err(internal)?, &dates)?;
         let (start, end) = args.range(&|i| place_key(&mentions[i].0), mentions.len())?;
         charge(ctx, end - start, 0)?;
         let page = &mentions[start..end];
@@ -281,18 +286,24 @@ impl Entity {
             .collect();
         Ok(connection(page, start, mentions.len()))
     }
-    /// What it is quoted saying: by document, in the order of the text.
+    /// What it is quoted saying: by document, in the order of the text; `from` and `to`
+    /// keep the documents dated within.
+    #[allow(clippy::too_many_arguments)]
     async fn quotes(
         &self,
         ctx: &Context<'_>,
+        from: Option<String>,
+        to: Option<String>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
     ) -> async_graphql::Result<Page<Quote>> {
         let args = PageArgs::new(first, after, last, before, LIST_PAGE)?;
-        let quotes = kg(ctx)?.store().quotes_of(&self.0.id).map_err(internal)?;
-        args.of(ctx, quotes.into_iter().map(|(place, q)| Quote { place, q }).collect())
+        let dates = date_range(from, to)?;
+        let store = kg(ctx)?.store();
+        let quotes = dated_within(store, store.quotes_of(&self.0.id).map_err(internal)?.into(), &dates)?;
+        args.of(ctx, quotes.iter().map(|(place, q)| Quote { place: place.clone(), q: q.clone() }).collect())
     }
 }
 
@@ -358,6 +369,37 @@ pub(crate) fn quotes(
         }
     }
     Ok(out)
+}
+
+/// The records of `placed` (grouped by document, as the store lists them) whose document
+/// is dated within `dates`: all of them, unread, when `dates` is unbounded; otherwise each
+/// document is read once. A document without a date is outside any bounded range.
+fn dated_within<T: Clone>(
+    store: &Store,
+    placed: crate::store::Numbered<T>,
+    dates: &graph::DateRange,
+) -> async_graphql::Result<crate::store::Numbered<T>> {
+    if *dates == graph::DateRange::default() {
+        return Ok(placed);
+    }
+    let mut kept = Vec::new();
+    let mut last: Option<(&str, bool)> = None;
+    for (place, record) in placed.iter() {
+        let within = match last {
+            Some((document, within)) if document == place.document => within,
+            _ => {
+                let doc = store.document(&place.document).map_err(internal)?;
+                let date = doc.as_ref().and_then(|d| d.document.date.as_deref());
+                let within = dates.overlaps(date, date);
+                last = Some((place.document.as_str(), within));
+                within
+            }
+        };
+        if within {
+            kept.push((place.clone(), record.clone()));
+        }
+    }
+    Ok(kept.into())
 }
 
 /// A place as it appears in cursors.
@@ -445,18 +487,23 @@ impl Relation {
     async fn last_seen(&self) -> Option<&str> {
         self.record.last_seen.as_deref()
     }
-    /// The sentences that state it: by document, in the order of the text.
+    /// The sentences that state it: by document, in the order of the text; `from` and
+    /// `to` keep the documents dated within.
+    #[allow(clippy::too_many_arguments)]
     async fn evidence(
         &self,
         ctx: &Context<'_>,
+        from: Option<String>,
+        to: Option<String>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
     ) -> async_graphql::Result<Page<Evidence>> {
         let args = PageArgs::new(first, after, last, before, EVIDENCE_PAGE)?;
+        let dates = date_range(from, to)?;
         let store = kg(ctx)?.store();
-        let evidence = store.evidence_placed(&self.record.id).map_err(internal)?;
+        let evidence = dated_within(store, store.evidence_placed(&self.record.id).map_err(internal)?, &dates)?;
         let (start, end) = args.range(&|i| place_key(&evidence[i].0), evidence.len())?;
         charge(ctx, end - start, 0)?;
         let page = &evidence[start..end];

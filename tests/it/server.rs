@@ -637,6 +637,16 @@ fn lists_filter_by_entity_dates_and_order_and_entities_know_their_centrality() {
                 neighborsByName: neighbors(orderBy: NAME, first: 100) { nodes { name } }
                 neighborsLater: neighbors(from: \"2020\", first: 100) { totalCount }
                 neighborsThen: neighbors(from: \"2019-03-05\", to: \"2019-03\", first: 100) { totalCount }
+                mentions { totalCount }
+                mentionsThen: mentions(from: \"2019-03\", to: \"2019\") { totalCount }
+                mentionsLater: mentions(from: \"2020\") { totalCount }
+                quotesThen: quotes(to: \"2019-03-31\") { totalCount }
+                quotesEarlier: quotes(to: \"2018\") { totalCount }
+                firstRelation: relations(first: 1) { nodes {
+                    evidence { totalCount }
+                    evidenceThen: evidence(from: \"2019-03-01\") { totalCount }
+                    evidenceLater: evidence(from: \"2019-04\") { totalCount }
+                } }
             }
             bySpeaker: quotes(speaker: $a) { totalCount }
             about: quotes(about: $r, first: 100) { totalCount nodes { about { id } } }
@@ -694,6 +704,19 @@ fn lists_filter_by_entity_dates_and_order_and_entities_know_their_centrality() {
         "{d}"
     );
     assert!(neighbors.len() > 3 && neighbors.windows(2).all(|w| w[0] <= w[1]), "{neighbors:?}");
+    // Mentions, quotes and evidence of the one article: all within its month, none outside.
+    let e = &d["entity"];
+    let evidence = &e["firstRelation"]["nodes"][0];
+    assert!(e["mentions"]["totalCount"].as_u64() > Some(0) && e["quotes"]["totalCount"].as_u64() > Some(0), "{e}");
+    assert!(evidence["evidence"]["totalCount"].as_u64() > Some(0), "{e}");
+    assert_eq!(
+        [&e["mentionsThen"], &e["quotesThen"], &evidence["evidenceThen"]],
+        [&e["mentions"], &e["quotes"], &evidence["evidence"]],
+        "{e}"
+    );
+    for empty in [&e["mentionsLater"], &e["quotesEarlier"], &evidence["evidenceLater"]] {
+        assert_eq!(empty["totalCount"], 0, "{e}");
+    }
     let degrees: Vec<u64> =
         d["byDegree"]["nodes"].as_array().expect("nodes").iter().filter_map(|n| n["degree"].as_u64()).collect();
     assert!(degrees.len() > 10 && degrees.windows(2).all(|w| w[0] >= w[1]), "{degrees:?}");
