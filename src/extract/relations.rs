@@ -432,8 +432,9 @@ const EVENT_PLACE_GAP: usize = 3;
 
 /// Something named in a place:
 /// - "de politie in Rotterdam", "het WK in Edmonton", "Lyon in Frankrijk": an
-///   organisation, event, other named thing or place directly followed by in/uit/te + a place,
-///   or an organisation by van + a place ("de Hall of Fame van Nashville");
+///   organisation, event, other named thing or place directly followed by in/uit/te + a place
+///   (each place of a list: "in Gent, Antwerpen en Luik"), or an organisation by van + a place
+///   ("de Hall of Fame van Nashville");
 /// - "Luttrell, Tennessee": a place, a comma and a place, not inside a list of places;
 /// - "AZ&PC (Amersfoort)": a place alone in brackets after the name;
 /// - "het Britse concern Gullane", "de Colombiaanse voetbalbond": a place adjective before
@@ -479,6 +480,15 @@ fn located_in(text: &str, tokens: &[Token], ents: &Entities, out: &mut Vec<Local
             .flatten();
         if let Some(b) = place_after {
             push(a, b, 0.7, Rule::NamedInPlace, out);
+            // "de politie in Gent, Antwerpen en Luik": each place of a list after in/uit/te.
+            let mut last = b;
+            while let Some(next) = matches!(word(last.tokens.end), "," | "en" | "of")
+                .then(|| ents.named_at(last.tokens.end + 1).filter(is_place))
+                .flatten()
+            {
+                push(a, next, 0.6, Rule::NamedInPlace, out);
+                last = next;
+            }
         } else if let Some(b) = bracketed {
             push(a, b, 0.7, Rule::PlaceInBrackets, out);
         } else if ty == EntityType::Location && word(after) == "," {

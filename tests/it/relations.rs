@@ -376,3 +376,14 @@ fn a_name_inside_a_compound_is_no_party_to_the_verb() {
     let found = typed("De Wimbledon-winnares van 1999 e-mailt iedere dag met Corina Morariu.");
     assert!(!found.iter().any(|(s, k, _, _)| s == "Wimbledon" && k == "VERB"), "{found:?}");
 }
+
+#[test]
+fn each_place_of_a_list_after_in_locates_the_name() {
+    let text = "De politie in Gent, Antwerpen en Luik zoekt de daders.";
+    for place in ["Gent", "Antwerpen", "Luik"] {
+        has(text, "politie", "LOCATED_IN", place);
+    }
+    // The list ends at the first name that is no place.
+    let found = typed("Ajax in Amsterdam en PSV speelden gelijk.");
+    assert!(!found.iter().any(|(s, k, _, t)| s == "Ajax" && k == "LOCATED_IN" && t == "PSV"), "{found:?}");
+}
