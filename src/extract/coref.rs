@@ -1107,7 +1107,9 @@ const HOLDING_GAP: usize = 3;
 ///   "Getronics, een dochter van KPN," → KPN OWNS Getronics;
 /// - copula: "Brand is (sinds 2001) een dochteronderneming van Heineken"; "De
 ///   Bestuursdienst is een onderdeel van het ministerie" → PART_OF;
-/// - "X maakt (sinds 2005) deel uit van Y" → PART_OF.
+/// - "X maakt (sinds 2005) deel uit van Y" → PART_OF;
+/// - a compound before a name: "Unox-eigenaar Unilever" → Unilever OWNS Unox,
+///   "KPN-dochter Getronics" → KPN OWNS Getronics (an owner may be a person or a state).
 ///
 /// A company noun types its parties: a party the tagger called a place is an organisation.
 fn holdings(ctx: &Ctx, out: &mut Entities) {
@@ -1168,6 +1170,31 @@ fn holdings(ctx: &Ctx, out: &mut Entities) {
         };
         let span = Span::new(a.span.start, b.span.end);
         found.push((noun, Holding { source, target, kind, sentence: a.sentence, span }));
+    }
+    // "Unox-eigenaar Unilever", "KPN-dochter Getronics", "Philips-divisie Lighting": a
+    // compound of a name and a noun of ownership, directly before another name.
+    for b in out.refs.iter().filter(|r| r.named() && r.tokens.start > 0) {
+        let k = b.tokens.start - 1;
+        let compound = ctx.lower(k);
+        let Some(noun) = compound.rsplit_once('-').and_then(|(_, tail)| HoldingNoun::of(tail)) else { continue };
+        let Some(a) = out.refs.iter().find(|r| r.named() && r.tokens.contains(&k) && r.sentence == b.sentence) else {
+            continue;
+        };
+        let owner_noun = noun == HoldingNoun::Owner;
+        let owner_party = |r: &Ref| {
+            let e = &out.entities[r.entity];
+            !is_demonym(&e.name) && matches!(e.entity_type, EntityType::Person | EntityType::Location)
+        };
+        if a.entity == b.entity || !party(a, noun) || !(party(b, noun) || owner_noun && owner_party(b)) {
+            continue;
+        }
+        let (source, target, kind) = match noun {
+            HoldingNoun::Parent | HoldingNoun::Owner => (b.entity, a.entity, RelationKind::Owns),
+            HoldingNoun::Subsidiary => (a.entity, b.entity, RelationKind::Owns),
+            HoldingNoun::Part => (b.entity, a.entity, RelationKind::PartOf),
+        };
+        let span = Span::new(a.span.start, b.span.end);
+        found.push((noun, Holding { source, target, kind, sentence: b.sentence, span }));
     }
     for (noun, h) in found {
         for e in [h.source, h.target] {

@@ -387,3 +387,13 @@ fn each_place_of_a_list_after_in_locates_the_name() {
     let found = typed("Ajax in Amsterdam en PSV speelden gelijk.");
     assert!(!found.iter().any(|(s, k, _, t)| s == "Ajax" && k == "LOCATED_IN" && t == "PSV"), "{found:?}");
 }
+
+#[test]
+fn a_compound_of_ownership_before_a_name_owns_or_is_owned() {
+    has("De Unox-eigenaar Unilever verkoopt de tak.", "Unilever", "OWNS", "Unox");
+    has("KPN-dochter Getronics ontslaat 300 mensen.", "KPN", "OWNS", "Getronics");
+    has("Philips-divisie Lighting groeit.", "Lighting", "PART_OF", "Philips");
+    // A role compound that is no ownership makes no OWNS.
+    let found = typed("Philips-topman Jan Smit stapt op.");
+    assert!(!found.iter().any(|(_, k, _, _)| k == "OWNS"), "{found:?}");
+}
