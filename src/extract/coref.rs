@@ -640,7 +640,7 @@ fn attach_roles(ctx: &Ctx, out: &mut Entities) {
                 k = k.checked_sub(1)?;
             }
             let comma = Some(k).filter(|&c| ctx.word(c) == ",")?;
-            let r = &out.refs[*out.named_by_end.get(&comma)?];
+            let r = &out.refs[*out.named_by_end.get(&past_age(ctx, comma))?];
             (out.entities[r.entity].entity_type == EntityType::Person).then(|| r.clone())
         });
         // "CSF-voorzitter Leoz": the organisation in the compound, when the text names it;
@@ -709,6 +709,19 @@ fn attach_roles(ctx: &Ctx, out: &mut Entities) {
             });
             out.role_places.push((entity, pl.entity, sentence, span));
         }
+    }
+}
+
+/// Where the name ends that token `k` follows, past an age in brackets: `k` itself, or
+/// the "(" of "Jan de Vries (45), directeur van ING" and "Marie Smit (52) is voorzitter".
+fn past_age(ctx: &Ctx, k: usize) -> usize {
+    let age = |t: usize| {
+        let w = ctx.word(t);
+        (1..=3).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_digit())
+    };
+    match k.checked_sub(3) {
+        Some(open) if ctx.word(open) == "(" && age(open + 1) && ctx.word(k - 1) == ")" => open,
+        _ => k,
     }
 }
 
@@ -806,8 +819,10 @@ fn predicate_roles(ctx: &Ctx, out: &mut Entities) {
                 let w = ctx.lower(b);
                 if COPULAS.contains(&w.as_str()) {
                     // "Weck is …" or, inverted, "Daarvoor was hij …".
-                    found =
-                        ending.get(&b).or_else(|| starting.get(&(b + 1)).filter(|r| r.tokens.end <= start)).cloned();
+                    found = ending
+                        .get(&past_age(ctx, b))
+                        .or_else(|| starting.get(&(b + 1)).filter(|r| r.tokens.end <= start))
+                        .cloned();
                     break;
                 }
                 let word = ctx.word(b);

@@ -95,7 +95,12 @@ fn tokens(text: &str) -> Vec<Token> {
                 let word: String = chars[start..i].iter().map(|&(_, c)| c).collect();
                 let lower = word.to_lowercase();
                 let initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
-                if initial || ABBREVIATIONS.contains(&lower.as_str()) || (lower.contains('.') && !all_digits) {
+                // An abbreviation has at most one capital ("Dr.", "ing."), and the month's
+                // "jan." none: "bij ING." and "zei Jan." end their sentence.
+                let capitals = word.chars().filter(|c| c.is_uppercase()).count();
+                let abbreviation =
+                    ABBREVIATIONS.contains(&lower.as_str()) && capitals <= 1 && !(lower == "jan" && capitals == 1);
+                if initial || abbreviation || (lower.contains('.') && !all_digits) {
                     i += 1;
                 }
             }
@@ -224,6 +229,11 @@ mod tests {
             ["„", "Ja", "”", ",", "‘", "nee", "’", "en", ",,", "misschien", "''"]
         );
         assert_eq!(words("In '81 ging 's-Hertogenbosch"), ["In", "'81", "ging", "'s-Hertogenbosch"]);
+        // A company's acronym or a first name before a full stop is no abbreviation.
+        assert_eq!(
+            words("ing. Smit bij ING. Dat zei Jan. Op 3 jan. kwam"),
+            ["ing.", "Smit", "bij", "ING", ".", "Dat", "zei", "Jan", ".", "Op", "3", "jan.", "kwam"]
+        );
     }
 
     #[test]

@@ -397,3 +397,16 @@ fn a_compound_of_ownership_before_a_name_owns_or_is_owned() {
     let found = typed("Philips-topman Jan Smit stapt op.");
     assert!(!found.iter().any(|(_, k, _, _)| k == "OWNS"), "{found:?}");
 }
+
+#[test]
+fn an_age_in_brackets_after_a_name_does_not_hide_its_role() {
+    has("Jan de Vries (45), directeur van ING, reageerde verbaasd.", "Jan de Vries", "HOLDS_ROLE", "ING");
+    has("Marie Smit (52) is voorzitter van de KNVB.", "Marie Smit", "HOLDS_ROLE", "KNVB");
+}
+
+#[test]
+fn an_acronym_before_a_full_stop_is_the_same_name() {
+    let x = parsing_extractor().extract("Tom Jansen werkt bij ING. Hij is tevreden over ING.");
+    let names: Vec<&str> = x.entities.iter().map(|e| e.name.as_str()).collect();
+    assert!(names.contains(&"ING") && !names.iter().any(|n| n.ends_with('.')), "{names:?}");
+}
