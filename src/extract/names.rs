@@ -203,11 +203,13 @@ fn compound_head(word: &str) -> Option<&str> {
 
 /// Is `head` of the role compound `word` an organisation's name ("Philips" of
 /// "Philips-topman")? A word of three letters or more before a role noun, that is no
-/// demonym and no place the gazetteer knows ("Rotterdam-wethouder").
+/// demonym, no place the gazetteer knows ("Rotterdam-wethouder") and no role itself
+/// ("Minister-president", "Staatssecretaris-generaal" are roles whole).
 fn role_compound_organisation(head: &str, word: &str, lexicon: &Lexicon) -> bool {
     let place = lexicon.gazetteer_marks(&[head]).first().is_some_and(|m| m.iter().any(|x| x.starts_with("LOC")));
     head.chars().count() >= 3
         && !head.contains(' ')
+        && role_noun(head).is_none()
         && role_noun(word).is_some()
         && !has_role_prefix(word)
         && !looks_like_demonym(head)

@@ -410,3 +410,14 @@ fn an_acronym_before_a_full_stop_is_the_same_name() {
     let names: Vec<&str> = x.entities.iter().map(|e| e.name.as_str()).collect();
     assert!(names.contains(&"ING") && !names.iter().any(|n| n.ends_with('.')), "{names:?}");
 }
+
+#[test]
+fn a_compound_of_two_roles_is_one_role_not_an_organisation() {
+    let x =
+        parsing_extractor().extract("Minister-president Mark Rutte ontving koning Willem-Alexander op het Catshuis.");
+    let names: Vec<&str> = x.entities.iter().map(|e| e.name.as_str()).collect();
+    assert!(!names.contains(&"Minister"), "{names:?}");
+    let rutte = x.entities.iter().find(|e| e.name == "Mark Rutte").expect("Mark Rutte");
+    assert!(rutte.roles.iter().any(|r| r == "minister-president"), "{:?}", rutte.roles);
+    assert!(typed("Minister-president Mark Rutte sprak.").iter().all(|(_, k, _, _)| k != "HOLDS_ROLE"));
+}
