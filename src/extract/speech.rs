@@ -138,7 +138,9 @@ const SPOKESPERSONS: &[&str] =
     &["woordvoerder", "woordvoerster", "zegsman", "zegsvrouw", "voorlichter", "voorlichtster", "persvoorlichter"];
 
 /// "een woordvoerder van Philips", "de zegsman namens de bond", "een Philips-woordvoerster":
-/// the organisation or person a spokesperson in `from..to` speaks for.
+/// the organisation or person a spokesperson in `from..to` speaks for; or the
+/// spokesperson, when named ("KNVB-woordvoerder De Leede", "de woordvoerder van ING,
+/// Karin Bos").
 fn spokesperson_of(ctx: &Ctx, speakers: &Speakers, from: usize, to: usize) -> Option<usize> {
     let spokesperson = |k: usize| {
         let word = ctx.lower(k);
@@ -160,7 +162,14 @@ fn spokesperson_of(ctx: &Ctx, speakers: &Speakers, from: usize, to: usize) -> Op
         return None;
     }
     let article = usize::from(matches!(ctx.lower(at + 2).as_str(), "de" | "het"));
-    refs.iter().find(|r| r.tokens.start == at + 2 + article).map(|r| r.entity)
+    let organisation = refs.iter().find(|r| r.tokens.start == at + 2 + article)?;
+    // "de woordvoerder van ING, Karin Bos": named after a comma, the spokesperson speaks.
+    let after = organisation.tokens.end;
+    let named = (ctx.tokens.get(after).is_some() && ctx.word(after) == ",")
+        .then(|| speakers.within(after + 1, after + 2).first().copied())
+        .flatten()
+        .filter(|r| r.named() && speakers.out.entities[r.entity].entity_type == EntityType::Person);
+    Some(named.unwrap_or(organisation).entity)
 }
 
 /// Rule 1: "…", zegt X. Returns the tag's end (one past its last token) and its speaker

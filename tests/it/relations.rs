@@ -200,6 +200,9 @@ fn a_spokesperson_speaks_for_their_organisation_and_a_new_sentence_is_no_speech_
     assert_eq!(found.first().map(|(s, _)| s.as_str()), Some("Philips"), "{found:?}");
     let found = speakers("\"Dat klopt niet\", zegt een ING-woordvoerder.");
     assert_eq!(found.first().map(|(s, _)| s.as_str()), Some("ING"), "{found:?}");
+    // Named after the organisation, the spokesperson speaks as themselves.
+    let found = speakers("\"Het is goed\", stelt de woordvoerder van ING, Karin Bos.");
+    assert_eq!(found.first().map(|(s, _)| s.as_str()), Some("Karin Bos"), "{found:?}");
     // The next paragraph's "Volgens …" is not the first quote's tag.
     let found =
         speakers("De directeur Hans Kok zei: \"We gaan sluiten.\"\n\nVolgens Hans Kok is de fabriek verouderd.");
