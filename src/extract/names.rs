@@ -1,7 +1,7 @@
 //! Named mentions: the NER tagger's chunks, retyped and completed by rules for what
 //! CoNLL does not annotate (laws, institutions named in lowercase).
 
-use super::ner::{self, Lexicon, NerModel};
+use super::ner::{self, Lexicon, NerModel, FIRST_NAME};
 use super::tokenize::{Sentence, Token, TokenKind};
 use super::words::{
     demonym_country, english_title, has_role_prefix, is_demonym, is_national_institution, is_nationality_noun,
@@ -138,9 +138,16 @@ fn name_ranges(words: &[&str], chunk: Range<usize>, tag: &str, lexicon: &Lexicon
             let rest = &words[(part.start + 1).min(part.end)..part.end];
             let named_with_demonym = rest.iter().all(|w| common(w))
                 || (rest.len() == 1 && INSTITUTION_HEADS.iter().any(|h| rest[0].to_lowercase().ends_with(h)));
+            // "Frans Timmermans", "Frans Bauer": a demonym that opens person names as a
+            // first name (in the tagger's training names) opens this one too.
+            let first_name = is_person
+                && is_demonym(words[part.start])
+                && !is_nationality_noun(&words[part.start].to_lowercase())
+                && lexicon.name_part_bits(&words[part.start].to_lowercase()) & FIRST_NAME != 0;
             let glued = part.len() > 1
                 && (is_glued_prefix(words[part.start]) || compound_head(words[part.start]).is_some())
-                && !(is_demonym(words[part.start]) && named_with_demonym);
+                && !(is_demonym(words[part.start]) && named_with_demonym)
+                && !first_name;
             // A place adjective not in the lists ("Brusselse AB"): not before a person's
             // name, whose first names can end so ("Louise"), nor before an institution's
             // ("Vlaamse Gemeenschapscommissie", as for a listed demonym).

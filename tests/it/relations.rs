@@ -424,3 +424,15 @@ fn a_compound_of_two_roles_is_one_role_not_an_organisation() {
     assert!(rutte.roles.iter().any(|r| r == "minister-president"), "{:?}", rutte.roles);
     assert!(typed("Minister-president Mark Rutte sprak.").iter().all(|(_, k, _, _)| k != "HOLDS_ROLE"));
 }
+
+#[test]
+fn a_demonym_that_is_a_first_name_stays_in_a_persons_name() {
+    let names = |text: &str| -> Vec<String> {
+        parsing_extractor().extract(text).entities.iter().map(|e| e.name.clone()).collect()
+    };
+    let found = names("Frans Timmermans voert campagne. Frans Bauer zingt.");
+    assert!(found.contains(&"Frans Timmermans".to_string()) && found.contains(&"Frans Bauer".to_string()), "{found:?}");
+    // A nationality noun is no first name: "Duitser Beerbaum" is Beerbaum.
+    let found = names("Duitser Beerbaum won de Grote Prijs.");
+    assert!(found.contains(&"Beerbaum".to_string()) && !found.iter().any(|n| n.contains("Duitser")), "{found:?}");
+}

@@ -12,7 +12,7 @@ mod features;
 mod lexicon;
 mod train;
 
-pub use lexicon::{Lexicon, WordEntry, GAZ_TYPES, GAZ_WIKIDATA};
+pub use lexicon::{Lexicon, WordEntry, FIRST_NAME, GAZ_TYPES, GAZ_WIKIDATA};
 pub use train::{build_lexicon, by_document, evaluate, train, train_work, EpochReport, TrainConfig};
 
 use crate::model_file;
