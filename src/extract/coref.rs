@@ -122,6 +122,11 @@ impl Entities {
         self.named_by_token.get(&token).map(|&i| &self.refs[i])
     }
 
+    /// The named ref that ends just before token `end`.
+    pub fn named_ending(&self, end: usize) -> Option<&Ref> {
+        self.named_by_end.get(&end).map(|&i| &self.refs[i])
+    }
+
     /// The ROLE entity named `name`, made by `new` if there is none yet.
     fn role_entity(&mut self, name: &str, new: impl FnOnce() -> LocalEntity) -> usize {
         let next = self.entities.len();

@@ -438,7 +438,9 @@ const EVENT_PLACE_GAP: usize = 3;
 /// - "Luttrell, Tennessee": a place, a comma and a place, not inside a list of places;
 /// - "AZ&PC (Amersfoort)": a place alone in brackets after the name;
 /// - "het Britse concern Gullane", "de Colombiaanse voetbalbond": a place adjective before
-///   the name or starting it (`coref::demonym_places`).
+///   the name or starting it (`coref::demonym_places`);
+/// - an organisation's seat: "Heineken, dat is gevestigd in Amsterdam", "X heeft zijn
+///   hoofdkantoor in Y", "het in Eindhoven gevestigde ASML" (`SEAT_WORDS`).
 fn located_in(text: &str, tokens: &[Token], ents: &Entities, out: &mut Vec<LocalRelation>) {
     let word = |i: usize| tokens.get(i).map_or("", |t| token_text(text, t));
     let is_place = |r: &&Ref| ents.entities[r.entity].entity_type == EntityType::Location;
@@ -499,10 +501,67 @@ fn located_in(text: &str, tokens: &[Token], ents: &Entities, out: &mut Vec<Local
             }
         }
     }
+    // Seated: "Heineken, dat in Amsterdam is gevestigd", "ASML, gevestigd in Veldhoven",
+    // "X heeft zijn hoofdkantoor in Y"; and before the name, "het in Eindhoven gevestigde
+    // (bedrijf) ASML".
+    let is_organisation = |r: &Ref| {
+        let e = &ents.entities[r.entity];
+        matches!(e.entity_type, EntityType::Organization | EntityType::Misc) && !is_demonym(&e.name)
+    };
+    for b in ents.refs.iter().filter(|r| r.named()).filter(is_place) {
+        let at = b.tokens.start;
+        let Some(before) = at.checked_sub(1).filter(|&k| matches!(word(k), "in" | "te")) else { continue };
+        let seat = |k: usize| SEAT_WORDS.contains(&word(k).to_lowercase().as_str());
+        if seat(b.tokens.end) {
+            // "het in Eindhoven gevestigde (bedrijf) ASML"
+            let thing = (b.tokens.end + 1..=b.tokens.end + 2)
+                .take_while(|&k| k == b.tokens.end + 1 || word(k - 1).chars().all(char::is_lowercase))
+                .find_map(|k| ents.named_at(k).filter(|r| is_organisation(r)));
+            if let Some(a) = thing {
+                push(a, b, 0.75, Rule::NamedInPlace, out);
+            }
+            continue;
+        }
+        // "X(,) (dat/die) (is/zit) gevestigd in Y", "X, dat in Y is gevestigd", "X, met
+        // zijn hoofdkantoor in Y": back over at most four lowercase words and a comma,
+        // one of them a seat word, to the organisation's name.
+        let mut k = before;
+        let mut seated = seat(b.tokens.end) || (b.tokens.end + 1 < tokens.len() && seat(b.tokens.end + 1));
+        for _ in 0..SEAT_WINDOW {
+            let Some(prev) = k.checked_sub(1) else { break };
+            if let Some(a) = ents.named_ending(prev + 1).filter(|r| is_organisation(r)) {
+                if seated {
+                    push(a, b, 0.75, Rule::NamedInPlace, out);
+                }
+                break;
+            }
+            let w = word(prev);
+            if !(w == "," || w.chars().all(char::is_lowercase)) || w.is_empty() {
+                break;
+            }
+            seated |= seat(prev);
+            k = prev;
+        }
+    }
     for &(thing, place, sentence, span) in &ents.demonym_places {
         out.push(relation(thing, place, RelationKind::LocatedIn, "", (sentence, span), 0.6, Rule::DemonymPlace));
     }
 }
+
+/// Words that say where an organisation is seated.
+const SEAT_WORDS: &[&str] = &[
+    "gevestigd",
+    "gevestigde",
+    "gehuisvest",
+    "gehuisveste",
+    "zetelt",
+    "zetelde",
+    "hoofdkantoor",
+    "hoofdzetel",
+    "hoofdkwartier",
+];
+/// How many words may stand between an organisation's name and "in"/"te" + its seat.
+const SEAT_WINDOW: usize = 5;
 
 /// "minister Bert Anciaux (VU)", "Karsten Kroon (Rabo)", "minister Brinkhorst
 /// (Landbouw)": a person's name directly followed by an organisation's name alone in

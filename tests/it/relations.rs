@@ -436,3 +436,12 @@ fn a_demonym_that_is_a_first_name_stays_in_a_persons_name() {
     let found = names("Duitser Beerbaum won de Grote Prijs.");
     assert!(found.contains(&"Beerbaum".to_string()) && !found.iter().any(|n| n.contains("Duitser")), "{found:?}");
 }
+
+#[test]
+fn an_organisation_is_located_where_it_is_seated() {
+    has("Heineken, dat is gevestigd in Amsterdam, verhoogt de prijzen.", "Heineken", "LOCATED_IN", "Amsterdam");
+    has("Het in Veldhoven gevestigde bedrijf ASML groeit.", "ASML", "LOCATED_IN", "Veldhoven");
+    // Where it does business is not where it is seated.
+    let found = typed("ING verkoopt kantoren in Amsterdam.");
+    assert!(!found.iter().any(|(_, k, _, _)| k == "LOCATED_IN"), "{found:?}");
+}
