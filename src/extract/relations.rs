@@ -126,6 +126,10 @@ fn verbs_from_parse(tokens: &[Token], ents: &Entities, parses: &[SentenceParse<'
         named_in.entry(r.sentence).or_default().push(r);
     }
     let mut stated: BTreeSet<(usize, usize)> = out.iter().map(|r| (r.source, r.target)).collect();
+    let mut quoted = vec![false; tokens.len()];
+    for q in &ents.quotes {
+        quoted[q.tokens.start.min(tokens.len())..q.tokens.end.min(tokens.len())].iter_mut().for_each(|t| *t = true);
+    }
     for parse in parses {
         let words = parse.words;
         let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); words.len()];
@@ -184,14 +188,14 @@ fn verbs_from_parse(tokens: &[Token], ents: &Entities, parses: &[SentenceParse<'
                             clause.has_object = true;
                             for o in with_conjuncts(c) {
                                 match stands_for(o) {
-                                    Some(r) => clause.objects.push((r, None)),
+                                    Some(r) => clause.objects.push((r, None, o)),
                                     // "verwerpt het aanbod van Honeywell": the entity behind the object noun.
                                     None if words[o].upos == Upos::Noun => {
                                         for n in children(o).filter(|&n| words[n].deprel == Deprel::Nmod) {
                                             if let (Some(r), Some(case)) = (stands_for(n), case_of(n)) {
                                                 if party(r, &case, true) {
                                                     let predicate = format!("{} {case}", words[o].plain_lemma());
-                                                    clause.objects.push((r, Some(predicate)));
+                                                    clause.objects.push((r, Some(predicate), n));
                                                 }
                                             }
                                         }
@@ -208,7 +212,7 @@ fn verbs_from_parse(tokens: &[Token], ents: &Entities, parses: &[SentenceParse<'
                                 if let Some(r) =
                                     stands_for(o).filter(|r| case.as_deref().is_none_or(|p| party(*r, p, false)))
                                 {
-                                    clause.objects.push((r, case));
+                                    clause.objects.push((r, case, o));
                                 }
                             }
                         }
@@ -217,14 +221,21 @@ fn verbs_from_parse(tokens: &[Token], ents: &Entities, parses: &[SentenceParse<'
                 }
                 clause.subjects.retain(actor);
                 clause.passive_subjects.retain(actor);
-                clause.objects.retain(|(r, _)| actor(r));
+                clause.objects.retain(|(r, _, _)| actor(r));
                 clause
             })
             .collect();
         for (v, verb) in words.iter().enumerate() {
             let lemma = verb.plain_lemma();
-            // Speech verbs are the quotes' business ("zegt X").
-            if verb.upos != Upos::Verb || SPEECH_VERBS.contains(&lemma.as_str()) {
+            if verb.upos != Upos::Verb {
+                continue;
+            }
+            // What a speech verb says is the quotes' business ("zegt X", "X zei dat Y …"):
+            // only a direct object named outside quotes and reported speech is its party
+            // ("het OM vervolgt Smit", "X waarschuwt Y"), and "spreken met" ("Rutte sprak met
+            // Macron").
+            let speech = SPEECH_VERBS.contains(&lemma.as_str());
+            if speech && quoted[parse.first_token + v] {
                 continue;
             }
             let clause = &clauses[v];
@@ -248,8 +259,12 @@ fn verbs_from_parse(tokens: &[Token], ents: &Entities, parses: &[SentenceParse<'
             }
             // "Leoz werd ontvoerd door de FARC", also when the parser took the subject for
             // an active one.
-            let agents: Vec<usize> =
-                clause.objects.iter().filter(|(_, case)| case.as_deref() == Some("door")).map(|&(r, _)| r).collect();
+            let agents: Vec<usize> = clause
+                .objects
+                .iter()
+                .filter(|(_, case, _)| case.as_deref() == Some("door"))
+                .map(|&(r, _, _)| r)
+                .collect();
             let participle = verb.feats.get("VerbForm") == Some("Part");
             if clause.passive || (participle && !agents.is_empty()) {
                 passive_subjects.append(&mut subjects);
@@ -258,7 +273,13 @@ fn verbs_from_parse(tokens: &[Token], ents: &Entities, parses: &[SentenceParse<'
             for &s in &subjects {
                 // Where or when it happened (a place or event after in/op/bij/naar…) was
                 // left out of the objects above: it is not to whom. "door" names an agent.
-                for &(o, ref case) in clause.objects.iter().filter(|(_, case)| case.as_deref() != Some("door")) {
+                for &(o, ref case, w) in clause.objects.iter().filter(|(_, case, _)| case.as_deref() != Some("door")) {
+                    // A speech verb's prepositional objects are mostly what or where it
+                    // was said ("zei in de krant", "stelt van"): only "spreken met" is a party.
+                    let party = case.is_none() || (lemma == "spreken" && case.as_deref() == Some("met"));
+                    if speech && (quoted[parse.first_token + w] || !party) {
+                        continue;
+                    }
                     match case.as_deref() {
                         Some(p) => found.push((s, o, format!("{lemma} {p}"))),
                         None => found.push((s, o, lemma.clone())),
@@ -295,8 +316,9 @@ fn verbs_from_parse(tokens: &[Token], ents: &Entities, parses: &[SentenceParse<'
 struct Clause {
     subjects: Vec<usize>,
     passive_subjects: Vec<usize>,
-    /// The parties after it, each with its preposition (none for a direct object).
-    objects: Vec<(usize, Option<String>)>,
+    /// The parties after it, each with its preposition (none for a direct object) and
+    /// the word that stands for it.
+    objects: Vec<(usize, Option<String>, usize)>,
     has_object: bool,
     /// It has a passive auxiliary ("werd overgenomen").
     passive: bool,

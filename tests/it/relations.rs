@@ -445,3 +445,12 @@ fn an_organisation_is_located_where_it_is_seated() {
     let found = typed("ING verkoopt kantoren in Amsterdam.");
     assert!(!found.iter().any(|(_, k, _, _)| k == "LOCATED_IN"), "{found:?}");
 }
+
+#[test]
+fn a_speech_verb_with_a_party_outside_quotes_is_a_fact() {
+    has("Het Openbaar Ministerie vervolgt Jan Smit.", "Openbaar Ministerie", "VERB", "Jan Smit");
+    has("Mark Rutte sprak met Emmanuel Macron over migratie.", "Mark Rutte", "VERB", "Emmanuel Macron");
+    // What is said, and where, is no party: the quotes hold it.
+    let found = typed("\"Ajax is de beste club\", zegt Jan Smit in De Telegraaf.");
+    assert!(!found.iter().any(|(_, k, _, _)| k == "VERB"), "{found:?}");
+}
