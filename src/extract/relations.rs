@@ -213,6 +213,16 @@ fn verbs_from_parse(tokens: &[Token], ents: &Entities, parses: &[SentenceParse<'
                                     stands_for(o).filter(|r| case.as_deref().is_none_or(|p| party(*r, p, false)))
                                 {
                                     clause.objects.push((r, case, o));
+                                } else if stands_for(o).is_none() && matches!(words[o].upos, Upos::Num | Upos::Sym) {
+                                    // "verloor met 2-1 van PSV": the side of a score the parse
+                                    // hung under the score.
+                                    for n in children(o).filter(|&n| words[n].deprel == Deprel::Nmod) {
+                                        if let (Some(r), Some(case)) = (stands_for(n), case_of(n)) {
+                                            if party(r, &case, false) {
+                                                clause.objects.push((r, Some(case), n));
+                                            }
+                                        }
+                                    }
                                 }
                             }
                         }

@@ -454,3 +454,8 @@ fn a_speech_verb_with_a_party_outside_quotes_is_a_fact() {
     let found = typed("\"Ajax is de beste club\", zegt Jan Smit in De Telegraaf.");
     assert!(!found.iter().any(|(_, k, _, _)| k == "VERB"), "{found:?}");
 }
+
+#[test]
+fn the_side_of_a_score_is_a_party_to_the_verb() {
+    has("Ajax verloor zondag met 2-1 van PSV.", "Ajax", "VERB", "PSV");
+}
