@@ -1115,6 +1115,15 @@ impl HoldingNoun {
     fn of_companies(self) -> bool {
         matches!(self, Self::Parent | Self::Subsidiary)
     }
+
+    /// The fact the noun states of A (`described`) and B (`of`): (source, target, kind).
+    fn fact(self, described: usize, of: usize) -> (usize, usize, RelationKind) {
+        match self {
+            Self::Parent | Self::Owner => (described, of, RelationKind::Owns),
+            Self::Subsidiary => (of, described, RelationKind::Owns),
+            Self::Part => (described, of, RelationKind::PartOf),
+        }
+    }
 }
 
 /// The most words between the organisation and its noun of ownership after a copula ("X
@@ -1183,11 +1192,7 @@ fn holdings(ctx: &Ctx, out: &mut Entities) {
         if !party(a, noun) || !party(b, noun) {
             continue;
         }
-        let (source, target, kind) = match noun {
-            HoldingNoun::Parent | HoldingNoun::Owner => (a.entity, b.entity, RelationKind::Owns),
-            HoldingNoun::Subsidiary => (b.entity, a.entity, RelationKind::Owns),
-            HoldingNoun::Part => (a.entity, b.entity, RelationKind::PartOf),
-        };
+        let (source, target, kind) = noun.fact(a.entity, b.entity);
         let span = Span::new(a.span.start, b.span.end);
         found.push((noun, Holding { source, target, kind, sentence: a.sentence, span }));
     }
@@ -1208,11 +1213,8 @@ fn holdings(ctx: &Ctx, out: &mut Entities) {
         if a.entity == b.entity || !party(a, noun) || !(party(b, noun) || owner_noun && owner_party(b)) {
             continue;
         }
-        let (source, target, kind) = match noun {
-            HoldingNoun::Parent | HoldingNoun::Owner => (b.entity, a.entity, RelationKind::Owns),
-            HoldingNoun::Subsidiary => (a.entity, b.entity, RelationKind::Owns),
-            HoldingNoun::Part => (b.entity, a.entity, RelationKind::PartOf),
-        };
+        // The compound's noun describes the name after it (B) of the name inside it (A).
+        let (source, target, kind) = noun.fact(b.entity, a.entity);
         let span = Span::new(a.span.start, b.span.end);
         found.push((noun, Holding { source, target, kind, sentence: b.sentence, span }));
     }

@@ -97,6 +97,13 @@ fn circumstance(target: EntityType, preposition: &str, under_object: bool) -> bo
     local && matches!(target, EntityType::Location | EntityType::Misc | EntityType::Event)
 }
 
+/// An organisation, or a named thing the tagger left MISC, that is no demonym: what one
+/// works for or what is seated somewhere.
+fn is_organisation(ents: &Entities, entity: usize) -> bool {
+    let e = &ents.entities[entity];
+    matches!(e.entity_type, EntityType::Organization | EntityType::Misc) && !is_demonym(&e.name)
+}
+
 /// "Duitser", "Italianen", "Hagenaar": a nationality or inhabitant noun the tagger named.
 fn is_nationality_name(name: &str) -> bool {
     let lower = name.to_lowercase();
@@ -155,12 +162,22 @@ fn verbs_from_parse(tokens: &[Token], ents: &Entities, parses: &[SentenceParse<'
         let stands_for =
             |w: usize| named(w).or_else(|| children(w).filter(|&c| words[c].deprel == Deprel::Appos).find_map(named));
         let case_of = |d: usize| children(d).find(|&c| words[c].deprel == Deprel::Case).map(|c| words[c].plain_lemma());
+        let party = |e: usize, preposition: &str, under_object: bool| {
+            !circumstance(ents.entities[e].entity_type, preposition, under_object)
+        };
+        // The parties named in the prepositional phrases under word `o` (each with its
+        // preposition and the word standing for it): "het aanbod van Honeywell", "met 2-1
+        // van PSV".
+        let parties_under = |o: usize, under_object: bool| {
+            children(o)
+                .filter(|&n| words[n].deprel == Deprel::Nmod)
+                .filter_map(|n| Some((stands_for(n)?, case_of(n)?, n)))
+                .filter(|(r, case, _)| party(*r, case, under_object))
+                .collect::<Vec<_>>()
+        };
         // A dependent and the dependents coordinated with it ("X en Y richtten … op").
         let with_conjuncts = |d: usize| {
             std::iter::once(d).chain(children(d).filter(|&c| words[c].deprel == Deprel::Conj)).collect::<Vec<_>>()
-        };
-        let party = |e: usize, preposition: &str, under_object: bool| {
-            !circumstance(ents.entities[e].entity_type, preposition, under_object)
         };
         let actor = |e: &usize| !is_nationality_name(&ents.entities[*e].name);
         let clauses: Vec<Clause> = (0..words.len())
@@ -191,13 +208,9 @@ fn verbs_from_parse(tokens: &[Token], ents: &Entities, parses: &[SentenceParse<'
                                     Some(r) => clause.objects.push((r, None, o)),
                                     // "verwerpt het aanbod van Honeywell": the entity behind the object noun.
                                     None if words[o].upos == Upos::Noun => {
-                                        for n in children(o).filter(|&n| words[n].deprel == Deprel::Nmod) {
-                                            if let (Some(r), Some(case)) = (stands_for(n), case_of(n)) {
-                                                if party(r, &case, true) {
-                                                    let predicate = format!("{} {case}", words[o].plain_lemma());
-                                                    clause.objects.push((r, Some(predicate), n));
-                                                }
-                                            }
+                                        for (r, case, n) in parties_under(o, true) {
+                                            let predicate = format!("{} {case}", words[o].plain_lemma());
+                                            clause.objects.push((r, Some(predicate), n));
                                         }
                                     }
                                     None => {}
@@ -216,12 +229,8 @@ fn verbs_from_parse(tokens: &[Token], ents: &Entities, parses: &[SentenceParse<'
                                 } else if stands_for(o).is_none() && matches!(words[o].upos, Upos::Num | Upos::Sym) {
                                     // "verloor met 2-1 van PSV": the side of a score the parse
                                     // hung under the score.
-                                    for n in children(o).filter(|&n| words[n].deprel == Deprel::Nmod) {
-                                        if let (Some(r), Some(case)) = (stands_for(n), case_of(n)) {
-                                            if party(r, &case, false) {
-                                                clause.objects.push((r, Some(case), n));
-                                            }
-                                        }
+                                    for (r, case, n) in parties_under(o, false) {
+                                        clause.objects.push((r, Some(case), n));
                                     }
                                 }
                             }
@@ -286,8 +295,8 @@ fn verbs_from_parse(tokens: &[Token], ents: &Entities, parses: &[SentenceParse<'
                 for &(o, ref case, w) in clause.objects.iter().filter(|(_, case, _)| case.as_deref() != Some("door")) {
                     // A speech verb's prepositional objects are mostly what or where it
                     // was said ("zei in de krant", "stelt van"): only "spreken met" is a party.
-                    let party = case.is_none() || (lemma == "spreken" && case.as_deref() == Some("met"));
-                    if speech && (quoted[parse.first_token + w] || !party) {
+                    let said_to = case.is_none() || (lemma == "spreken" && case.as_deref() == Some("met"));
+                    if speech && (quoted[parse.first_token + w] || !said_to) {
                         continue;
                     }
                     match case.as_deref() {
@@ -536,39 +545,40 @@ fn located_in(text: &str, tokens: &[Token], ents: &Entities, out: &mut Vec<Local
     // Seated: "Heineken, dat in Amsterdam is gevestigd", "ASML, gevestigd in Veldhoven",
     // "X heeft zijn hoofdkantoor in Y"; and before the name, "het in Eindhoven gevestigde
     // (bedrijf) ASML".
-    let is_organisation = |r: &Ref| {
-        let e = &ents.entities[r.entity];
-        matches!(e.entity_type, EntityType::Organization | EntityType::Misc) && !is_demonym(&e.name)
-    };
+    let seat = |k: usize| SEAT_WORDS.contains(&word(k).to_lowercase().as_str());
+    let organisation = |r: &&Ref| is_organisation(ents, r.entity);
     for b in ents.refs.iter().filter(|r| r.named()).filter(is_place) {
-        let at = b.tokens.start;
-        let Some(before) = at.checked_sub(1).filter(|&k| matches!(word(k), "in" | "te")) else { continue };
-        let seat = |k: usize| SEAT_WORDS.contains(&word(k).to_lowercase().as_str());
-        if seat(b.tokens.end) {
-            // "het in Eindhoven gevestigde (bedrijf) ASML"
-            let thing = (b.tokens.end + 1..=b.tokens.end + 2)
-                .take_while(|&k| k == b.tokens.end + 1 || word(k - 1).chars().all(char::is_lowercase))
-                .find_map(|k| ents.named_at(k).filter(|r| is_organisation(r)));
-            if let Some(a) = thing {
-                push(a, b, 0.75, Rule::NamedInPlace, out);
-            }
+        let Some(before) = b.tokens.start.checked_sub(1).filter(|&k| matches!(word(k), "in" | "te")) else {
+            continue;
+        };
+        let end = b.tokens.end;
+        // "het in Eindhoven gevestigde (bedrijf) ASML"
+        let named_after = seat(end)
+            .then(|| {
+                (end + 1..=end + 2)
+                    .take_while(|&k| k == end + 1 || word(k - 1).chars().all(char::is_lowercase))
+                    .find_map(|k| ents.named_at(k).filter(organisation))
+            })
+            .flatten();
+        if let Some(a) = named_after {
+            push(a, b, 0.75, Rule::NamedInPlace, out);
             continue;
         }
-        // "X(,) (dat/die) (is/zit) gevestigd in Y", "X, dat in Y is gevestigd", "X, met
-        // zijn hoofdkantoor in Y": back over at most four lowercase words and a comma,
-        // one of them a seat word, to the organisation's name.
+        // "X(,) (dat/die) (is/zit) gevestigd in Y", "X, dat in Y (is) gevestigd (is)", "X,
+        // met zijn hoofdkantoor in Y": back over a few lowercase words and commas, a seat
+        // word among them or right after the place, to the organisation's name.
+        let mut seated = seat(end) || seat(end + 1);
         let mut k = before;
-        let mut seated = seat(b.tokens.end) || (b.tokens.end + 1 < tokens.len() && seat(b.tokens.end + 1));
         for _ in 0..SEAT_WINDOW {
             let Some(prev) = k.checked_sub(1) else { break };
-            if let Some(a) = ents.named_ending(prev + 1).filter(|r| is_organisation(r)) {
+            if let Some(a) = ents.named_ending(prev + 1).filter(organisation) {
                 if seated {
                     push(a, b, 0.75, Rule::NamedInPlace, out);
                 }
                 break;
             }
             let w = word(prev);
-            if !(w == "," || w.chars().all(char::is_lowercase)) || w.is_empty() {
+            if !(w == "," || w.chars().all(char::is_lowercase)) {
                 break;
             }
             seated |= seat(prev);
@@ -714,11 +724,7 @@ fn works_for(text: &str, tokens: &[Token], sentences: &[Span], ents: &Entities, 
         .filter(|r| ents.entities[r.entity].entity_type == EntityType::Person)
         .map(|r| (r.tokens.end, r))
         .collect();
-    let organisations = ents.refs.iter().filter(|r| {
-        let e = &ents.entities[r.entity];
-        r.named() && matches!(e.entity_type, EntityType::Organization | EntityType::Misc) && !is_demonym(&e.name)
-    });
-    for b in organisations {
+    for b in ents.refs.iter().filter(|r| r.named() && is_organisation(ents, r.entity)) {
         let mut p = b.tokens.start;
         if p > 0 && matches!(lower(p - 1).as_str(), "de" | "het") {
             p -= 1;

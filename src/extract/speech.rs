@@ -165,7 +165,7 @@ fn spokesperson_of(ctx: &Ctx, speakers: &Speakers, from: usize, to: usize) -> Op
     let organisation = refs.iter().find(|r| r.tokens.start == at + 2 + article)?;
     // "de woordvoerder van ING, Karin Bos": named after a comma, the spokesperson speaks.
     let after = organisation.tokens.end;
-    let named = (ctx.tokens.get(after).is_some() && ctx.word(after) == ",")
+    let named = (ctx.word(after) == ",")
         .then(|| speakers.within(after + 1, after + 2).first().copied())
         .flatten()
         .filter(|r| r.named() && speakers.out.entities[r.entity].entity_type == EntityType::Person);

@@ -441,6 +441,7 @@ fn a_demonym_that_is_a_first_name_stays_in_a_persons_name() {
 fn an_organisation_is_located_where_it_is_seated() {
     has("Heineken, dat is gevestigd in Amsterdam, verhoogt de prijzen.", "Heineken", "LOCATED_IN", "Amsterdam");
     has("Het in Veldhoven gevestigde bedrijf ASML groeit.", "ASML", "LOCATED_IN", "Veldhoven");
+    has("Heineken, dat in Amsterdam gevestigd is, groeit.", "Heineken", "LOCATED_IN", "Amsterdam");
     // Where it does business is not where it is seated.
     let found = typed("ING verkoopt kantoren in Amsterdam.");
     assert!(!found.iter().any(|(_, k, _, _)| k == "LOCATED_IN"), "{found:?}");
